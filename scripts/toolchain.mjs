@@ -1,0 +1,46 @@
+// toolchain.mjs: finds the tools a build or test needs and, on a Debian machine where we are root,
+// installs the missing ones from Debian's packages; elsewhere it stops with the command to run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const isDebian = existsSync('/etc/debian_version') && has('apt-get');
+let aptUpdated = false;
+
+/** Makes sure each command exists, installing `packages` with apt-get when it may. */
+export function ensure(commands, packages, why) {
+  const missing = commands.filter((c) => !has(c));
+  if (!missing.length) return;
+  const install = `apt-get update && apt-get install -y ${packages.join(' ')}`;
+  if (!isRoot || !isDebian) {
+    console.error(`gradlab: ${missing.join(', ')} not found (needed ${why}). Install it with:\n  sudo ${install}`);
+    process.exit(1);
+  }
+  console.error(`gradlab: installing ${packages.join(' ')} (needed ${why})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    aptUpdated = true;
+  }
+  execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+  const still = commands.filter((c) => !has(c));
+  if (still.length) {
+    console.error(`gradlab: ${still.join(', ')} still missing after installing ${packages.join(' ')}`);
+    process.exit(1);
+  }
+}
+
+export function ensureNativeTools() { ensure(['cmake', 'cc'], ['cmake', 'gcc'], 'for the native build'); }
+export function ensureEmscripten() { ensure(['emcc', 'wasm-objdump'], ['emscripten', 'wabt'], 'to build the wasm modules'); }
+export function ensureChromium() { ensure(['chromium'], ['chromium'], 'for the browser tests'); }
+
+/** Debian's emcc runs its JavaScript tools with the system node, which needs this path. */
+export function emscriptenEnv() {
+  const extra = '/usr/share/nodejs';
+  const current = process.env.NODE_PATH ? process.env.NODE_PATH.split(':') : [];
+  return { ...process.env, NODE_PATH: [...new Set([...current, extra])].join(':') };
+}

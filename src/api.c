@@ -1,0 +1,387 @@
+/* api.c: the exported functions. Every argument is checked here, at the boundary; the
+ * functions behind it assume valid input. */
+#include "gradlab.h"
+#include "activation.h"
+#include "dataset.h"
+#include "loss.h"
+#include "network.h"
+#include <malloc.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#define EXPORT EMSCRIPTEN_KEEPALIVE
+#else
+#define EXPORT
+#endif
+
+static char error_text[512];
+
+static int fail(int status, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(error_text, sizeof error_text, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+EXPORT const char *gl_error_message(void) { return error_text; }
+EXPORT void *gl_alloc(int bytes) { return bytes > 0 ? malloc((size_t)bytes) : 0; }
+EXPORT void gl_free(void *p) { free(p); }
+EXPORT int gl_memory_live(void) {
+    struct mallinfo mi = mallinfo();
+    return (int)mi.uordblks;
+}
+
+/* ---- handles: slot in the low 12 bits, a generation above, so a stale handle never matches ---- */
+typedef struct { void *ptr; int gen; } slot;
+static slot nets[GL_LIMIT_OBJECTS], sets[GL_LIMIT_OBJECTS];
+
+static int handle_new(slot *table, void *ptr) {
+    for (int i = 0; i < GL_LIMIT_OBJECTS; ++i)
+        if (!table[i].ptr) {
+            table[i].ptr = ptr;
+            table[i].gen = (table[i].gen + 1) & 0x7ffff;
+            return (table[i].gen << 12) | i;
+        }
+    return -1;
+}
+static void *handle_get(slot *table, int h) {
+    if (h <= 0) return 0;
+    int i = h & 0xfff;
+    return table[i].ptr && table[i].gen == (h >> 12) ? table[i].ptr : 0;
+}
+static void handle_drop(slot *table, int h) { table[h & 0xfff].ptr = 0; }
+
+#define GET_NET(n, h) gl_net *n = handle_get(nets, h); \
+    if (!n) return fail(GL_ERR_HANDLE, "network handle %d is not a live network (disposed, or never made)", h)
+#define GET_SET(d, h) gl_dataset *d = handle_get(sets, h); \
+    if (!d) return fail(GL_ERR_HANDLE, "data set handle %d is not a live data set (disposed, or never made)", h)
+
+static int bad_fraction(float f) { return !(f >= 0.0f && f < 1.0f); }
+
+/* ---- data sets ---- */
+EXPORT int gl_dataset_make(int kind, int samples, int classes, float noise, float test_fraction,
+                           uint32_t seed) {
+    if (kind < 0 || kind >= GL_DATA_COUNT)
+        return fail(GL_ERR_ARGUMENT, "kind %d is not a data set; allowed 0..%d", kind, GL_DATA_COUNT - 1);
+    if (samples < 2 || samples > GL_LIMIT_SAMPLES)
+        return fail(GL_ERR_ARGUMENT, "samples %d is out of range; allowed 2..%d", samples, GL_LIMIT_SAMPLES);
+    if (gl_dataset_kind_classes(kind) < 0 && (classes < 2 || classes > 64))
+        return fail(GL_ERR_ARGUMENT, "classes %d is out of range; allowed 2..64", classes);
+    if (!(noise >= 0.0f && noise <= 10.0f))
+        return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..10", noise);
+    if (bad_fraction(test_fraction))
+        return fail(GL_ERR_ARGUMENT, "testFraction %g is out of range; allowed 0 <= f < 1", test_fraction);
+    if (samples - (int)lroundf(samples * test_fraction) < 1)
+        return fail(GL_ERR_ARGUMENT, "testFraction %g leaves no training rows of %d samples", test_fraction, samples);
+    gl_dataset *d = gl_dataset_generate(kind, samples, classes, noise, test_fraction, seed);
+    if (!d) return fail(GL_ERR_MEMORY, "not enough memory for %d samples", samples);
+    int h = handle_new(sets, d);
+    if (h < 0) { gl_dataset_free(d); return fail(GL_ERR_MEMORY, "more than %d live data sets", GL_LIMIT_OBJECTS); }
+    return h;
+}
+
+EXPORT int gl_dataset_load(const float *x, const void *y, int samples, int inputs, int outputs, int classes,
+                           float test_fraction, uint32_t seed) {
+    if (!x || !y) return fail(GL_ERR_ARGUMENT, "x and y must be given");
+    if (samples < 1 || samples > GL_LIMIT_SAMPLES)
+        return fail(GL_ERR_ARGUMENT, "samples %d is out of range; allowed 1..%d", samples, GL_LIMIT_SAMPLES);
+    if (inputs < 1 || inputs > GL_LIMIT_UNITS)
+        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS);
+    if ((long)samples * inputs > GL_LIMIT_DATA_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "samples x inputs = %ld is over the limit of %ld values",
+                    (long)samples * inputs, GL_LIMIT_DATA_FLOATS);
+    if (classes < 0 || classes == 1 || classes > GL_LIMIT_UNITS)
+        return fail(GL_ERR_ARGUMENT, "classes %d is out of range; allowed 0 (regression) or 2..%d", classes, GL_LIMIT_UNITS);
+    if (!classes && (outputs < 1 || outputs > GL_LIMIT_UNITS))
+        return fail(GL_ERR_ARGUMENT, "outputs %d is out of range; allowed 1..%d", outputs, GL_LIMIT_UNITS);
+    if (bad_fraction(test_fraction))
+        return fail(GL_ERR_ARGUMENT, "testFraction %g is out of range; allowed 0 <= f < 1", test_fraction);
+    if (samples - (int)lroundf(samples * test_fraction) < 1)
+        return fail(GL_ERR_ARGUMENT, "testFraction %g leaves no training rows of %d samples", test_fraction, samples);
+    for (long i = 0; i < (long)samples * inputs; ++i)
+        if (!isfinite(x[i])) return fail(GL_ERR_ARGUMENT, "x[%ld] is %g; inputs must be finite", i, x[i]);
+    if (classes) {
+        const int32_t *yi = y;
+        for (int i = 0; i < samples; ++i)
+            if (yi[i] < 0 || yi[i] >= classes)
+                return fail(GL_ERR_ARGUMENT, "y[%d] is %d; class ids must be in 0..%d", i, yi[i], classes - 1);
+    } else {
+        const float *yf = y;
+        for (long i = 0; i < (long)samples * outputs; ++i)
+            if (!isfinite(yf[i])) return fail(GL_ERR_ARGUMENT, "y[%ld] is %g; targets must be finite", i, yf[i]);
+    }
+    gl_dataset *d = gl_dataset_from(x, classes ? y : 0, classes ? 0 : y, samples, inputs, outputs, classes,
+                                    test_fraction, seed);
+    if (!d) return fail(GL_ERR_MEMORY, "not enough memory for %d samples", samples);
+    int h = handle_new(sets, d);
+    if (h < 0) { gl_dataset_free(d); return fail(GL_ERR_MEMORY, "more than %d live data sets", GL_LIMIT_OBJECTS); }
+    return h;
+}
+
+EXPORT int gl_dataset_info(int h, int32_t *info) {
+    GET_SET(d, h);
+    info[0] = d->inputs; info[1] = d->outputs; info[2] = d->classes;
+    info[3] = d->n_train; info[4] = d->n_test;
+    info[5] = (int32_t)(intptr_t)d->x;
+    info[6] = (int32_t)(intptr_t)(d->yi ? (void *)d->yi : (void *)d->yf);
+    return GL_OK;
+}
+
+EXPORT int gl_dataset_dispose(int h) {
+    GET_SET(d, h);
+    gl_dataset_free(d);
+    handle_drop(sets, h);
+    return GL_OK;
+}
+
+/* ---- networks ---- */
+static const char *const act_names[GL_ACT_COUNT] = {"linear", "relu", "leaky-relu", "tanh", "sigmoid", "softmax"};
+
+EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const float *floats, int loss,
+                           uint32_t seed) {
+    if (inputs < 1 || inputs > GL_LIMIT_UNITS)
+        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS);
+    if (n_layers < 1 || n_layers > GL_LIMIT_LAYERS)
+        return fail(GL_ERR_ARGUMENT, "layers %d is out of range; allowed 1..%d", n_layers, GL_LIMIT_LAYERS);
+    if (loss < 0 || loss >= GL_LOSS_COUNT)
+        return fail(GL_ERR_ARGUMENT, "loss %d is out of range; allowed 0..%d", loss, GL_LOSS_COUNT - 1);
+    gl_layer layers[GL_LIMIT_LAYERS];
+    long params = 0;
+    int in = inputs;
+    for (int l = 0; l < n_layers; ++l) {
+        const int32_t *li = ints + l * GL_LAYER_INTS;
+        const float *lf = floats + l * GL_LAYER_FLOATS;
+        gl_layer *L = &layers[l];
+        memset(L, 0, sizeof *L);
+        L->out = li[0]; L->act = li[1]; L->init.kind = li[2];
+        L->slope = lf[0]; L->init.p0 = lf[1]; L->init.p1 = lf[2];
+        L->l1_scale = lf[3]; L->l2_scale = lf[4];
+        if (L->out < 1 || L->out > GL_LIMIT_UNITS)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].units %d is out of range; allowed 1..%d", l, L->out, GL_LIMIT_UNITS);
+        if (L->act < 0 || L->act >= GL_ACT_COUNT)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].activation %d is out of range; allowed 0..%d", l, L->act, GL_ACT_COUNT - 1);
+        if (L->act == GL_ACT_SOFTMAX && l != n_layers - 1)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].activation 'softmax' is allowed only on the last layer", l);
+        if (L->init.kind < 0 || L->init.kind >= GL_INIT_COUNT)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].init %d is out of range; allowed 0..%d", l, L->init.kind, GL_INIT_COUNT - 1);
+        if (!isfinite(L->slope) || !isfinite(L->init.p0) || !isfinite(L->init.p1))
+            return fail(GL_ERR_ARGUMENT, "layers[%d]: slope and init parameters must be finite", l);
+        if (!(L->l1_scale >= 0 && L->l1_scale <= 1e6f) || !(L->l2_scale >= 0 && L->l2_scale <= 1e6f))
+            return fail(GL_ERR_ARGUMENT, "layers[%d]: l1Scale and l2Scale must be in 0..1e6", l);
+        if (L->init.kind == GL_INIT_UNIFORM && !(L->init.p0 <= L->init.p1))
+            return fail(GL_ERR_ARGUMENT, "layers[%d].init uniform needs a <= b (got %g, %g)", l, L->init.p0, L->init.p1);
+        if (L->init.kind == GL_INIT_NORMAL && !(L->init.p0 >= 0))
+            return fail(GL_ERR_ARGUMENT, "layers[%d].init normal needs std >= 0 (got %g)", l, L->init.p0);
+        params += (long)in * L->out + L->out;
+        in = L->out;
+    }
+    if (params > GL_LIMIT_PARAMS)
+        return fail(GL_ERR_ARGUMENT, "the network has %ld parameters; the limit is %ld", params, GL_LIMIT_PARAMS);
+    int last = layers[n_layers - 1].act, K = layers[n_layers - 1].out;
+    if (loss == GL_LOSS_CROSS_ENTROPY && (last != GL_ACT_SOFTMAX || K < 2))
+        return fail(GL_ERR_ARGUMENT, "loss 'cross-entropy' needs a last layer of 2 or more 'softmax' units (got %d '%s')",
+                    K, act_names[last]);
+    if (loss == GL_LOSS_BINARY_CROSS_ENTROPY && last != GL_ACT_SIGMOID)
+        return fail(GL_ERR_ARGUMENT, "loss 'binary-cross-entropy' needs a 'sigmoid' last layer (got '%s')", act_names[last]);
+    if (loss == GL_LOSS_MSE && last == GL_ACT_SOFTMAX)
+        return fail(GL_ERR_ARGUMENT, "loss 'mse' does not take a 'softmax' last layer; use 'cross-entropy'");
+    gl_net *n = gl_net_create(inputs, n_layers, layers, loss, seed);
+    if (!n) return fail(GL_ERR_MEMORY, "not enough memory for a network of %ld parameters", params);
+    int h = handle_new(nets, n);
+    if (h < 0) { gl_net_free(n); return fail(GL_ERR_MEMORY, "more than %d live networks", GL_LIMIT_OBJECTS); }
+    return h;
+}
+
+EXPORT int gl_network_dispose(int h) {
+    GET_NET(n, h);
+    gl_net_free(n);
+    handle_drop(nets, h);
+    return GL_OK;
+}
+
+static int check_range(const char *name, float v, float lo, float hi) {
+    if (!(v >= lo && v <= hi)) return fail(GL_ERR_ARGUMENT, "%s %g is out of range; allowed %g..%g", name, v, lo, hi);
+    return GL_OK;
+}
+
+/* reads and checks an optimiser row */
+static int read_optimizer(const float *r, gl_optimizer *o, gl_schedule *s) {
+    int st;
+    memset(o, 0, sizeof *o); memset(s, 0, sizeof *s);
+    if ((st = check_range("optimizer kind", r[0], 0, GL_OPT_COUNT - 1))) return st;
+    o->kind = (int)r[0];
+    const char *checks[] = {"learningRate", "momentum", "alpha", "epsilon", "beta1", "beta2", "weightDecay",
+                            "clipNorm", "l1", "l2"};
+    const float lo[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    const float hi[] = {1e3f, 0.9999f, 0.9999f, 1, 0.9999f, 0.999999f, 1e3f, 1e9f, 1e3f, 1e3f};
+    for (int i = 0; i < 10; ++i)
+        if ((st = check_range(checks[i], r[1 + i], lo[i], hi[i]))) return st;
+    o->learning_rate = r[1]; o->momentum = r[2]; o->alpha = r[3]; o->epsilon = r[4];
+    o->beta1 = r[5]; o->beta2 = r[6]; o->weight_decay = r[7]; o->clip_norm = r[8];
+    o->l1 = r[9]; o->l2 = r[10]; o->centered = r[11] != 0;
+    if ((st = check_range("schedule kind", r[12], 0, GL_SCHED_COUNT - 1))) return st;
+    s->kind = (int)r[12];
+    s->step_size = r[13]; s->gamma = r[14]; s->decay = r[15]; s->steps = r[16]; s->min_lr = r[17];
+    s->period = r[18]; s->period_mult = r[19]; s->max_lr = r[20]; s->mode = (int)r[21]; s->warmup = r[22];
+    if ((st = check_range("schedule.warmup", s->warmup, 0, 1e9f))) return st;
+    switch (s->kind) {
+    case GL_SCHED_STEP:
+        if ((st = check_range("schedule.stepSize", s->step_size, 1, 1e9f))) return st;
+        if ((st = check_range("schedule.gamma", s->gamma, 0, 1))) return st;
+        break;
+    case GL_SCHED_EXPONENTIAL:
+        if ((st = check_range("schedule.gamma", s->gamma, 0, 1))) return st;
+        break;
+    case GL_SCHED_INVERSE_TIME:
+        if ((st = check_range("schedule.decay", s->decay, 0, 1e6f))) return st;
+        break;
+    case GL_SCHED_COSINE:
+        if ((st = check_range("schedule.steps", s->steps, 1, 1e9f))) return st;
+        if ((st = check_range("schedule.minLearningRate", s->min_lr, 0, o->learning_rate))) return st;
+        break;
+    case GL_SCHED_SGDR:
+        if ((st = check_range("schedule.period", s->period, 1, 1e9f))) return st;
+        if ((st = check_range("schedule.periodMultiplier", s->period_mult, 1, 100))) return st;
+        if ((st = check_range("schedule.minLearningRate", s->min_lr, 0, o->learning_rate))) return st;
+        break;
+    case GL_SCHED_CYCLIC:
+        if ((st = check_range("schedule.stepSize", s->step_size, 1, 1e9f))) return st;
+        if ((st = check_range("schedule.maxLearningRate", s->max_lr, o->learning_rate, 1e3f))) return st;
+        if ((st = check_range("schedule.mode", (float)s->mode, 0, 2))) return st;
+        if ((st = check_range("schedule.gamma", s->gamma, 0, 1))) return st;
+        break;
+    }
+    return GL_OK;
+}
+
+EXPORT int gl_network_set_optimizer(int h, const float *row) {
+    GET_NET(n, h);
+    gl_optimizer o; gl_schedule s;
+    int st = read_optimizer(row, &o, &s);
+    if (st) return st;
+    if (!gl_net_set_optimizer(n, &o, &s)) return fail(GL_ERR_MEMORY, "not enough memory for the optimiser state");
+    return GL_OK;
+}
+
+EXPORT int gl_schedule_curve(const float *row, int steps, float *rate) {
+    gl_optimizer o; gl_schedule s;
+    int st = read_optimizer(row, &o, &s);
+    if (st) return st;
+    if (steps < 0 || steps > GL_LIMIT_STEPS)
+        return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..%d", steps, GL_LIMIT_STEPS);
+    for (int t = 0; t < steps; ++t) rate[t] = gl_schedule_rate(&s, o.learning_rate, t);
+    return GL_OK;
+}
+
+static int check_match(const gl_net *n, const gl_dataset *d) {
+    const gl_layer *O = &n->layer[n->n_layers - 1];
+    if (d->inputs != n->inputs)
+        return fail(GL_ERR_ARGUMENT, "the data set has %d inputs but the network takes %d", d->inputs, n->inputs);
+    if (n->loss == GL_LOSS_CROSS_ENTROPY && d->classes != O->out)
+        return fail(GL_ERR_ARGUMENT, "loss 'cross-entropy' needs class ids for %d classes; the data set has %s%d",
+                    O->out, d->classes ? "" : "regression targets, outputs ", d->classes ? d->classes : d->outputs);
+    if (n->loss == GL_LOSS_BINARY_CROSS_ENTROPY &&
+        !(d->classes == 2 && O->out == 1) && !(d->classes == 0 && d->outputs == O->out))
+        return fail(GL_ERR_ARGUMENT, "loss 'binary-cross-entropy' needs 2 classes and 1 output, or %d targets per row", O->out);
+    if (n->loss == GL_LOSS_MSE && !(d->classes == 0 && d->outputs == O->out) &&
+        !(d->classes > 0 && (d->classes == O->out || (d->classes == 2 && O->out == 1))))
+        return fail(GL_ERR_ARGUMENT, "loss 'mse' needs %d targets per row (or %d classes); the data set has %d %s",
+                    O->out, O->out, d->classes ? d->classes : d->outputs, d->classes ? "classes" : "targets");
+    return GL_OK;
+}
+
+EXPORT int gl_network_train(int h, int data, int steps, int batch, float *out) {
+    GET_NET(n, h);
+    GET_SET(d, data);
+    int st = check_match(n, d);
+    if (st) return st;
+    if (steps < 0 || steps > GL_LIMIT_STEPS)
+        return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..%d", steps, GL_LIMIT_STEPS);
+    if (batch < 0 || batch > GL_LIMIT_BATCH)
+        return fail(GL_ERR_ARGUMENT, "batchSize %d is out of range; allowed 0 (full batch)..%d", batch, GL_LIMIT_BATCH);
+    if (!gl_net_prepare(n, d, data, batch))
+        return fail(GL_ERR_MEMORY, "not enough memory for a batch of %d rows; use a smaller batchSize",
+                    batch > 0 && batch < d->n_train ? batch : d->n_train);
+    gl_train_result r;
+    gl_net_train(n, d, steps, batch, &r);
+    float v[7] = {r.steps, r.loss, r.accuracy, r.reg_loss, r.learning_rate, r.diverged, r.step};
+    memcpy(out, v, sizeof v);
+    return GL_OK;
+}
+
+EXPORT int gl_network_evaluate(int h, int data, int split, float *out) {
+    GET_NET(n, h);
+    GET_SET(d, data);
+    int st = check_match(n, d);
+    if (st) return st;
+    if (split != 0 && split != 1) return fail(GL_ERR_ARGUMENT, "split %d is not 0 (train) or 1 (test)", split);
+    if (!gl_net_reserve(n, n->cap > 0 ? n->cap : 256))
+        return fail(GL_ERR_MEMORY, "not enough memory to evaluate");
+    gl_net_evaluate(n, d, split, &out[0], &out[1]);
+    return GL_OK;
+}
+
+static int check_rows(const gl_net *n, const float *x, int rows) {
+    if (!x) return fail(GL_ERR_ARGUMENT, "x must be given");
+    if (rows < 1 || rows > GL_LIMIT_SAMPLES)
+        return fail(GL_ERR_ARGUMENT, "rows %d is out of range; allowed 1..%d", rows, GL_LIMIT_SAMPLES);
+    for (long i = 0; i < (long)rows * n->inputs; ++i)
+        if (!isfinite(x[i])) return fail(GL_ERR_ARGUMENT, "x[%ld] is %g; inputs must be finite", i, x[i]);
+    return GL_OK;
+}
+
+EXPORT int gl_network_predict(int h, const float *x, int rows, float *y) {
+    GET_NET(n, h);
+    int st = check_rows(n, x, rows);
+    if (st) return st;
+    if (!y) return fail(GL_ERR_ARGUMENT, "y must be given");
+    if (!gl_net_reserve(n, n->cap > 0 ? n->cap : 256)) return fail(GL_ERR_MEMORY, "not enough memory to predict");
+    gl_net_predict(n, x, rows, y);
+    return GL_OK;
+}
+
+EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
+    GET_NET(n, h);
+    int st = check_rows(n, x, rows);
+    if (st) return st;
+    if (rows > GL_LIMIT_BATCH)
+        return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
+    if (!gl_net_reserve(n, rows)) return fail(GL_ERR_MEMORY, "not enough memory for a pass of %d rows", rows);
+    gl_net_forward(n, x, rows, training != 0);
+    return GL_OK;
+}
+
+EXPORT int gl_network_tensor(int h, int layer, int what, int32_t *out) {
+    GET_NET(n, h);
+    if (layer < 0 || layer >= n->n_layers)
+        return fail(GL_ERR_ARGUMENT, "layer %d is out of range; allowed 0..%d", layer, n->n_layers - 1);
+    if (what < 0 || what >= GL_T_COUNT)
+        return fail(GL_ERR_ARGUMENT, "tensor %d is out of range; allowed 0..%d", what, GL_T_COUNT - 1);
+    const gl_layer *L = &n->layer[layer];
+    long wn = (long)L->in * L->out, an = (long)n->rows * L->out;
+    float *p = 0; long len = 0;
+    switch (what) {
+    case GL_T_WEIGHTS: p = n->params + L->w_off; len = wn; break;
+    case GL_T_BIASES: p = n->params + L->b_off; len = L->out; break;
+    case GL_T_PREACT: p = n->rows ? gl_net_z(n, layer) : 0; len = an; break;
+    case GL_T_ACT: p = n->rows ? gl_net_a(n, layer) : 0; len = an; break;
+    case GL_T_WGRAD: p = n->grads + L->w_off; len = wn; break;
+    case GL_T_BGRAD: p = n->grads + L->b_off; len = L->out; break;
+    }
+    out[0] = (int32_t)(intptr_t)p; out[1] = (int32_t)len;
+    return GL_OK;
+}
+
+EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
+    GET_NET(n, h);
+    ints[0] = n->n_layers; ints[1] = (int32_t)n->n_params; ints[2] = (int32_t)n->step;
+    ints[3] = n->rows; ints[4] = n->state_arrays; ints[5] = (int32_t)n->opt_t;
+    rate[0] = n->last_lr;
+    return GL_OK;
+}

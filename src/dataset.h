@@ -1,0 +1,30 @@
+/* dataset.h: toy data sets made from a seed, and user data, split into train and test rows. */
+#ifndef GL_DATASET_H
+#define GL_DATASET_H
+#include <stdint.h>
+
+enum { GL_DATA_CIRCLE = 0, GL_DATA_XOR = 1, GL_DATA_BLOBS = 2, GL_DATA_SPIRAL = 3, GL_DATA_MOONS = 4,
+       GL_DATA_CHECKERBOARD = 5, GL_DATA_PLANE = 6, GL_DATA_SINE = 7, GL_DATA_COUNT = 8 };
+
+typedef struct gl_dataset {
+    int inputs;     /* features per row */
+    int outputs;    /* target values per row (regression), or 1 with class ids */
+    int classes;    /* number of classes, 0 for regression */
+    int n_train, n_test;
+    float *x;       /* (n_train + n_test, inputs): train rows first */
+    int32_t *yi;    /* class ids (n_train + n_test) or NULL */
+    float *yf;      /* targets (n_train + n_test, outputs) or NULL */
+} gl_dataset;
+
+/* Generates a toy set; returns NULL when memory runs out. Arguments are checked by the caller. */
+gl_dataset *gl_dataset_generate(int kind, int samples, int classes, float noise, float test_fraction,
+                                uint32_t seed);
+/* Copies user rows; yi or yf (not both). Rows are shuffled with seed before the split when
+ * test_fraction > 0. */
+gl_dataset *gl_dataset_from(const float *x, const int32_t *yi, const float *yf, int samples, int inputs,
+                            int outputs, int classes, float test_fraction, uint32_t seed);
+void gl_dataset_free(gl_dataset *d);
+/* inputs and classes of a generated kind (classes 0 = regression; -1 = chosen by the caller) */
+int gl_dataset_kind_inputs(int kind);
+int gl_dataset_kind_classes(int kind);
+#endif

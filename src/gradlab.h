@@ -1,0 +1,68 @@
+/* gradlab.h: the public C API, the functions the WebAssembly module exports.
+ *
+ * A short tour: make a data set (gl_dataset_make), make a network from a layer table
+ * (gl_network_make), choose an optimiser (gl_network_set_optimizer), then call
+ * gl_network_train for many steps at a time and read tensors in place (gl_network_tensor).
+ * Objects are named by integer handles; a disposed handle is refused, never dereferenced.
+ * Every call returns a status (>= 0 is success, for makers the new handle); on failure
+ * gl_error_message() says which argument was wrong and what is allowed.
+ * Arrays cross the boundary as pointers into the module's memory (gl_alloc / gl_free). */
+#ifndef GRADLAB_H
+#define GRADLAB_H
+#include <stdint.h>
+
+enum { GL_OK = 0, GL_ERR_ARGUMENT = -1, GL_ERR_MEMORY = -2, GL_ERR_HANDLE = -3, GL_ERR_STATE = -4 };
+
+/* Limits, refused up front with the number (see docs/reliability.md) */
+#define GL_LIMIT_LAYERS 64
+#define GL_LIMIT_UNITS 4096
+#define GL_LIMIT_SAMPLES 1000000
+#define GL_LIMIT_DATA_FLOATS 33554432L   /* samples x inputs, 128 MiB */
+#define GL_LIMIT_PARAMS 33554432L        /* parameters of one network, 128 MiB */
+#define GL_LIMIT_BATCH 65536
+#define GL_LIMIT_STEPS 10000000
+#define GL_LIMIT_OBJECTS 4096            /* live networks and live data sets, each */
+
+/* Layer table rows, GL_LAYER_INTS int32 and GL_LAYER_FLOATS float32 per layer */
+#define GL_LAYER_INTS 8    /* units, activation, init kind, (reserved x5) */
+#define GL_LAYER_FLOATS 8  /* leaky slope, init p0, init p1, l1 scale, l2 scale, (reserved x3) */
+/* Optimiser row, GL_OPT_FLOATS float32:
+ * kind, lr, momentum, alpha, epsilon, beta1, beta2, weight decay, clip norm, l1, l2, centered,
+ * schedule kind, step size, gamma, decay, steps, min lr, period, period mult, max lr, mode, warmup */
+#define GL_OPT_FLOATS 23
+/* Tensors readable in place by gl_network_tensor */
+enum { GL_T_WEIGHTS = 0, GL_T_BIASES = 1, GL_T_PREACT = 2, GL_T_ACT = 3, GL_T_WGRAD = 4, GL_T_BGRAD = 5,
+       GL_T_COUNT = 6 };
+
+void *gl_alloc(int bytes);                 /* NULL when memory runs out */
+void gl_free(void *p);
+const char *gl_error_message(void);        /* the last failure, as text */
+int gl_memory_live(void);                  /* bytes in use by malloc */
+
+int gl_dataset_make(int kind, int samples, int classes, float noise, float test_fraction, uint32_t seed);
+/* y is int32 class ids when classes > 0, else float32 targets with outputs per row */
+int gl_dataset_load(const float *x, const void *y, int samples, int inputs, int outputs, int classes,
+                    float test_fraction, uint32_t seed);
+/* info[0..6] = inputs, outputs, classes, train rows, test rows, x pointer, y pointer */
+int gl_dataset_info(int h, int32_t *info);
+int gl_dataset_dispose(int h);
+
+int gl_network_make(int inputs, int n_layers, const int32_t *ints, const float *floats, int loss,
+                    uint32_t seed);
+int gl_network_set_optimizer(int h, const float *row);
+/* out[0..6] = steps run, loss, accuracy (-1 none), penalty, learning rate, diverged (0/1), step */
+int gl_network_train(int h, int data, int steps, int batch, float *out);
+/* out[0..1] = loss, accuracy (-1 none) over split 0 = train, 1 = test */
+int gl_network_evaluate(int h, int data, int split, float *out);
+int gl_network_predict(int h, const float *x, int rows, float *y);
+int gl_network_forward(int h, const float *x, int rows, int training);
+/* out[0..1] = pointer, length in floats of tensor `what` of layer `layer` */
+int gl_network_tensor(int h, int layer, int what, int32_t *out);
+/* ints[0..5] = layers, parameters, steps taken, rows of the last pass, optimiser state arrays,
+ * optimiser updates; rate[0] = the learning rate of the last step */
+int gl_network_info(int h, int32_t *ints, float *rate);
+int gl_network_dispose(int h);
+
+/* rate[0..steps) of an optimiser row's schedule */
+int gl_schedule_curve(const float *row, int steps, float *rate);
+#endif

@@ -1,0 +1,19 @@
+/* init.h: weight initialisations. fan_in and fan_out are the layer's inputs and outputs. */
+#ifndef GL_INIT_H
+#define GL_INIT_H
+#include "rng.h"
+
+enum { GL_INIT_ZEROS = 0, GL_INIT_CONSTANT = 1, GL_INIT_NORMAL = 2, GL_INIT_UNIFORM = 3,
+       GL_INIT_XAVIER = 4, GL_INIT_GLOROT_NORMAL = 5, GL_INIT_GLOROT_UNIFORM = 6, GL_INIT_HE_NORMAL = 7,
+       GL_INIT_HE_UNIFORM = 8, GL_INIT_LECUN_UNIFORM = 9, GL_INIT_ORTHOGONAL = 10, GL_INIT_COUNT = 11 };
+
+typedef struct { int kind; float p0, p1; } gl_init; /* p0, p1: value | std | a, b | gain */
+
+/* Fills W (fan_in, fan_out). work: fan_in*fan_out floats of scratch (orthogonal only).
+ *   zeros 0; constant p0; normal N(0, p0^2); uniform U(p0, p1);
+ *   xavier N(0, 1/fan_in); glorot-normal N(0, 2/(fan_in+fan_out));
+ *   glorot-uniform U(+-sqrt(6/(fan_in+fan_out))); he-normal N(0, 2/fan_in);
+ *   he-uniform U(+-sqrt(6/fan_in)); lecun-uniform U(+-sqrt(3/fan_in));
+ *   orthogonal: p0 times a matrix with orthonormal rows or columns (Gram-Schmidt of a Gaussian one). */
+void gl_init_fill(float *W, int fan_in, int fan_out, const gl_init *init, gl_rng *r, float *work);
+#endif

@@ -1,0 +1,18 @@
+/* loss.h: data losses, their value and their gradient with respect to the output layer's
+ * pre-activations z, in one pass. */
+#ifndef GL_LOSS_H
+#define GL_LOSS_H
+#include <stdint.h>
+
+enum { GL_LOSS_CROSS_ENTROPY = 0, /* softmax output, class ids */
+       GL_LOSS_BINARY_CROSS_ENTROPY = 1, /* sigmoid output, 0/1 targets */
+       GL_LOSS_MSE = 2, /* any output, mean over batch and outputs of (a - t)^2 */
+       GL_LOSS_COUNT = 3 };
+
+/* z, a: (B,K) output pre-activations and activations. Targets: class ids yi (B) or values yf (B,K);
+ * with class ids, BCE reads id as the 0/1 target and MSE compares against one-hot rows.
+ * Writes dz (B,K) = d(mean loss)/dz unless dz is NULL; counts correct predictions into *correct
+ * when classes are known (yi != NULL). Returns the mean loss over the batch. */
+float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+              const int32_t *yi, const float *yf, float *dz, int *correct);
+#endif

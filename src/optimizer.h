@@ -1,0 +1,30 @@
+/* optimizer.h: parameter updates, one function for every optimiser, following the algorithms
+ * documented for PyTorch's torch.optim (SGD with momentum/Nesterov, Adagrad, RMSprop, Adam, AdamW).
+ * The same code updates a network's flat parameter arena and a point on a 2-D surface. */
+#ifndef GL_OPTIMIZER_H
+#define GL_OPTIMIZER_H
+
+enum { GL_OPT_SGD = 0, GL_OPT_MOMENTUM = 1, GL_OPT_NESTEROV = 2, GL_OPT_ADAGRAD = 3,
+       GL_OPT_RMSPROP = 4, GL_OPT_ADAM = 5, GL_OPT_ADAMW = 6, GL_OPT_COUNT = 7 };
+
+typedef struct {
+    int kind;
+    float learning_rate;
+    float momentum;      /* momentum, nesterov, rmsprop (0 = off for rmsprop) */
+    float alpha;         /* rmsprop smoothing */
+    float epsilon;
+    float beta1, beta2;  /* adam, adamw */
+    float weight_decay;  /* added to the gradient; decoupled for adamw */
+    float clip_norm;     /* 0 = off: scale the gradient so its global L2 norm is at most this */
+    float l1, l2;        /* loss penalties on weights (not biases) */
+    int centered;        /* rmsprop */
+} gl_optimizer;
+
+/* optimiser state floats kept per parameter: 0, 1, 2 or 3 arrays like the parameters */
+int gl_optimizer_state_arrays(const gl_optimizer *o);
+
+/* One update of n parameters w with gradient g * gscale at step t (1-based) and rate lr.
+ * s1, s2, s3 point into the state arrays at the same offset as w (unused ones may be NULL). */
+void gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
+                       float *s1, float *s2, float *s3, long n);
+#endif

@@ -1,0 +1,29 @@
+// browser.mjs: Debian's Chromium driven by playwright-core, and the page served on 127.0.0.1.
+import { chromium } from 'playwright-core';
+import { createServer, listen } from '../../scripts/serve.mjs';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS, // playwright gives every launch a fresh temporary profile
+  });
+}
+
+export async function serve(options) {
+  const server = createServer(options);
+  const url = await listen(server, 0);
+  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** A page that records console errors and uncaught exceptions into page.errors. */
+export async function openPage(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.goto(url);
+  return page;
+}

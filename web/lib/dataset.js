@@ -1,0 +1,94 @@
+// dataset.js: data sets living in wasm memory, made from a seed or from the user's arrays.
+import { DATASETS, fail, integer, known, number, object, pick } from './names.js';
+
+const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2, plane: 0, sine: 0 };
+const GENERATED_KEYS = ['samples', 'classes', 'noise', 'testFraction', 'seed'];
+const LOADED_KEYS = ['x', 'y', 'inputs', 'outputs', 'classes', 'testFraction', 'seed'];
+
+export class Dataset {
+  constructor(core, handle, name) {
+    this.core = core;
+    this.handle = handle;
+    this.name = name;
+    core.call('gl_dataset_info', handle, core.outIntsPtr);
+    const [inputs, outputs, classes, trainSize, testSize] = core.outInts;
+    Object.assign(this, { inputs, outputs, classes, trainSize, testSize });
+  }
+
+  /** @internal the live handle, or an error if this data set was disposed */
+  live() {
+    if (!this.handle) fail(`data set '${this.name}' was disposed and cannot be used again`);
+    return this.handle;
+  }
+
+  /**
+   * Views of the rows of one split: { x: Float32Array (rows x inputs), y: Int32Array of class ids or
+   * Float32Array (rows x outputs) }. Views on wasm memory: read them before the next call that may
+   * grow memory, or copy them with slice().
+   */
+  rows(split = 'train') {
+    const core = this.core;
+    core.call('gl_dataset_info', this.live(), core.outIntsPtr);
+    const info = core.outInts;
+    const first = split === 'test' ? this.trainSize : split === 'train' ? 0 : fail(`split '${split}' is not known; allowed: train, test`);
+    const count = split === 'test' ? this.testSize : this.trainSize;
+    const x = core.f32(info[5] + first * this.inputs * 4, count * this.inputs);
+    const y = this.classes
+      ? core.i32(info[6] + first * 4, count)
+      : core.f32(info[6] + first * this.outputs * 4, count * this.outputs);
+    return { x, y, count };
+  }
+
+  dispose() {
+    if (!this.handle) return;
+    this.core.call('gl_dataset_dispose', this.handle);
+    this.handle = 0;
+  }
+}
+
+/** lab.dataset(name, options) or lab.dataset({ x, y, inputs, ... }) */
+export function makeDataset(core, nameOrData, options = {}) {
+  if (typeof nameOrData === 'string') {
+    const kind = pick(DATASETS, nameOrData, 'data set');
+    object(options, 'dataset options');
+    known(options, GENERATED_KEYS, `dataset '${nameOrData}'`);
+    const fixed = FIXED_CLASSES[nameOrData];
+    const samples = integer(options.samples, 'samples', 2, 1000000, 300);
+    let classes = fixed ?? integer(options.classes, 'classes', 2, 64, 3);
+    if (fixed !== undefined && options.classes !== undefined && options.classes !== fixed) {
+      fail(`classes ${options.classes} is not allowed for '${nameOrData}'; it has ${fixed || 'no'} classes`);
+    }
+    const noise = number(options.noise, 'noise', 0, 10, 0.1);
+    const testFraction = number(options.testFraction, 'testFraction', 0, 0.95, 0.2);
+    const seed = integer(options.seed, 'seed', 0, 0xffffffff, 1);
+    const handle = core.call('gl_dataset_make', kind, samples, classes, noise, testFraction, seed >>> 0);
+    return new Dataset(core, handle, nameOrData);
+  }
+  const spec = object(nameOrData, 'dataset');
+  known(spec, LOADED_KEYS, 'dataset');
+  const { x, y } = spec;
+  if (!(x instanceof Float32Array)) fail('dataset x must be a Float32Array (rows x inputs, row-major)');
+  if (!(y instanceof Int32Array) && !(y instanceof Float32Array)) {
+    fail('dataset y must be an Int32Array of class ids or a Float32Array of targets');
+  }
+  const inputs = integer(spec.inputs, 'inputs', 1, 4096);
+  if (x.length === 0 || x.length % inputs) fail(`x has ${x.length} values, not a whole number of rows of ${inputs} inputs`);
+  const samples = x.length / inputs;
+  const testFraction = number(spec.testFraction, 'testFraction', 0, 0.95, 0);
+  const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
+  let classes = 0;
+  let outputs = 1;
+  if (y instanceof Int32Array) {
+    if (y.length !== samples) fail(`y has ${y.length} class ids but x has ${samples} rows`);
+    let most = 0;
+    for (const id of y) most = Math.max(most, id);
+    classes = integer(spec.classes, 'classes', 2, 4096, Math.max(2, most + 1));
+  } else {
+    outputs = integer(spec.outputs, 'outputs', 1, 4096, y.length / samples);
+    if (y.length !== samples * outputs) fail(`y has ${y.length} targets, not ${samples} rows of ${outputs} outputs`);
+    if (spec.classes) fail('classes is for class ids; give y as an Int32Array');
+  }
+  const handle = core.scoped((take) => core.call('gl_dataset_load', take(x), take(y), samples, inputs, outputs,
+    classes, testFraction, seed >>> 0));
+  return new Dataset(core, handle, 'custom');
+}

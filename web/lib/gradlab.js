@@ -1,0 +1,41 @@
+// gradlab.js: the one module users import, in Node (>= 20) and in browsers.
+//   const lab = await loadGradlab();           // { simd: false } forces the scalar build
+//   const data = lab.dataset('spiral', { samples: 300, classes: 3 });
+//   const net = lab.network({ inputs: 2, layers: [{ units: 100, activation: 'relu' }, { units: 3, activation: 'softmax' }] });
+//   net.setOptimizer({ name: 'sgd', learningRate: 1 }); net.train(data, { steps: 100 });
+import { instantiate, simdSupported } from './loader.js';
+import { Core } from './core.js';
+import { Dataset, makeDataset } from './dataset.js';
+import { Network, scheduleCurve } from './network.js';
+
+export * from './names.js';
+export { Dataset, Network, simdSupported };
+
+export class Lab {
+  constructor(core) {
+    this.core = core;
+    /** true when the SIMD build is running */
+    this.simd = core.simd;
+    /** the URL of the loaded .wasm */
+    this.wasmUrl = core.url;
+  }
+
+  /** A toy data set by name (circle, xor, blobs, spiral, moons, checkerboard, plane, sine), or user rows. */
+  dataset(nameOrData, options) { return makeDataset(this.core, nameOrData, options); }
+
+  /** A network from { inputs, layers, loss, init, seed }. */
+  network(spec) { return new Network(this.core, spec); }
+
+  /** The learning rate of a schedule at steps 0..steps-1, to preview its curve. */
+  schedule(spec, steps) { return scheduleCurve(this.core, spec, steps); }
+
+  /** { wasmBytes, liveBytes }: the module's memory and the bytes its allocator has handed out. */
+  memoryStats() {
+    return { wasmBytes: this.core.memory.buffer.byteLength, liveBytes: this.core.x.gl_memory_live() };
+  }
+}
+
+/** Loads gradlab: the SIMD build where wasm SIMD works, else the scalar one. */
+export async function loadGradlab(options = {}) {
+  return new Lab(new Core(await instantiate(options)));
+}

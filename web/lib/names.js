@@ -1,0 +1,81 @@
+// names.js: the names the API accepts, in the order of the C enums (src/*.h), and the checks that
+// turn a user's spec into numbers. Pure: no wasm, no DOM, so the page's URL parser can use it too.
+
+export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'tanh', 'sigmoid', 'softmax'];
+export const LOSSES = ['cross-entropy', 'binary-cross-entropy', 'mse'];
+export const DATASETS = ['circle', 'xor', 'blobs', 'spiral', 'moons', 'checkerboard', 'plane', 'sine'];
+export const INITS = ['zeros', 'constant', 'normal', 'uniform', 'xavier', 'glorot-normal', 'glorot-uniform',
+  'he-normal', 'he-uniform', 'lecun-uniform', 'orthogonal'];
+export const INIT_ALIASES = { he: 'he-normal' };
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+export const SCHEDULES = ['constant', 'step', 'exponential', 'inverse-time', 'cosine', 'sgdr', 'cyclic'];
+export const CYCLIC_MODES = ['triangular', 'triangular2', 'exp_range'];
+export const TENSORS = ['weights', 'biases', 'preactivations', 'activations', 'weightGradients', 'biasGradients'];
+
+/** Defaults per optimiser, as PyTorch documents them (learning rates where PyTorch has one). */
+export const OPTIMIZER_DEFAULTS = {
+  sgd: { learningRate: 0.01 },
+  momentum: { learningRate: 0.01, momentum: 0.9 },
+  nesterov: { learningRate: 0.01, momentum: 0.9 },
+  adagrad: { learningRate: 0.01, epsilon: 1e-10 },
+  rmsprop: { learningRate: 0.01, alpha: 0.99, epsilon: 1e-8, momentum: 0, centered: false },
+  adam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  adamw: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 },
+};
+
+/** Errors from gradlab: the message names the argument, the value given and what is allowed. */
+export class GradlabError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'GradlabError';
+  }
+}
+
+export function fail(message) {
+  throw new GradlabError(message);
+}
+
+function show(value) {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  try { return JSON.stringify(value); } catch { return String(value); }
+}
+
+/** The index of name in list, or an error naming the argument and the allowed names. */
+export function pick(list, name, what) {
+  const index = typeof name === 'string' ? list.indexOf(name) : -1;
+  if (index < 0) fail(`${what} ${show(name)} is not known; allowed: ${list.join(', ')}`);
+  return index;
+}
+
+/** A finite number in [lo, hi] (or the default when undefined). */
+export function number(value, what, lo, hi, fallback) {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi) {
+    fail(`${what} ${show(value)} is not allowed; it must be a number from ${lo} to ${hi}`);
+  }
+  return value;
+}
+
+/** An integer in [lo, hi] (or the default when undefined). */
+export function integer(value, what, lo, hi, fallback) {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (!Number.isInteger(value) || value < lo || value > hi) {
+    fail(`${what} ${show(value)} is not allowed; it must be an integer from ${lo} to ${hi}`);
+  }
+  return value;
+}
+
+export function object(value, what) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(`${what} must be an object, not ${show(value)}`);
+  }
+  return value;
+}
+
+/** Rejects keys that a spec does not know, so typos do not pass silently. */
+export function known(spec, keys, what) {
+  for (const key of Object.keys(spec)) {
+    if (!keys.includes(key)) fail(`${what} has no option '${key}'; allowed: ${keys.join(', ')}`);
+  }
+}

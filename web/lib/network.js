@@ -1,0 +1,263 @@
+// network.js: a network in wasm memory, its training calls and in-place views of its tensors.
+import {
+  ACTIVATIONS, CYCLIC_MODES, INITS, INIT_ALIASES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, SCHEDULES, TENSORS,
+  fail, integer, known, number, object, pick,
+} from './names.js';
+
+const LAYER_INTS = 8;
+const LAYER_FLOATS = 8;
+const OPT_FLOATS = 23;
+const NETWORK_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed'];
+const LAYER_KEYS = ['units', 'activation', 'init', 'slope', 'l1Scale', 'l2Scale'];
+const INIT_KEYS = ['name', 'std', 'value', 'a', 'b', 'gain'];
+
+/** An init spec (a name, or { name, std | value | a, b | gain }) as [kind, p0, p1]. */
+export function parseInit(spec, what) {
+  const s = typeof spec === 'string' ? { name: spec } : object(spec, what);
+  known(s, INIT_KEYS, what);
+  const name = INIT_ALIASES[s.name] ?? s.name;
+  const kind = pick(INITS, name, `${what} name`);
+  switch (name) {
+    case 'constant': return [kind, number(s.value, `${what}.value`, -1e6, 1e6, 0), 0];
+    case 'normal': return [kind, number(s.std, `${what}.std`, 0, 1e6, 0.01), 0];
+    case 'uniform': {
+      const a = number(s.a, `${what}.a`, -1e6, 1e6, -0.05);
+      const b = number(s.b, `${what}.b`, a, 1e6, 0.05);
+      return [kind, a, b];
+    }
+    case 'orthogonal': return [kind, number(s.gain, `${what}.gain`, 0, 1e6, 1), 0];
+    default: return [kind, 0, 0];
+  }
+}
+
+function defaultLastActivation(loss) {
+  return { 'cross-entropy': 'softmax', 'binary-cross-entropy': 'sigmoid', mse: 'linear' }[loss];
+}
+
+function parseNetwork(spec) {
+  object(spec, 'network');
+  known(spec, NETWORK_KEYS, 'network');
+  const inputs = integer(spec.inputs, 'inputs', 1, 4096);
+  if (!Array.isArray(spec.layers) || spec.layers.length < 1 || spec.layers.length > 64) {
+    fail('layers must be an array of 1 to 64 layer specs such as { units: 10, activation: \'relu\' }');
+  }
+  const lastSpec = spec.layers[spec.layers.length - 1] ?? {};
+  const lossName = spec.loss ?? ({ softmax: 'cross-entropy', sigmoid: 'binary-cross-entropy' }[lastSpec.activation] ?? 'mse');
+  const loss = pick(LOSSES, lossName, 'loss');
+  const netInit = parseInit(spec.init ?? 'xavier', 'init');
+  const ints = new Int32Array(spec.layers.length * LAYER_INTS);
+  const floats = new Float32Array(spec.layers.length * LAYER_FLOATS);
+  const layers = spec.layers.map((layer, i) => {
+    const what = `layers[${i}]`;
+    object(layer, what);
+    known(layer, LAYER_KEYS, what);
+    const last = i === spec.layers.length - 1;
+    const units = integer(layer.units, `${what}.units`, 1, 4096);
+    const activation = layer.activation ?? (last ? defaultLastActivation(lossName) : 'relu');
+    const act = pick(ACTIVATIONS, activation, `${what}.activation`);
+    const [initKind, p0, p1] = layer.init === undefined ? netInit : parseInit(layer.init, `${what}.init`);
+    ints.set([units, act, initKind], i * LAYER_INTS);
+    floats.set([
+      number(layer.slope, `${what}.slope`, 0, 1, 0.01), p0, p1,
+      number(layer.l1Scale, `${what}.l1Scale`, 0, 1e6, 1), number(layer.l2Scale, `${what}.l2Scale`, 0, 1e6, 1),
+    ], i * LAYER_FLOATS);
+    return { units, activation };
+  });
+  const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
+  return { inputs, loss, lossName, layers, ints, floats, seed };
+}
+
+const SCHEDULE_KEYS = {
+  constant: [], step: ['stepSize', 'gamma'], exponential: ['gamma'], 'inverse-time': ['decay'],
+  cosine: ['steps', 'minLearningRate'], sgdr: ['period', 'periodMultiplier', 'minLearningRate'],
+  cyclic: ['maxLearningRate', 'stepSize', 'mode', 'gamma'],
+};
+
+/** An optimiser spec as the row gl_network_set_optimizer reads (see src/gradlab.h). */
+export function optimizerRow(spec) {
+  object(spec, 'optimizer');
+  const name = spec.name ?? 'sgd';
+  const kind = pick(OPTIMIZERS, name, 'optimizer name');
+  const d = OPTIMIZER_DEFAULTS[name];
+  known(spec, ['name', 'schedule', 'weightDecay', 'clipNorm', 'l1', 'l2', ...Object.keys(d)], `optimizer '${name}'`);
+  const o = { ...d, ...spec };
+  const row = new Float32Array(OPT_FLOATS);
+  row.set([
+    kind,
+    number(o.learningRate, 'learningRate', 0, 1000),
+    number(o.momentum, 'momentum', 0, 0.9999, 0),
+    number(o.alpha, 'alpha', 0, 0.9999, 0.99),
+    number(o.epsilon, 'epsilon', 0, 1, 1e-8),
+    number(o.beta1, 'beta1', 0, 0.9999, 0.9),
+    number(o.beta2, 'beta2', 0, 0.999999, 0.999),
+    number(o.weightDecay, 'weightDecay', 0, 1000, 0),
+    number(o.clipNorm, 'clipNorm', 0, 1e9, 0),
+    number(o.l1, 'l1', 0, 1000, 0),
+    number(o.l2, 'l2', 0, 1000, 0),
+    o.centered ? 1 : 0,
+  ]);
+  if (o.schedule !== undefined) scheduleInto(row, o.schedule, row[1]);
+  return row;
+}
+
+function scheduleInto(row, spec, lr) {
+  const s = typeof spec === 'string' ? { name: spec } : object(spec, 'schedule');
+  const name = s.name ?? 'constant';
+  const kind = pick(SCHEDULES, name, 'schedule name');
+  known(s, ['name', 'warmup', 'learningRate', ...SCHEDULE_KEYS[name]], `schedule '${name}'`);
+  row.set([
+    kind,
+    number(s.stepSize, 'schedule.stepSize', 1, 1e9, 100),
+    number(s.gamma, 'schedule.gamma', 0, 1, name === 'exponential' ? 0.999 : name === 'cyclic' ? 0.999 : 0.5),
+    number(s.decay, 'schedule.decay', 0, 1e6, 0.01),
+    number(s.steps, 'schedule.steps', 1, 1e9, 1000),
+    number(s.minLearningRate, 'schedule.minLearningRate', 0, lr, 0),
+    number(s.period, 'schedule.period', 1, 1e9, 100),
+    number(s.periodMultiplier, 'schedule.periodMultiplier', 1, 100, 1),
+    number(s.maxLearningRate, 'schedule.maxLearningRate', lr, 1000, lr * 10),
+    s.mode === undefined ? 0 : pick(CYCLIC_MODES, s.mode, 'schedule.mode'),
+    number(s.warmup, 'schedule.warmup', 0, 1e9, 0),
+  ], 12);
+}
+
+/** The learning rate at steps 0..steps-1 of a schedule spec (learningRate: the base rate, default 1). */
+export function scheduleCurve(core, spec, steps) {
+  const s = typeof spec === 'string' ? { name: spec } : object(spec, 'schedule');
+  const lr = number(s.learningRate, 'learningRate', 0, 1000, 1);
+  const n = integer(steps, 'steps', 0, 10000000);
+  const row = optimizerRow({ name: 'sgd', learningRate: lr });
+  scheduleInto(row, s, lr);
+  return core.scoped((take) => {
+    const out = take(n * 4);
+    core.call('gl_schedule_curve', take(row), n, out);
+    return core.f32(out, n).slice();
+  });
+}
+
+export class Network {
+  constructor(core, spec) {
+    const p = parseNetwork(spec);
+    this.core = core;
+    this.inputs = p.inputs;
+    this.loss = p.lossName;
+    this.layers = p.layers;
+    this.outputs = p.layers[p.layers.length - 1].units;
+    this.seed = p.seed;
+    this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.layers.length, take(p.ints),
+      take(p.floats), p.loss, p.seed));
+    this.optimizer = { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd };
+  }
+
+  live() {
+    if (!this.handle) fail('this network was disposed and cannot be used again');
+    return this.handle;
+  }
+
+  /** Sets the optimiser, its penalties and schedule; its state starts afresh, the weights stay. */
+  setOptimizer(spec) {
+    const row = optimizerRow(spec);
+    const core = this.core;
+    core.scoped((take) => core.call('gl_network_set_optimizer', this.live(), take(row)));
+    this.optimizer = { ...OPTIMIZER_DEFAULTS[spec.name ?? 'sgd'], ...spec };
+    return this;
+  }
+
+  /**
+   * Runs options.steps minibatch steps inside wasm. batchSize 0 (default) = the whole training split.
+   * Returns the last step's { step, steps, loss, accuracy, penalty, learningRate, status }; status is
+   * 'diverged' when the loss or gradients stopped being finite: that step was not applied and step
+   * is its number.
+   */
+  train(data, options = {}) {
+    object(options, 'train options');
+    known(options, ['steps', 'batchSize'], 'train options');
+    const steps = integer(options.steps, 'steps', 0, 10000000, 1);
+    const batch = integer(options.batchSize, 'batchSize', 0, 65536, 0);
+    const core = this.core;
+    core.call('gl_network_train', this.live(), liveData(data), steps, batch, core.outFloatsPtr);
+    const [run, loss, accuracy, penalty, learningRate, diverged, step] = core.outFloats;
+    return {
+      step: diverged ? step : step + 1,
+      steps: run,
+      loss,
+      accuracy: accuracy < 0 ? null : accuracy,
+      penalty,
+      learningRate: diverged ? this.learningRate : learningRate,
+      status: diverged ? 'diverged' : 'ok',
+    };
+  }
+
+  /** { loss, accuracy } over the 'train' or 'test' split (accuracy null for regression). */
+  evaluate(data, split = 'train') {
+    const which = split === 'train' ? 0 : split === 'test' ? 1 : fail(`split '${split}' is not known; allowed: train, test`);
+    const core = this.core;
+    core.call('gl_network_evaluate', this.live(), liveData(data), which, core.outFloatsPtr);
+    const [loss, accuracy] = core.outFloats;
+    return { loss, accuracy: accuracy < 0 ? null : accuracy };
+  }
+
+  /** Outputs (rows x outputs) for a Float32Array of rows x inputs, as a new Float32Array. */
+  predict(x, rows) {
+    const n = checkRows(x, rows, this.inputs);
+    const core = this.core;
+    return core.scoped((take) => {
+      const out = take(n * this.outputs * 4);
+      core.call('gl_network_predict', this.live(), take(x), n, out);
+      return core.f32(out, n * this.outputs).slice();
+    });
+  }
+
+  /** A forward pass only, filling activations(i) for inspection; options.training selects batch mode. */
+  forward(x, rows, options = {}) {
+    const n = checkRows(x, rows, this.inputs);
+    const core = this.core;
+    core.scoped((take) => core.call('gl_network_forward', this.live(), take(x), n, options.training ? 1 : 0));
+    return this;
+  }
+
+  /** A view of tensor `name` of layer i (see TENSORS); fresh each call, so valid until memory grows. */
+  tensor(i, name) {
+    const what = pick(TENSORS, name, 'tensor');
+    const layer = integer(i, 'layer', 0, this.layers.length - 1);
+    const core = this.core;
+    core.call('gl_network_tensor', this.live(), layer, what, core.outIntsPtr);
+    const [ptr, length] = core.outInts;
+    return core.f32(ptr, length);
+  }
+
+  weights(i) { return this.tensor(i, 'weights'); }
+  biases(i) { return this.tensor(i, 'biases'); }
+  preactivations(i) { return this.tensor(i, 'preactivations'); }
+  activations(i) { return this.tensor(i, 'activations'); }
+  gradients(i) { return this.tensor(i, 'weightGradients'); }
+  biasGradients(i) { return this.tensor(i, 'biasGradients'); }
+
+  /** { layers, parameters, step, rows, learningRate }: counters of the network. */
+  info() {
+    const core = this.core;
+    core.call('gl_network_info', this.live(), core.outIntsPtr, core.outFloatsPtr);
+    const [layers, parameters, step, rows, stateArrays, updates] = core.outInts;
+    return { layers, parameters, step, rows, stateArrays, updates, learningRate: core.outFloats[0] };
+  }
+
+  get step() { return this.info().step; }
+  get learningRate() { return this.info().learningRate; }
+
+  dispose() {
+    if (!this.handle) return;
+    this.core.call('gl_network_dispose', this.handle);
+    this.handle = 0;
+  }
+}
+
+function liveData(data) {
+  if (!data || typeof data.live !== 'function') fail('data must be a data set made by lab.dataset()');
+  return data.live();
+}
+
+function checkRows(x, rows, inputs) {
+  if (!(x instanceof Float32Array)) fail('x must be a Float32Array of rows x inputs values');
+  const n = integer(rows ?? x.length / inputs, 'rows', 1, 1000000);
+  if (x.length < n * inputs) fail(`x has ${x.length} values; ${n} rows of ${inputs} inputs need ${n * inputs}`);
+  return n;
+}
