@@ -1,7 +1,8 @@
 #include "activation.h"
+#include "simd_math.h"
 #include <math.h>
 
-void gl_activation_forward(float *a, const float *z, int rows, int cols, int act, float slope) {
+void gl_activation_forward_ref(float *a, const float *z, int rows, int cols, int act, float slope) {
     long n = (long)rows * cols;
     switch (act) {
     case GL_ACT_LINEAR:
@@ -34,8 +35,8 @@ void gl_activation_forward(float *a, const float *z, int rows, int cols, int act
     }
 }
 
-void gl_activation_backward(float *dz, const float *da, const float *z, const float *a, long n,
-                            int act, float slope) {
+void gl_activation_backward_ref(float *dz, const float *da, const float *z, const float *a, long n,
+                                int act, float slope) {
     switch (act) {
     case GL_ACT_LINEAR:
     case GL_ACT_SOFTMAX:
@@ -55,3 +56,95 @@ void gl_activation_backward(float *dz, const float *da, const float *z, const fl
         break;
     }
 }
+
+#ifdef GL_VEC4
+
+/* Loops whose act is a compile-time constant after inlining; a tail shorter than four lanes goes
+ * through a padded vector, so every element gets the same arithmetic wherever it sits. */
+#define ELEMENTWISE_LOOP(EXPR_V4)                                                                  \
+    do {                                                                                           \
+        long i = 0;                                                                                \
+        for (; i + 4 <= n; i += 4) { ELEM_LOAD(i); v4_store(out + i, (EXPR_V4)); }                 \
+        if (i < n) {                                                                               \
+            float t_z[4] = {0}, t_a[4] = {0}, t_d[4] = {0}, t_o[4];                                \
+            for (long k = i; k < n; ++k) ELEM_TAIL(k - i, k);                                      \
+            { gl_v4 vz = v4_load(t_z), va = v4_load(t_a), vd = v4_load(t_d);                      \
+              (void)vz; (void)va; (void)vd; v4_store(t_o, (EXPR_V4)); }                            \
+            for (long k = i; k < n; ++k) out[k] = t_o[k - i];                                      \
+        }                                                                                          \
+    } while (0)
+
+static void forward_elementwise(float *out, const float *z, long n, int act, gl_v4 slope) {
+#define ELEM_LOAD(i) gl_v4 vz = v4_load(z + (i))
+#define ELEM_TAIL(t, k) (t_z[t] = z[k])
+    switch (act) {
+    case GL_ACT_RELU: ELEMENTWISE_LOOP(gl_act_forward_v4(vz, GL_ACT_RELU, slope)); break;
+    case GL_ACT_LEAKY_RELU: ELEMENTWISE_LOOP(gl_act_forward_v4(vz, GL_ACT_LEAKY_RELU, slope)); break;
+    case GL_ACT_TANH: ELEMENTWISE_LOOP(gl_tanh_v4(vz)); break;
+    case GL_ACT_SIGMOID: ELEMENTWISE_LOOP(gl_sigmoid_v4(vz)); break;
+    default: if (out != z) for (long i = 0; i < n; ++i) out[i] = z[i]; break;
+    }
+#undef ELEM_LOAD
+#undef ELEM_TAIL
+}
+
+static void backward_elementwise(float *out, const float *da, const float *z, const float *a, long n,
+                                 int act, gl_v4 slope) {
+#define ELEM_LOAD(i) gl_v4 vd = v4_load(da + (i)), vz = v4_load(z + (i)), va = v4_load(a + (i))
+#define ELEM_TAIL(t, k) (t_d[t] = da[k], t_z[t] = z[k], t_a[t] = a[k])
+    switch (act) {
+    case GL_ACT_RELU: ELEMENTWISE_LOOP(gl_act_backward_v4(vd, vz, va, GL_ACT_RELU, slope)); break;
+    case GL_ACT_LEAKY_RELU: ELEMENTWISE_LOOP(gl_act_backward_v4(vd, vz, va, GL_ACT_LEAKY_RELU, slope)); break;
+    case GL_ACT_TANH: ELEMENTWISE_LOOP(gl_act_backward_v4(vd, vz, va, GL_ACT_TANH, slope)); break;
+    case GL_ACT_SIGMOID: ELEMENTWISE_LOOP(gl_act_backward_v4(vd, vz, va, GL_ACT_SIGMOID, slope)); break;
+    default: if (out != da) for (long i = 0; i < n; ++i) out[i] = da[i]; break;
+    }
+#undef ELEM_LOAD
+#undef ELEM_TAIL
+}
+
+/* softmax of one row: max, e^(z - max) with the 4-lane exp, sum, scale */
+static void softmax_row(float *a, const float *z, int n) {
+    float m = z[0];
+    for (int j = 1; j < n; ++j) m = z[j] > m ? z[j] : m;
+    gl_v4 vm = v4_splat(m), acc = v4_splat(0.0f);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+        gl_v4 e = gl_exp_v4(v4_sub(v4_load(z + j), vm));
+        v4_store(a + j, e);
+        acc = v4_add(acc, e);
+    }
+    float s = v4_sum(acc);
+    if (j < n) {
+        float t[4] = {0}, o[4];
+        for (int k = j; k < n; ++k) t[k - j] = z[k] - m;
+        v4_store(o, gl_exp_v4(v4_load(t)));
+        for (int k = j; k < n; ++k) { a[k] = o[k - j]; s += o[k - j]; }
+    }
+    float inv = 1.0f / s;
+    for (j = 0; j < n; ++j) a[j] *= inv;
+}
+
+void gl_activation_forward(float *a, const float *z, int rows, int cols, int act, float slope) {
+    if (act == GL_ACT_SOFTMAX) {
+        for (int r = 0; r < rows; ++r) softmax_row(a + (long)r * cols, z + (long)r * cols, cols);
+        return;
+    }
+    forward_elementwise(a, z, (long)rows * cols, act, v4_splat(slope));
+}
+
+void gl_activation_backward(float *dz, const float *da, const float *z, const float *a, long n,
+                            int act, float slope) {
+    backward_elementwise(dz, da, z, a, n, act, v4_splat(slope));
+}
+
+#else /* no 4-lane kernels: the references are the kernels */
+
+void gl_activation_forward(float *a, const float *z, int rows, int cols, int act, float slope) {
+    gl_activation_forward_ref(a, z, rows, cols, act, slope);
+}
+void gl_activation_backward(float *dz, const float *da, const float *z, const float *a, long n,
+                            int act, float slope) {
+    gl_activation_backward_ref(dz, da, z, a, n, act, slope);
+}
+#endif

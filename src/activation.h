@@ -1,4 +1,7 @@
-/* activation.h: elementwise activations, forward and backward side by side. */
+/* activation.h: elementwise activations, forward and backward side by side.
+ * gl_activation_* use the 4-lane kernels (with simd_math.h's exp, tanh and sigmoid) where the
+ * build has them; gl_activation_*_ref are plain loops on libm, the reference they are tested
+ * against and the kernels of builds without SIMD. */
 #ifndef GL_ACTIVATION_H
 #define GL_ACTIVATION_H
 
@@ -6,9 +9,13 @@ enum { GL_ACT_LINEAR = 0, GL_ACT_RELU = 1, GL_ACT_LEAKY_RELU = 2, GL_ACT_TANH = 
        GL_ACT_SIGMOID = 4, GL_ACT_SOFTMAX = 5, GL_ACT_COUNT = 6 };
 
 /* a = f(z) over rows x cols; softmax works row by row, the others elementwise.
- * slope is leaky ReLU's slope for z < 0. */
+ * slope is leaky ReLU's slope for z < 0. a may equal z. */
 void gl_activation_forward(float *a, const float *z, int rows, int cols, int act, float slope);
-/* dz = da * f'(z) elementwise (not for softmax, whose gradient the loss computes) */
+/* dz = da * f'(z) elementwise (not for softmax, whose gradient the loss computes); dz may equal da */
 void gl_activation_backward(float *dz, const float *da, const float *z, const float *a, long n,
                             int act, float slope);
+
+void gl_activation_forward_ref(float *a, const float *z, int rows, int cols, int act, float slope);
+void gl_activation_backward_ref(float *dz, const float *da, const float *z, const float *a, long n,
+                                int act, float slope);
 #endif

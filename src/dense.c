@@ -17,3 +17,16 @@ void gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const f
         gl_gemm_nt(B, in, out, dz, W, dx, work);
     }
 }
+
+void gl_dense_forward_act(float *z, float *a, const float *x, const float *W, const float *b, int B, int in,
+                          int out, int act, float slope) {
+    gl_gemm_nn_bias_act(B, out, in, x, W, b, z, a, act, slope);
+}
+
+void gl_dense_backward_act(float *dx, float *dW, float *db, const float *dz, const float *x,
+                           const float *x_z, const float *W, int B, int in, int out, int act, float slope) {
+    gl_gemm_tn(in, out, B, x, dz, dW);
+    for (int r = 0; r < B; ++r)
+        for (int j = 0; j < out; ++j) db[j] += dz[(long)r * out + j];
+    if (dx) gl_gemm_nt_deriv(B, in, out, dz, W, dx, x_z, x, act, slope);
+}

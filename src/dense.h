@@ -9,4 +9,13 @@ void gl_dense_forward(float *z, const float *x, const float *W, const float *b, 
  * dx(B,in) = dz(B,out) . W^T. work: in*out floats of scratch. */
 void gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
                        const float *W, int B, int in, int out, float *work);
+
+/* The same with the activation fused in, each tile finished while it is in cache:
+ * forward: z = x . W + b and a(B,out) = f(z) by activation act (activation.h);
+ * backward: as gl_dense_backward, but dx = (dz . W^T) * f'(x_z, x) for the layer below, whose
+ * preactivations x_z and activations x (both (B,in)) produced this layer's input. */
+void gl_dense_forward_act(float *z, float *a, const float *x, const float *W, const float *b, int B, int in,
+                          int out, int act, float slope);
+void gl_dense_backward_act(float *dx, float *dW, float *db, const float *dz, const float *x,
+                           const float *x_z, const float *W, int B, int in, int out, int act, float slope);
 #endif

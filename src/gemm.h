@@ -3,18 +3,32 @@
  *   nn: C(M,N) += A(M,K) . B(K,N)        forward:          Z  = X . W
  *   tn: C(M,N) += A(K,M)^T . B(K,N)      weight gradient:  dW = X^T . dZ
  *   nt: C(M,N) += A(M,K) . B(N,K)^T      input gradient:   dX = dZ . W^T
+ * and two fused forms that finish each tile of C while it is still in cache:
+ *   nn_bias_act: Z = bias + X . W, then Aout = f(Z)          (the dense layer's forward pass)
+ *   nt_deriv:    dX = (dZ . W^T) * f'(z, a) elementwise      (its backward pass into the layer below)
  * The *_ref versions are plain loops: the reference every fast kernel is tested against,
- * and the kernels used by builds without wasm SIMD. */
+ * and the kernels used by builds without SIMD. The fast kernels pack B into panels in a static
+ * buffer, so they are not reentrant (the engine runs on one thread). */
 #ifndef GL_GEMM_H
 #define GL_GEMM_H
 
 void gl_gemm_nn_ref(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_tn_ref(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *C);
+/* C = bias + A.B (bias (N) may be NULL: zero), then out = f(C) by activation act (activation.h) */
+void gl_gemm_nn_bias_act_ref(int M, int N, int K, const float *A, const float *B, const float *bias,
+                             float *C, float *out, int act, float slope);
+/* C = (A.B^T) * f'(z, a), z and a (M,N) */
+void gl_gemm_nt_deriv_ref(int M, int N, int K, const float *A, const float *B, float *C,
+                          const float *z, const float *a, int act, float slope);
 
 void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C);
-/* work: K*N floats of scratch, the packed (transposed) copy of B */
+/* work: unused by the packed kernels; kept so callers need not change */
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C, float *work);
+void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
+                         float *C, float *out, int act, float slope);
+void gl_gemm_nt_deriv(int M, int N, int K, const float *A, const float *B, float *C,
+                      const float *z, const float *a, int act, float slope);
 
 #endif

@@ -96,8 +96,8 @@ void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
     for (int l = 0; l < n->n_layers; ++l) {
         gl_layer *L = &n->layer[l];
         float *z = gl_net_z(n, l), *a = gl_net_a(n, l);
-        gl_dense_forward(z, in, n->params + L->w_off, n->params + L->b_off, rows, L->in, L->out);
-        gl_activation_forward(a, z, rows, L->out, L->act, L->slope);
+        gl_dense_forward_act(z, a, in, n->params + L->w_off, n->params + L->b_off, rows, L->in, L->out,
+                             L->act, L->slope);
         in = a;
     }
     n->rows = rows;
@@ -110,14 +110,11 @@ static void backward(gl_net *n, const float *x, int rows) {
     for (int l = n->n_layers - 1; l >= 0; --l) {
         gl_layer *L = &n->layer[l];
         const float *in = l ? gl_net_a(n, l - 1) : x;
-        gl_dense_backward(l ? dx : 0, n->grads + L->w_off, n->grads + L->b_off, dz, in,
-                          n->params + L->w_off, rows, L->in, L->out, n->work);
-        if (l) {
-            const gl_layer *P = &n->layer[l - 1];
-            gl_activation_backward(dx, dx, gl_net_z(n, l - 1), gl_net_a(n, l - 1), (long)rows * P->out,
-                                   P->act, P->slope);
-            float *t = dz; dz = dx; dx = t;
-        }
+        const gl_layer *P = l ? &n->layer[l - 1] : 0;
+        gl_dense_backward_act(l ? dx : 0, n->grads + L->w_off, n->grads + L->b_off, dz, in,
+                              l ? gl_net_z(n, l - 1) : 0, n->params + L->w_off, rows, L->in, L->out,
+                              P ? P->act : 0, P ? P->slope : 0.0f);
+        if (l) { float *t = dz; dz = dx; dx = t; }
     }
 }
 
