@@ -23,10 +23,11 @@ function run(cmd, args, env = process.env) {
   execFileSync(cmd, args, { stdio: 'inherit', cwd: root, env });
 }
 
-const inputs = () => newest([join(root, 'src'), join(root, 'CMakeLists.txt'), join(root, 'tests', 'c')]);
+const inputs = () => newest([join(root, 'src'), join(root, 'CMakeLists.txt'), join(root, 'tests', 'c'),
+  join(root, 'tests', 'wasm'), join(root, 'bench', 'peak.c')]);
 
 export function buildWasm({ force = false } = {}) {
-  const outputs = ['gradlab-simd.wasm', 'gradlab-scalar.wasm'].map((f) => join(root, 'web', 'wasm', f));
+  const outputs = ['gradlab-simd.wasm', 'gradlab-scalar.wasm', 'gradlab-kernels.wasm'].map((f) => join(root, 'web', 'wasm', f));
   const stale = force || outputs.some((f) => !existsSync(f) || statSync(f).mtimeMs < inputs());
   if (!stale) return;
   ensureEmscripten();

@@ -35,6 +35,13 @@ GL_INLINE gl_v4 v4_abs(gl_v4 a) { return wasm_f32x4_abs(a); }
 GL_INLINE gl_v4 v4_pow2i(gl_v4 n) {
     return wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
 }
+/* transposes the 4x4 matrix whose rows are r[0..3] */
+GL_INLINE void v4_transpose(gl_v4 r[4]) {
+    gl_v4 t0 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7);
+    gl_v4 t2 = wasm_i32x4_shuffle(r[2], r[3], 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r[2], r[3], 2, 6, 3, 7);
+    r[0] = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5); r[1] = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+    r[2] = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5); r[3] = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
 GL_INLINE float v4_sum(gl_v4 a) {
     return wasm_f32x4_extract_lane(a, 0) + wasm_f32x4_extract_lane(a, 1) +
            wasm_f32x4_extract_lane(a, 2) + wasm_f32x4_extract_lane(a, 3);
@@ -65,6 +72,17 @@ GL_INLINE gl_v4 v4_abs(gl_v4 a) { return (gl_v4)((gl_v4i)a & (gl_v4i){0x7fffffff
 GL_INLINE gl_v4 v4_pow2i(gl_v4 n) {
     gl_v4i i = __builtin_convertvector(n, gl_v4i) + 127;
     return (gl_v4)(i << 23);
+}
+#ifdef __clang__
+#define GL_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+#define GL_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, (gl_v4i){i, j, k, l})
+#endif
+GL_INLINE void v4_transpose(gl_v4 r[4]) {
+    gl_v4 t0 = GL_SHUFFLE(r[0], r[1], 0, 4, 1, 5), t1 = GL_SHUFFLE(r[0], r[1], 2, 6, 3, 7);
+    gl_v4 t2 = GL_SHUFFLE(r[2], r[3], 0, 4, 1, 5), t3 = GL_SHUFFLE(r[2], r[3], 2, 6, 3, 7);
+    r[0] = GL_SHUFFLE(t0, t2, 0, 1, 4, 5); r[1] = GL_SHUFFLE(t0, t2, 2, 3, 6, 7);
+    r[2] = GL_SHUFFLE(t1, t3, 0, 1, 4, 5); r[3] = GL_SHUFFLE(t1, t3, 2, 3, 6, 7);
 }
 GL_INLINE float v4_sum(gl_v4 a) { return a[0] + a[1] + a[2] + a[3]; }
 #endif

@@ -1,0 +1,50 @@
+/* kernels.c: test and benchmark entry points into the fast kernels and their plain references,
+ * built as a third wasm module (gradlab-kernels.wasm, SIMD) that tests/js/kernels.test.mjs and
+ * bench/ drive from Node. `fast` picks the kernel (1) or its reference (0). */
+#include "../../src/activation.h"
+#include "../../src/gemm.h"
+#include "../../src/simd_math.h"
+#include <emscripten.h>
+#include <stdlib.h>
+
+#define EXPORT EMSCRIPTEN_KEEPALIVE
+
+EXPORT float *kt_alloc(int floats) { return malloc(sizeof(float) * (size_t)(floats > 0 ? floats : 1)); }
+EXPORT void kt_free(float *p) { free(p); }
+
+/* form 0: nn, 1: tn, 2: nt; repeated reps times (for timing) */
+EXPORT void kt_gemm(int form, int fast, int M, int N, int K, const float *A, const float *B, float *C, int reps) {
+    for (int r = 0; r < reps; ++r) {
+        if (form == 0) (fast ? gl_gemm_nn : gl_gemm_nn_ref)(M, N, K, A, B, C);
+        else if (form == 1) (fast ? gl_gemm_tn : gl_gemm_tn_ref)(M, N, K, A, B, C);
+        else if (fast) gl_gemm_nt(M, N, K, A, B, C, 0);
+        else gl_gemm_nt_ref(M, N, K, A, B, C);
+    }
+}
+
+EXPORT void kt_gemm_nn_bias_act(int fast, int M, int N, int K, const float *A, const float *B,
+                                const float *bias, float *C, float *out, int act, float slope) {
+    (fast ? gl_gemm_nn_bias_act : gl_gemm_nn_bias_act_ref)(M, N, K, A, B, bias, C, out, act, slope);
+}
+
+EXPORT void kt_gemm_nt_deriv(int fast, int M, int N, int K, const float *A, const float *B, float *C,
+                             const float *z, const float *a, int act, float slope) {
+    (fast ? gl_gemm_nt_deriv : gl_gemm_nt_deriv_ref)(M, N, K, A, B, C, z, a, act, slope);
+}
+
+EXPORT void kt_act_forward(int fast, float *a, const float *z, int rows, int cols, int act, float slope) {
+    (fast ? gl_activation_forward : gl_activation_forward_ref)(a, z, rows, cols, act, slope);
+}
+
+EXPORT void kt_act_backward(int fast, float *dz, const float *da, const float *z, const float *a, int n,
+                            int act, float slope) {
+    (fast ? gl_activation_backward : gl_activation_backward_ref)(dz, da, z, a, n, act, slope);
+}
+
+/* fn 0: exp, 1: tanh, 2: sigmoid of simd_math.h over n values (n a multiple of 4) */
+EXPORT void kt_math(int fn, float *out, const float *in, int n) {
+    for (int i = 0; i + 4 <= n; i += 4) {
+        gl_v4 x = v4_load(in + i);
+        v4_store(out + i, fn == 0 ? gl_exp_v4(x) : fn == 1 ? gl_tanh_v4(x) : gl_sigmoid_v4(x));
+    }
+}
