@@ -1,0 +1,236 @@
+// The fast kernels (wasm SIMD, in gradlab-kernels.wasm) against their plain references and
+// against double-precision arithmetic done here in JavaScript, for sizes below, at and above each
+// tile and blocking size (MR = 4 rows, NR = 8 columns, KC = 256, NC = 512) and odd sizes.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { ACTS, FORMS, loadKernels, randomFloats } from '../wasm/kernels.mjs';
+
+const EPS = 2 ** -23;
+let k;
+before(async () => { k = await loadKernels(); });
+
+// op(A)(i,k) and op(B)(k,j) of each form, as stored
+const layout = {
+  nn: { a: (i, p, M, K) => i * K + p, b: (p, j, N, K) => p * N + j },
+  tn: { a: (i, p, M, K) => p * M + i, b: (p, j, N, K) => p * N + j },
+  nt: { a: (i, p, M, K) => i * K + p, b: (p, j, N, K) => j * K + p },
+};
+
+/** C0 + op(A).op(B) in doubles, and the sum of |terms| each entry's rounding error scales with */
+function product(form, M, N, K, A, B, C0) {
+  const { a, b } = layout[form];
+  const exact = new Float64Array(M * N), scale = new Float64Array(M * N);
+  for (let i = 0; i < M; ++i) {
+    for (let j = 0; j < N; ++j) {
+      let s = C0 ? C0[i * N + j] : 0, m = Math.abs(s);
+      for (let p = 0; p < K; ++p) {
+        const t = A[a(i, p, M, K)] * B[b(p, j, N, K)];
+        s += t; m += Math.abs(t);
+      }
+      exact[i * N + j] = s; scale[i * N + j] = m;
+    }
+  }
+  return { exact, scale };
+}
+
+/** worst |got - exact| / ((K + 2) eps scale): below 1 is within float's worst-case rounding bound */
+function worstRatio(got, exact, scale, K) {
+  let worst = 0;
+  for (let i = 0; i < got.length; ++i) {
+    const bound = (K + 2) * EPS * scale[i] + 1e-30;
+    worst = Math.max(worst, Math.abs(got[i] - exact[i]) / bound);
+  }
+  return worst;
+}
+
+const TILE = [1, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33];
+const SHAPES = [];
+for (const M of TILE) for (const N of TILE) SHAPES.push([M, N, (M * 7 + N * 3) % 37 + 1]);
+SHAPES.push([5, 9, 0], [4, 8, 255], [4, 8, 256], [7, 9, 257], [3, 13, 513], [129, 17, 5],
+  [2, 511, 3], [3, 512, 5], [5, 513, 7], [1, 1030, 2], [33, 33, 300], [130, 70, 260], [64, 500, 128]);
+
+function gemmCase(form, M, N, K, seed) {
+  const A = randomFloats(M * K, seed), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
+  const pa = k.array(Math.max(1, M * K), A), pb = k.array(Math.max(1, K * N), B);
+  const out = {};
+  for (const fast of [1, 0]) {
+    const pc = k.array(M * N, C0);
+    k.x.kt_gemm(FORMS.indexOf(form), fast, M, N, K, pa, pb, pc, 1);
+    out[fast ? 'fast' : 'ref'] = k.read(pc, M * N);
+  }
+  k.freeAll();
+  return { ...out, ...product(form, M, N, K, A, B, C0) };
+}
+
+describe('GEMM kernels against references and double-precision products', () => {
+  for (const form of FORMS) {
+    it(`${form}: ${SHAPES.length} shapes from 1x1 to 130x70x260, across MR, NR, KC and NC`, () => {
+      let worstFast = 0, worstRef = 0, seed = 1;
+      for (const [M, N, K] of SHAPES) {
+        const r = gemmCase(form, M, N, K, seed += 3);
+        const f = worstRatio(r.fast, r.exact, r.scale, K), g = worstRatio(r.ref, r.exact, r.scale, K);
+        assert.ok(f < 1, `${form} ${M}x${N}x${K}: fast kernel off by ${f} of the rounding bound`);
+        assert.ok(g < 1, `${form} ${M}x${N}x${K}: reference off by ${g} of the rounding bound`);
+        worstFast = Math.max(worstFast, f); worstRef = Math.max(worstRef, g);
+      }
+      console.log(`  ${form}: worst error / bound: fast ${worstFast.toFixed(4)}, reference ${worstRef.toFixed(4)}`);
+    });
+  }
+
+  it('a zero-size K still adds nothing, and a wrong result would be caught (a corrupted entry fails)', () => {
+    const r = gemmCase('nn', 5, 9, 0, 99);
+    assert.deepEqual(r.fast, r.ref);
+    const bad = r.fast.slice(); bad[3] += 1e-3;
+    assert.ok(worstRatio(bad, r.exact, r.scale, 0) > 1);
+  });
+});
+
+const ACT_NAMES = Object.keys(ACTS);
+const FUSED_SHAPES = [[1, 1, 1], [3, 5, 7], [4, 8, 13], [5, 9, 33], [7, 13, 1], [13, 33, 5], [33, 17, 257],
+  [128, 10, 64], [6, 515, 3]];
+
+describe('fused bias + activation forward and activation-derivative backward', () => {
+  for (const act of ACT_NAMES) {
+    it(`nn_bias_act and nt_deriv with ${act} match the unfused references`, () => {
+      let seed = 500;
+      for (const [M, N, K] of FUSED_SHAPES) {
+        // forward
+        const A = randomFloats(M * K, ++seed, -2, 2), B = randomFloats(K * N, ++seed), bias = randomFloats(N, ++seed);
+        const pa = k.array(M * K, A), pb = k.array(K * N, B), pbias = k.array(N, bias);
+        const res = {};
+        for (const fast of [1, 0]) {
+          const pz = k.array(M * N, randomFloats(M * N, 7)), po = k.array(M * N, randomFloats(M * N, 8));
+          k.x.kt_gemm_nn_bias_act(fast, M, N, K, pa, pb, pbias, pz, po, ACTS[act], 0.1);
+          res[fast] = { z: k.read(pz, M * N), a: k.read(po, M * N) };
+        }
+        const { exact, scale } = product('nn', M, N, K, A, B, null);
+        for (let i = 0; i < M * N; ++i) { exact[i] += bias[i % N]; scale[i] += Math.abs(bias[i % N]); }
+        assert.ok(worstRatio(res[1].z, exact, scale, K) < 1, `${act} ${M}x${N}x${K}: z`);
+        for (let i = 0; i < M * N; ++i) {
+          // f is 1-Lipschitz, so z's difference bounds a's, plus the fast function's own error
+          const tol = Math.abs(res[1].z[i] - res[0].z[i]) + 1e-6;
+          assert.ok(Math.abs(res[1].a[i] - res[0].a[i]) <= tol, `${act} ${M}x${N}x${K}: a[${i}] ${res[1].a[i]} vs ${res[0].a[i]}`);
+        }
+        k.freeAll();
+        // backward: C(M,N) = (dZ(M,K) . W(N,K)^T) * f'(z, a)
+        const dZ = randomFloats(M * K, ++seed), W = randomFloats(N * K, ++seed);
+        const z = randomFloats(M * N, ++seed, -3, 3);
+        const a = new Float32Array(M * N);
+        const pzz = k.array(M * N, z), paa = k.array(M * N);
+        k.x.kt_act_forward(0, paa, pzz, M, N, ACTS[act], 0.1);
+        a.set(k.read(paa, M * N));
+        const pd = k.array(M * K, dZ), pw = k.array(N * K, W);
+        const back = {};
+        for (const fast of [1, 0]) {
+          const pc = k.array(M * N, randomFloats(M * N, 9));
+          k.x.kt_gemm_nt_deriv(fast, M, N, K, pd, pw, pc, pzz, paa, ACTS[act], 0.1);
+          back[fast] = k.read(pc, M * N);
+        }
+        const prod = product('nt', M, N, K, dZ, W, null);
+        for (let i = 0; i < M * N; ++i) {
+          // |f'| <= 1 for every activation here, so the product's rounding bound carries over
+          const tol = (K + 2) * EPS * prod.scale[i] * 2 + 1e-30;
+          assert.ok(Math.abs(back[1][i] - back[0][i]) <= tol, `${act} ${M}x${N}x${K}: dx[${i}] ${back[1][i]} vs ${back[0][i]}`);
+        }
+        k.freeAll();
+      }
+    });
+  }
+});
+
+describe('SIMD activation loops against the libm references', () => {
+  for (const act of ACT_NAMES) {
+    it(`${act}: forward and backward for lengths 1..40, 257 and 1000`, () => {
+      let worst = 0;
+      for (const n of [...Array.from({ length: 40 }, (_, i) => i + 1), 257, 1000]) {
+        const rows = act === 'softmax' ? Math.max(1, n % 5) : 1, cols = act === 'softmax' ? n : n;
+        const total = rows * cols;
+        const z = randomFloats(total, n, -6, 6), da = randomFloats(total, n + 1);
+        const pz = k.array(total, z), pda = k.array(total, da);
+        const out = {};
+        for (const fast of [1, 0]) {
+          const pa = k.array(total), pdz = k.array(total);
+          k.x.kt_act_forward(fast, pa, pz, rows, cols, ACTS[act], 0.1);
+          k.x.kt_act_backward(fast, pdz, pda, pz, pa, total, ACTS[act], 0.1);
+          out[fast] = { a: k.read(pa, total), dz: k.read(pdz, total) };
+        }
+        for (let i = 0; i < total; ++i) {
+          const ea = Math.abs(out[1].a[i] - out[0].a[i]), ed = Math.abs(out[1].dz[i] - out[0].dz[i]);
+          worst = Math.max(worst, ea, ed);
+          assert.ok(ea <= 1e-6, `${act} n=${n}: a[${i}] ${out[1].a[i]} vs ${out[0].a[i]}`);
+          assert.ok(ed <= 2e-6, `${act} n=${n}: dz[${i}] ${out[1].dz[i]} vs ${out[0].dz[i]}`);
+        }
+        if (['linear', 'relu', 'leaky-relu'].includes(act)) {
+          assert.deepEqual(out[1].a, out[0].a, `${act} forward is exact`);
+          assert.deepEqual(out[1].dz, out[0].dz, `${act} backward is exact`);
+        }
+        k.freeAll();
+      }
+      console.log(`  ${act}: largest difference from the reference ${worst.toExponential(2)}`);
+    });
+  }
+});
+
+// the accuracy simd_math.h states, measured here against Math.exp / Math.tanh in doubles
+function sweep(fn, values) {
+  const n = values.length - (values.length % 4);
+  const pin = k.array(n, values.subarray(0, n)), pout = k.array(n);
+  k.x.kt_math(fn, pout, pin, n);
+  const out = k.read(pout, n);
+  k.freeAll();
+  return out;
+}
+
+function grid(lo, hi, count) {
+  const v = new Float32Array(count);
+  for (let i = 0; i < count; ++i) v[i] = lo + (hi - lo) * (i / (count - 1));
+  return v;
+}
+
+describe('fast exp, tanh and sigmoid: maximum error against double precision', () => {
+  it('exp: relative error <= 1.2e-7 on [-87, 88]', () => {
+    const x = grid(-87, 88, 400000);
+    const y = sweep(0, x);
+    let rel = 0;
+    for (let i = 0; i < y.length; ++i) rel = Math.max(rel, Math.abs(y[i] - Math.exp(x[i])) / Math.exp(x[i]));
+    console.log(`  exp: max relative error ${rel.toExponential(2)} (${(rel / EPS).toFixed(2)} ulp of 1)`);
+    assert.ok(rel <= 1.2e-7);
+  });
+
+  it('tanh: absolute error <= 1.2e-7, relative error <= 2e-7, on [-20, 20] and tiny inputs', () => {
+    const x = new Float32Array([...grid(-20, 20, 400000), ...grid(-1, 1, 200000),
+      ...Array.from({ length: 200 }, (_, i) => 10 ** (-30 + i * 0.15)), 0, -0, 0.625, -0.625]);
+    const y = sweep(1, x);
+    let abs = 0, rel = 0;
+    for (let i = 0; i < y.length; ++i) {
+      const t = Math.tanh(x[i]);
+      abs = Math.max(abs, Math.abs(y[i] - t));
+      if (t !== 0) rel = Math.max(rel, Math.abs(y[i] - t) / Math.abs(t));
+      if (x[i] !== 0) assert.equal(Math.sign(y[i]), Math.sign(x[i]), `sign of tanh(${x[i]})`);
+    }
+    console.log(`  tanh: max absolute error ${abs.toExponential(2)}, max relative error ${rel.toExponential(2)}`);
+    assert.ok(abs <= 1.2e-7 && rel <= 2e-7);
+  });
+
+  it('sigmoid: absolute error <= 1.2e-7 everywhere, relative error <= 2e-7 for x > -87', () => {
+    const x = grid(-87, 87, 400000);
+    const y = sweep(2, x);
+    let abs = 0, rel = 0;
+    for (let i = 0; i < y.length; ++i) {
+      const s = 1 / (1 + Math.exp(-x[i]));
+      abs = Math.max(abs, Math.abs(y[i] - s));
+      rel = Math.max(rel, Math.abs(y[i] - s) / s);
+    }
+    console.log(`  sigmoid: max absolute error ${abs.toExponential(2)}, max relative error ${rel.toExponential(2)}`);
+    assert.ok(abs <= 1.2e-7 && rel <= 2e-7);
+  });
+
+  it('limits and NaN: tanh(+-inf) = +-1, sigmoid(+inf) = 1, exp and sigmoid clamp tiny results, NaN stays NaN', () => {
+    const x = new Float32Array([Infinity, -Infinity, NaN, -200]);
+    const e = sweep(0, x), t = sweep(1, x), s = sweep(2, x);
+    assert.deepEqual([t[0], t[1]], [1, -1]);
+    assert.equal(s[0], 1);
+    assert.ok(s[1] >= 0 && s[1] < 1e-37 && e[1] > 0 && e[1] < 1.3e-38 && e[3] < 1.3e-38);
+    assert.ok(Number.isNaN(e[2]) && Number.isNaN(t[2]) && Number.isNaN(s[2]));
+  });
+});
