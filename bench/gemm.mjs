@@ -1,0 +1,49 @@
+// gemm.mjs: GEMM GFLOP/s of gradlab's three forms (gradlab-kernels.wasm, the same kernels as the
+// SIMD build) beside tfjs-wasm's matMul in the same forms, and the f32x4 mul+add peak of this
+// Node on this machine, measured in interleaved repetitions.
+import { loadKernels, randomFloats } from '../tests/wasm/kernels.mjs';
+
+const FORMS = [['nn', 0, false, false], ['tn', 1, true, false], ['nt', 2, false, true]];
+
+/** seconds per call of fn, timing enough calls to fill about `target` seconds */
+function timeCalls(fn, target) {
+  let calls = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; ++i) fn();
+    const s = (performance.now() - t0) / 1e3;
+    if (s >= target || calls >= 1 << 20) return s / calls;
+    calls = Math.max(calls * 2, Math.ceil(calls * target / Math.max(s, 1e-6)));
+  }
+}
+
+export async function benchGemm({ sizes, reps, target, tf }) {
+  const k = await loadKernels();
+  const samples = {}; // key -> GFLOP/s per repetition
+  const add = (key, v) => (samples[key] ??= []).push(v);
+  const peakIterations = 200000;
+  const setups = sizes.map((n) => {
+    const A = k.array(n * n, randomFloats(n * n, 1)), B = k.array(n * n, randomFloats(n * n, 2));
+    const C = k.array(n * n, new Float32Array(n * n));
+    const ta = tf?.tensor2d(randomFloats(n * n, 1), [n, n]), tb = tf?.tensor2d(randomFloats(n * n, 2), [n, n]);
+    return { n, A, B, C, ta, tb };
+  });
+  for (let rep = -1; rep < reps; ++rep) { // rep -1 warms up every path (the engines compile in tiers)
+    const peak = 96 * peakIterations / timeCalls(() => k.x.bench_peak(peakIterations), target) / 1e9;
+    if (rep >= 0) add('peak', peak);
+    for (const { n, A, B, C, ta, tb } of setups) {
+      const flops = 2 * n * n * n;
+      for (const [form, id, transA, transB] of FORMS) {
+        const g = flops / timeCalls(() => k.x.kt_gemm(id, 1, n, n, n, A, B, C, 1), target) / 1e9;
+        if (rep >= 0) add(`gradlab ${form} ${n}`, g);
+        if (tf) {
+          const t = flops / timeCalls(() => { const c = tf.matMul(ta, tb, transA, transB); c.dataSync(); c.dispose(); }, target) / 1e9;
+          if (rep >= 0) add(`tfjs ${form} ${n}`, t);
+        }
+      }
+    }
+  }
+  for (const s of setups) { s.ta?.dispose(); s.tb?.dispose(); }
+  k.freeAll();
+  return samples;
+}

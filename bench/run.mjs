@@ -1,0 +1,169 @@
+// run.mjs: `npm run bench` (full, a few minutes) or `npm run bench -- --quick` (a few seconds, a
+// smoke run for CI: two networks, one repetition, tiny blocks, no conclusions).
+// One run, side by side: every repetition times each engine in turn (the order rotates), and the
+// tables give medians with min-max over repetitions and the ratios issue 5 asks about.
+// `--json FILE` also writes the raw samples.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { buildWasm, root } from '../scripts/build.mjs';
+import { ensureNativeTools } from '../scripts/toolchain.mjs';
+import { brainEngine, convnetEngine, gradlabEngine, nativeEngine, tfjsEngine } from './engines.mjs';
+import { benchGemm } from './gemm.mjs';
+import { benchMemory } from './memory.mjs';
+import { NETWORKS, toyData } from './networks.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const config = quick
+  ? { networks: ['s8', 'm256'], reps: 1, block: 0.005, gemmSizes: [64], gemmReps: 1, gemmTarget: 0.002, cycles: 200 }
+  : { networks: NETWORKS.map((n) => n.name), reps: 5, block: 0.3, gemmSizes: [128, 256, 512], gemmReps: 5, gemmTarget: 0.1, cycles: 10000 };
+
+// ---- builds: the wasm modules, and the native bench program with -O3 -march=native ----
+buildWasm();
+ensureNativeTools();
+const nativeDir = join(root, 'build', 'bench-native');
+execFileSync('cmake', ['-S', root, '-B', nativeDir, '-DCMAKE_BUILD_TYPE=Release', '-DGRADLAB_NATIVE_ARCH=ON'], { stdio: 'ignore' });
+execFileSync('cmake', ['--build', nativeDir, '-j2', '--target', 'gradlab_bench'], { stdio: 'ignore' });
+
+const median = (v) => { const s = [...v].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x >= 10 ? x.toFixed(1) : x.toPrecision(3));
+const cell = (v) => (v?.length ? `${fmt(median(v))} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))})` : 'n/a');
+const ratio = (a, b) => (a?.length && b?.length ? median(a) / median(b) : NaN);
+const out = [];
+const say = (line = '') => { out.push(line); console.log(line); };
+
+say(`# gradlab benchmark${quick ? ' (--quick: a smoke run, numbers mean nothing)' : ''}`);
+say();
+say(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
+  `Node ${process.version} (V8 ${process.versions.v8}), ${os.platform()} ${os.release()}; ${new Date().toISOString().slice(0, 16)}Z`);
+
+// ---- engines ----
+const engines = [await gradlabEngine(true), await gradlabEngine(false), nativeEngine(join(nativeDir, 'gradlab_bench'))];
+const failed = [];
+for (const make of [() => tfjsEngine('wasm'), () => tfjsEngine('cpu'), convnetEngine, brainEngine]) {
+  try { engines.push(await make()); } catch (e) { failed.push(String(e.message ?? e).split('\n')[0]); }
+}
+const tfWasm = engines.find((e) => e.name === 'tfjs-wasm');
+say();
+if (tfWasm) {
+  const i = tfWasm.info;
+  say(`TensorFlow.js ${i.version}, wasm backend: SIMD support ${i.simd}, threads ${i.threads}, binary loaded: ${i.binary || 'unknown'}` +
+    (i.binary.includes('simd') ? ' (the SIMD build)' : ' (NOT the SIMD build)'));
+}
+for (const f of failed) say(`could not load a competitor: ${f}`);
+
+// ---- training throughput ----
+const results = {}; // net -> engine -> samples/s per repetition
+async function timeBlock(engine, runner, units) {
+  if (engine.external) { const r = runner.runTimed(units); return r.samples / r.seconds; }
+  await engine.activate?.();
+  const t0 = performance.now();
+  const samples = runner.run(units);
+  return samples / ((performance.now() - t0) / 1e3);
+}
+for (const name of config.networks) {
+  const net = NETWORKS.find((n) => n.name === name);
+  const data = toyData(net, net.inputs >= 500 ? 2048 : 4096);
+  const runs = [];
+  for (const engine of engines) {
+    await engine.activate?.();
+    const runner = engine.prepare(net, data);
+    // calibrate: units (steps of one batch) per block so a block lasts about config.block seconds
+    let units = 1, rate = await timeBlock(engine, runner, 1);
+    for (let i = 0; i < 4; ++i) {
+      rate = await timeBlock(engine, runner, units);
+      const next = Math.max(1, Math.round(config.block * rate / net.batch));
+      if (next <= units * 1.5 && i > 0) { units = next; break; }
+      units = Math.min(next, units * 8);
+    }
+    runs.push({ engine, runner, units });
+  }
+  results[name] = {};
+  for (let rep = 0; rep < config.reps; ++rep) {
+    for (let j = 0; j < runs.length; ++j) {
+      const { engine, runner, units } = runs[(j + rep) % runs.length];
+      (results[name][engine.name] ??= []).push(await timeBlock(engine, runner, units));
+    }
+  }
+  for (const { runner } of runs) runner.dispose();
+  process.stderr.write(`  ${name} done\n`);
+}
+
+const names = engines.map((e) => e.name);
+say();
+say(`## Training throughput, samples/s: median (min–max) of ${config.reps} interleaved repetitions`);
+say();
+say(`| network | ${names.map((n) => `${n} (${engines.find((e) => e.name === n).optimizer})`).join(' | ')} |`);
+say(`| --- |${names.map(() => ' ---: |').join('')}`);
+for (const net of config.networks) say(`| ${net} | ${names.map((n) => cell(results[net][n])).join(' | ')} |`);
+say();
+say('## gradlab SIMD relative to each (ratio of medians, higher = gradlab SIMD faster)');
+say();
+const others = names.filter((n) => n !== 'gradlab SIMD');
+say(`| network | ${others.map((n) => `÷ ${n}`).join(' | ')} |`);
+say(`| --- |${others.map(() => ' ---: |').join('')}`);
+for (const net of config.networks) {
+  say(`| ${net} | ${others.map((n) => `${ratio(results[net]['gradlab SIMD'], results[net][n]).toFixed(2)}×`).join(' | ')} |`);
+}
+
+// ---- GEMM ----
+const gemm = await benchGemm({ sizes: config.gemmSizes, reps: config.gemmReps, target: config.gemmTarget, tf: tfWasm?.tf });
+if (tfWasm) await tfWasm.activate();
+say();
+say(`## GEMM GFLOP/s, square n×n×n: median (min–max) of ${config.gemmReps} interleaved repetitions`);
+say();
+say(`f32x4 mul+add peak of this Node on this machine: **${cell(gemm.peak)}** GFLOP/s`);
+say();
+say('| n | form | gradlab | tfjs-wasm matMul | gradlab ÷ peak | gradlab ÷ tfjs | form ÷ nn (gradlab) | form ÷ nn (tfjs) |');
+say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const n of config.gemmSizes) {
+  for (const form of ['nn', 'tn', 'nt']) {
+    const g = gemm[`gradlab ${form} ${n}`], t = gemm[`tfjs ${form} ${n}`];
+    say(`| ${n} | ${form} | ${cell(g)} | ${cell(t)} | ${ratio(g, gemm.peak).toFixed(2)} | ${ratio(g, t).toFixed(2)} | ` +
+      `${ratio(g, gemm[`gradlab nn ${n}`]).toFixed(2)} | ${ratio(t, gemm[`tfjs nn ${n}`]).toFixed(2)} |`);
+  }
+}
+
+// ---- memory ----
+const mem = await benchMemory({ cycles: config.cycles });
+const MB = (b) => `${(b / 2 ** 20).toFixed(2)} MiB`;
+say();
+say('## Memory (gradlab SIMD, fresh module)');
+say();
+say(`d500 with Adam, batch 128: ${mem.P.toLocaleString('en-US')} parameters. Needed: parameters ${MB(mem.need.parameters)} + gradients ` +
+  `${MB(mem.need.gradients)} + Adam state ${MB(mem.need.adam)} + one batch of activations (z and a) ${MB(mem.need.activations)} ` +
+  `= **${MB(mem.need.total)}**.`);
+say(`Allocated for the network at its peak (liveBytes after training minus before the network): **${MB(mem.network)}** = ` +
+  `**${mem.ratio.toFixed(3)}×** the need. The module's whole memory: ${MB(mem.wasm.start)} at start, ${MB(mem.wasm.afterData)} ` +
+  `with the ${MB(mem.data)} data set, ${MB(mem.wasm.afterTraining)} after training ` +
+  `(${(mem.wasm.afterTraining / (mem.need.total + mem.data)).toFixed(3)}× the need plus the data set).`);
+say(`${mem.cycles.toLocaleString('en-US')} create/setOptimizer(adam)/train(1 step)/dispose cycles of s32: liveBytes ${mem.liveBefore} before, ` +
+  `${mem.liveAfter} after (${mem.liveAfter === mem.liveBefore ? 'unchanged' : `CHANGED by ${mem.liveAfter - mem.liveBefore}`}).`);
+
+// ---- issue 5's targets ----
+const R = (net, other) => ratio(results[net]?.['gradlab SIMD'], results[net]?.[other]);
+const checks = [];
+const check = (what, value, goal) => { if (Number.isFinite(value)) checks.push({ what, value, goal, ok: value >= goal }); };
+for (const net of ['s8', 's32']) check(`${net}: gradlab SIMD ÷ tfjs-wasm`, R(net, 'tfjs-wasm'), 50);
+for (const net of ['s64', 'm256', 'd500']) check(`${net}: gradlab SIMD ÷ tfjs-wasm`, R(net, 'tfjs-wasm'), 10);
+for (const net of ['s32', 's64', 'm256', 'd500']) check(`${net}: gradlab SIMD ÷ ConvNetJS`, R(net, 'ConvNetJS'), 20);
+for (const net of ['m256', 'd500']) check(`${net}: gradlab SIMD ÷ gradlab scalar`, R(net, 'gradlab scalar'), 3);
+for (const n of [256, 512].filter((x) => config.gemmSizes.includes(x))) {
+  check(`GEMM nn n=${n} ÷ f32x4 peak`, ratio(gemm[`gradlab nn ${n}`], gemm.peak), 0.9);
+  check(`GEMM nn n=${n} ÷ tfjs-wasm matMul`, ratio(gemm[`gradlab nn ${n}`], gemm[`tfjs nn ${n}`]), 1.15);
+  for (const f of ['tn', 'nt']) check(`GEMM ${f} ÷ nn, n=${n}`, ratio(gemm[`gradlab ${f} ${n}`], gemm[`gradlab nn ${n}`]), 0.8);
+}
+for (const net of ['m256', 'd500']) check(`${net}: gradlab SIMD ÷ native`, R(net, 'gradlab native'), 0.5);
+checks.push({ what: 'd500 peak memory ÷ need (at most 1.25)', value: mem.ratio, goal: 1.25, ok: mem.ratio <= 1.25 });
+checks.push({ what: `liveBytes unchanged after ${mem.cycles} cycles`, value: mem.liveAfter - mem.liveBefore, goal: 0, ok: mem.liveAfter === mem.liveBefore });
+say();
+say(`## Issue 5 "Done when" targets in this run${quick ? ' (--quick: not meaningful)' : ''}`);
+say();
+say('| target | measured | goal | holds |');
+say('| --- | ---: | ---: | --- |');
+for (const c of checks) say(`| ${c.what} | ${typeof c.value === 'number' ? c.value.toFixed(2) : c.value} | ${c.goal} | ${c.ok ? 'yes' : '**no**'} |`);
+
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, mem, checks, tfjs: tfWasm?.info }, null, 1));

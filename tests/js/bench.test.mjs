@@ -1,0 +1,35 @@
+// `npm run bench -- --quick` keeps working: every engine produces a throughput, the GEMM and
+// memory sections run, and tfjs-wasm says which binary it loaded. No timing is asserted; the two
+// memory facts are not timings and are checked.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+
+it('the quick benchmark runs every engine, the GEMM and the memory sections', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradlab-bench-'));
+  try {
+    const file = join(dir, 'quick.json');
+    const run = spawnSync(process.execPath, ['bench/run.mjs', '--quick', '--json', file], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /## Training throughput/);
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    const engines = ['gradlab SIMD', 'gradlab scalar', 'gradlab native', 'tfjs-wasm', 'tfjs-cpu', 'ConvNetJS', 'brain.js'];
+    for (const net of r.config.networks) {
+      for (const e of engines) {
+        const v = r.results[net][e];
+        assert.ok(v?.length === r.config.reps && v.every((x) => Number.isFinite(x) && x > 0), `${net} ${e}: ${v}`);
+      }
+    }
+    assert.match(r.tfjs.binary, /tfjs-backend-wasm-simd\.wasm/);
+    for (const key of ['peak', 'gradlab nn 64', 'gradlab tn 64', 'gradlab nt 64', 'tfjs nt 64']) {
+      assert.ok(r.gemm[key]?.every((x) => x > 0), key);
+    }
+    assert.equal(r.mem.liveAfter, r.mem.liveBefore, 'create/dispose cycles leak');
+    assert.ok(r.mem.ratio >= 1 && r.mem.ratio <= 1.25, `d500 holds ${r.mem.ratio} times its need`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
