@@ -110,14 +110,14 @@ for (const net of config.networks) {
 }
 
 // ---- GEMM ----
+if (tfWasm) await tfWasm.activate(); // matMul below runs on the wasm backend
 const gemm = await benchGemm({ sizes: config.gemmSizes, reps: config.gemmReps, target: config.gemmTarget, tf: tfWasm?.tf });
-if (tfWasm) await tfWasm.activate();
 say();
 say(`## GEMM GFLOP/s, square n×n×n: median (min–max) of ${config.gemmReps} interleaved repetitions`);
 say();
 say(`f32x4 mul+add peak of this Node on this machine: **${cell(gemm.peak)}** GFLOP/s`);
 say();
-say('| n | form | gradlab | tfjs-wasm matMul | gradlab ÷ peak | gradlab ÷ tfjs | form ÷ nn (gradlab) | form ÷ nn (tfjs) |');
+say(`| n | form | gradlab | tfjs matMul (${tfWasm ? `${tfWasm.tf.getBackend()} backend` : 'not loaded'}) | gradlab ÷ peak | gradlab ÷ tfjs | form ÷ nn (gradlab) | form ÷ nn (tfjs) |`);
 say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const n of config.gemmSizes) {
   for (const form of ['nn', 'tn', 'nt']) {
