@@ -8,6 +8,9 @@
 enum { GL_ACT_LINEAR = 0, GL_ACT_RELU = 1, GL_ACT_LEAKY_RELU = 2, GL_ACT_TANH = 3,
        GL_ACT_SIGMOID = 4, GL_ACT_SOFTMAX = 5, GL_ACT_COUNT = 6 };
 
+/* softmax and sigmoid outputs below this are stored as 0 (see activation.c) */
+#define GL_TINY_PROBABILITY 1e-30f
+
 /* a = f(z) over rows x cols; softmax works row by row, the others elementwise.
  * slope is leaky ReLU's slope for z < 0. a may equal z. */
 void gl_activation_forward(float *a, const float *z, int rows, int cols, int act, float slope);

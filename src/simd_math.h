@@ -72,7 +72,10 @@ GL_INLINE gl_v4 gl_act_forward_v4(gl_v4 z, int act, gl_v4 slope) {
     case GL_ACT_RELU: return v4_and(z, v4_gt(z, zero));
     case GL_ACT_LEAKY_RELU: return v4_select(v4_gt(z, zero), z, v4_mul(z, slope));
     case GL_ACT_TANH: return gl_tanh_v4(z);
-    case GL_ACT_SIGMOID: return gl_sigmoid_v4(z);
+    case GL_ACT_SIGMOID: {
+        gl_v4 s = gl_sigmoid_v4(z);
+        return v4_and(s, v4_gt(s, v4_splat(GL_TINY_PROBABILITY))); /* see activation.c */
+    }
     default: return z;
     }
 }

@@ -171,6 +171,23 @@ describe('SIMD activation loops against the libm references', () => {
   }
 });
 
+describe('tiny probabilities are stored as 0 (subnormals would slow the backward pass)', () => {
+  it('softmax and sigmoid outputs below 1e-30 are exactly 0 in both the fast loops and the references', () => {
+    for (const fast of [1, 0]) {
+      const pz = k.array(8, new Float32Array([0, -100, -68, -72, 0, -60, -80, 0])), pa = k.array(8);
+      k.x.kt_act_forward(fast, pa, pz, 2, 4, ACTS.softmax, 0);
+      const soft = k.read(pa, 8);
+      assert.deepEqual([soft[1], soft[3], soft[6]], [0, 0, 0], `softmax fast=${fast}: ${soft}`);
+      assert.ok(soft[2] > 1e-30 && soft[5] > 1e-30, `softmax fast=${fast} keeps 3e-30 and 9e-27: ${soft}`);
+      k.x.kt_act_forward(fast, pa, pz, 1, 8, ACTS.sigmoid, 0);
+      const sig = k.read(pa, 8);
+      assert.deepEqual([sig[1], sig[3], sig[6]], [0, 0, 0], `sigmoid fast=${fast}: ${sig}`);
+      assert.ok(sig[2] > 1e-30 && sig[5] > 1e-30, `sigmoid fast=${fast}: ${sig}`);
+      k.freeAll();
+    }
+  });
+});
+
 // the accuracy simd_math.h states, measured here against Math.exp / Math.tanh in doubles
 function sweep(fn, values) {
   const n = values.length - (values.length % 4);
