@@ -100,11 +100,11 @@ static void pack_a(int mc, int kc, const float *A, long a_rs, long a_cs, float *
     for (int i0 = 0; i0 < mc; i0 += MR) {
         int h = mc - i0 < MR ? mc - i0 : MR;
         float *p = P + (long)i0 * kc;
-        if (a_rs == 1 && h == MR) {
+        if (a_rs == 1 && h == MR && MR % 4 == 0) {
             /* A^T: the MR values of one k are contiguous already */
             const float *a = A + i0;
             for (int k = 0; k < kc; ++k)
-                for (int r = 0; r < MR; ++r) p[k * MR + r] = a[(long)k * a_cs + r];
+                for (int r = 0; r < MR; r += 4) v4_store(p + k * MR + r, v4_load(a + (long)k * a_cs + r));
         } else if (a_cs == 1 && h == MR && MR % 4 == 0) {
             /* A row-major: 4x4 blocks turn rows into panel columns */
             int k = 0;
