@@ -19,7 +19,7 @@ const quick = args.includes('--quick');
 const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
 const config = quick
   ? { networks: ['s8', 'm256'], reps: 1, block: 0.005, gemmSizes: [64], gemmReps: 1, gemmTarget: 0.002, cycles: 200 }
-  : { networks: NETWORKS.map((n) => n.name), reps: 5, block: 0.3, gemmSizes: [128, 256, 512], gemmReps: 5, gemmTarget: 0.1, cycles: 10000 };
+  : { networks: NETWORKS.map((n) => n.name), reps: 7, block: 0.2, gemmSizes: [128, 256, 512], gemmReps: 5, gemmTarget: 0.1, cycles: 10000 };
 
 // ---- builds: the wasm modules, and the native bench program with -O3 -march=native ----
 buildWasm();
@@ -38,7 +38,8 @@ const say = (line = '') => { out.push(line); console.log(line); };
 say(`# gradlab benchmark${quick ? ' (--quick: a smoke run, numbers mean nothing)' : ''}`);
 say();
 say(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
-  `Node ${process.version} (V8 ${process.versions.v8}), ${os.platform()} ${os.release()}; ${new Date().toISOString().slice(0, 16)}Z`);
+  `Node ${process.version} (V8 ${process.versions.v8}), ${os.platform()} ${os.release()}; ${new Date().toISOString().slice(0, 16)}Z; ` +
+  `load average at start ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
 // ---- engines ----
 const engines = [await gradlabEngine(true), await gradlabEngine(false), nativeEngine(join(nativeDir, 'gradlab_bench'))];
@@ -165,5 +166,8 @@ say();
 say('| target | measured | goal | holds |');
 say('| --- | ---: | ---: | --- |');
 for (const c of checks) say(`| ${c.what} | ${typeof c.value === 'number' ? c.value.toFixed(2) : c.value} | ${c.goal} | ${c.ok ? 'yes' : '**no**'} |`);
+
+say();
+say(`Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (1, 5, 15 min; ${os.cpus().length} cores).`);
 
 if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, mem, checks, tfjs: tfWasm?.info }, null, 1));
