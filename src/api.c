@@ -66,7 +66,7 @@ static void handle_drop(slot *table, int h) { table[h & 0xfff].ptr = 0; }
 static int bad_fraction(float f) { return !(f >= 0.0f && f < 1.0f); }
 
 /* ---- data sets ---- */
-EXPORT int gl_dataset_make(int kind, int samples, int classes, float noise, float test_fraction,
+EXPORT int gl_dataset_make(int kind, int samples, int classes, int size, float noise, float test_fraction,
                            uint32_t seed) {
     if (kind < 0 || kind >= GL_DATA_COUNT)
         return fail(GL_ERR_ARGUMENT, "kind %d is not a data set; allowed 0..%d", kind, GL_DATA_COUNT - 1);
@@ -74,13 +74,18 @@ EXPORT int gl_dataset_make(int kind, int samples, int classes, float noise, floa
         return fail(GL_ERR_ARGUMENT, "samples %d is out of range; allowed 2..%d", samples, GL_LIMIT_SAMPLES);
     if (gl_dataset_kind_classes(kind) < 0 && (classes < 2 || classes > 64))
         return fail(GL_ERR_ARGUMENT, "classes %d is out of range; allowed 2..64", classes);
+    if ((kind == GL_DATA_DIGITS || kind == GL_DATA_SHAPES) && (size < 8 || size > GL_LIMIT_IMAGE))
+        return fail(GL_ERR_ARGUMENT, "size %d is out of range; allowed 8..%d", size, GL_LIMIT_IMAGE);
+    if ((long)samples * gl_dataset_kind_inputs(kind, size) > GL_LIMIT_DATA_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "samples x inputs = %ld is over the limit of %ld values",
+                    (long)samples * gl_dataset_kind_inputs(kind, size), GL_LIMIT_DATA_FLOATS);
     if (!(noise >= 0.0f && noise <= 10.0f))
         return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..10", noise);
     if (bad_fraction(test_fraction))
         return fail(GL_ERR_ARGUMENT, "testFraction %g is out of range; allowed 0 <= f < 1", test_fraction);
     if (samples - (int)lroundf(samples * test_fraction) < 1)
         return fail(GL_ERR_ARGUMENT, "testFraction %g leaves no training rows of %d samples", test_fraction, samples);
-    gl_dataset *d = gl_dataset_generate(kind, samples, classes, noise, test_fraction, seed);
+    gl_dataset *d = gl_dataset_generate(kind, samples, classes, size, noise, test_fraction, seed);
     if (!d) return fail(GL_ERR_MEMORY, "not enough memory for %d samples", samples);
     int h = handle_new(sets, d);
     if (h < 0) { gl_dataset_free(d); return fail(GL_ERR_MEMORY, "more than %d live data sets", GL_LIMIT_OBJECTS); }
@@ -131,6 +136,7 @@ EXPORT int gl_dataset_info(int h, int32_t *info) {
     info[3] = d->n_train; info[4] = d->n_test;
     info[5] = (int32_t)(intptr_t)d->x;
     info[6] = (int32_t)(intptr_t)(d->yi ? (void *)d->yi : (void *)d->yf);
+    info[7] = d->shape[0]; info[8] = d->shape[1]; info[9] = d->shape[2];
     return GL_OK;
 }
 
@@ -144,11 +150,15 @@ EXPORT int gl_dataset_dispose(int h) {
 /* ---- networks ---- */
 static const char *const act_names[GL_ACT_COUNT] = {"linear", "relu", "leaky-relu", "tanh", "sigmoid", "softmax"};
 
-EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const float *floats, int loss,
-                           int dropout_mode, uint32_t seed) {
+static const char *const type_names[GL_LAYER_TYPES] = {"dense", "conv", "pool", "flatten"};
+
+EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
+                           int loss, int dropout_mode, uint32_t seed) {
     if (!ints || !floats) return fail(GL_ERR_ARGUMENT, "the layer table must be given");
-    if (inputs < 1 || inputs > GL_LIMIT_UNITS)
-        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS);
+    if (inputs < 1 || inputs > GL_LIMIT_UNITS * 4)
+        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS * 4);
+    if (shape && (shape[0] < 1 || shape[1] < 1 || shape[2] < 1 || (long)shape[0] * shape[1] * shape[2] != inputs))
+        return fail(GL_ERR_ARGUMENT, "input shape [%d, %d, %d] does not hold %d inputs", shape[0], shape[1], shape[2], inputs);
     if (n_layers < 1 || n_layers > GL_LIMIT_LAYERS)
         return fail(GL_ERR_ARGUMENT, "layers %d is out of range; allowed 1..%d", n_layers, GL_LIMIT_LAYERS);
     if (loss < 0 || loss >= GL_LOSS_COUNT)
@@ -157,7 +167,6 @@ EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const 
         return fail(GL_ERR_ARGUMENT, "dropoutMode %d is out of range; allowed 0 (inverted) or 1 (classic)", dropout_mode);
     gl_layer layers[GL_LIMIT_LAYERS];
     long params = 0;
-    int in = inputs;
     for (int l = 0; l < n_layers; ++l) {
         const int32_t *li = ints + l * GL_LAYER_INTS;
         const float *lf = floats + l * GL_LAYER_FLOATS;
@@ -165,6 +174,26 @@ EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const 
         int last = l == n_layers - 1;
         memset(L, 0, sizeof *L);
         L->out = li[0]; L->act = li[1]; L->init.kind = li[2]; L->bn = li[3] != 0; L->bn_after = L->bn && li[4] != 0;
+        L->type = li[5]; L->kernel = li[6]; L->stride = li[7]; L->same = li[8] != 0; L->pool_mode = li[9];
+        if (L->type < 0 || L->type >= GL_LAYER_TYPES)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].type %d is out of range; allowed 0..%d", l, L->type, GL_LAYER_TYPES - 1);
+        if (L->type == GL_LAYER_CONV) {
+            if (L->out > GL_LIMIT_FILTERS)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].filters %d is out of range; allowed 1..%d", l, L->out, GL_LIMIT_FILTERS);
+            if (L->kernel < 1 || L->kernel > 7 || L->kernel % 2 == 0)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].kernel %d is not allowed; use 1, 3, 5 or 7", l, L->kernel);
+            if (L->stride < 1 || L->stride > 2)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].stride %d is not allowed; use 1 or 2", l, L->stride);
+        }
+        if (L->type == GL_LAYER_POOL || L->type == GL_LAYER_FLATTEN) {
+            L->out = 1; /* replaced by the shape */
+            if (L->pool_mode < 0 || L->pool_mode > 1)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].mode %d is out of range; allowed 0 (max) or 1 (average)", l, L->pool_mode);
+            if (li[3] || li[1] != GL_ACT_LINEAR)
+                return fail(GL_ERR_ARGUMENT, "layers[%d]: a %s layer has no activation or batch norm", l, type_names[L->type]);
+        }
+        if (last && L->type != GL_LAYER_DENSE)
+            return fail(GL_ERR_ARGUMENT, "layers[%d]: the output layer must be dense (got '%s')", l, type_names[L->type]);
         L->slope = lf[0]; L->init.p0 = lf[1]; L->init.p1 = lf[2];
         L->l1_scale = lf[3]; L->l2_scale = lf[4]; L->dropout = lf[5]; L->bias_init = lf[6];
         L->bn_momentum = lf[7]; L->bn_eps = lf[8];
@@ -193,12 +222,28 @@ EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const 
         if (L->bn && (!(L->bn_momentum >= 0 && L->bn_momentum <= 1) || !(L->bn_eps > 0 && L->bn_eps <= 1)))
             return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm needs momentum in 0..1 and epsilon in (0, 1] (got %g, %g)",
                         l, L->bn_momentum, L->bn_eps);
-        params += (long)in * L->out + L->out * (L->bn ? 3 : 1);
-        in = L->out;
+    }
+    /* shapes on a copy: gl_net_create works them out again from the caller's fields */
+    gl_layer shaped[GL_LIMIT_LAYERS];
+    memcpy(shaped, layers, sizeof(gl_layer) * (size_t)n_layers);
+    int bad = gl_net_shapes(shaped, n_layers, shape ? shape[0] : 1, shape ? shape[1] : 1, shape ? shape[2] : inputs);
+    if (bad >= 0)
+        return fail(GL_ERR_ARGUMENT, "layers[%d] ('%s') gets an input of shape [%d, %d, %d] and would give an empty output",
+                    bad, type_names[shaped[bad].type], shaped[bad].geom.h, shaped[bad].geom.w, shaped[bad].geom.c);
+    long per_row = 0;
+    for (int l = 0; l < n_layers; ++l) {
+        const gl_layer *L = &shaped[l];
+        long ch = L->geom.f;
+        if (L->type == GL_LAYER_DENSE) params += (long)L->in * L->out + ch;
+        if (L->type == GL_LAYER_CONV) params += (long)L->kernel * L->kernel * L->geom.c * ch + ch;
+        if (L->bn) params += 2 * ch;
+        per_row += L->out;
+        if (L->out > GL_LIMIT_UNITS * 4 || per_row > 16L * 1024 * 1024)
+            return fail(GL_ERR_ARGUMENT, "layers[%d] gives %d values per example; the limit is %d per layer", l, L->out, GL_LIMIT_UNITS * 4);
     }
     if (params > GL_LIMIT_PARAMS)
         return fail(GL_ERR_ARGUMENT, "the network has %ld parameters; the limit is %ld", params, GL_LIMIT_PARAMS);
-    int last = layers[n_layers - 1].act, K = layers[n_layers - 1].out;
+    int last = shaped[n_layers - 1].act, K = shaped[n_layers - 1].out;
     if (loss == GL_LOSS_CROSS_ENTROPY && (last != GL_ACT_SOFTMAX || K < 2))
         return fail(GL_ERR_ARGUMENT, "loss 'cross-entropy' needs a last layer of 2 or more 'softmax' units (got %d '%s')",
                     K, act_names[last]);
@@ -206,7 +251,8 @@ EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const 
         return fail(GL_ERR_ARGUMENT, "loss 'binary-cross-entropy' needs a 'sigmoid' last layer (got '%s')", act_names[last]);
     if (loss == GL_LOSS_MSE && last == GL_ACT_SOFTMAX)
         return fail(GL_ERR_ARGUMENT, "loss 'mse' does not take a 'softmax' last layer; use 'cross-entropy'");
-    gl_net *n = gl_net_create(inputs, n_layers, layers, loss, dropout_mode, seed);
+    int input_shape[3] = {shape ? shape[0] : 1, shape ? shape[1] : 1, shape ? shape[2] : inputs};
+    gl_net *n = gl_net_create(inputs, input_shape, n_layers, layers, loss, dropout_mode, seed);
     if (!n) return fail(GL_ERR_MEMORY, "not enough memory for a network of %ld parameters", params);
     int h = handle_new(nets, n);
     if (h < 0) { gl_net_free(n); return fail(GL_ERR_MEMORY, "more than %d live networks", GL_LIMIT_OBJECTS); }
@@ -381,19 +427,19 @@ EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
 /* pointer and length of a tensor of a layer; NULL when the layer has none */
 static float *tensor(gl_net *n, int layer, int what, long *len) {
     const gl_layer *L = &n->layer[layer];
-    long wn = (long)L->in * L->out, an = (long)n->rows * L->out;
+    long wn = L->b_off - L->w_off, an = (long)n->rows * L->out, bn = wn ? gl_layer_channels(L) : 0;
     *len = 0;
     switch (what) {
     case GL_T_WEIGHTS: *len = wn; return n->params + L->w_off;
-    case GL_T_BIASES: *len = L->out; return n->params + L->b_off;
+    case GL_T_BIASES: *len = bn; return n->params + L->b_off;
     case GL_T_PREACT: *len = an; return n->rows ? gl_net_buf(n, L->p_off) : 0;
     case GL_T_ACT: *len = an; return n->rows ? gl_net_buf(n, L->a_off) : 0;
     case GL_T_WGRAD: *len = wn; return n->grads + L->w_off;
-    case GL_T_BGRAD: *len = L->out; return n->grads + L->b_off;
+    case GL_T_BGRAD: *len = bn; return n->grads + L->b_off;
     }
     if (what <= GL_T_RUNNING_VAR) {
         if (!L->bn) return 0;
-        *len = L->out;
+        *len = gl_layer_channels(L);
         return what == GL_T_GAMMA ? n->params + L->g_off : what == GL_T_BETA ? n->params + L->be_off
              : what == GL_T_RUNNING_MEAN ? n->bn + L->rm_off : n->bn + L->rv_off;
     }

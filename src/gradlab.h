@@ -22,9 +22,13 @@ enum { GL_OK = 0, GL_ERR_ARGUMENT = -1, GL_ERR_MEMORY = -2, GL_ERR_HANDLE = -3, 
 #define GL_LIMIT_BATCH 65536
 #define GL_LIMIT_STEPS 10000000
 #define GL_LIMIT_OBJECTS 4096            /* live networks and live data sets, each */
+#define GL_LIMIT_FILTERS 1024
+#define GL_LIMIT_IMAGE 32                /* side of a generated image */
 
 /* Layer table rows, GL_LAYER_INTS int32 and GL_LAYER_FLOATS float32 per layer */
-#define GL_LAYER_INTS 8    /* units, activation, init kind, batch norm, batch norm after activation, (reserved x3) */
+#define GL_LAYER_INTS 12   /* units or filters, activation, init kind, batch norm, batch norm after activation,
+                              type (0 dense, 1 conv, 2 pool, 3 flatten), kernel, stride, same padding (0/1),
+                              pool mode (0 max, 1 average), (reserved x2) */
 #define GL_LAYER_FLOATS 10 /* leaky slope, init p0, init p1, l1 scale, l2 scale, dropout, bias init,
                               batch-norm momentum, batch-norm epsilon, (reserved) */
 /* Optimiser row, GL_OPT_FLOATS float32:
@@ -41,17 +45,21 @@ void gl_free(void *p);
 const char *gl_error_message(void);        /* the last failure, as text */
 int gl_memory_live(void);                  /* bytes in use by malloc */
 
-int gl_dataset_make(int kind, int samples, int classes, float noise, float test_fraction, uint32_t seed);
+/* size: the side of the images of 'digits' and 'shapes' (8..32; ignored by the other kinds) */
+int gl_dataset_make(int kind, int samples, int classes, int size, float noise, float test_fraction,
+                    uint32_t seed);
 /* y is int32 class ids when classes > 0, else float32 targets with outputs per row */
 int gl_dataset_load(const float *x, const void *y, int samples, int inputs, int outputs, int classes,
                     float test_fraction, uint32_t seed);
-/* info[0..6] = inputs, outputs, classes, train rows, test rows, x pointer, y pointer */
+/* info[0..9] = inputs, outputs, classes, train rows, test rows, x pointer, y pointer, and the shape of
+ * a row (height, width, channels) */
 int gl_dataset_info(int h, int32_t *info);
 int gl_dataset_dispose(int h);
 
-/* dropout_mode: 0 inverted, 1 classic */
-int gl_network_make(int inputs, int n_layers, const int32_t *ints, const float *floats, int loss,
-                    int dropout_mode, uint32_t seed);
+/* shape: (height, width, channels) of an input row, or NULL for (1, 1, inputs);
+ * dropout_mode: 0 inverted, 1 classic */
+int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
+                    int loss, int dropout_mode, uint32_t seed);
 int gl_network_set_optimizer(int h, const float *row);
 /* out[0..6] = steps run, loss, accuracy (-1 none), penalty, learning rate, diverged (0/1), step */
 int gl_network_train(int h, int data, int steps, int batch, float *out);

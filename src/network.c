@@ -5,45 +5,84 @@
 #include <stdlib.h>
 #include <string.h>
 
-gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss, int dropout_mode,
-                      uint32_t seed) {
+int gl_net_shapes(gl_layer *layers, int n_layers, int h, int w, int c) {
+    for (int l = 0; l < n_layers; ++l) {
+        gl_layer *L = &layers[l];
+        L->in = h * w * c;
+        switch (L->type) {
+        case GL_LAYER_CONV:
+            L->geom = gl_conv_geometry(h, w, c, L->out, L->kernel, L->stride, L->same);
+            break;
+        case GL_LAYER_POOL:
+            L->geom = (gl_conv_geom){h, w, c, h / 2, w / 2, c, 2, 2, 0, 0};
+            break;
+        case GL_LAYER_FLATTEN:
+            L->geom = (gl_conv_geom){h, w, c, 1, 1, h * w * c, 1, 1, 0, 0};
+            break;
+        default: /* dense: the input is read as one flat row */
+            L->geom = (gl_conv_geom){h, w, c, 1, 1, L->out, 1, 1, 0, 0};
+            break;
+        }
+        if (L->geom.oh < 1 || L->geom.ow < 1 || L->geom.f < 1) return l;
+        h = L->geom.oh; w = L->geom.ow; c = L->geom.f;
+        L->out = h * w * c;
+    }
+    return -1;
+}
+
+/* rows and columns of a layer's weight matrix: (in, out) dense, (k k c, filters) conv, none else */
+static void weight_shape(const gl_layer *L, int *rows, int *cols) {
+    *rows = *cols = 0;
+    if (L->type == GL_LAYER_DENSE) { *rows = L->in; *cols = L->out; }
+    if (L->type == GL_LAYER_CONV) { *rows = L->kernel * L->kernel * L->geom.c; *cols = L->geom.f; }
+}
+
+gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl_layer *layers, int loss,
+                      int dropout_mode, uint32_t seed) {
     gl_net *n = calloc(1, sizeof *n);
     if (!n) return 0;
     n->inputs = inputs; n->n_layers = n_layers; n->loss = loss; n->seed = seed;
     n->dropout_mode = dropout_mode;
     n->max_width = inputs;
+    memcpy(n->layer, layers, sizeof(gl_layer) * (size_t)n_layers);
+    if (input_shape) gl_net_shapes(n->layer, n_layers, input_shape[0], input_shape[1], input_shape[2]);
+    else gl_net_shapes(n->layer, n_layers, 1, 1, inputs);
     long p = 0, work = 0, bn = 0;
-    int in = inputs;
     for (int l = 0; l < n_layers; ++l) {
         gl_layer *L = &n->layer[l];
-        *L = layers[l];
-        L->in = in;
-        L->w_off = p; p += (long)in * L->out;
-        L->b_off = p; p += L->out;
+        int rows, cols, ch = gl_layer_channels(L);
+        weight_shape(L, &rows, &cols);
+        L->w_off = p; p += (long)rows * cols;
+        L->b_off = p; p += rows ? ch : 0;
         if (L->bn) {
-            L->g_off = p; p += L->out;
-            L->be_off = p; p += L->out;
-            L->rm_off = bn; L->rv_off = bn + L->out; L->mean_off = bn + 2 * L->out; L->istd_off = bn + 3 * L->out;
-            bn += 4L * L->out;
+            L->g_off = p; p += ch;
+            L->be_off = p; p += ch;
+            L->rm_off = bn; L->rv_off = bn + ch; L->mean_off = bn + 2 * ch; L->istd_off = bn + 3 * ch;
+            bn += 4L * ch;
         }
-        if ((long)in * L->out > work) work = (long)in * L->out;
+        if ((long)rows * cols > work) work = (long)rows * cols;
         if (L->out > n->max_width) n->max_width = L->out;
-        in = L->out;
+        if (L->type == GL_LAYER_CONV && (long)gl_layer_positions(L) * rows > n->max_cols)
+            n->max_cols = (long)gl_layer_positions(L) * rows;
     }
     n->n_params = p;
-    n->params = calloc((size_t)p, sizeof(float));
-    n->grads = calloc((size_t)p, sizeof(float));
-    n->work = malloc(sizeof(float) * (size_t)work);
+    n->params = calloc((size_t)p + 1, sizeof(float));
+    n->grads = calloc((size_t)p + 1, sizeof(float));
+    n->work = malloc(sizeof(float) * (size_t)(work + 1));
     n->bn = bn ? calloc((size_t)bn, sizeof(float)) : 0;
     if (!n->params || !n->grads || !n->work || (bn && !n->bn)) { gl_net_free(n); return 0; }
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_INIT);
     for (int l = 0; l < n_layers; ++l) {
         gl_layer *L = &n->layer[l];
-        gl_init_fill(n->params + L->w_off, L->in, L->out, &L->init, &r, n->work);
-        for (int j = 0; j < L->out; ++j) n->params[L->b_off + j] = L->bias_init;
+        int rows, cols, ch = gl_layer_channels(L);
+        weight_shape(L, &rows, &cols);
+        if (!rows) continue;
+        int k2 = L->type == GL_LAYER_CONV ? L->kernel * L->kernel : 1;
+        gl_init_fill(n->params + L->w_off, rows, cols, rows, cols * k2, &L->init, &r, n->work);
+        for (int j = 0; j < ch; ++j) n->params[L->b_off + j] = L->bias_init;
         if (L->bn)
-            for (int j = 0; j < L->out; ++j) { n->params[L->g_off + j] = 1.0f; n->bn[L->rv_off + j] = 1.0f; }
+            for (int j = 0; j < ch; ++j) { n->params[L->g_off + j] = 1.0f; n->bn[L->rv_off + j] = 1.0f; }
     }
     gl_rng_seed(&n->rng_shuffle, seed, GL_STREAM_SHUFFLE);
     gl_rng_seed(&n->rng_dropout, seed, GL_STREAM_DROPOUT);
@@ -57,7 +96,7 @@ gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss
 void gl_net_free(gl_net *n) {
     if (!n) return;
     free(n->params); free(n->grads); free(n->state); free(n->bn); free(n->acts); free(n->delta);
-    free(n->delta2); free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm); free(n);
+    free(n->delta2); free(n->dcols); free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm); free(n);
 }
 
 int gl_net_has_bn(const gl_net *n) {
@@ -80,8 +119,14 @@ static long layout(gl_layer *L, long off, int rows) {
         L->h_off = NEW_BLOCK();
         L->q_off = L->bn ? NEW_BLOCK() : L->h_off;  /* batch norm's output follows the activation */
     }
+    if (L->type == GL_LAYER_POOL || L->type == GL_LAYER_FLATTEN) L->h_off = L->q_off = L->p_off;
     L->a_off = L->dropout > 0 ? NEW_BLOCK() : L->q_off;
     L->m_off = L->dropout > 0 ? NEW_BLOCK() : -1;
+    L->i_off = L->type == GL_LAYER_POOL && L->pool_mode == GL_POOL_MAX ? NEW_BLOCK() : -1;
+    if (L->type == GL_LAYER_CONV) {
+        L->c_off = off;
+        off += (long)rows * gl_layer_positions(L) * L->kernel * L->kernel * L->geom.c;
+    }
 #undef NEW_BLOCK
     return off;
 }
@@ -98,12 +143,13 @@ int gl_net_reserve(gl_net *n, int rows) {
     float *xb = malloc(sizeof(float) * (size_t)rows * n->inputs);
     float *ybf = malloc(sizeof(float) * (size_t)rows * K);
     int32_t *ybi = malloc(sizeof(int32_t) * (size_t)rows);
-    if (!acts || !d1 || !d2 || !xb || !ybf || !ybi) {
-        free(acts); free(d1); free(d2); free(xb); free(ybf); free(ybi);
+    float *dcols = n->max_cols ? malloc(sizeof(float) * (size_t)rows * n->max_cols) : 0;
+    if (!acts || !d1 || !d2 || !xb || !ybf || !ybi || (n->max_cols && !dcols)) {
+        free(acts); free(d1); free(d2); free(xb); free(ybf); free(ybi); free(dcols);
         return 0;
     }
-    free(n->acts); free(n->delta); free(n->delta2); free(n->xb); free(n->ybf); free(n->ybi);
-    n->acts = acts; n->delta = d1; n->delta2 = d2; n->xb = xb; n->ybf = ybf; n->ybi = ybi;
+    free(n->acts); free(n->delta); free(n->delta2); free(n->xb); free(n->ybf); free(n->ybi); free(n->dcols);
+    n->acts = acts; n->delta = d1; n->delta2 = d2; n->xb = xb; n->ybf = ybf; n->ybi = ybi; n->dcols = dcols;
     n->cap = rows;
     n->rows = 0;
     for (int l = 0; l < n->n_layers; ++l) n->layer[l] = probe[l];
@@ -124,13 +170,15 @@ int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s)
     return 1;
 }
 
+/* batch norm over rows x positions, one mean and variance per channel */
 static void batchnorm_forward(gl_net *n, const gl_layer *L, float *y, const float *x, int rows, int training) {
     const float *gamma = n->params + L->g_off, *beta = n->params + L->be_off;
+    int count = rows * gl_layer_positions(L), ch = gl_layer_channels(L);
     if (training)
         gl_batchnorm_forward_train(y, n->bn + L->mean_off, n->bn + L->istd_off, n->bn + L->rm_off,
-                                   n->bn + L->rv_off, x, gamma, beta, rows, L->out, L->bn_momentum, L->bn_eps);
+                                   n->bn + L->rv_off, x, gamma, beta, count, ch, L->bn_momentum, L->bn_eps);
     else
-        gl_batchnorm_forward_eval(y, x, n->bn + L->rm_off, n->bn + L->rv_off, gamma, beta, rows, L->out, L->bn_eps);
+        gl_batchnorm_forward_eval(y, x, n->bn + L->rm_off, n->bn + L->rv_off, gamma, beta, count, ch, L->bn_eps);
 }
 
 void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
@@ -140,9 +188,18 @@ void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
         float *z = gl_net_buf(n, L->z_off), *p = gl_net_buf(n, L->p_off), *h = gl_net_buf(n, L->h_off);
         float *q = gl_net_buf(n, L->q_off), *a = gl_net_buf(n, L->a_off);
         long count = (long)rows * L->out;
-        gl_dense_forward(z, in, n->params + L->w_off, n->params + L->b_off, rows, L->in, L->out);
+        const float *W = n->params + L->w_off, *b = n->params + L->b_off;
+        switch (L->type) {
+        case GL_LAYER_DENSE: gl_dense_forward(z, in, W, b, rows, L->in, L->out); break;
+        case GL_LAYER_CONV: gl_conv_forward(z, gl_net_buf(n, L->c_off), in, W, b, rows, &L->geom); break;
+        case GL_LAYER_POOL:
+            gl_pool_forward(z, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, in, rows, L->geom.h, L->geom.w,
+                            L->geom.c, L->pool_mode);
+            break;
+        case GL_LAYER_FLATTEN: memcpy(z, in, sizeof(float) * (size_t)count); break;
+        }
         if (L->bn && !L->bn_after) batchnorm_forward(n, L, p, z, rows, training);
-        gl_activation_forward(h, p, rows, L->out, L->act, L->slope);
+        if (h != p) gl_activation_forward(h, p, rows, L->out, L->act, L->slope);
         if (L->bn && L->bn_after) batchnorm_forward(n, L, q, h, rows, training);
         if (L->dropout > 0) {
             if (training)
@@ -161,17 +218,18 @@ void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
  * into d loss / d z in place, accumulating the batch-norm parameter gradients on the way */
 static void layer_backward_to_z(gl_net *n, const gl_layer *L, float *g, int rows, int last) {
     long count = (long)rows * L->out;
+    int bn_rows = rows * gl_layer_positions(L), ch = gl_layer_channels(L);
     float *z = gl_net_buf(n, L->z_off), *p = gl_net_buf(n, L->p_off), *h = gl_net_buf(n, L->h_off);
     const float *gamma = L->bn ? n->params + L->g_off : 0;
     float *dgamma = L->bn ? n->grads + L->g_off : 0, *dbeta = L->bn ? n->grads + L->be_off : 0;
     if (!last) {
         if (L->dropout > 0) gl_dropout_backward(g, g, gl_net_buf(n, L->m_off), count, L->dropout, n->dropout_mode);
         if (L->bn && L->bn_after)
-            gl_batchnorm_backward(g, dgamma, dbeta, g, h, n->bn + L->mean_off, n->bn + L->istd_off, gamma, rows, L->out);
-        gl_activation_backward(g, g, p, h, count, L->act, L->slope);
+            gl_batchnorm_backward(g, dgamma, dbeta, g, h, n->bn + L->mean_off, n->bn + L->istd_off, gamma, bn_rows, ch);
+        if (h != p) gl_activation_backward(g, g, p, h, count, L->act, L->slope);
     }
     if (L->bn && !L->bn_after)
-        gl_batchnorm_backward(g, dgamma, dbeta, g, z, n->bn + L->mean_off, n->bn + L->istd_off, gamma, rows, L->out);
+        gl_batchnorm_backward(g, dgamma, dbeta, g, z, n->bn + L->mean_off, n->bn + L->istd_off, gamma, bn_rows, ch);
 }
 
 /* data loss gradient -> parameter gradients (overwritten) for the last forward pass */
@@ -182,8 +240,19 @@ static void backward(gl_net *n, const float *x, int rows) {
         gl_layer *L = &n->layer[l];
         layer_backward_to_z(n, L, g, rows, l == n->n_layers - 1);
         const float *in = l ? gl_net_buf(n, n->layer[l - 1].a_off) : x;
-        gl_dense_backward(l ? gin : 0, n->grads + L->w_off, n->grads + L->b_off, g, in,
-                          n->params + L->w_off, rows, L->in, L->out, n->work);
+        float *dx = l ? gin : 0, *dW = n->grads + L->w_off, *db = n->grads + L->b_off;
+        const float *W = n->params + L->w_off;
+        switch (L->type) {
+        case GL_LAYER_DENSE: gl_dense_backward(dx, dW, db, g, in, W, rows, L->in, L->out, n->work); break;
+        case GL_LAYER_CONV:
+            gl_conv_backward(dx, dW, db, g, gl_net_buf(n, L->c_off), W, rows, &L->geom, n->dcols, n->work);
+            break;
+        case GL_LAYER_POOL:
+            if (dx) gl_pool_backward(dx, g, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, rows, L->geom.h,
+                                     L->geom.w, L->geom.c, L->pool_mode);
+            break;
+        case GL_LAYER_FLATTEN: if (dx) memcpy(dx, g, sizeof(float) * (size_t)rows * L->out); break;
+        }
         float *t = g; g = gin; gin = t;
     }
 }
@@ -197,7 +266,7 @@ static float add_penalties(gl_net *n) {
         float l1 = n->opt.l1 * L->l1_scale, l2 = n->opt.l2 * L->l2_scale;
         const float *w = n->params + L->w_off;
         float *g = n->grads + L->w_off;
-        long cnt = (long)L->in * L->out;
+        long cnt = L->b_off - L->w_off;
         double s1 = 0, s2 = 0;
         for (long i = 0; i < cnt; ++i) {
             s1 += fabsf(w[i]); s2 += (double)w[i] * w[i];
@@ -351,10 +420,10 @@ static gl_moments moments(const float *v, long count) {
 
 void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
     const gl_layer *L = &n->layer[l];
-    long wn = (long)L->in * L->out, an = (long)n->rows * L->out;
+    long wn = L->b_off - L->w_off, an = (long)n->rows * L->out;
     memset(s, 0, sizeof *s);
     s->weights = moments(n->params + L->w_off, wn);
-    s->biases = moments(n->params + L->b_off, L->out);
+    s->biases = moments(n->params + L->b_off, wn ? gl_layer_channels(L) : 0);
     s->grads = moments(n->grads + L->w_off, wn);
     double gsq = 0, wsq = 0;
     for (long i = 0; i < wn; ++i) { gsq += (double)n->grads[L->w_off + i] * n->grads[L->w_off + i]; }
@@ -371,13 +440,14 @@ void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
             sat += L->act == GL_ACT_TANH ? fabsf(h[i]) > 0.99f : (h[i] < 0.01f || h[i] > 0.99f);
         s->saturated = (float)sat / (float)an;
     }
-    if (L->act == GL_ACT_RELU) {
-        int dead = 0;
-        for (int j = 0; j < L->out; ++j) {
+    if (L->act == GL_ACT_RELU) { /* a unit is a channel: dead when zero at every row and position */
+        int dead = 0, ch = gl_layer_channels(L);
+        long places = (long)n->rows * gl_layer_positions(L);
+        for (int j = 0; j < ch; ++j) {
             int alive = 0;
-            for (int r = 0; r < n->rows && !alive; ++r) alive = h[(long)r * L->out + j] != 0.0f;
+            for (long r = 0; r < places && !alive; ++r) alive = h[r * ch + j] != 0.0f;
             dead += !alive;
         }
-        s->dead = (float)dead / (float)L->out;
+        s->dead = (float)dead / (float)ch;
     }
 }

@@ -5,11 +5,14 @@
  * One layer, in its default order:  z = x W + b -> [batch norm] -> p -> f(p) = h -> [dropout] -> a
  * With batch norm after the activation: z = x W + b = p -> f(p) = h -> [batch norm] -> q -> [dropout] -> a
  * Buffers that a layer does not need alias the next one (p = z without batch norm, a = h without
- * dropout). */
+ * dropout). A convolution computes z with im2col and the same GEMM (z holds (rows, oh, ow, filters));
+ * batch norm then keeps one mean and variance per channel over rows x oh x ow. Pooling and flatten
+ * layers have no parameters and no activation: z = p = h. */
 #ifndef GL_NETWORK_H
 #define GL_NETWORK_H
 #include <stdint.h>
 #include "activation.h"
+#include "conv.h"
 #include "dataset.h"
 #include "dropout.h"
 #include "init.h"
@@ -20,9 +23,15 @@
 
 #define GL_MAX_LAYERS 64
 
+enum { GL_LAYER_DENSE = 0, GL_LAYER_CONV = 1, GL_LAYER_POOL = 2, GL_LAYER_FLATTEN = 3, GL_LAYER_TYPES = 4 };
+
 typedef struct {
     /* set by the caller */
-    int out, act;
+    int type;
+    int out;                     /* dense: units; conv: filters; pool, flatten: ignored */
+    int kernel, stride, same;    /* conv */
+    int pool_mode;               /* pool: GL_POOL_MAX or GL_POOL_AVERAGE */
+    int act;
     float slope;                 /* leaky ReLU slope */
     gl_init init;
     float bias_init;             /* every bias starts at this value */
@@ -30,8 +39,10 @@ typedef struct {
     int bn, bn_after;            /* batch norm, and whether it follows the activation */
     float bn_momentum, bn_eps;
     float dropout;               /* drop probability, 0 = none */
-    /* filled in by gl_net_create / gl_net_reserve */
+    /* filled in by gl_net_create / gl_net_reserve; out becomes the features per example */
     int in;
+    gl_conv_geom geom;           /* input (h, w, c) and output (oh, ow, f) shapes; dense: 1 x 1 */
+    long c_off, i_off;           /* conv patches, pool argmax indices in the activation arena */
     long w_off, b_off, g_off, be_off;       /* W (in,out), b, gamma, beta in the parameter arena */
     long rm_off, rv_off, mean_off, istd_off; /* running mean/var, batch mean/invstd in the bn arena */
     long z_off, p_off, h_off, q_off, a_off, m_off; /* (rows,out) blocks in the activation arena */
@@ -58,6 +69,8 @@ typedef struct gl_net {
     int last_training;           /* whether the last forward pass was in training mode */
     float *acts;                 /* the activation arena for cap rows */
     float *delta, *delta2;       /* (cap, max_width) backward scratch */
+    float *dcols;                /* (cap, max_cols) scratch for convolution patch gradients */
+    long max_cols;               /* the most patch values one example needs in any conv layer */
     float *xb, *ybf;             /* gathered minibatch inputs and value targets */
     int32_t *ybi;                /* gathered class ids */
     float *work;                 /* max in*out floats of GEMM scratch */
@@ -77,10 +90,15 @@ typedef struct {
     float saturated, dead, grad_norm, update_ratio;
 } gl_layer_stats;
 
-/* layers[i]: the fields "set by the caller". Returns NULL when memory runs out; shapes are checked
- * by the caller. dropout_mode: GL_DROPOUT_INVERTED or GL_DROPOUT_CLASSIC. */
-gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss, int dropout_mode,
-                      uint32_t seed);
+/* The shapes that layers[0..n_layers) give for an input of shape (h, w, c): fills in, out and geom
+ * of each layer (out becomes the features per example, so call it once per layer table). Returns -1 when they fit, else the index of the first layer whose output is empty
+ * or whose input does not suit it (pool needs h, w >= 2). */
+int gl_net_shapes(gl_layer *layers, int n_layers, int h, int w, int c);
+/* layers[i]: the fields "set by the caller"; input_shape (h, w, c) or NULL for (1, 1, inputs).
+ * Returns NULL when memory runs out; shapes are checked by the caller (gl_net_shapes).
+ * dropout_mode: GL_DROPOUT_INVERTED or GL_DROPOUT_CLASSIC. */
+gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl_layer *layers, int loss,
+                      int dropout_mode, uint32_t seed);
 void gl_net_free(gl_net *n);
 /* grows the activation arena to hold rows (reallocating; pointers into it change); 0 = no memory */
 int gl_net_reserve(gl_net *n, int rows);
@@ -108,4 +126,7 @@ void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s);
 int gl_net_has_bn(const gl_net *n);
 
 static inline float *gl_net_buf(const gl_net *n, long off) { return n->acts + off; }
+/* batch norm and statistics treat a layer as positions x channels per example */
+static inline int gl_layer_positions(const gl_layer *L) { return L->geom.oh * L->geom.ow; }
+static inline int gl_layer_channels(const gl_layer *L) { return L->geom.f; }
 #endif

@@ -3,7 +3,9 @@
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'tanh', 'sigmoid', 'softmax'];
 export const LOSSES = ['cross-entropy', 'binary-cross-entropy', 'mse'];
-export const DATASETS = ['circle', 'xor', 'blobs', 'spiral', 'moons', 'checkerboard', 'plane', 'sine'];
+export const DATASETS = ['circle', 'xor', 'blobs', 'spiral', 'moons', 'checkerboard', 'plane', 'sine', 'digits', 'shapes'];
+export const LAYER_TYPES = ['dense', 'conv', 'pool', 'flatten'];
+export const POOL_MODES = ['max', 'average'];
 export const INITS = ['zeros', 'constant', 'normal', 'uniform', 'xavier', 'glorot-normal', 'glorot-uniform',
   'he-normal', 'he-uniform', 'lecun-uniform', 'orthogonal'];
 export const INIT_ALIASES = { he: 'he-normal' };
