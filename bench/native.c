@@ -51,11 +51,14 @@ int main(int argc, char **argv) {
         ints[l * GL_LAYER_INTS + 0] = units[l];
         ints[l * GL_LAYER_INTS + 1] = l == n - 1 ? 5 /* softmax */ : act;
         ints[l * GL_LAYER_INTS + 2] = 4; /* xavier, the JavaScript API's default */
-        floats[l * GL_LAYER_FLOATS + 0] = 0.01f;
-        floats[l * GL_LAYER_FLOATS + 3] = 1.0f;
-        floats[l * GL_LAYER_FLOATS + 4] = 1.0f;
+        /* ints 3..9 stay 0: no batch norm, a dense layer */
+        floats[l * GL_LAYER_FLOATS + 0] = 0.01f; /* leaky slope */
+        floats[l * GL_LAYER_FLOATS + 3] = 1.0f;  /* l1 scale */
+        floats[l * GL_LAYER_FLOATS + 4] = 1.0f;  /* l2 scale */
+        floats[l * GL_LAYER_FLOATS + 7] = 0.1f;  /* batch-norm momentum and epsilon (unused) */
+        floats[l * GL_LAYER_FLOATS + 8] = 1e-5f;
     }
-    int net = gl_network_make(inputs, n, ints, floats, 0 /* cross-entropy */, 1);
+    int net = gl_network_make(inputs, 0, n, ints, floats, 0 /* cross-entropy */, 0, 1);
     if (net < 0) return die("network");
     float row[GL_OPT_FLOATS] = {5 /* adam */, 1e-3f, 0, 0.99f, 1e-8f, 0.9f, 0.999f};
     if (gl_network_set_optimizer(net, row) < 0) return die("optimizer");

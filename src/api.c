@@ -5,6 +5,7 @@
 #include "dataset.h"
 #include "loss.h"
 #include "network.h"
+#include "surface.h"
 #include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
@@ -65,7 +66,7 @@ static void handle_drop(slot *table, int h) { table[h & 0xfff].ptr = 0; }
 static int bad_fraction(float f) { return !(f >= 0.0f && f < 1.0f); }
 
 /* ---- data sets ---- */
-EXPORT int gl_dataset_make(int kind, int samples, int classes, float noise, float test_fraction,
+EXPORT int gl_dataset_make(int kind, int samples, int classes, int size, float noise, float test_fraction,
                            uint32_t seed) {
     if (kind < 0 || kind >= GL_DATA_COUNT)
         return fail(GL_ERR_ARGUMENT, "kind %d is not a data set; allowed 0..%d", kind, GL_DATA_COUNT - 1);
@@ -73,13 +74,18 @@ EXPORT int gl_dataset_make(int kind, int samples, int classes, float noise, floa
         return fail(GL_ERR_ARGUMENT, "samples %d is out of range; allowed 2..%d", samples, GL_LIMIT_SAMPLES);
     if (gl_dataset_kind_classes(kind) < 0 && (classes < 2 || classes > 64))
         return fail(GL_ERR_ARGUMENT, "classes %d is out of range; allowed 2..64", classes);
+    if ((kind == GL_DATA_DIGITS || kind == GL_DATA_SHAPES) && (size < 8 || size > GL_LIMIT_IMAGE))
+        return fail(GL_ERR_ARGUMENT, "size %d is out of range; allowed 8..%d", size, GL_LIMIT_IMAGE);
+    if ((long)samples * gl_dataset_kind_inputs(kind, size) > GL_LIMIT_DATA_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "samples x inputs = %ld is over the limit of %ld values",
+                    (long)samples * gl_dataset_kind_inputs(kind, size), GL_LIMIT_DATA_FLOATS);
     if (!(noise >= 0.0f && noise <= 10.0f))
         return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..10", noise);
     if (bad_fraction(test_fraction))
         return fail(GL_ERR_ARGUMENT, "testFraction %g is out of range; allowed 0 <= f < 1", test_fraction);
     if (samples - (int)lroundf(samples * test_fraction) < 1)
         return fail(GL_ERR_ARGUMENT, "testFraction %g leaves no training rows of %d samples", test_fraction, samples);
-    gl_dataset *d = gl_dataset_generate(kind, samples, classes, noise, test_fraction, seed);
+    gl_dataset *d = gl_dataset_generate(kind, samples, classes, size, noise, test_fraction, seed);
     if (!d) return fail(GL_ERR_MEMORY, "not enough memory for %d samples", samples);
     int h = handle_new(sets, d);
     if (h < 0) { gl_dataset_free(d); return fail(GL_ERR_MEMORY, "more than %d live data sets", GL_LIMIT_OBJECTS); }
@@ -130,6 +136,7 @@ EXPORT int gl_dataset_info(int h, int32_t *info) {
     info[3] = d->n_train; info[4] = d->n_test;
     info[5] = (int32_t)(intptr_t)d->x;
     info[6] = (int32_t)(intptr_t)(d->yi ? (void *)d->yi : (void *)d->yf);
+    info[7] = d->shape[0]; info[8] = d->shape[1]; info[9] = d->shape[2];
     return GL_OK;
 }
 
@@ -143,47 +150,100 @@ EXPORT int gl_dataset_dispose(int h) {
 /* ---- networks ---- */
 static const char *const act_names[GL_ACT_COUNT] = {"linear", "relu", "leaky-relu", "tanh", "sigmoid", "softmax"};
 
-EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const float *floats, int loss,
-                           uint32_t seed) {
-    if (inputs < 1 || inputs > GL_LIMIT_UNITS)
-        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS);
+static const char *const type_names[GL_LAYER_TYPES] = {"dense", "conv", "pool", "flatten"};
+
+EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
+                           int loss, int dropout_mode, uint32_t seed) {
+    if (!ints || !floats) return fail(GL_ERR_ARGUMENT, "the layer table must be given");
+    if (inputs < 1 || inputs > GL_LIMIT_UNITS * 4)
+        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS * 4);
+    if (shape && (shape[0] < 1 || shape[1] < 1 || shape[2] < 1 || (long)shape[0] * shape[1] * shape[2] != inputs))
+        return fail(GL_ERR_ARGUMENT, "input shape [%d, %d, %d] does not hold %d inputs", shape[0], shape[1], shape[2], inputs);
     if (n_layers < 1 || n_layers > GL_LIMIT_LAYERS)
         return fail(GL_ERR_ARGUMENT, "layers %d is out of range; allowed 1..%d", n_layers, GL_LIMIT_LAYERS);
     if (loss < 0 || loss >= GL_LOSS_COUNT)
         return fail(GL_ERR_ARGUMENT, "loss %d is out of range; allowed 0..%d", loss, GL_LOSS_COUNT - 1);
+    if (dropout_mode != GL_DROPOUT_INVERTED && dropout_mode != GL_DROPOUT_CLASSIC)
+        return fail(GL_ERR_ARGUMENT, "dropoutMode %d is out of range; allowed 0 (inverted) or 1 (classic)", dropout_mode);
     gl_layer layers[GL_LIMIT_LAYERS];
     long params = 0;
-    int in = inputs;
     for (int l = 0; l < n_layers; ++l) {
         const int32_t *li = ints + l * GL_LAYER_INTS;
         const float *lf = floats + l * GL_LAYER_FLOATS;
         gl_layer *L = &layers[l];
+        int last = l == n_layers - 1;
         memset(L, 0, sizeof *L);
-        L->out = li[0]; L->act = li[1]; L->init.kind = li[2];
+        L->out = li[0]; L->act = li[1]; L->init.kind = li[2]; L->bn = li[3] != 0; L->bn_after = L->bn && li[4] != 0;
+        L->type = li[5]; L->kernel = li[6]; L->stride = li[7]; L->same = li[8] != 0; L->pool_mode = li[9];
+        if (L->type < 0 || L->type >= GL_LAYER_TYPES)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].type %d is out of range; allowed 0..%d", l, L->type, GL_LAYER_TYPES - 1);
+        if (L->type == GL_LAYER_CONV) {
+            if (L->out > GL_LIMIT_FILTERS)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].filters %d is out of range; allowed 1..%d", l, L->out, GL_LIMIT_FILTERS);
+            if (L->kernel < 1 || L->kernel > 7 || L->kernel % 2 == 0)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].kernel %d is not allowed; use 1, 3, 5 or 7", l, L->kernel);
+            if (L->stride < 1 || L->stride > 2)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].stride %d is not allowed; use 1 or 2", l, L->stride);
+        }
+        if (L->type == GL_LAYER_POOL || L->type == GL_LAYER_FLATTEN) {
+            L->out = 1; /* replaced by the shape */
+            if (L->pool_mode < 0 || L->pool_mode > 1)
+                return fail(GL_ERR_ARGUMENT, "layers[%d].mode %d is out of range; allowed 0 (max) or 1 (average)", l, L->pool_mode);
+            if (li[3] || li[1] != GL_ACT_LINEAR)
+                return fail(GL_ERR_ARGUMENT, "layers[%d]: a %s layer has no activation or batch norm", l, type_names[L->type]);
+        }
+        if (last && L->type != GL_LAYER_DENSE)
+            return fail(GL_ERR_ARGUMENT, "layers[%d]: the output layer must be dense (got '%s')", l, type_names[L->type]);
         L->slope = lf[0]; L->init.p0 = lf[1]; L->init.p1 = lf[2];
-        L->l1_scale = lf[3]; L->l2_scale = lf[4];
+        L->l1_scale = lf[3]; L->l2_scale = lf[4]; L->dropout = lf[5]; L->bias_init = lf[6];
+        L->bn_momentum = lf[7]; L->bn_eps = lf[8];
         if (L->out < 1 || L->out > GL_LIMIT_UNITS)
             return fail(GL_ERR_ARGUMENT, "layers[%d].units %d is out of range; allowed 1..%d", l, L->out, GL_LIMIT_UNITS);
         if (L->act < 0 || L->act >= GL_ACT_COUNT)
             return fail(GL_ERR_ARGUMENT, "layers[%d].activation %d is out of range; allowed 0..%d", l, L->act, GL_ACT_COUNT - 1);
-        if (L->act == GL_ACT_SOFTMAX && l != n_layers - 1)
+        if (L->act == GL_ACT_SOFTMAX && !last)
             return fail(GL_ERR_ARGUMENT, "layers[%d].activation 'softmax' is allowed only on the last layer", l);
         if (L->init.kind < 0 || L->init.kind >= GL_INIT_COUNT)
             return fail(GL_ERR_ARGUMENT, "layers[%d].init %d is out of range; allowed 0..%d", l, L->init.kind, GL_INIT_COUNT - 1);
-        if (!isfinite(L->slope) || !isfinite(L->init.p0) || !isfinite(L->init.p1))
-            return fail(GL_ERR_ARGUMENT, "layers[%d]: slope and init parameters must be finite", l);
+        if (!isfinite(L->slope) || !isfinite(L->init.p0) || !isfinite(L->init.p1) || !isfinite(L->bias_init))
+            return fail(GL_ERR_ARGUMENT, "layers[%d]: slope, init parameters and bias must be finite", l);
         if (!(L->l1_scale >= 0 && L->l1_scale <= 1e6f) || !(L->l2_scale >= 0 && L->l2_scale <= 1e6f))
             return fail(GL_ERR_ARGUMENT, "layers[%d]: l1Scale and l2Scale must be in 0..1e6", l);
         if (L->init.kind == GL_INIT_UNIFORM && !(L->init.p0 <= L->init.p1))
             return fail(GL_ERR_ARGUMENT, "layers[%d].init uniform needs a <= b (got %g, %g)", l, L->init.p0, L->init.p1);
         if (L->init.kind == GL_INIT_NORMAL && !(L->init.p0 >= 0))
             return fail(GL_ERR_ARGUMENT, "layers[%d].init normal needs std >= 0 (got %g)", l, L->init.p0);
-        params += (long)in * L->out + L->out;
-        in = L->out;
+        if (!(L->dropout >= 0 && L->dropout < 1))
+            return fail(GL_ERR_ARGUMENT, "layers[%d].dropout %g is out of range; allowed 0 <= p < 1", l, L->dropout);
+        if (last && L->dropout > 0)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].dropout: the output layer cannot drop units", l);
+        if (last && L->bn_after)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm: the output layer cannot normalise after its activation", l);
+        if (L->bn && (!(L->bn_momentum >= 0 && L->bn_momentum <= 1) || !(L->bn_eps > 0 && L->bn_eps <= 1)))
+            return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm needs momentum in 0..1 and epsilon in (0, 1] (got %g, %g)",
+                        l, L->bn_momentum, L->bn_eps);
+    }
+    /* shapes on a copy: gl_net_create works them out again from the caller's fields */
+    gl_layer shaped[GL_LIMIT_LAYERS];
+    memcpy(shaped, layers, sizeof(gl_layer) * (size_t)n_layers);
+    int bad = gl_net_shapes(shaped, n_layers, shape ? shape[0] : 1, shape ? shape[1] : 1, shape ? shape[2] : inputs);
+    if (bad >= 0)
+        return fail(GL_ERR_ARGUMENT, "layers[%d] ('%s') gets an input of shape [%d, %d, %d] and would give an empty output",
+                    bad, type_names[shaped[bad].type], shaped[bad].geom.h, shaped[bad].geom.w, shaped[bad].geom.c);
+    long per_row = 0;
+    for (int l = 0; l < n_layers; ++l) {
+        const gl_layer *L = &shaped[l];
+        long ch = L->geom.f;
+        if (L->type == GL_LAYER_DENSE) params += (long)L->in * L->out + ch;
+        if (L->type == GL_LAYER_CONV) params += (long)L->kernel * L->kernel * L->geom.c * ch + ch;
+        if (L->bn) params += 2 * ch;
+        per_row += L->out;
+        if (L->out > GL_LIMIT_UNITS * 4 || per_row > 16L * 1024 * 1024)
+            return fail(GL_ERR_ARGUMENT, "layers[%d] gives %d values per example; the limit is %d per layer", l, L->out, GL_LIMIT_UNITS * 4);
     }
     if (params > GL_LIMIT_PARAMS)
         return fail(GL_ERR_ARGUMENT, "the network has %ld parameters; the limit is %ld", params, GL_LIMIT_PARAMS);
-    int last = layers[n_layers - 1].act, K = layers[n_layers - 1].out;
+    int last = shaped[n_layers - 1].act, K = shaped[n_layers - 1].out;
     if (loss == GL_LOSS_CROSS_ENTROPY && (last != GL_ACT_SOFTMAX || K < 2))
         return fail(GL_ERR_ARGUMENT, "loss 'cross-entropy' needs a last layer of 2 or more 'softmax' units (got %d '%s')",
                     K, act_names[last]);
@@ -191,7 +251,8 @@ EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const 
         return fail(GL_ERR_ARGUMENT, "loss 'binary-cross-entropy' needs a 'sigmoid' last layer (got '%s')", act_names[last]);
     if (loss == GL_LOSS_MSE && last == GL_ACT_SOFTMAX)
         return fail(GL_ERR_ARGUMENT, "loss 'mse' does not take a 'softmax' last layer; use 'cross-entropy'");
-    gl_net *n = gl_net_create(inputs, n_layers, layers, loss, seed);
+    int input_shape[3] = {shape ? shape[0] : 1, shape ? shape[1] : 1, shape ? shape[2] : inputs};
+    gl_net *n = gl_net_create(inputs, input_shape, n_layers, layers, loss, dropout_mode, seed);
     if (!n) return fail(GL_ERR_MEMORY, "not enough memory for a network of %ld parameters", params);
     int h = handle_new(nets, n);
     if (h < 0) { gl_net_free(n); return fail(GL_ERR_MEMORY, "more than %d live networks", GL_LIMIT_OBJECTS); }
@@ -305,6 +366,10 @@ EXPORT int gl_network_train(int h, int data, int steps, int batch, float *out) {
         return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..%d", steps, GL_LIMIT_STEPS);
     if (batch < 0 || batch > GL_LIMIT_BATCH)
         return fail(GL_ERR_ARGUMENT, "batchSize %d is out of range; allowed 0 (full batch)..%d", batch, GL_LIMIT_BATCH);
+    int rows = batch > 0 && batch < d->n_train ? batch : d->n_train;
+    if (rows < 2 && gl_net_has_bn(n))
+        return fail(GL_ERR_ARGUMENT, "batchSize %d gives batches of %d row; batch norm needs at least 2 rows to train",
+                    batch, rows);
     if (!gl_net_prepare(n, d, data, batch))
         return fail(GL_ERR_MEMORY, "not enough memory for a batch of %d rows; use a smaller batchSize",
                     batch > 0 && batch < d->n_train ? batch : d->n_train);
@@ -352,29 +417,95 @@ EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
     if (st) return st;
     if (rows > GL_LIMIT_BATCH)
         return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
+    if (training && rows < 2 && gl_net_has_bn(n))
+        return fail(GL_ERR_ARGUMENT, "rows %d: batch norm needs at least 2 rows in training mode", rows);
     if (!gl_net_reserve(n, rows)) return fail(GL_ERR_MEMORY, "not enough memory for a pass of %d rows", rows);
     gl_net_forward(n, x, rows, training != 0);
     return GL_OK;
 }
 
-EXPORT int gl_network_tensor(int h, int layer, int what, int32_t *out) {
-    GET_NET(n, h);
+/* pointer and length of a tensor of a layer; NULL when the layer has none */
+static float *tensor(gl_net *n, int layer, int what, long *len) {
+    const gl_layer *L = &n->layer[layer];
+    long wn = L->b_off - L->w_off, an = (long)n->rows * L->out, bn = wn ? gl_layer_channels(L) : 0;
+    *len = 0;
+    switch (what) {
+    case GL_T_WEIGHTS: *len = wn; return n->params + L->w_off;
+    case GL_T_BIASES: *len = bn; return n->params + L->b_off;
+    case GL_T_PREACT: *len = an; return n->rows ? gl_net_buf(n, L->p_off) : 0;
+    case GL_T_ACT: *len = an; return n->rows ? gl_net_buf(n, L->a_off) : 0;
+    case GL_T_WGRAD: *len = wn; return n->grads + L->w_off;
+    case GL_T_BGRAD: *len = bn; return n->grads + L->b_off;
+    }
+    if (what <= GL_T_RUNNING_VAR) {
+        if (!L->bn) return 0;
+        *len = gl_layer_channels(L);
+        return what == GL_T_GAMMA ? n->params + L->g_off : what == GL_T_BETA ? n->params + L->be_off
+             : what == GL_T_RUNNING_MEAN ? n->bn + L->rm_off : n->bn + L->rv_off;
+    }
+    /* the dropout mask of the last training pass */
+    if (L->dropout <= 0 || !n->rows || !n->last_training) return 0;
+    *len = an;
+    return gl_net_buf(n, L->m_off);
+}
+
+static int check_layer_tensor(const gl_net *n, int layer, int what) {
     if (layer < 0 || layer >= n->n_layers)
         return fail(GL_ERR_ARGUMENT, "layer %d is out of range; allowed 0..%d", layer, n->n_layers - 1);
     if (what < 0 || what >= GL_T_COUNT)
         return fail(GL_ERR_ARGUMENT, "tensor %d is out of range; allowed 0..%d", what, GL_T_COUNT - 1);
-    const gl_layer *L = &n->layer[layer];
-    long wn = (long)L->in * L->out, an = (long)n->rows * L->out;
-    float *p = 0; long len = 0;
-    switch (what) {
-    case GL_T_WEIGHTS: p = n->params + L->w_off; len = wn; break;
-    case GL_T_BIASES: p = n->params + L->b_off; len = L->out; break;
-    case GL_T_PREACT: p = n->rows ? gl_net_z(n, layer) : 0; len = an; break;
-    case GL_T_ACT: p = n->rows ? gl_net_a(n, layer) : 0; len = an; break;
-    case GL_T_WGRAD: p = n->grads + L->w_off; len = wn; break;
-    case GL_T_BGRAD: p = n->grads + L->b_off; len = L->out; break;
+    return GL_OK;
+}
+
+EXPORT int gl_network_tensor(int h, int layer, int what, int32_t *out) {
+    GET_NET(n, h);
+    int st = check_layer_tensor(n, layer, what);
+    if (st) return st;
+    long len;
+    float *p = tensor(n, layer, what, &len);
+    out[0] = (int32_t)(intptr_t)p; out[1] = p ? (int32_t)len : 0;
+    return GL_OK;
+}
+
+EXPORT int gl_network_stats(int h, int layer, float *out) {
+    GET_NET(n, h);
+    int st = check_layer_tensor(n, layer, 0);
+    if (st) return st;
+    gl_layer_stats s;
+    gl_net_stats(n, layer, &s);
+    const gl_moments *m[5] = {&s.weights, &s.biases, &s.preact, &s.act, &s.grads};
+    for (int i = 0; i < 5; ++i) {
+        out[4 * i] = m[i]->mean; out[4 * i + 1] = m[i]->std; out[4 * i + 2] = m[i]->min; out[4 * i + 3] = m[i]->max;
     }
-    out[0] = (int32_t)(intptr_t)p; out[1] = (int32_t)len;
+    out[20] = s.saturated; out[21] = s.dead; out[22] = s.grad_norm; out[23] = s.update_ratio;
+    return GL_OK;
+}
+
+EXPORT int gl_network_histogram(int h, int layer, int what, int bins, float lo, float hi, int automatic,
+                                uint32_t *counts, float *edges) {
+    GET_NET(n, h);
+    int st = check_layer_tensor(n, layer, what);
+    if (st) return st;
+    if (bins < 1 || bins > 4096) return fail(GL_ERR_ARGUMENT, "bins %d is out of range; allowed 1..4096", bins);
+    if (!counts || !edges) return fail(GL_ERR_ARGUMENT, "counts and edges must be given");
+    long len;
+    const float *v = tensor(n, layer, what, &len);
+    if (!v) len = 0;
+    if (automatic) {
+        lo = len ? v[0] : 0; hi = lo;
+        for (long i = 1; i < len; ++i) { lo = v[i] < lo ? v[i] : lo; hi = v[i] > hi ? v[i] : hi; }
+        if (hi - lo < 1e-12f) { lo -= 0.5f; hi += 0.5f; }
+    } else if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
+        return fail(GL_ERR_ARGUMENT, "histogram range [%g, %g] is not allowed; it needs finite min < max", lo, hi);
+    }
+    for (int b = 0; b < bins; ++b) counts[b] = 0;
+    for (int b = 0; b <= bins; ++b) edges[b] = lo + (hi - lo) * (float)b / (float)bins;
+    float scale = (float)bins / (hi - lo);
+    for (long i = 0; i < len; ++i) {
+        float f = (v[i] - lo) * scale;
+        int b = f < 0 ? 0 : f >= bins ? bins - 1 : (int)f; /* NaN lands in bin 0 */
+        counts[b]++;
+    }
     return GL_OK;
 }
 
@@ -383,5 +514,76 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     ints[0] = n->n_layers; ints[1] = (int32_t)n->n_params; ints[2] = (int32_t)n->step;
     ints[3] = n->rows; ints[4] = n->state_arrays; ints[5] = (int32_t)n->opt_t;
     rate[0] = n->last_lr;
+    return GL_OK;
+}
+
+EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
+    GET_NET(n, h);
+    out[0] = (int32_t)(intptr_t)n->state; out[1] = (int32_t)n->n_params; out[2] = n->state_arrays;
+    out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind;
+    return GL_OK;
+}
+
+/* ---- 2-D surfaces ---- */
+static int check_surface(int kind) {
+    if (kind < 0 || kind >= GL_SURF_COUNT)
+        return fail(GL_ERR_ARGUMENT, "surface %d is out of range; allowed 0..%d", kind, GL_SURF_COUNT - 1);
+    return GL_OK;
+}
+
+EXPORT int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out) {
+    int st = check_surface(kind);
+    if (st) return st;
+    if (!(isfinite(x0) && isfinite(x1) && x0 < x1 && fabsf(x0) <= 1e6f && fabsf(x1) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "x range [%g, %g] is not allowed; it needs finite min < max within +-1e6", x0, x1);
+    if (!(isfinite(y0) && isfinite(y1) && y0 < y1 && fabsf(y0) <= 1e6f && fabsf(y1) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "y range [%g, %g] is not allowed; it needs finite min < max within +-1e6", y0, y1);
+    if (res < 2 || res > 2048) return fail(GL_ERR_ARGUMENT, "resolution %d is out of range; allowed 2..2048", res);
+    if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
+    for (int i = 0; i < res; ++i) {
+        float y = y0 + (y1 - y0) * (float)i / (float)(res - 1);
+        for (int j = 0; j < res; ++j)
+            out[(long)i * res + j] = gl_surface(kind, x0 + (x1 - x0) * (float)j / (float)(res - 1), y, 0);
+    }
+    return GL_OK;
+}
+
+EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
+                       float *path, float *loss) {
+    int st = check_surface(kind);
+    if (st) return st;
+    gl_optimizer o; gl_schedule s;
+    if ((st = read_optimizer(row, &o, &s))) return st;
+    if (!(isfinite(x) && isfinite(y) && fabsf(x) <= 1e6f && fabsf(y) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "start (%g, %g) is not allowed; coordinates must be finite, within +-1e6", x, y);
+    if (steps < 0 || steps > 1000000) return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..1000000", steps);
+    if (!(noise >= 0 && noise <= 1e6f)) return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..1e6", noise);
+    if (!path || !loss) return fail(GL_ERR_ARGUMENT, "path and loss must be given");
+    gl_rng r;
+    gl_rng_seed(&r, seed, GL_STREAM_NOISE);
+    float w[2] = {x, y}, g[2], state[6] = {0};
+    path[0] = x; path[1] = y;
+    loss[0] = gl_surface(kind, x, y, 0);
+    for (int t = 0; t < steps; ++t) {
+        gl_surface(kind, w[0], w[1], g);
+        if (noise > 0) { g[0] += noise * gl_rng_normal(&r); g[1] += noise * gl_rng_normal(&r); }
+        float norm = sqrtf(g[0] * g[0] + g[1] * g[1]), gscale = 1.0f;
+        if (o.clip_norm > 0 && norm > o.clip_norm) gscale = o.clip_norm / (norm + 1e-6f);
+        gl_optimizer_step(&o, gl_schedule_rate(&s, o.learning_rate, t), t + 1, w, g, gscale,
+                          state, state + 2, state + 4, 2);
+        float f = gl_surface(kind, w[0], w[1], 0);
+        if (!isfinite(w[0]) || !isfinite(w[1]) || !isfinite(f)) return t;
+        path[2 * (t + 1)] = w[0]; path[2 * (t + 1) + 1] = w[1];
+        loss[t + 1] = f;
+    }
+    return steps;
+}
+
+EXPORT int gl_random_normal(float *out, int n, uint32_t seed) {
+    if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
+    if (n < 0 || n > GL_LIMIT_DATA_FLOATS) return fail(GL_ERR_ARGUMENT, "n %d is out of range; allowed 0..%ld", n, GL_LIMIT_DATA_FLOATS);
+    gl_rng r;
+    gl_rng_seed(&r, seed, GL_STREAM_DATA);
+    for (int i = 0; i < n; ++i) out[i] = gl_rng_normal(&r);
     return GL_OK;
 }

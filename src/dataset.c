@@ -1,4 +1,5 @@
 #include "dataset.h"
+#include "glyphs.h"
 #include "rng.h"
 #include <math.h>
 #include <stdlib.h>
@@ -6,9 +7,11 @@
 
 static const float PI = 3.14159265358979f;
 
-int gl_dataset_kind_inputs(int kind) { return kind == GL_DATA_SINE ? 1 : 2; }
+static int is_image(int kind) { return kind == GL_DATA_DIGITS || kind == GL_DATA_SHAPES; }
+int gl_dataset_kind_inputs(int kind, int size) { return is_image(kind) ? size * size : kind == GL_DATA_SINE ? 1 : 2; }
 int gl_dataset_kind_classes(int kind) {
     if (kind == GL_DATA_BLOBS || kind == GL_DATA_SPIRAL) return -1;
+    if (is_image(kind)) return gl_glyph_classes(kind == GL_DATA_DIGITS ? GL_GLYPH_DIGITS : GL_GLYPH_SHAPES);
     return kind == GL_DATA_PLANE || kind == GL_DATA_SINE ? 0 : 2;
 }
 
@@ -16,6 +19,7 @@ static gl_dataset *alloc_set(int n, int inputs, int outputs, int classes) {
     gl_dataset *d = calloc(1, sizeof *d);
     if (!d) return 0;
     d->inputs = inputs; d->outputs = outputs; d->classes = classes;
+    d->shape[0] = 1; d->shape[1] = 1; d->shape[2] = inputs;
     d->x = malloc(sizeof(float) * (size_t)n * inputs);
     if (classes > 0) d->yi = malloc(sizeof(int32_t) * (size_t)n);
     else d->yf = malloc(sizeof(float) * (size_t)n * outputs);
@@ -50,12 +54,13 @@ static int shuffle_split(gl_dataset *d, int n, float test_fraction, gl_rng *r) {
     return 1;
 }
 
-gl_dataset *gl_dataset_generate(int kind, int n, int classes, float noise, float test_fraction,
+gl_dataset *gl_dataset_generate(int kind, int n, int classes, int size, float noise, float test_fraction,
                                 uint32_t seed) {
     int k = gl_dataset_kind_classes(kind);
     if (k < 0) k = classes;
-    gl_dataset *d = alloc_set(n, gl_dataset_kind_inputs(kind), 1, k);
+    gl_dataset *d = alloc_set(n, gl_dataset_kind_inputs(kind, size), 1, k);
     if (!d) return 0;
+    if (is_image(kind)) { d->shape[0] = size; d->shape[1] = size; d->shape[2] = 1; }
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_DATA);
     for (int i = 0; i < n; ++i) {
@@ -114,6 +119,11 @@ gl_dataset *gl_dataset_generate(int kind, int n, int classes, float noise, float
             d->yf[i] = (x[0] + 2 * x[1]) / 3 + noise * gl_rng_normal(&r);
             break;
         }
+        case GL_DATA_DIGITS:
+        case GL_DATA_SHAPES:
+            label = i % k;
+            gl_glyph_draw(x, size, kind == GL_DATA_DIGITS ? GL_GLYPH_DIGITS : GL_GLYPH_SHAPES, label, noise, &r);
+            break;
         case GL_DATA_SINE: {
             x[0] = gl_rng_uniform(&r) * 2 - 1;
             d->yf[i] = sinf(PI * x[0]) + noise * gl_rng_normal(&r);

@@ -4,10 +4,12 @@
 #include <stdint.h>
 
 enum { GL_DATA_CIRCLE = 0, GL_DATA_XOR = 1, GL_DATA_BLOBS = 2, GL_DATA_SPIRAL = 3, GL_DATA_MOONS = 4,
-       GL_DATA_CHECKERBOARD = 5, GL_DATA_PLANE = 6, GL_DATA_SINE = 7, GL_DATA_COUNT = 8 };
+       GL_DATA_CHECKERBOARD = 5, GL_DATA_PLANE = 6, GL_DATA_SINE = 7, GL_DATA_DIGITS = 8, GL_DATA_SHAPES = 9,
+       GL_DATA_COUNT = 10 };
 
 typedef struct gl_dataset {
     int inputs;     /* features per row */
+    int shape[3];   /* a row read as (height, width, channels): (1, 1, inputs) unless an image */
     int outputs;    /* target values per row (regression), or 1 with class ids */
     int classes;    /* number of classes, 0 for regression */
     int n_train, n_test;
@@ -16,8 +18,9 @@ typedef struct gl_dataset {
     float *yf;      /* targets (n_train + n_test, outputs) or NULL */
 } gl_dataset;
 
-/* Generates a toy set; returns NULL when memory runs out. Arguments are checked by the caller. */
-gl_dataset *gl_dataset_generate(int kind, int samples, int classes, float noise, float test_fraction,
+/* Generates a toy set; returns NULL when memory runs out. Arguments are checked by the caller.
+ * size: the side of the images of 'digits' and 'shapes' (ignored by the others). */
+gl_dataset *gl_dataset_generate(int kind, int samples, int classes, int size, float noise, float test_fraction,
                                 uint32_t seed);
 /* Copies user rows; yi or yf (not both). Rows are shuffled with seed before the split when
  * test_fraction > 0. */
@@ -25,6 +28,6 @@ gl_dataset *gl_dataset_from(const float *x, const int32_t *yi, const float *yf, 
                             int outputs, int classes, float test_fraction, uint32_t seed);
 void gl_dataset_free(gl_dataset *d);
 /* inputs and classes of a generated kind (classes 0 = regression; -1 = chosen by the caller) */
-int gl_dataset_kind_inputs(int kind);
+int gl_dataset_kind_inputs(int kind, int size);
 int gl_dataset_kind_classes(int kind);
 #endif

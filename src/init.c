@@ -25,8 +25,9 @@ static void orthonormal_rows(float *M, int rows, int cols) {
     }
 }
 
-void gl_init_fill(float *W, int fan_in, int fan_out, const gl_init *init, gl_rng *r, float *work) {
-    long n = (long)fan_in * fan_out;
+void gl_init_fill(float *W, int rows, int cols, int fan_in, int fan_out, const gl_init *init, gl_rng *r,
+                  float *work) {
+    long n = (long)rows * cols;
     float fi = (float)fan_in, fo = (float)fan_out;
     switch (init->kind) {
     case GL_INIT_ZEROS: for (long i = 0; i < n; ++i) W[i] = 0.0f; break;
@@ -40,16 +41,16 @@ void gl_init_fill(float *W, int fan_in, int fan_out, const gl_init *init, gl_rng
     case GL_INIT_HE_UNIFORM: { float b = sqrtf(6.0f / fi); fill_uniform(W, n, -b, b, r); break; }
     case GL_INIT_LECUN_UNIFORM: { float b = sqrtf(3.0f / fi); fill_uniform(W, n, -b, b, r); break; }
     case GL_INIT_ORTHOGONAL: {
-        /* orthonormal along the shorter side: rows of W when fan_in <= fan_out, else columns */
+        /* orthonormal along the shorter side: rows of W when rows <= cols, else columns */
         fill_normal(work, n, 1.0f, r);
-        if (fan_in <= fan_out) {
-            orthonormal_rows(work, fan_in, fan_out);
+        if (rows <= cols) {
+            orthonormal_rows(work, rows, cols);
             for (long i = 0; i < n; ++i) W[i] = init->p0 * work[i];
         } else {
-            orthonormal_rows(work, fan_out, fan_in); /* work read as (fan_out, fan_in) = W^T */
-            for (int i = 0; i < fan_in; ++i)
-                for (int j = 0; j < fan_out; ++j)
-                    W[(long)i * fan_out + j] = init->p0 * work[(long)j * fan_in + i];
+            orthonormal_rows(work, cols, rows); /* work read as (cols, rows) = W^T */
+            for (int i = 0; i < rows; ++i)
+                for (int j = 0; j < cols; ++j)
+                    W[(long)i * cols + j] = init->p0 * work[(long)j * rows + i];
         }
         break;
     }

@@ -12,7 +12,7 @@ static gl_net *spiral_net(uint32_t seed) {
     layers[1].out = 3; layers[1].act = GL_ACT_SOFTMAX;
     layers[1].init.kind = GL_INIT_NORMAL; layers[1].init.p0 = 0.01f;
     layers[1].l1_scale = layers[1].l2_scale = 1;
-    return gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, seed);
+    return gl_net_create(2, NULL, 2, layers, GL_LOSS_CROSS_ENTROPY, GL_DROPOUT_INVERTED, seed);
 }
 
 static void set_sgd(gl_net *n, float lr, float l2) {
@@ -27,7 +27,7 @@ static void sgd_by_hand(void) {
     gl_layer layer = {0};
     layer.out = 1; layer.act = GL_ACT_LINEAR; layer.init.kind = GL_INIT_CONSTANT; layer.init.p0 = 0.5f;
     layer.l2_scale = 1;
-    gl_net *n = gl_net_create(2, 1, &layer, GL_LOSS_MSE, 1);
+    gl_net *n = gl_net_create(2, NULL, 1, &layer, GL_LOSS_MSE, GL_DROPOUT_INVERTED, 1);
     float x[4] = {1, 2, -1, 3};
     float y[2] = {1, -2};
     gl_dataset *d = gl_dataset_from(x, 0, y, 2, 2, 1, 0, 0, 0);
@@ -48,7 +48,7 @@ static void sgd_by_hand(void) {
 }
 
 static void spiral(void) {
-    gl_dataset *d = gl_dataset_generate(GL_DATA_SPIRAL, 300, 3, 0.1f, 0.0f, 1);
+    gl_dataset *d = gl_dataset_generate(GL_DATA_SPIRAL, 300, 3, 0, 0.1f, 0.0f, 1);
     gl_net *n = spiral_net(7);
     set_sgd(n, 1.0f, 1e-3f);
     gl_net_prepare(n, d, 1, 0);
@@ -65,11 +65,11 @@ static void spiral(void) {
 static void determinism(void) {
     float losses[2][50];
     for (int run = 0; run < 2; ++run) {
-        gl_dataset *d = gl_dataset_generate(GL_DATA_MOONS, 200, 2, 0.1f, 0.2f, 3);
+        gl_dataset *d = gl_dataset_generate(GL_DATA_MOONS, 200, 2, 0, 0.1f, 0.2f, 3);
         gl_layer layers[2] = {{0}};
         layers[0].out = 16; layers[0].act = GL_ACT_TANH; layers[0].init.kind = GL_INIT_XAVIER;
         layers[1].out = 2; layers[1].act = GL_ACT_SOFTMAX; layers[1].init.kind = GL_INIT_XAVIER;
-        gl_net *n = gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, 11);
+        gl_net *n = gl_net_create(2, NULL, 2, layers, GL_LOSS_CROSS_ENTROPY, GL_DROPOUT_INVERTED, 11);
         set_sgd(n, 0.5f, 0);
         gl_net_prepare(n, d, 1, 16);
         for (int i = 0; i < 50; ++i) {

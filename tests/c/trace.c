@@ -5,13 +5,13 @@
 #include <stdio.h>
 
 int main(void) {
-    gl_dataset *d = gl_dataset_generate(GL_DATA_SPIRAL, 300, 3, 0.1f, 0.0f, 1);
+    gl_dataset *d = gl_dataset_generate(GL_DATA_SPIRAL, 300, 3, 0, 0.1f, 0.0f, 1);
     gl_layer layers[2] = {{0}};
     layers[0].out = 100; layers[0].act = GL_ACT_RELU;
     layers[0].init.kind = GL_INIT_NORMAL; layers[0].init.p0 = 0.01f; layers[0].l2_scale = 1;
     layers[1].out = 3; layers[1].act = GL_ACT_SOFTMAX;
     layers[1].init.kind = GL_INIT_NORMAL; layers[1].init.p0 = 0.01f; layers[1].l2_scale = 1;
-    gl_net *n = gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, 7);
+    gl_net *n = gl_net_create(2, NULL, 2, layers, GL_LOSS_CROSS_ENTROPY, GL_DROPOUT_INVERTED, 7);
     gl_optimizer o = {0};
     gl_schedule s = {0};
     o.kind = GL_OPT_SGD; o.learning_rate = 1.0f; o.l2 = 1e-3f;

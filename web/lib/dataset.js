@@ -1,8 +1,9 @@
 // dataset.js: data sets living in wasm memory, made from a seed or from the user's arrays.
 import { DATASETS, fail, integer, known, number, object, pick } from './names.js';
 
-const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2, plane: 0, sine: 0 };
-const GENERATED_KEYS = ['samples', 'classes', 'noise', 'testFraction', 'seed'];
+const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2, plane: 0, sine: 0, digits: 10, shapes: 4 };
+const IMAGES = ['digits', 'shapes'];
+const GENERATED_KEYS = ['samples', 'classes', 'noise', 'testFraction', 'seed', 'size'];
 const LOADED_KEYS = ['x', 'y', 'inputs', 'outputs', 'classes', 'testFraction', 'seed'];
 
 export class Dataset {
@@ -11,8 +12,9 @@ export class Dataset {
     this.handle = handle;
     this.name = name;
     core.call('gl_dataset_info', handle, core.outIntsPtr);
-    const [inputs, outputs, classes, trainSize, testSize] = core.outInts;
-    Object.assign(this, { inputs, outputs, classes, trainSize, testSize });
+    const [inputs, outputs, classes, trainSize, testSize, , , h, w, c] = core.outInts;
+    /** shape: [height, width, channels] of a row; [1, 1, inputs] unless the rows are images */
+    Object.assign(this, { inputs, outputs, classes, trainSize, testSize, shape: [h, w, c] });
   }
 
   /** @internal the live handle, or an error if this data set was disposed */
@@ -61,7 +63,9 @@ export function makeDataset(core, nameOrData, options = {}) {
     const noise = number(options.noise, 'noise', 0, 10, 0.1);
     const testFraction = number(options.testFraction, 'testFraction', 0, 0.95, 0.2);
     const seed = integer(options.seed, 'seed', 0, 0xffffffff, 1);
-    const handle = core.call('gl_dataset_make', kind, samples, classes, noise, testFraction, seed >>> 0);
+    if (options.size !== undefined && !IMAGES.includes(nameOrData)) fail(`size is only for the image sets (${IMAGES.join(', ')})`);
+    const size = integer(options.size, 'size', 8, 32, 12);
+    const handle = core.call('gl_dataset_make', kind, samples, classes, size, noise, testFraction, seed >>> 0);
     return new Dataset(core, handle, nameOrData);
   }
   const spec = object(nameOrData, 'dataset');

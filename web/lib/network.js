@@ -1,14 +1,20 @@
 // network.js: a network in wasm memory, its training calls and in-place views of its tensors.
 import {
-  ACTIVATIONS, CYCLIC_MODES, INITS, INIT_ALIASES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, SCHEDULES, TENSORS,
+  ACTIVATIONS, CYCLIC_MODES, DROPOUT_MODES, HISTOGRAM_TENSORS, INITS, LAYER_TYPES, POOL_MODES, INIT_ALIASES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, SCHEDULES, TENSORS,
   fail, integer, known, number, object, pick,
 } from './names.js';
 
-const LAYER_INTS = 8;
-const LAYER_FLOATS = 8;
+const LAYER_INTS = 12;
+const LAYER_FLOATS = 10;
 const OPT_FLOATS = 23;
-const NETWORK_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed'];
-const LAYER_KEYS = ['units', 'activation', 'init', 'slope', 'l1Scale', 'l2Scale'];
+const NETWORK_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed', 'dropoutMode'];
+const LAYER_KEYS = {
+  dense: ['type', 'units', 'activation', 'init', 'slope', 'bias', 'l1Scale', 'l2Scale', 'batchNorm', 'dropout'],
+  conv: ['type', 'filters', 'kernel', 'stride', 'padding', 'activation', 'init', 'slope', 'bias', 'l1Scale', 'l2Scale', 'batchNorm', 'dropout'],
+  pool: ['type', 'mode', 'size', 'dropout'],
+  flatten: ['type'],
+};
+const BATCHNORM_KEYS = ['after', 'momentum', 'epsilon'];
 const INIT_KEYS = ['name', 'std', 'value', 'a', 'b', 'gain'];
 
 /** An init spec (a name, or { name, std | value | a, b | gain }) as [kind, p0, p1]. */
@@ -37,7 +43,13 @@ function defaultLastActivation(loss) {
 function parseNetwork(spec) {
   object(spec, 'network');
   known(spec, NETWORK_KEYS, 'network');
-  const inputs = integer(spec.inputs, 'inputs', 1, 4096);
+  let shape = null;
+  if (Array.isArray(spec.inputs)) {
+    if (spec.inputs.length !== 3) fail('inputs must be a number or a shape [height, width, channels]');
+    shape = spec.inputs.map((v, i) => integer(v, `inputs[${i}]`, 1, 4096));
+  }
+  const inputs = shape ? shape[0] * shape[1] * shape[2] : integer(spec.inputs, 'inputs', 1, 16384);
+  if (inputs > 16384) fail(`inputs [${shape}] holds ${inputs} values; the limit is 16384`);
   if (!Array.isArray(spec.layers) || spec.layers.length < 1 || spec.layers.length > 64) {
     fail('layers must be an array of 1 to 64 layer specs such as { units: 10, activation: \'relu\' }');
   }
@@ -50,21 +62,46 @@ function parseNetwork(spec) {
   const layers = spec.layers.map((layer, i) => {
     const what = `layers[${i}]`;
     object(layer, what);
-    known(layer, LAYER_KEYS, what);
+    const typeName = layer.type ?? 'dense';
+    const type = pick(LAYER_TYPES, typeName, `${what}.type`);
+    known(layer, LAYER_KEYS[typeName], `${what} (${typeName})`);
     const last = i === spec.layers.length - 1;
-    const units = integer(layer.units, `${what}.units`, 1, 4096);
-    const activation = layer.activation ?? (last ? defaultLastActivation(lossName) : 'relu');
+    const plain = typeName === 'pool' || typeName === 'flatten';
+    const units = typeName === 'conv' ? integer(layer.filters, `${what}.filters`, 1, 1024)
+      : plain ? 1 : integer(layer.units, `${what}.units`, 1, 4096);
+    const activation = plain ? 'linear' : layer.activation ?? (last ? defaultLastActivation(lossName) : 'relu');
     const act = pick(ACTIVATIONS, activation, `${what}.activation`);
+    const kernel = typeName === 'conv' ? integer(layer.kernel, `${what}.kernel`, 1, 7, 3) : 0;
+    const stride = typeName === 'conv' ? integer(layer.stride, `${what}.stride`, 1, 2, 1) : 0;
+    const same = typeName === 'conv' ? pick(['valid', 'same'], layer.padding ?? 'same', `${what}.padding`) : 0;
+    const poolMode = typeName === 'pool' ? pick(POOL_MODES, layer.mode ?? 'max', `${what}.mode`) : 0;
+    if (typeName === 'pool') integer(layer.size, `${what}.size`, 2, 2, 2);
     const [initKind, p0, p1] = layer.init === undefined ? netInit : parseInit(layer.init, `${what}.init`);
-    ints.set([units, act, initKind], i * LAYER_INTS);
+    const bn = parseBatchNorm(layer.batchNorm, `${what}.batchNorm`);
+    const dropout = number(layer.dropout, `${what}.dropout`, 0, 0.99, 0);
+    ints.set([units, act, initKind, bn ? 1 : 0, bn?.after ? 1 : 0, type, kernel, stride, same, poolMode], i * LAYER_INTS);
     floats.set([
       number(layer.slope, `${what}.slope`, 0, 1, 0.01), p0, p1,
       number(layer.l1Scale, `${what}.l1Scale`, 0, 1e6, 1), number(layer.l2Scale, `${what}.l2Scale`, 0, 1e6, 1),
+      dropout, number(layer.bias, `${what}.bias`, -1e6, 1e6, 0), bn?.momentum ?? 0.1, bn?.epsilon ?? 1e-5,
     ], i * LAYER_FLOATS);
-    return { units, activation };
+    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel };
   });
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
-  return { inputs, loss, lossName, layers, ints, floats, seed };
+  const dropoutMode = pick(DROPOUT_MODES, spec.dropoutMode ?? 'inverted', 'dropoutMode');
+  return { inputs, shape, loss, lossName, layers, ints, floats, seed, dropoutMode };
+}
+
+/** false, or { after, momentum, epsilon } from true | { after, momentum, epsilon } */
+function parseBatchNorm(spec, what) {
+  if (spec === undefined || spec === false) return false;
+  const s = spec === true ? {} : object(spec, what);
+  known(s, BATCHNORM_KEYS, what);
+  return {
+    after: !!s.after,
+    momentum: number(s.momentum, `${what}.momentum`, 0, 1, 0.1),
+    epsilon: number(s.epsilon, `${what}.epsilon`, 1e-12, 1, 1e-5),
+  };
 }
 
 const SCHEDULE_KEYS = {
@@ -139,12 +176,26 @@ export class Network {
     const p = parseNetwork(spec);
     this.core = core;
     this.inputs = p.inputs;
+    this.inputShape = p.shape ?? [1, 1, p.inputs];
     this.loss = p.lossName;
     this.layers = p.layers;
     this.outputs = p.layers[p.layers.length - 1].units;
     this.seed = p.seed;
-    this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.layers.length, take(p.ints),
-      take(p.floats), p.loss, p.seed));
+    this.dropoutMode = DROPOUT_MODES[p.dropoutMode];
+    this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.shape ? take(new Int32Array(p.shape)) : 0,
+      p.layers.length, take(p.ints), take(p.floats), p.loss, p.dropoutMode, p.seed));
+    // each layer's output shape [height, width, channels], as the engine computed it
+    let [h, w, c] = this.inputShape;
+    for (const layer of this.layers) {
+      if (layer.type === 'conv') {
+        const j = this.layers.indexOf(layer), filters = p.ints[j * LAYER_INTS], stride = p.ints[j * LAYER_INTS + 7];
+        const same = p.ints[j * LAYER_INTS + 8];
+        [h, w, c] = same ? [Math.ceil(h / stride), Math.ceil(w / stride), filters]
+          : [Math.floor((h - layer.kernel) / stride) + 1, Math.floor((w - layer.kernel) / stride) + 1, filters];
+      } else if (layer.type === 'pool') [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
+      else [h, w, c] = [1, 1, layer.type === 'flatten' ? h * w * c : layer.units];
+      layer.shape = [h, w, c];
+    }
     this.optimizer = { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd };
   }
 
@@ -215,7 +266,10 @@ export class Network {
     return this;
   }
 
-  /** A view of tensor `name` of layer i (see TENSORS); fresh each call, so valid until memory grows. */
+  /**
+   * A view of tensor `name` of layer i (see TENSORS); fresh each call, so valid until memory grows.
+   * Empty when the layer has no such tensor (gamma of a layer without batch norm) or nothing ran yet.
+   */
   tensor(i, name) {
     const what = pick(TENSORS, name, 'tensor');
     const layer = integer(i, 'layer', 0, this.layers.length - 1);
@@ -231,6 +285,104 @@ export class Network {
   activations(i) { return this.tensor(i, 'activations'); }
   gradients(i) { return this.tensor(i, 'weightGradients'); }
   biasGradients(i) { return this.tensor(i, 'biasGradients'); }
+  /**
+   * A convolution's filters: { weights: view (k*k*channels x filters, row-major: kernel row, kernel column,
+   * input channel, then filter), kernel, channels, filters }.
+   */
+  filters(i) {
+    const layer = this.layers[integer(i, 'layer', 0, this.layers.length - 1)];
+    if (layer.type !== 'conv') fail(`layer ${i} is a ${layer.type} layer; filters() needs a conv layer`);
+    const weights = this.weights(i), filters = layer.shape[2];
+    return { weights, kernel: layer.kernel, channels: weights.length / (layer.kernel * layer.kernel * filters), filters };
+  }
+
+  /** One example's outputs of a layer from the last pass: { values: view (h x w x c), shape: [h, w, c] }. */
+  featureMaps(i, example = 0) {
+    const layer = this.layers[integer(i, 'layer', 0, this.layers.length - 1)];
+    const rows = this.info().rows;
+    const n = integer(example, 'example', 0, Math.max(0, rows - 1));
+    if (!rows) fail('featureMaps() needs a forward pass or a training step first');
+    const size = layer.shape[0] * layer.shape[1] * layer.shape[2];
+    return { values: this.activations(i).subarray(n * size, (n + 1) * size), shape: layer.shape };
+  }
+
+  /** Batch norm's learnable scale and shift, and its running averages (empty without batch norm). */
+  gamma(i) { return this.tensor(i, 'gamma'); }
+  beta(i) { return this.tensor(i, 'beta'); }
+  runningMean(i) { return this.tensor(i, 'runningMean'); }
+  runningVar(i) { return this.tensor(i, 'runningVar'); }
+  /** The mask (1 kept, 0 dropped) of the last training pass, rows x units (empty without dropout). */
+  dropoutMask(i) { return this.tensor(i, 'dropoutMask'); }
+
+  /**
+   * Per layer: { weights, biases, preactivations, activations, gradients } each { mean, std, min, max }
+   * (activations and pre-activations of the last pass, gradients of the last step), saturated (share of
+   * tanh outputs with |a| > 0.99, sigmoid outputs < 0.01 or > 0.99), dead (share of ReLU units that are
+   * 0 for every row of the last pass), gradientNorm (L2 norm of the weight gradient), updateRatio
+   * (|dW| / |W| of the last step), and runningMean, runningVar copies for batch-norm layers.
+   */
+  layerStats() {
+    const core = this.core;
+    const handle = this.live();
+    return this.layers.map((layer, i) => {
+      core.call('gl_network_stats', handle, i, core.outFloatsPtr);
+      const f = core.outFloats.slice(0, 24);
+      const m = (k) => ({ mean: f[4 * k], std: f[4 * k + 1], min: f[4 * k + 2], max: f[4 * k + 3] });
+      const stats = {
+        weights: m(0), biases: m(1), preactivations: m(2), activations: m(3), gradients: m(4),
+        saturated: f[20], dead: f[21], gradientNorm: f[22], updateRatio: f[23],
+      };
+      if (layer.batchNorm) {
+        stats.runningMean = this.runningMean(i).slice();
+        stats.runningVar = this.runningVar(i).slice();
+      }
+      return stats;
+    });
+  }
+
+  /**
+   * A histogram of one layer's 'weights' | 'biases' | 'preactivations' | 'activations' | 'gradients':
+   * { counts: Uint32Array(bins), edges: Float32Array(bins + 1) }; the range is the data's own unless
+   * min and max are given (values outside go to the end bins).
+   */
+  histogram(i, what, options = {}) {
+    object(options, 'histogram options');
+    known(options, ['bins', 'min', 'max'], 'histogram options');
+    const tensorName = HISTOGRAM_TENSORS[what] ?? fail(`histogram of '${what}' is not known; allowed: ${Object.keys(HISTOGRAM_TENSORS).join(', ')}`);
+    const layer = integer(i, 'layer', 0, this.layers.length - 1);
+    const bins = integer(options.bins, 'bins', 1, 4096, 30);
+    const automatic = options.min === undefined && options.max === undefined;
+    const lo = automatic ? 0 : number(options.min, 'min', -1e30, 1e30);
+    const hi = automatic ? 0 : number(options.max, 'max', -1e30, 1e30);
+    if (!automatic && !(lo < hi)) fail(`histogram min ${lo} must be below max ${hi}`);
+    const core = this.core;
+    return core.scoped((take) => {
+      const counts = take(bins * 4), edges = take((bins + 1) * 4);
+      core.call('gl_network_histogram', this.live(), layer, TENSORS.indexOf(tensorName), bins, lo, hi,
+        automatic ? 1 : 0, counts, edges);
+      return { counts: new Uint32Array(core.memory.buffer, counts, bins).slice(), edges: core.f32(edges, bins + 1).slice() };
+    });
+  }
+
+  /**
+   * The optimiser's state as views laid out like the parameters (one entry per parameter, layer by
+   * layer: W then b): momentum/nesterov { velocity }, adagrad { sum }, rmsprop { squareAverage,
+   * momentumBuffer?, gradientAverage? }, adam/adamw { m, v }; plus { name, updates }.
+   */
+  optimizerState() {
+    const core = this.core;
+    core.call('gl_network_optimizer_state', this.live(), core.outIntsPtr);
+    const [ptr, count, arrays, updates, kind] = core.outInts;
+    const name = OPTIMIZERS[kind];
+    const names = {
+      momentum: ['velocity'], nesterov: ['velocity'], adagrad: ['sum'], adam: ['m', 'v'], adamw: ['m', 'v'],
+      rmsprop: ['squareAverage', ...(this.optimizer.momentum > 0 ? ['momentumBuffer'] : []),
+        ...(this.optimizer.centered ? ['gradientAverage'] : [])],
+    }[name] ?? [];
+    const state = { name, updates };
+    names.slice(0, arrays).forEach((key, i) => { state[key] = core.f32(ptr + i * count * 4, count); });
+    return state;
+  }
 
   /** { layers, parameters, step, rows, learningRate }: counters of the network. */
   info() {

@@ -1,0 +1,37 @@
+/* conv.h: 2-D convolution and pooling over images stored row by row as (height, width, channels),
+ * forward and backward side by side. A convolution is im2col (one row of k*k*C input values per
+ * output position) followed by the dense layer's GEMM, so W is (k*k*C, filters) and the output is
+ * again (height, width, channels) per example. */
+#ifndef GL_CONV_H
+#define GL_CONV_H
+
+typedef struct {
+    int h, w, c;          /* input height, width, channels */
+    int oh, ow, f;        /* output height, width, channels (filters) */
+    int k, stride;        /* square kernel and stride */
+    int pad_t, pad_l;     /* zero padding above and left; the rest of 'same' padding is below/right */
+} gl_conv_geom;
+
+/* the geometry of a convolution: same = 1 pads so that the output is ceil(size / stride) */
+gl_conv_geom gl_conv_geometry(int h, int w, int c, int filters, int k, int stride, int same);
+
+/* cols (rows*oh*ow, k*k*c) of input patches, zeros where the kernel overhangs the padding */
+void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g);
+/* dx (rows, h*w*c) += the patches' gradients dcols scattered back to the pixels they came from */
+void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g);
+
+/* z (rows, oh*ow*f) = im2col(x) . W + b; keeps cols for the backward pass */
+void gl_conv_forward(float *z, float *cols, const float *x, const float *W, const float *b, int rows,
+                     const gl_conv_geom *g);
+/* dW += cols^T . dz, db += sums of dz per filter, and unless dx is NULL dx = col2im(dz . W^T).
+ * dcols: rows*oh*ow*k*k*c floats of scratch; work: k*k*c*f floats of scratch. */
+void gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
+                      int rows, const gl_conv_geom *g, float *dcols, float *work);
+
+enum { GL_POOL_MAX = 0, GL_POOL_AVERAGE = 1 };
+/* 2x2 pooling with stride 2 of (rows, h, w, c) into (rows, h/2, w/2, c); max pooling records in
+ * idx the index (within the example) of each window's largest input */
+void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);
+/* dx (rows, h*w*c) = the pooled gradient routed back (to the max, or shared evenly) */
+void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode);
+#endif
