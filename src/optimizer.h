@@ -25,7 +25,11 @@ int gl_optimizer_state_arrays(const gl_optimizer *o);
 
 /* One update of n parameters w with gradient g * gscale at step t (1-based) and rate lr.
  * s1, s2, s3 point into the state arrays at the same offset as w (unused ones may be NULL).
- * Returns the squared L2 norm of the change of w. */
+ * Returns the squared L2 norm of the change of w. Adam and AdamW run four parameters at a time
+ * where the build has 4-lane kernels (vec4.h); gl_optimizer_step_ref is the plain loop for every
+ * optimiser, their reference. */
+double gl_optimizer_step_ref(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
+                             float *s1, float *s2, float *s3, long n);
 double gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
                        float *s1, float *s2, float *s3, long n);
 #endif

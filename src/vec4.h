@@ -21,6 +21,7 @@ GL_INLINE gl_v4 v4_add(gl_v4 a, gl_v4 b) { return wasm_f32x4_add(a, b); }
 GL_INLINE gl_v4 v4_sub(gl_v4 a, gl_v4 b) { return wasm_f32x4_sub(a, b); }
 GL_INLINE gl_v4 v4_mul(gl_v4 a, gl_v4 b) { return wasm_f32x4_mul(a, b); }
 GL_INLINE gl_v4 v4_div(gl_v4 a, gl_v4 b) { return wasm_f32x4_div(a, b); }
+GL_INLINE gl_v4 v4_sqrt(gl_v4 a) { return wasm_f32x4_sqrt(a); }
 /* b < a ? b : a and a < b ? b : a lane by lane (the x86-friendly pmin/pmax) */
 GL_INLINE gl_v4 v4_min(gl_v4 a, gl_v4 b) { return wasm_f32x4_pmin(a, b); }
 GL_INLINE gl_v4 v4_max(gl_v4 a, gl_v4 b) { return wasm_f32x4_pmax(a, b); }
@@ -59,6 +60,7 @@ GL_INLINE gl_v4 v4_add(gl_v4 a, gl_v4 b) { return a + b; }
 GL_INLINE gl_v4 v4_sub(gl_v4 a, gl_v4 b) { return a - b; }
 GL_INLINE gl_v4 v4_mul(gl_v4 a, gl_v4 b) { return a * b; }
 GL_INLINE gl_v4 v4_div(gl_v4 a, gl_v4 b) { return a / b; }
+GL_INLINE gl_v4 v4_sqrt(gl_v4 a) { return (gl_v4){__builtin_sqrtf(a[0]), __builtin_sqrtf(a[1]), __builtin_sqrtf(a[2]), __builtin_sqrtf(a[3])}; }
 GL_INLINE gl_v4 v4_gt(gl_v4 a, gl_v4 b) { return (gl_v4)(a > b); }
 GL_INLINE gl_v4 v4_lt(gl_v4 a, gl_v4 b) { return (gl_v4)(a < b); }
 GL_INLINE gl_v4 v4_and(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a & (gl_v4i)b); }

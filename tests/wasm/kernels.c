@@ -3,6 +3,7 @@
  * bench/ drive from Node. `fast` picks the kernel (1) or its reference (0). */
 #include "../../src/activation.h"
 #include "../../src/gemm.h"
+#include "../../src/optimizer.h"
 #include "../../src/simd_math.h"
 #include <emscripten.h>
 #include <stdlib.h>
@@ -47,4 +48,13 @@ EXPORT void kt_math(int fn, float *out, const float *in, int n) {
         gl_v4 x = v4_load(in + i);
         v4_store(out + i, fn == 0 ? gl_exp_v4(x) : fn == 1 ? gl_tanh_v4(x) : gl_sigmoid_v4(x));
     }
+}
+
+/* one Adam (kind 5) or AdamW (kind 6) update of n parameters; returns the squared change */
+EXPORT double kt_adam(int fast, int kind, float lr, float weight_decay, int t, float *w, const float *g,
+                      float gscale, float *m, float *v, int n) {
+    gl_optimizer o = {0};
+    o.kind = kind; o.learning_rate = lr; o.beta1 = 0.9f; o.beta2 = 0.999f; o.epsilon = 1e-8f;
+    o.weight_decay = weight_decay;
+    return (fast ? gl_optimizer_step : gl_optimizer_step_ref)(&o, lr, t, w, g, gscale, m, v, 0, n);
 }
