@@ -372,8 +372,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         int correct = 0;
         float loss = gl_net_loss_grad(n, x, yi, yf, B, 1, &correct);
         float pen = add_penalties(n);
-        double sq = 0.0;
-        for (long i = 0; i < n->n_params; ++i) sq += (double)n->grads[i] * n->grads[i];
+        double sq = gl_sum_squares(n->grads, n->n_params);
         float lr = gl_schedule_rate(&n->sched, n->opt.learning_rate, n->opt_t);
         out->step = (float)n->step;
         if (!isfinite(loss) || !isfinite(pen) || !isfinite(sq) || !isfinite(lr)) {

@@ -76,6 +76,19 @@ double gl_optimizer_step_ref(const gl_optimizer *o, float lr, long t, float *w, 
 #undef MOVE
 }
 
+double gl_sum_squares(const float *x, long n) {
+    /* four independent sums, so the additions do not wait on each other (a single chain of
+     * dependent double additions ran at a quarter of the speed) */
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += (double)x[i] * x[i]; s1 += (double)x[i + 1] * x[i + 1];
+        s2 += (double)x[i + 2] * x[i + 2]; s3 += (double)x[i + 3] * x[i + 3];
+    }
+    for (; i < n; ++i) s0 += (double)x[i] * x[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
 #ifdef GL_VEC4
 /* Adam and AdamW four parameters at a time: the reference's arithmetic, operation for operation
  * (so the same results where mul and add are not fused), with the squared change summed per lane

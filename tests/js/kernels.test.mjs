@@ -196,6 +196,19 @@ describe('4-lane Adam and AdamW against the plain optimiser loop', () => {
   });
 });
 
+describe('sum of squares (the gradient norm)', () => {
+  it('matches a double-precision sum for lengths 0..9, 1023 and 100003', () => {
+    for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1023, 100003]) {
+      const x = randomFloats(n, n + 7, -3, 3);
+      let exact = 0;
+      for (const v of x) exact += v * v;
+      const got = k.x.kt_sum_squares(k.array(Math.max(1, n), x), n);
+      k.freeAll();
+      assert.ok(Math.abs(got - exact) <= 1e-12 * exact, `n=${n}: ${got} vs ${exact}`);
+    }
+  });
+});
+
 describe('tiny probabilities are stored as 0 (subnormals would slow the backward pass)', () => {
   it('softmax and sigmoid outputs below 1e-30 are exactly 0 in both the fast loops and the references', () => {
     for (const fast of [1, 0]) {

@@ -58,3 +58,5 @@ EXPORT double kt_adam(int fast, int kind, float lr, float weight_decay, int t, f
     o.weight_decay = weight_decay;
     return (fast ? gl_optimizer_step : gl_optimizer_step_ref)(&o, lr, t, w, g, gscale, m, v, 0, n);
 }
+
+EXPORT double kt_sum_squares(const float *x, int n) { return gl_sum_squares(x, n); }
