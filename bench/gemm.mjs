@@ -28,18 +28,28 @@ export async function benchGemm({ sizes, reps, target, tf }) {
     const ta = tf?.tensor2d(randomFloats(n * n, 1), [n, n]), tb = tf?.tensor2d(randomFloats(n * n, 2), [n, n]);
     return { n, A, B, C, ta, tb };
   });
+  // Each product is timed right after a short peak measurement, and every ratio is formed within
+  // one repetition, so a burst of load from elsewhere on the machine moves both sides of a ratio.
+  const peak = () => 96 * peakIterations / timeCalls(() => k.x.bench_peak(peakIterations), target / 2) / 1e9;
   for (let rep = -1; rep < reps; ++rep) { // rep -1 warms up every path (the engines compile in tiers)
-    const peak = 96 * peakIterations / timeCalls(() => k.x.bench_peak(peakIterations), target) / 1e9;
-    if (rep >= 0) add('peak', peak);
     for (const { n, A, B, C, ta, tb } of setups) {
-      const flops = 2 * n * n * n;
+      const flops = 2 * n * n * n, here = {};
       for (const [form, id, transA, transB] of FORMS) {
+        const p = peak();
         const g = flops / timeCalls(() => k.x.kt_gemm(id, 1, n, n, n, A, B, C, 1), target) / 1e9;
-        if (rep >= 0) add(`gradlab ${form} ${n}`, g);
+        here[form] = g;
+        if (rep < 0) continue;
+        add('peak', p); add(`gradlab ${form} ${n}`, g); add(`gradlab ${form} ${n} / peak`, g / p);
         if (tf) {
           const t = flops / timeCalls(() => { const c = tf.matMul(ta, tb, transA, transB); c.dataSync(); c.dispose(); }, target) / 1e9;
-          if (rep >= 0) add(`tfjs ${form} ${n}`, t);
+          add(`tfjs ${form} ${n}`, t); add(`gradlab ${form} ${n} / tfjs`, g / t);
+          here[`tfjs ${form}`] = t;
         }
+      }
+      if (rep < 0) continue;
+      for (const form of ['nn', 'tn', 'nt']) {
+        add(`gradlab ${form} ${n} / nn`, here[form] / here.nn);
+        if (tf) add(`tfjs ${form} ${n} / nn`, here[`tfjs ${form}`] / here['tfjs nn']);
       }
     }
   }

@@ -24,7 +24,7 @@ it('the quick benchmark runs every engine, the GEMM and the memory sections', ()
       }
     }
     assert.match(r.tfjs.binary, /tfjs-backend-wasm-simd\.wasm/);
-    for (const key of ['peak', 'gradlab nn 64', 'gradlab tn 64', 'gradlab nt 64', 'tfjs nt 64']) {
+    for (const key of ['peak', 'gradlab nn 64', 'gradlab tn 64', 'gradlab nt 64', 'tfjs nt 64', 'gradlab nt 64 / peak', 'gradlab tn 64 / nn']) {
       assert.ok(r.gemm[key]?.every((x) => x > 0), key);
     }
     assert.equal(r.mem.liveAfter, r.mem.liveBefore, 'create/dispose cycles leak');
