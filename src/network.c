@@ -45,11 +45,19 @@ gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss
 void gl_net_free(gl_net *n) {
     if (!n) return;
     free(n->params); free(n->grads); free(n->state); free(n->acts); free(n->delta); free(n->delta2);
-    free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm); free(n);
+    free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm); free(n->prev); free(n);
+}
+
+int64_t gl_net_pass_floats(const gl_net *n, int rows) {
+    int64_t per_row = 0;
+    for (int l = 0; l < n->n_layers; ++l) per_row += 2 * (int64_t)n->layer[l].out;
+    per_row += 2 * (int64_t)n->max_width + n->inputs + n->layer[n->n_layers - 1].out + 1;
+    return per_row * rows;
 }
 
 int gl_net_reserve(gl_net *n, int rows) {
     if (rows <= n->cap) return 1;
+    if (gl_net_pass_floats(n, rows) > GL_NET_PASS_FLOATS) return 0;
     long per_row = 0;
     for (int l = 0; l < n->n_layers; ++l) per_row += 2L * n->layer[l].out;
     int K = n->layer[n->n_layers - 1].out;
@@ -86,6 +94,7 @@ int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s)
     n->opt = *o;
     n->sched = *s;
     n->opt_t = 0;
+    n->prev_ok = 0;
     n->last_lr = gl_schedule_rate(s, o->learning_rate, 0);
     return 1;
 }
@@ -177,6 +186,7 @@ int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
         n->perm = perm;
         n->perm_n = d->n_train; n->perm_data = data_id; n->cursor = d->n_train;
     }
+    if (!n->prev && !(n->prev = malloc(sizeof(float) * (size_t)n->n_params))) return 0;
     return 1;
 }
 
@@ -193,6 +203,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
     int B = full ? d->n_train : batch;
     memset(out, 0, sizeof *out);
     out->accuracy = -1;
+    out->step = (float)n->step;
     for (int s = 0; s < steps; ++s) {
         const float *x; const int32_t *yi; const float *yf;
         if (full) { x = d->x; yi = d->yi; yf = d->yf; }
@@ -206,10 +217,14 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         double sq = 0.0;
         for (long i = 0; i < n->n_params; ++i) sq += (double)n->grads[i] * n->grads[i];
         float lr = gl_schedule_rate(&n->sched, n->opt.learning_rate, n->opt_t);
-        out->step = (float)n->step;
         if (!isfinite(loss) || !isfinite(pen) || !isfinite(sq) || !isfinite(lr)) {
-            out->diverged = 1; out->loss = loss; out->reg_loss = pen;
-            return; /* the weights stay as they were before this step */
+            if (n->prev_ok) { /* the last update led here: undo it */
+                memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
+                n->step--; n->opt_t--; n->prev_ok = 0;
+                if (s > 0) out->steps = (float)(s - 1);
+            }
+            out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
+            return;
         }
         float norm = (float)sqrt(sq), gscale = 1.0f;
         if (n->opt.clip_norm > 0 && norm > n->opt.clip_norm) gscale = n->opt.clip_norm / (norm + 1e-6f);
@@ -218,8 +233,19 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         float *s1 = n->state_arrays > 0 ? n->state : 0;
         float *s2 = n->state_arrays > 1 ? n->state + P : 0;
         float *s3 = n->state_arrays > 2 ? n->state + 2 * P : 0;
+        memcpy(n->prev, n->params, sizeof(float) * (size_t)P);
         gl_optimizer_step(&n->opt, lr, t, n->params, n->grads, gscale, s1, s2, s3, P);
+        int finite = 1;
+        for (long i = 0; i < P && finite; ++i) finite = isfinite(n->params[i]);
+        if (!finite) { /* this update overflowed a weight: undo it */
+            memcpy(n->params, n->prev, sizeof(float) * (size_t)P);
+            n->opt_t--; n->prev_ok = 0;
+            out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
+            return;
+        }
+        n->prev_ok = 1;
         n->step++;
+        out->step = (float)n->step;
         n->last_lr = lr;
         out->steps = (float)(s + 1);
         out->loss = loss; out->reg_loss = pen; out->learning_rate = lr;

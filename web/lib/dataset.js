@@ -81,7 +81,10 @@ export function makeDataset(core, nameOrData, options = {}) {
   if (y instanceof Int32Array) {
     if (y.length !== samples) fail(`y has ${y.length} class ids but x has ${samples} rows`);
     let most = 0;
-    for (const id of y) most = Math.max(most, id);
+    for (let i = 0; i < y.length; ++i) {
+      if (y[i] < 0 || y[i] >= 4096) fail(`y[${i}] is ${y[i]}; class ids must be integers 0..4095`);
+      most = Math.max(most, y[i]);
+    }
     classes = integer(spec.classes, 'classes', 2, 4096, Math.max(2, most + 1));
   } else {
     outputs = integer(spec.outputs, 'outputs', 1, 4096, y.length / samples);
