@@ -388,10 +388,10 @@ EXPORT int gl_network_predict(int h, const float *x, int rows, float *y) {
 
 EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
     GET_NET(n, h);
+    if (rows > GL_LIMIT_BATCH) /* before check_rows reads x */
+        return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
     int st = check_rows(n, x, rows);
     if (st) return st;
-    if (rows > GL_LIMIT_BATCH)
-        return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
     if ((st = check_pass(n, rows, "a forward pass"))) return st;
     if (!gl_net_reserve(n, rows)) return fail(GL_ERR_MEMORY, "not enough memory for a pass of %d rows", rows);
     gl_net_forward(n, x, rows, training != 0);
