@@ -74,6 +74,10 @@ export function makeDataset(core, nameOrData, options = {}) {
   const inputs = integer(spec.inputs, 'inputs', 1, 4096);
   if (x.length === 0 || x.length % inputs) fail(`x has ${x.length} values, not a whole number of rows of ${inputs} inputs`);
   const samples = x.length / inputs;
+  // refused before anything is copied into wasm memory (the same limits as src/gradlab.h)
+  if (samples > 1000000) fail(`x has ${samples} rows; the limit is 1000000 samples`);
+  if (x.length > 33554432) fail(`x has ${x.length} values (samples x inputs); the limit is 33554432`);
+  if (y.length > 33554432) fail(`y has ${y.length} values (samples x outputs); the limit is 33554432`);
   const testFraction = number(spec.testFraction, 'testFraction', 0, 0.95, 0);
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   let classes = 0;

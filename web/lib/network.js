@@ -114,7 +114,7 @@ function scheduleInto(row, spec, lr) {
     number(s.steps, 'schedule.steps', 1, 1e9, 1000),
     number(s.minLearningRate, 'schedule.minLearningRate', 0, lr, 0),
     number(s.period, 'schedule.period', 1, 1e9, 100),
-    number(s.periodMultiplier, 'schedule.periodMultiplier', 1, 100, 1),
+    integer(s.periodMultiplier, 'schedule.periodMultiplier', 1, 100, 1),
     number(s.maxLearningRate, 'schedule.maxLearningRate', lr, 1000, lr * 10),
     s.mode === undefined ? 0 : pick(CYCLIC_MODES, s.mode, 'schedule.mode'),
     number(s.warmup, 'schedule.warmup', 0, 1e9, 0),
