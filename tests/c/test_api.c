@@ -50,15 +50,15 @@ static void handles_never_zero(void) {
 static void null_pointers(void) {
     int d = gl_dataset_make(PLANE, 10, 0, 0, 0, 1);
     table t; layer(&t, 0, 1, LINEAR, NORMAL, 0.1f);
-    int n = gl_network_make(2, 1, t.ints, t.floats, MSE, 1);
+    int n = gl_network_make(2, 1, t.ints, t.floats, MSE, 0, 1);
     CHECK(d > 0 && n > 0, "made a data set and a network");
     float row[GL_OPT_FLOATS], out[8], x[4] = {0};
     int32_t ints[8];
     sgd_row(row, 0.1f);
     REFUSED(gl_dataset_load(0, out, 2, 2, 1, 0, 0, 1), GL_ERR_ARGUMENT, "x and y", 0);
     REFUSED(gl_dataset_info(d, 0), GL_ERR_ARGUMENT, "info", "null");
-    REFUSED(gl_network_make(2, 1, 0, t.floats, MSE, 1), GL_ERR_ARGUMENT, "layer table", "null");
-    REFUSED(gl_network_make(2, 1, t.ints, 0, MSE, 1), GL_ERR_ARGUMENT, "layer table", "null");
+    REFUSED(gl_network_make(2, 1, 0, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "layer table", 0);
+    REFUSED(gl_network_make(2, 1, t.ints, 0, MSE, 0, 1), GL_ERR_ARGUMENT, "layer table", 0);
     REFUSED(gl_network_set_optimizer(n, 0), GL_ERR_ARGUMENT, "optimizer row", "null");
     REFUSED(gl_schedule_curve(0, 5, out), GL_ERR_ARGUMENT, "optimizer row", "null");
     REFUSED(gl_schedule_curve(row, 5, 0), GL_ERR_ARGUMENT, "rate", "null");
@@ -71,6 +71,10 @@ static void null_pointers(void) {
     REFUSED(gl_network_tensor(n, 0, 0, 0), GL_ERR_ARGUMENT, "out", "null");
     REFUSED(gl_network_info(n, 0, out), GL_ERR_ARGUMENT, "ints", "null");
     REFUSED(gl_network_info(n, ints, 0), GL_ERR_ARGUMENT, "rate", "null");
+    REFUSED(gl_network_stats(n, 0, 0), GL_ERR_ARGUMENT, "out", "null");
+    REFUSED(gl_network_optimizer_state(n, 0), GL_ERR_ARGUMENT, "out", "null");
+    REFUSED(gl_optimize(0, 1, 1, 0, 5, 0, 1, out, out), GL_ERR_ARGUMENT, "optimizer row", "null");
+    REFUSED(gl_network_histogram(n, 0, 0, 4, 0, 1, 0, 0, out), GL_ERR_ARGUMENT, "counts and edges", 0);
     REFUSED(gl_network_evaluate(n, d, 1, out), GL_ERR_ARGUMENT, "test", "no rows");
     /* still working */
     CHECK(gl_network_train(n, d, 3, 0, out) == GL_OK && out[0] == 3, "trains after the refusals");
@@ -83,12 +87,12 @@ static void limits(void) {
     int live = gl_memory_live();
     table t;
     for (int l = 0; l < GL_LIMIT_LAYERS + 1; ++l) layer(&t, l, 2, RELU, NORMAL, 0.1f);
-    REFUSED(gl_network_make(2, GL_LIMIT_LAYERS + 1, t.ints, t.floats, MSE, 1), GL_ERR_ARGUMENT, "layers 65", "1..64");
+    REFUSED(gl_network_make(2, GL_LIMIT_LAYERS + 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "layers 65", "1..64");
     layer(&t, 0, GL_LIMIT_UNITS + 1, RELU, NORMAL, 0.1f);
-    REFUSED(gl_network_make(2, 1, t.ints, t.floats, MSE, 1), GL_ERR_ARGUMENT, "units 4097", "1..4096");
-    REFUSED(gl_network_make(GL_LIMIT_UNITS + 1, 1, t.ints, t.floats, MSE, 1), GL_ERR_ARGUMENT, "inputs 4097", "1..4096");
+    REFUSED(gl_network_make(2, 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "units 4097", "1..4096");
+    REFUSED(gl_network_make(GL_LIMIT_UNITS + 1, 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "inputs 4097", "1..4096");
     for (int l = 0; l < 3; ++l) layer(&t, l, 4096, RELU, NORMAL, 0.1f);
-    REFUSED(gl_network_make(4096, 3, t.ints, t.floats, MSE, 1), GL_ERR_ARGUMENT, "50343936 parameters", "33554432");
+    REFUSED(gl_network_make(4096, 3, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "50343936 parameters", "33554432");
     REFUSED(gl_dataset_make(PLANE, GL_LIMIT_SAMPLES + 1, 0, 0, 0, 1), GL_ERR_ARGUMENT, "samples 1000001", "2..1000000");
     float tiny[4] = {0};
     /* claimed sizes over a limit come with a tiny buffer: the call must refuse without reading it */
@@ -100,7 +104,7 @@ static void limits(void) {
     int d = gl_dataset_make(SPIRAL, 262145, 2, 0.1f, 0, 1);
     layer(&t, 0, 4096, RELU, NORMAL, 0.01f);
     layer(&t, 1, 2, SOFTMAX, NORMAL, 0.01f);
-    int n = gl_network_make(2, 2, t.ints, t.floats, XENT, 1);
+    int n = gl_network_make(2, 2, t.ints, t.floats, XENT, 0, 1);
     CHECK(d > 0 && n > 0, "a wide network and a big data set (%s)", gl_error_message());
     float out[8];
     int before = gl_memory_live();
@@ -153,7 +157,7 @@ static void divergence(void) {
     }
     int d = gl_dataset_load(x, y, 64, 2, 1, 0, 0, 1);
     table t; layer(&t, 0, 1, LINEAR, NORMAL, 0.1f);
-    int n = gl_network_make(2, 1, t.ints, t.floats, MSE, 3);
+    int n = gl_network_make(2, 1, t.ints, t.floats, MSE, 0, 3);
     float row[GL_OPT_FLOATS], out[8], snap[64][3];
     sgd_row(row, 100);
     gl_network_set_optimizer(n, row);
@@ -188,7 +192,7 @@ static void divergence(void) {
     float big[2] = {3e37f, 3e37f}, zero[2] = {0, 0};
     d = gl_dataset_load(big, zero, 2, 1, 1, 0, 0, 1);
     layer(&t, 0, 1, LINEAR, CONSTANT, 1e-38f);
-    n = gl_network_make(1, 1, t.ints, t.floats, MSE, 1);
+    n = gl_network_make(1, 1, t.ints, t.floats, MSE, 0, 1);
     sgd_row(row, 1000);
     gl_network_set_optimizer(n, row);
     CHECK(gl_network_train(n, d, 5, 0, out) == GL_OK, "train");
@@ -201,11 +205,25 @@ static void divergence(void) {
     gl_dataset_dispose(d);
 }
 
+/* an infinite activation made an automatic histogram range NaN, and (int)NaN picked bin INT_MIN */
+static void histogram_of_infinity(void) {
+    table t; layer(&t, 0, 1, LINEAR, CONSTANT, 1);
+    int n = gl_network_make(2, 1, t.ints, t.floats, MSE, 0, 1);
+    float x[2] = {3e38f, 3e38f}, edges[5];
+    uint32_t counts[4];
+    CHECK(gl_network_forward(n, x, 1, 0) == GL_OK, "forward");
+    CHECK(gl_network_histogram(n, 0, GL_T_ACT, 4, 0, 0, 1, counts, edges) == GL_OK, "automatic histogram of inf");
+    CHECK(counts[0] + counts[1] + counts[2] + counts[3] == 1, "the one value is counted once");
+    CHECK(gl_network_histogram(n, 0, GL_T_ACT, 4, 0, 1, 0, counts, edges) == GL_OK && counts[3] == 1, "fixed range: inf in the last bin");
+    gl_network_dispose(n);
+}
+
 int main(void) {
     handles_never_zero();
     null_pointers();
     limits();
     schedules();
     divergence();
+    histogram_of_infinity();
     return check_summary("test_api");
 }

@@ -1,7 +1,7 @@
 /* fuzz_api.c: a libFuzzer harness for the public C API (src/gradlab.h), built natively with clang
  * -fsanitize=fuzzer,address,undefined. Each input is read as a program: a sequence of calls
- * (make, load, set an optimiser, train, evaluate, predict, forward, read tensors, dispose, preview a
- * schedule) with sizes, enums, floats and handles taken from the bytes, often hostile: raw int32 and
+ * (make, load, set an optimiser, train, evaluate, predict, forward, read tensors, statistics and
+ * histograms, dispose, preview a schedule, surfaces and optimiser paths on them) with sizes, enums, floats and handles taken from the bytes, often hostile: raw int32 and
  * float bit patterns (NaN, Inf, negative, huge), stale and forged handles, double disposes.
  *
  * Buffers: the API cannot know how long a caller's array is, so the harness always passes one exactly
@@ -164,15 +164,19 @@ static void make_net(reader *r) {
             int32_t *li = ints + l * GL_LAYER_INTS;
             float *lf = floats + l * GL_LAYER_FLOATS;
             li[0] = any_int(r, 1, 12); li[1] = any_int(r, 0, 5); li[2] = any_int(r, 0, 10);
-            for (int k = 3; k < GL_LAYER_INTS; ++k) li[k] = 0;
+            li[3] = any_int(r, 0, 1); li[4] = any_int(r, 0, 1);  /* batch norm, after the activation */
+            for (int k = 5; k < GL_LAYER_INTS; ++k) li[k] = 0;
             for (int k = 0; k < GL_LAYER_FLOATS; ++k) lf[k] = any_float(r);
-            if (u8(r) < 200) { lf[3] = lf[4] = 1; lf[0] = 0.01f; }
+            if (u8(r) < 200) { /* sane slope, scales, dropout, bias, batch-norm momentum and epsilon */
+                uint8_t c = u8(r);
+                lf[0] = 0.01f; lf[3] = lf[4] = 1; lf[5] = c & 1 ? 0.5f : 0; lf[6] = 0; lf[7] = 0.1f; lf[8] = 1e-5f;
+            }
             /* wide layers are allowed but slow: keep a fuzz input to milliseconds */
             if (li[0] > 64 && li[0] <= GL_LIMIT_UNITS) li[0] = 64;
             last = li[0];
         }
         if (inputs > 64 && inputs <= GL_LIMIT_UNITS) inputs = 64;
-        int h = status_of(gl_network_make(inputs, layers, ints, floats, loss, u32(r)));
+        int h = status_of(gl_network_make(inputs, layers, ints, floats, loss, any_int(r, 0, 1), u32(r)));
         if (h > 0) {
             net_rec *s = &nets[u8(r) % SLOTS];
             if (s->h) gl_network_dispose(s->h);
@@ -181,7 +185,7 @@ static void make_net(reader *r) {
     } else {
         int32_t ints[GL_LAYER_INTS] = {0};
         float floats[GL_LAYER_FLOATS] = {0};
-        if (status_of(gl_network_make(inputs, layers, ints, floats, loss, 1)) >= 0) abort();
+        if (status_of(gl_network_make(inputs, layers, ints, floats, loss, 0, 1)) >= 0) abort();
     }
 }
 
@@ -208,7 +212,7 @@ static void run(reader *r) {
     int32_t ints[8];
     int ops = 0;
     while (r->at < r->n && ops++ < 48) {
-        switch (u8(r) % 13) {
+        switch (u8(r) % 17) {
         case 0: make_set(r); break;
         case 1: load(r); break;
         case 2: make_net(r); break;
@@ -260,6 +264,56 @@ static void run(reader *r) {
             } else if (steps < 0 || steps > GL_LIMIT_STEPS) {
                 float tiny[1];
                 if (status_of(gl_schedule_curve(row, steps, tiny)) >= 0) abort();
+            }
+            break;
+        }
+        case 13: {
+            float stats[24];
+            status_of(gl_network_stats(pick_net(r), any_int(r, 0, 4), stats));
+            status_of(gl_network_optimizer_state(pick_net(r), ints));
+            break;
+        }
+        case 14: {
+            int bins = any_int(r, 1, 16);
+            float lo = any_float(r), hi = any_float(r);
+            if (bins >= 1 && bins <= 64) {
+                uint32_t counts[64];
+                float edges[65];
+                status_of(gl_network_histogram(pick_net(r), any_int(r, 0, 4), any_int(r, 0, 10), bins, lo, hi, u8(r) & 1,
+                                               counts, edges));
+            } else if ((bins < 1 || bins > 4096) && /* refused before writing to the tiny arrays */
+                       status_of(gl_network_histogram(pick_net(r), 0, 0, bins, lo, hi, 1, (uint32_t *)out, out)) >= 0) abort();
+            break;
+        }
+        case 15: {
+            int kind = any_int(r, 0, 5), res = any_int(r, 2, 24);
+            float x0 = any_float(r), x1 = any_float(r), y0 = any_float(r), y1 = any_float(r);
+            if (res >= 2 && res <= 64) {
+                float *grid = malloc(sizeof(float) * (size_t)res * res);
+                status_of(gl_surface_grid(kind, x0, x1, y0, y1, res, grid));
+                free(grid);
+            } else if ((res < 2 || res > 2048) && status_of(gl_surface_grid(kind, x0, x1, y0, y1, res, out)) >= 0) abort();
+            break;
+        }
+        case 16: {
+            optimizer_row(r, row);
+            int kind = any_int(r, 0, 5), steps = any_int(r, 0, 64);
+            float x = any_float(r), y = any_float(r), noise = any_float(r);
+            if (steps >= 0 && steps <= 256) {
+                float *path = malloc(sizeof(float) * 2 * (size_t)(steps + 1)), *loss = malloc(sizeof(float) * (size_t)(steps + 1));
+                int st = status_of(gl_optimize(kind, x, y, row, steps, noise, u32(r), path, loss));
+                if (st > steps) abort();
+                free(path); free(loss);
+            } else if (steps < 0 || steps > 1000000) {
+                if (status_of(gl_optimize(kind, x, y, row, steps, noise, 1, out, out)) >= 0) abort();
+            }
+            int n = any_int(r, 0, 64);
+            if (n >= 0 && n <= 256) {
+                float *v = malloc(sizeof(float) * (size_t)(n + 1));
+                status_of(gl_random_normal(v, n, u32(r)));
+                free(v);
+            } else if (n < 0 || n > GL_LIMIT_DATA_FLOATS) {
+                if (status_of(gl_random_normal(out, n, 1)) >= 0) abort();
             }
             break;
         }

@@ -200,6 +200,26 @@ for (const simd of [true, false]) {
       net.dispose(); data.dispose();
     });
 
+    it('divergence also restores batch norm\'s running statistics from before the undone step', () => {
+      const data = planeRows(lab);
+      for (const lr of [10, 1000]) {
+        const net = lab.network({ inputs: 2, layers: [{ units: 8, activation: 'relu', batchNorm: true }, { units: 1, activation: 'linear' }], loss: 'mse', seed: 2 });
+        net.setOptimizer({ name: 'sgd', learningRate: lr });
+        const state = () => [...net.runningMean(0), ...net.runningVar(0), ...net.weights(0), ...net.weights(1), ...net.biases(1)];
+        const snapshots = [];
+        let r = null;
+        for (let s = 0; s < 100 && r?.status !== 'diverged'; ++s) {
+          snapshots.push(state());
+          r = net.train(data, { steps: 1, batchSize: 16 });
+        }
+        assert.equal(r.status, 'diverged', `rate ${lr} diverges`);
+        assert.deepEqual(state(), snapshots[r.step], `rate ${lr}: weights and running statistics from before step ${r.step}`);
+        assert.ok(state().every(Number.isFinite));
+        net.dispose();
+      }
+      data.dispose();
+    });
+
     it('10,000 create/train/dispose cycles of networks and data sets leave liveBytes where it started', () => {
       const start = lab.memoryStats().liveBytes;
       for (let i = 0; i < 10000; ++i) {
