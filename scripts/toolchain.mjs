@@ -44,3 +44,24 @@ export function emscriptenEnv() {
   const current = process.env.NODE_PATH ? process.env.NODE_PATH.split(':') : [];
   return { ...process.env, NODE_PATH: [...new Set([...current, extra])].join(':') };
 }
+
+/** Like ensure(), for what is not a command: `present()` says whether it is there (a library, a runtime). */
+export function ensureBy(present, packages, why) {
+  if (present()) return;
+  const install = `apt-get update && apt-get install -y ${packages.join(' ')}`;
+  if (!isRoot || !isDebian) {
+    console.error(`gradlab: ${packages.join(' ')} missing (needed ${why}). Install it with:\n  sudo ${install}`);
+    process.exit(1);
+  }
+  console.error(`gradlab: installing ${packages.join(' ')} (needed ${why})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    aptUpdated = true;
+  }
+  execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+  if (!present()) {
+    console.error(`gradlab: still missing after installing ${packages.join(' ')} (needed ${why})`);
+    process.exit(1);
+  }
+}
