@@ -5,6 +5,7 @@
 #include "dataset.h"
 #include "loss.h"
 #include "network.h"
+#include "surface.h"
 #include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
@@ -384,4 +385,66 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     ints[3] = n->rows; ints[4] = n->state_arrays; ints[5] = (int32_t)n->opt_t;
     rate[0] = n->last_lr;
     return GL_OK;
+}
+
+EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
+    GET_NET(n, h);
+    out[0] = (int32_t)(intptr_t)n->state; out[1] = (int32_t)n->n_params; out[2] = n->state_arrays;
+    out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind;
+    return GL_OK;
+}
+
+/* ---- 2-D surfaces ---- */
+static int check_surface(int kind) {
+    if (kind < 0 || kind >= GL_SURF_COUNT)
+        return fail(GL_ERR_ARGUMENT, "surface %d is out of range; allowed 0..%d", kind, GL_SURF_COUNT - 1);
+    return GL_OK;
+}
+
+EXPORT int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out) {
+    int st = check_surface(kind);
+    if (st) return st;
+    if (!(isfinite(x0) && isfinite(x1) && x0 < x1 && fabsf(x0) <= 1e6f && fabsf(x1) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "x range [%g, %g] is not allowed; it needs finite min < max within +-1e6", x0, x1);
+    if (!(isfinite(y0) && isfinite(y1) && y0 < y1 && fabsf(y0) <= 1e6f && fabsf(y1) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "y range [%g, %g] is not allowed; it needs finite min < max within +-1e6", y0, y1);
+    if (res < 2 || res > 2048) return fail(GL_ERR_ARGUMENT, "resolution %d is out of range; allowed 2..2048", res);
+    if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
+    for (int i = 0; i < res; ++i) {
+        float y = y0 + (y1 - y0) * (float)i / (float)(res - 1);
+        for (int j = 0; j < res; ++j)
+            out[(long)i * res + j] = gl_surface(kind, x0 + (x1 - x0) * (float)j / (float)(res - 1), y, 0);
+    }
+    return GL_OK;
+}
+
+EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
+                       float *path, float *loss) {
+    int st = check_surface(kind);
+    if (st) return st;
+    gl_optimizer o; gl_schedule s;
+    if ((st = read_optimizer(row, &o, &s))) return st;
+    if (!(isfinite(x) && isfinite(y) && fabsf(x) <= 1e6f && fabsf(y) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "start (%g, %g) is not allowed; coordinates must be finite, within +-1e6", x, y);
+    if (steps < 0 || steps > 1000000) return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..1000000", steps);
+    if (!(noise >= 0 && noise <= 1e6f)) return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..1e6", noise);
+    if (!path || !loss) return fail(GL_ERR_ARGUMENT, "path and loss must be given");
+    gl_rng r;
+    gl_rng_seed(&r, seed, GL_STREAM_NOISE);
+    float w[2] = {x, y}, g[2], state[6] = {0};
+    path[0] = x; path[1] = y;
+    loss[0] = gl_surface(kind, x, y, 0);
+    for (int t = 0; t < steps; ++t) {
+        gl_surface(kind, w[0], w[1], g);
+        if (noise > 0) { g[0] += noise * gl_rng_normal(&r); g[1] += noise * gl_rng_normal(&r); }
+        float norm = sqrtf(g[0] * g[0] + g[1] * g[1]), gscale = 1.0f;
+        if (o.clip_norm > 0 && norm > o.clip_norm) gscale = o.clip_norm / (norm + 1e-6f);
+        gl_optimizer_step(&o, gl_schedule_rate(&s, o.learning_rate, t), t + 1, w, g, gscale,
+                          state, state + 2, state + 4, 2);
+        float f = gl_surface(kind, w[0], w[1], 0);
+        if (!isfinite(w[0]) || !isfinite(w[1]) || !isfinite(f)) return t;
+        path[2 * (t + 1)] = w[0]; path[2 * (t + 1) + 1] = w[1];
+        loss[t + 1] = f;
+    }
+    return steps;
 }

@@ -65,4 +65,15 @@ int gl_network_dispose(int h);
 
 /* rate[0..steps) of an optimiser row's schedule */
 int gl_schedule_curve(const float *row, int steps, float *rate);
+/* out[0..4] = state pointer, parameters, state arrays, updates since set, optimiser kind; the
+ * arrays lie one after another, each laid out like the parameters */
+int gl_network_optimizer_state(int h, int32_t *out);
+
+/* values of a 2-D surface on a res x res grid: row i at y0 + i (y1-y0)/(res-1), column j likewise in x */
+int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out);
+/* Runs an optimiser row from (x, y) for steps on a surface, with seeded Gaussian noise of std
+ * `noise` added to each gradient. path: 2 (steps+1) floats, loss: steps+1 floats. Returns the steps
+ * completed: fewer than asked when the point left the finite numbers (the rest is not written). */
+int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
+                float *path, float *loss);
 #endif

@@ -7,6 +7,7 @@ import { instantiate, simdSupported } from './loader.js';
 import { Core } from './core.js';
 import { Dataset, makeDataset } from './dataset.js';
 import { Network, scheduleCurve } from './network.js';
+import { optimizeSurface, surfaceGrid } from './surface.js';
 
 export * from './names.js';
 export { Dataset, Network, simdSupported };
@@ -28,6 +29,12 @@ export class Lab {
 
   /** The learning rate of a schedule at steps 0..steps-1, to preview its curve. */
   schedule(spec, steps) { return scheduleCurve(this.core, spec, steps); }
+
+  /** An optimiser run on a 2-D surface: { surface, start: [x, y], optimizer, steps, noise, seed }. */
+  optimize(spec) { return optimizeSurface(this.core, spec); }
+
+  /** A surface's values on a grid, for contour plots: (name, { x: [min, max], y: [min, max], resolution }). */
+  surface(name, options) { return surfaceGrid(this.core, name, options); }
 
   /** { wasmBytes, liveBytes }: the module's memory and the bytes its allocator has handed out. */
   memoryStats() {

@@ -232,6 +232,26 @@ export class Network {
   gradients(i) { return this.tensor(i, 'weightGradients'); }
   biasGradients(i) { return this.tensor(i, 'biasGradients'); }
 
+  /**
+   * The optimiser's state as views laid out like the parameters (one entry per parameter, layer by
+   * layer: W then b): momentum/nesterov { velocity }, adagrad { sum }, rmsprop { squareAverage,
+   * momentumBuffer?, gradientAverage? }, adam/adamw { m, v }; plus { name, updates }.
+   */
+  optimizerState() {
+    const core = this.core;
+    core.call('gl_network_optimizer_state', this.live(), core.outIntsPtr);
+    const [ptr, count, arrays, updates, kind] = core.outInts;
+    const name = OPTIMIZERS[kind];
+    const names = {
+      momentum: ['velocity'], nesterov: ['velocity'], adagrad: ['sum'], adam: ['m', 'v'], adamw: ['m', 'v'],
+      rmsprop: ['squareAverage', ...(this.optimizer.momentum > 0 ? ['momentumBuffer'] : []),
+        ...(this.optimizer.centered ? ['gradientAverage'] : [])],
+    }[name] ?? [];
+    const state = { name, updates };
+    names.slice(0, arrays).forEach((key, i) => { state[key] = core.f32(ptr + i * count * 4, count); });
+    return state;
+  }
+
   /** { layers, parameters, step, rows, learningRate }: counters of the network. */
   info() {
     const core = this.core;
