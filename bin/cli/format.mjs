@@ -3,7 +3,11 @@
 
 /** A CSV document: a header row, then one row per record; null becomes an empty field. */
 export function csv(columns, records) {
-  const field = (v) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
+  const field = (v) => {
+    if (v === null || v === undefined) return '';
+    const text = String(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
   return [columns.join(','), ...records.map((r) => columns.map((c) => field(r[c])).join(','))].join('\n') + '\n';
 }
 
@@ -45,10 +49,25 @@ export function sparkline(counts) {
   return counts.map((c) => (c === 0 ? BARS[0] : BARS[Math.max(1, Math.round((8 * c) / most))])).join('');
 }
 
+/**
+ * A curve as one line of block characters from the lowest (▁) to the highest value (█), on a log
+ * scale when every value is positive, else linear.
+ */
+export function curveLine(values, columns = 40) {
+  const log = values.every((v) => v > 0);
+  const picked = [];
+  for (let c = 0; c < columns; ++c) {
+    const t = Math.min(values.length - 1, Math.round((c * (values.length - 1)) / Math.max(1, columns - 1)));
+    picked.push(log ? Math.log10(values[t]) : values[t]);
+  }
+  const lo = Math.min(...picked), hi = Math.max(...picked);
+  return { log, line: picked.map((v) => BARS[1 + (hi > lo ? Math.round((7 * (v - lo)) / (hi - lo)) : 0)]).join('') };
+}
+
 /** A number with a fixed count of significant digits, for tables. */
 export function fixed(v, digits = 4) {
   if (v === null || v === undefined) return '-';
   if (!Number.isFinite(v)) return String(v);
-  if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(2);
   return v.toFixed(digits);
 }

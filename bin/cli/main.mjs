@@ -5,12 +5,14 @@ import { GradlabError } from '../../web/lib/gradlab.js';
 import { UsageError, helpText, parseFlags } from './flags.mjs';
 import * as train from './train.mjs';
 import * as depth from './depth.mjs';
+import * as race from './race.mjs';
 
-const COMMANDS = { train, depth };
+const COMMANDS = { train, depth, race };
 
 const SUMMARIES = {
   train: 'train a network on a toy data set; print its loss curve (text, --json, --csv)',
   depth: 'forward normal inputs through a deep stack; per-layer activation statistics and histograms',
+  race: 'race optimisers on a 2-D surface (rosenbrock, beale, ...); final points, losses, paths as --csv',
 };
 
 function mainHelp() {
