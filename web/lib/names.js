@@ -19,7 +19,12 @@ export const SURFACE_VIEWS = {
   beale: { x: [-4.5, 4.5], y: [-4.5, 4.5], start: [1, 1.5], minimum: [3, 0.5] },
   himmelblau: { x: [-5, 5], y: [-5, 5], start: [0, 0], minimum: [3, 2] },
 };
-export const TENSORS = ['weights', 'biases', 'preactivations', 'activations', 'weightGradients', 'biasGradients'];
+export const TENSORS = ['weights', 'biases', 'preactivations', 'activations', 'weightGradients', 'biasGradients',
+  'gamma', 'beta', 'runningMean', 'runningVar', 'dropoutMask'];
+/** What net.histogram() and net.layerStats() describe, and the tensor each reads. */
+export const HISTOGRAM_TENSORS = { weights: 'weights', biases: 'biases', preactivations: 'preactivations',
+  activations: 'activations', gradients: 'weightGradients' };
+export const DROPOUT_MODES = ['inverted', 'classic'];
 
 /** Defaults per optimiser, as PyTorch documents them (learning rates where PyTorch has one). */
 export const OPTIMIZER_DEFAULTS = {
