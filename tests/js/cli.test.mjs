@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { Pcg32 } from '../../bin/cli/random.mjs';
+import { depthExperiment, loadGradlab } from '../../web/lib/gradlab.js';
 import { flags as trainFlags } from '../../bin/cli/train.mjs';
 import { flags as depthFlags } from '../../bin/cli/depth.mjs';
 import { flags as raceFlags } from '../../bin/cli/race.mjs';
@@ -185,8 +185,11 @@ describe('gradlab depth', () => {
       assert.ok(Math.abs(rms - 1) < 0.2, `layer ${i}: rms ${rms}`);
       assert.ok(rows[i].min >= 0);
     }
-    // half of each layer's values are exactly 0, which all land in the first bin
-    assert.ok(rows[1].histogram[0] > 0.5 * 500000);
+    // about half of each layer's values are exactly 0: counted as zeros, outside the histogram
+    for (let i = 1; i <= 10; ++i) {
+      assert.ok(Math.abs(rows[i].zeros / 500000 - 0.5) < 0.03, `layer ${i}: zeros ${rows[i].zeros}`);
+      assert.equal(rows[i].histogram.reduce((a, b) => a + b, 0) + rows[i].outside + rows[i].zeros, 500000);
+    }
   });
 
   it('prints a table with a histogram per layer', async () => {
@@ -194,14 +197,29 @@ describe('gradlab depth', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[0], /^200 standard normal inputs through 3 layers of 50 tanh units, init xavier$/);
-    assert.match(lines[3], /^layer +mean +std +histogram$/);
+    assert.match(lines[3], /^layer +mean +std +saturated +histogram$/);
     assert.equal(lines.length, 8);
-    for (const line of lines.slice(4)) assert.match(line, /^(input|\s*\d+) +\S+ +\d\.\d{4} +\|[ ▁▂▃▄▅▆▇█]{10}\|$/);
+    for (const line of lines.slice(4)) assert.match(line, /^(input|\s*\d+) +\S+ +\d\.\d{4} +(-|\d+\.\d%) +\|[ ▁▂▃▄▅▆▇█]{10}\|$/);
   });
 
-  it('draws its inputs with PCG32 as the C core does (the reference outputs of pcg32-demo)', () => {
-    const rng = new Pcg32(42, 54);
-    assert.deepEqual([rng.next(), rng.next(), rng.next(), rng.next()], [0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293]);
+  it('agrees with the library\'s depthExperiment, which measures the same pass in C', async () => {
+    const r = await gradlab(['depth', '--layers', '5', '--units', '200', '--activation', 'tanh', '--init', 'glorot-uniform', '--seed', '3', '--json']);
+    const rows = JSON.parse(r.stdout).rows;
+    const lab = await loadGradlab();
+    const engine = depthExperiment(lab, { layers: 5, units: 200, activation: 'tanh', init: 'glorot-uniform', seed: 3 });
+    for (let i = 1; i <= 5; ++i) {
+      assert.ok(Math.abs(rows[i].std - engine[i - 1].std) < 1e-4, `layer ${i}: ${rows[i].std} vs ${engine[i - 1].std}`);
+      assert.ok(Math.abs(rows[i].mean - engine[i - 1].mean) < 1e-4);
+      assert.equal(rows[i].saturated, engine[i - 1].saturated);
+    }
+  });
+
+  it('--batch-norm: every layer\'s pre-activations are normalised, so each std is E[tanh(z)^2]^1/2 again', async () => {
+    const r = await gradlab(['depth', '--layers', '6', '--init', 'normal', '--std', '0.01', '--batch-norm', '--json']);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.batchNorm, true);
+    const expected = Math.sqrt(gaussianMean((z) => Math.tanh(z) ** 2));
+    for (let i = 1; i <= 6; ++i) assert.ok(Math.abs(out.rows[i].std - expected) < 0.01, `layer ${i}: ${out.rows[i].std}`);
   });
 });
 
@@ -270,7 +288,7 @@ describe('bad arguments', () => {
     [['train', 'spiral'], /'spiral' is not a flag; train takes only flags/],
     [['depth', '--units', '5000'], /--units '5000' is not allowed; it must be a whole number from 1 to 4096/],
     [['depth', '--activation', 'softmax'], /--activation 'softmax' is not known; allowed: linear, relu, leaky-relu, tanh, sigmoid$/m],
-    [['depth', '--samples', '100000', '--units', '4096'], /--samples x --units = 409600000 is over the limit/],
+    [['depth', '--samples', '65536', '--units', '4096'], /--samples x --units = 268435456 is over the limit/],
     [['race', '--surface', 'ackley'], /--surface 'ackley' is not known; allowed: bowl, saddle, rosenbrock, beale, himmelblau/],
     [['race', '--optimizers', 'sgd,lbfgs'], /--optimizers 'sgd,lbfgs': 'lbfgs' is not known; allowed: sgd, /],
     [['race', '--optimizers', 'adam:fast'], /'adam:fast' is not allowed; write NAME or NAME:RATE/],
@@ -288,7 +306,7 @@ describe('bad arguments', () => {
 
   it('an argument the engine refuses exits 1 with the engine\'s message', async () => {
     // 64 layers of 4096 units pass the flag checks but are over the engine's parameter limit
-    const r = await gradlab(['depth', '--layers', '64', '--units', '4096', '--samples', '1']);
+    const r = await gradlab(['depth', '--layers', '64', '--units', '4096', '--samples', '2']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^gradlab depth: .*parameters; the limit is 33554432/m);
   });
