@@ -1,7 +1,7 @@
 // Declarations for web/lib/gradlab.js, the module `import ... from 'gradlab'` gives. See docs/api.md.
 import type {
-  Activation, CyclicMode, DatasetName, InitNameOrAlias, LossName, OptimizerName, ScheduleName, SurfaceName,
-  TensorName,
+  Activation, CyclicMode, DatasetName, DropoutMode, HistogramTensor, InitNameOrAlias, LossName, OptimizerName,
+  ScheduleName, SurfaceName, TensorName,
 } from './names.js';
 
 export * from './names.js';
@@ -67,6 +67,21 @@ export interface LayerSpec {
   l1Scale?: number;
   /** multiplies the optimiser's l2 for this layer, default 1 */
   l2Scale?: number;
+  /** initial value of every bias, default 0 */
+  bias?: number;
+  /** batch normalisation: true, or { after: true to normalise after the activation, momentum 0.1, epsilon 1e-5 } */
+  batchNorm?: boolean | BatchNormSpec;
+  /** probability of dropping each unit of this layer in training passes, 0..0.99, default 0 */
+  dropout?: number;
+}
+
+export interface BatchNormSpec {
+  /** normalise after the activation instead of before it; default false */
+  after?: boolean;
+  /** weight of the newest batch in the running averages, 0..1, default 0.1 */
+  momentum?: number;
+  /** added to the variance, 1e-12..1, default 1e-5 */
+  epsilon?: number;
 }
 
 export interface NetworkSpec {
@@ -80,6 +95,8 @@ export interface NetworkSpec {
   init?: InitSpec;
   /** default 1 */
   seed?: number;
+  /** 'inverted' (default) scales kept units by 1/(1-p) in training; 'classic' scales by (1-p) at test time */
+  dropoutMode?: DropoutMode;
 }
 
 export interface ScheduleSpec {
@@ -164,6 +181,68 @@ export interface OptimizerState {
   v?: Float32Array;
 }
 
+export interface Moments {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+export interface LayerStats {
+  weights: Moments;
+  biases: Moments;
+  preactivations: Moments;
+  activations: Moments;
+  gradients: Moments;
+  /** share of tanh outputs with |a| > 0.99, or sigmoid outputs below 0.01 or above 0.99 */
+  saturated: number;
+  /** share of ReLU units that are 0 for every row of the last pass */
+  dead: number;
+  /** L2 norm of the weight gradient */
+  gradientNorm: number;
+  /** |update| / |W| of the last step */
+  updateRatio: number;
+  /** copies, for batch-norm layers only */
+  runningMean?: Float32Array;
+  runningVar?: Float32Array;
+}
+
+export interface Histogram {
+  counts: Uint32Array;
+  /** bins + 1 edges */
+  edges: Float32Array;
+}
+
+export interface DepthOptions {
+  /** 1..64, default 10 */
+  layers?: number;
+  /** 1..4096, default 500 */
+  units?: number;
+  /** default 'tanh' */
+  activation?: Activation;
+  /** default 'xavier' */
+  init?: InitSpec;
+  /** 2..100000, default 1000 */
+  samples?: number;
+  /** default 1 */
+  seed?: number;
+  /** batch norm in every layer (the pass then uses batch statistics) */
+  batchNorm?: boolean;
+}
+
+export interface DepthRow {
+  /** 1-based */
+  layer: number;
+  mean: number;
+  std: number;
+  saturated: number;
+  dead: number;
+  histogram: Histogram;
+}
+
+/** The classic depth experiment: N(0, 1) inputs forward through equal layers; statistics per layer. */
+export function depthExperiment(lab: Lab, options?: DepthOptions): DepthRow[];
+
 export class Dataset {
   private constructor();
   readonly name: DatasetName | 'custom';
@@ -184,8 +263,9 @@ export class Network {
   readonly inputs: number;
   readonly outputs: number;
   readonly loss: LossName;
-  readonly layers: { units: number; activation: Activation }[];
+  readonly layers: { units: number; activation: Activation; batchNorm: false | Required<BatchNormSpec>; dropout: number }[];
   readonly seed: number;
+  readonly dropoutMode: DropoutMode;
   /** the last spec given to setOptimizer, with its defaults filled in */
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
@@ -204,6 +284,18 @@ export class Network {
   activations(layer: number): Float32Array;
   gradients(layer: number): Float32Array;
   biasGradients(layer: number): Float32Array;
+  /** batch norm's scale (empty without batch norm) */
+  gamma(layer: number): Float32Array;
+  /** batch norm's shift */
+  beta(layer: number): Float32Array;
+  runningMean(layer: number): Float32Array;
+  runningVar(layer: number): Float32Array;
+  /** 1 kept, 0 dropped, rows x units of the last training pass (empty without dropout) */
+  dropoutMask(layer: number): Float32Array;
+  /** Statistics of every layer after the last pass and step. */
+  layerStats(): LayerStats[];
+  /** A histogram of one layer's tensor over [min, max], or over the data's own range when neither is given. */
+  histogram(layer: number, what: HistogramTensor, options?: { bins?: number; min?: number; max?: number }): Histogram;
   optimizerState(): OptimizerState;
   info(): NetworkInfo;
   readonly step: number;
@@ -259,5 +351,7 @@ export class Lab {
   schedule(spec: ScheduleName | ScheduleSpec, steps: number): Float32Array;
   optimize(spec: OptimizeSpec): OptimizeResult;
   surface(name: SurfaceName, options?: { x?: [number, number]; y?: [number, number]; resolution?: number }): SurfaceGrid;
+  /** n draws of N(0, 1) from the seeded generator (its data stream) */
+  randomNormal(n: number, seed?: number): Float32Array;
   memoryStats(): { wasmBytes: number; liveBytes: number };
 }

@@ -12,7 +12,11 @@ export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmspr
 export type ScheduleName = 'constant' | 'step' | 'exponential' | 'inverse-time' | 'cosine' | 'sgdr' | 'cyclic';
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';
 export type SurfaceName = 'bowl' | 'saddle' | 'rosenbrock' | 'beale' | 'himmelblau';
-export type TensorName = 'weights' | 'biases' | 'preactivations' | 'activations' | 'weightGradients' | 'biasGradients';
+export type TensorName = 'weights' | 'biases' | 'preactivations' | 'activations' | 'weightGradients' | 'biasGradients'
+  | 'gamma' | 'beta' | 'runningMean' | 'runningVar' | 'dropoutMask';
+/** What net.histogram() and net.layerStats() describe. */
+export type HistogramTensor = 'weights' | 'biases' | 'preactivations' | 'activations' | 'gradients';
+export type DropoutMode = 'inverted' | 'classic';
 
 export const ACTIVATIONS: Activation[];
 export const LOSSES: LossName[];
@@ -24,6 +28,9 @@ export const SCHEDULES: ScheduleName[];
 export const CYCLIC_MODES: CyclicMode[];
 export const SURFACES: SurfaceName[];
 export const TENSORS: TensorName[];
+/** The tensor each histogram name reads ('gradients' reads 'weightGradients'). */
+export const HISTOGRAM_TENSORS: Record<HistogramTensor, TensorName>;
+export const DROPOUT_MODES: DropoutMode[];
 
 export interface SurfaceView {
   /** x range that shows the interesting part */
