@@ -1,0 +1,70 @@
+// lessons.js: presets that open the page in a teaching state. `params` is a query string read by the
+// same table as the URL (state.js), so a lesson is just a named link. Pure data.
+
+export const LESSONS = [
+  {
+    name: 'zero-init', title: 'Zero initialisation: nothing to tell the units apart',
+    params: 'mode=compare&data=circle&layers=16_tanh,16_tanh&opt=sgd&lr=0.3&runs=init:zeros~init:xavier',
+    text: 'When every weight starts at the same value, every unit in a layer computes the same output and receives the same gradient, so they stay clones forever. With zeros and tanh it is worse still: the hidden outputs are exactly zero, no gradient reaches the weights, and only the output bias moves. The zero run stays at the loss of a coin flip (ln 2) while the Xavier run learns the circle.',
+  },
+  {
+    name: 'small-init', title: 'Small initialisation: the signal fades layer by layer',
+    params: 'data=spiral&layers=32_tanh,32_tanh,32_tanh,32_tanh,32_tanh&init=normal&initStd=0.01&opt=sgd&lr=0.1',
+    text: 'Each layer multiplies its input by weights of size about 0.01 times the square root of 32, so the activations shrink by roughly twenty times per layer. Look at the activation std over depth: by the last hidden layer almost nothing is left, the gradients flowing back shrink the same way, and the loss sits at ln 3 (three classes guessed evenly) for a long time.',
+  },
+  {
+    name: 'large-init', title: 'Large initialisation: tanh units saturate',
+    params: 'data=spiral&layers=32_tanh,32_tanh,32_tanh,32_tanh&init=normal&initStd=1&opt=sgd&lr=0.05',
+    text: 'With weights of standard deviation 1 the pre-activations of a 32-unit layer have a spread near 5, far out on the flat tails of tanh. The saturation bars show most units pinned at plus or minus one, where the derivative is nearly zero; the histograms of activations pile up at the two ends, and learning is slow and jumpy.',
+  },
+  {
+    name: 'xavier', title: 'Xavier: keeping the variance steady',
+    params: 'data=spiral&layers=32_tanh,32_tanh,32_tanh,32_tanh,32_tanh&init=xavier&opt=sgd&lr=0.1',
+    text: 'Drawing each weight with variance 1 / fan-in keeps the variance of a layer\'s output about equal to the variance of its input for units that act linearly near zero, such as tanh. The activation std over depth stays nearly flat instead of collapsing or exploding, gradients reach every layer, and the same five-layer network that stalled with small weights now learns the spiral.',
+  },
+  {
+    name: 'he-relu', title: 'He initialisation for ReLU',
+    params: 'mode=compare&data=spiral&layers=32_relu,32_relu,32_relu,32_relu,32_relu,32_relu,32_relu,32_relu&opt=sgd&lr=0.02&runs=init:xavier~init:he-normal',
+    text: 'ReLU zeroes half of its inputs, so it passes on only about half the variance it receives; with Xavier weights the signal halves in every layer and an eight-layer network starts almost silent. He initialisation doubles the variance (2 / fan-in) to make up for it, and the deep ReLU network trains much sooner.',
+  },
+  {
+    name: 'batch-norm', title: 'Batch norm rescues a bad initialisation',
+    params: 'mode=compare&data=spiral&init=normal&initStd=0.01&opt=sgd&lr=0.1&runs=layers:32_tanh,32_tanh,32_tanh,32_tanh~layers:32_tanh_bn,32_tanh_bn,32_tanh_bn,32_tanh_bn',
+    text: 'Batch normalisation rescales each unit\'s pre-activations over the minibatch to mean zero and variance one before the nonlinearity, whatever the size of the weights. The same tiny initialisation that leaves the plain network stuck at ln 3 is harmless with batch norm: every layer again sees inputs of a useful size, and the loss falls at once.',
+  },
+  {
+    name: 'saddle', title: 'SGD and momentum at a saddle point',
+    params: 'mode=race&surface=saddle&racers=sgd~momentum&raceLr=0.01&raceX=-1&raceY=0.01&raceSteps=200',
+    text: 'At a saddle the slope is nearly zero in every direction, and plain gradient descent starting close to it creeps away very slowly because its steps are proportional to the tiny gradient. Momentum adds up the small, consistent pushes along the downhill direction and leaves the saddle far sooner.',
+  },
+  {
+    name: 'ravine', title: 'SGD and momentum in a ravine',
+    params: 'mode=race&surface=ravine&racers=sgd~momentum&raceLr=0.02&raceSteps=200',
+    text: 'In a long, narrow valley the gradient points mostly across the valley, not along it. Gradient descent bounces from wall to wall and makes little progress along the floor; momentum averages the zig-zag away, keeps the part that points along the valley, and gets to the bottom sooner.',
+  },
+  {
+    name: 'adam', title: 'Adam: a step size for every parameter',
+    params: 'mode=compare&data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.01&runs=opt:sgd~opt:momentum~opt:adam',
+    text: 'Adam keeps running averages of each parameter\'s gradient and of its square, and divides one by the square root of the other. Every parameter then moves by about the learning rate whatever the scale of its gradient, so with the same small learning rate of 0.01 Adam gets far further than plain SGD, and further than momentum.',
+  },
+  {
+    name: 'lr-decay', title: 'Learning-rate decay and warm restarts',
+    params: 'mode=compare&data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.5&batch=8&period=400&decaySteps=2000&runs=sched:constant~sched:cosine~sched:sgdr',
+    text: 'A large, constant learning rate makes fast early progress, but with small minibatches the loss then rattles around without settling. Shrinking the rate over time (cosine) lets the run settle into a minimum; warm restarts (SGDR) jump back to the high rate every period, which shakes the run loose before it settles again. Watch the learning-rate strip under the loss.',
+  },
+  {
+    name: 'l1-l2', title: 'L1 versus L2 regularisation',
+    params: 'mode=compare&data=circle&layers=32_relu,32_relu&opt=sgd&lr=0.1&runs=l1:0.003~l2:0.03',
+    text: 'L2 pulls every weight towards zero in proportion to its size, so weights shrink but rarely reach zero. L1 pulls with the same force whatever the size, so small, unhelpful weights are pushed all the way to zero: the weight histogram of the L1 run grows a tall spike at zero, a sparse network, while the L2 run keeps a smooth bell.',
+  },
+  {
+    name: 'dropout', title: 'Dropout: noisy in training, whole at test time',
+    params: 'mode=compare&data=spiral&samples=120&noise=0.2&layers=64_relu,64_relu&opt=adam&lr=0.01&batch=16&runs=layers:64_relu,64_relu~layers:64_relu_d0.3,64_relu_d0.3',
+    text: 'During training dropout switches off a random share of units at every step, so no unit can lean on a particular partner and the training loss is noisy. At test time every unit is kept (the inverted scaling already made up for the missing ones in training). On this small data set the network without dropout fits the training points ever tighter while its test loss climbs; dropout keeps the gap between the train and test curves narrower.',
+  },
+  {
+    name: 'overfitting', title: 'Overfitting a small data set',
+    params: 'data=moons&samples=40&noise=0.3&test=0.5&layers=64_relu,64_relu,64_relu&opt=adam&lr=0.01&batch=0',
+    text: 'Twenty training points and a network with thousands of weights: the training loss heads to zero as the boundary bends around every single point, noise included. The test loss first falls, then turns and rises. That turn is the moment to stop, to collect more data, or to regularise.',
+  },
+];
