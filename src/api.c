@@ -5,6 +5,7 @@
 #include "dataset.h"
 #include "loss.h"
 #include "network.h"
+#include "surface.h"
 #include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
@@ -144,13 +145,16 @@ EXPORT int gl_dataset_dispose(int h) {
 static const char *const act_names[GL_ACT_COUNT] = {"linear", "relu", "leaky-relu", "tanh", "sigmoid", "softmax"};
 
 EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const float *floats, int loss,
-                           uint32_t seed) {
+                           int dropout_mode, uint32_t seed) {
+    if (!ints || !floats) return fail(GL_ERR_ARGUMENT, "the layer table must be given");
     if (inputs < 1 || inputs > GL_LIMIT_UNITS)
         return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS);
     if (n_layers < 1 || n_layers > GL_LIMIT_LAYERS)
         return fail(GL_ERR_ARGUMENT, "layers %d is out of range; allowed 1..%d", n_layers, GL_LIMIT_LAYERS);
     if (loss < 0 || loss >= GL_LOSS_COUNT)
         return fail(GL_ERR_ARGUMENT, "loss %d is out of range; allowed 0..%d", loss, GL_LOSS_COUNT - 1);
+    if (dropout_mode != GL_DROPOUT_INVERTED && dropout_mode != GL_DROPOUT_CLASSIC)
+        return fail(GL_ERR_ARGUMENT, "dropoutMode %d is out of range; allowed 0 (inverted) or 1 (classic)", dropout_mode);
     gl_layer layers[GL_LIMIT_LAYERS];
     long params = 0;
     int in = inputs;
@@ -158,27 +162,38 @@ EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const 
         const int32_t *li = ints + l * GL_LAYER_INTS;
         const float *lf = floats + l * GL_LAYER_FLOATS;
         gl_layer *L = &layers[l];
+        int last = l == n_layers - 1;
         memset(L, 0, sizeof *L);
-        L->out = li[0]; L->act = li[1]; L->init.kind = li[2];
+        L->out = li[0]; L->act = li[1]; L->init.kind = li[2]; L->bn = li[3] != 0; L->bn_after = L->bn && li[4] != 0;
         L->slope = lf[0]; L->init.p0 = lf[1]; L->init.p1 = lf[2];
-        L->l1_scale = lf[3]; L->l2_scale = lf[4];
+        L->l1_scale = lf[3]; L->l2_scale = lf[4]; L->dropout = lf[5]; L->bias_init = lf[6];
+        L->bn_momentum = lf[7]; L->bn_eps = lf[8];
         if (L->out < 1 || L->out > GL_LIMIT_UNITS)
             return fail(GL_ERR_ARGUMENT, "layers[%d].units %d is out of range; allowed 1..%d", l, L->out, GL_LIMIT_UNITS);
         if (L->act < 0 || L->act >= GL_ACT_COUNT)
             return fail(GL_ERR_ARGUMENT, "layers[%d].activation %d is out of range; allowed 0..%d", l, L->act, GL_ACT_COUNT - 1);
-        if (L->act == GL_ACT_SOFTMAX && l != n_layers - 1)
+        if (L->act == GL_ACT_SOFTMAX && !last)
             return fail(GL_ERR_ARGUMENT, "layers[%d].activation 'softmax' is allowed only on the last layer", l);
         if (L->init.kind < 0 || L->init.kind >= GL_INIT_COUNT)
             return fail(GL_ERR_ARGUMENT, "layers[%d].init %d is out of range; allowed 0..%d", l, L->init.kind, GL_INIT_COUNT - 1);
-        if (!isfinite(L->slope) || !isfinite(L->init.p0) || !isfinite(L->init.p1))
-            return fail(GL_ERR_ARGUMENT, "layers[%d]: slope and init parameters must be finite", l);
+        if (!isfinite(L->slope) || !isfinite(L->init.p0) || !isfinite(L->init.p1) || !isfinite(L->bias_init))
+            return fail(GL_ERR_ARGUMENT, "layers[%d]: slope, init parameters and bias must be finite", l);
         if (!(L->l1_scale >= 0 && L->l1_scale <= 1e6f) || !(L->l2_scale >= 0 && L->l2_scale <= 1e6f))
             return fail(GL_ERR_ARGUMENT, "layers[%d]: l1Scale and l2Scale must be in 0..1e6", l);
         if (L->init.kind == GL_INIT_UNIFORM && !(L->init.p0 <= L->init.p1))
             return fail(GL_ERR_ARGUMENT, "layers[%d].init uniform needs a <= b (got %g, %g)", l, L->init.p0, L->init.p1);
         if (L->init.kind == GL_INIT_NORMAL && !(L->init.p0 >= 0))
             return fail(GL_ERR_ARGUMENT, "layers[%d].init normal needs std >= 0 (got %g)", l, L->init.p0);
-        params += (long)in * L->out + L->out;
+        if (!(L->dropout >= 0 && L->dropout < 1))
+            return fail(GL_ERR_ARGUMENT, "layers[%d].dropout %g is out of range; allowed 0 <= p < 1", l, L->dropout);
+        if (last && L->dropout > 0)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].dropout: the output layer cannot drop units", l);
+        if (last && L->bn_after)
+            return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm: the output layer cannot normalise after its activation", l);
+        if (L->bn && (!(L->bn_momentum >= 0 && L->bn_momentum <= 1) || !(L->bn_eps > 0 && L->bn_eps <= 1)))
+            return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm needs momentum in 0..1 and epsilon in (0, 1] (got %g, %g)",
+                        l, L->bn_momentum, L->bn_eps);
+        params += (long)in * L->out + L->out * (L->bn ? 3 : 1);
         in = L->out;
     }
     if (params > GL_LIMIT_PARAMS)
@@ -191,7 +206,7 @@ EXPORT int gl_network_make(int inputs, int n_layers, const int32_t *ints, const 
         return fail(GL_ERR_ARGUMENT, "loss 'binary-cross-entropy' needs a 'sigmoid' last layer (got '%s')", act_names[last]);
     if (loss == GL_LOSS_MSE && last == GL_ACT_SOFTMAX)
         return fail(GL_ERR_ARGUMENT, "loss 'mse' does not take a 'softmax' last layer; use 'cross-entropy'");
-    gl_net *n = gl_net_create(inputs, n_layers, layers, loss, seed);
+    gl_net *n = gl_net_create(inputs, n_layers, layers, loss, dropout_mode, seed);
     if (!n) return fail(GL_ERR_MEMORY, "not enough memory for a network of %ld parameters", params);
     int h = handle_new(nets, n);
     if (h < 0) { gl_net_free(n); return fail(GL_ERR_MEMORY, "more than %d live networks", GL_LIMIT_OBJECTS); }
@@ -305,6 +320,10 @@ EXPORT int gl_network_train(int h, int data, int steps, int batch, float *out) {
         return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..%d", steps, GL_LIMIT_STEPS);
     if (batch < 0 || batch > GL_LIMIT_BATCH)
         return fail(GL_ERR_ARGUMENT, "batchSize %d is out of range; allowed 0 (full batch)..%d", batch, GL_LIMIT_BATCH);
+    int rows = batch > 0 && batch < d->n_train ? batch : d->n_train;
+    if (rows < 2 && gl_net_has_bn(n))
+        return fail(GL_ERR_ARGUMENT, "batchSize %d gives batches of %d row; batch norm needs at least 2 rows to train",
+                    batch, rows);
     if (!gl_net_prepare(n, d, data, batch))
         return fail(GL_ERR_MEMORY, "not enough memory for a batch of %d rows; use a smaller batchSize",
                     batch > 0 && batch < d->n_train ? batch : d->n_train);
@@ -352,29 +371,95 @@ EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
     if (st) return st;
     if (rows > GL_LIMIT_BATCH)
         return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
+    if (training && rows < 2 && gl_net_has_bn(n))
+        return fail(GL_ERR_ARGUMENT, "rows %d: batch norm needs at least 2 rows in training mode", rows);
     if (!gl_net_reserve(n, rows)) return fail(GL_ERR_MEMORY, "not enough memory for a pass of %d rows", rows);
     gl_net_forward(n, x, rows, training != 0);
     return GL_OK;
 }
 
-EXPORT int gl_network_tensor(int h, int layer, int what, int32_t *out) {
-    GET_NET(n, h);
+/* pointer and length of a tensor of a layer; NULL when the layer has none */
+static float *tensor(gl_net *n, int layer, int what, long *len) {
+    const gl_layer *L = &n->layer[layer];
+    long wn = (long)L->in * L->out, an = (long)n->rows * L->out;
+    *len = 0;
+    switch (what) {
+    case GL_T_WEIGHTS: *len = wn; return n->params + L->w_off;
+    case GL_T_BIASES: *len = L->out; return n->params + L->b_off;
+    case GL_T_PREACT: *len = an; return n->rows ? gl_net_buf(n, L->p_off) : 0;
+    case GL_T_ACT: *len = an; return n->rows ? gl_net_buf(n, L->a_off) : 0;
+    case GL_T_WGRAD: *len = wn; return n->grads + L->w_off;
+    case GL_T_BGRAD: *len = L->out; return n->grads + L->b_off;
+    }
+    if (what <= GL_T_RUNNING_VAR) {
+        if (!L->bn) return 0;
+        *len = L->out;
+        return what == GL_T_GAMMA ? n->params + L->g_off : what == GL_T_BETA ? n->params + L->be_off
+             : what == GL_T_RUNNING_MEAN ? n->bn + L->rm_off : n->bn + L->rv_off;
+    }
+    /* the dropout mask of the last training pass */
+    if (L->dropout <= 0 || !n->rows || !n->last_training) return 0;
+    *len = an;
+    return gl_net_buf(n, L->m_off);
+}
+
+static int check_layer_tensor(const gl_net *n, int layer, int what) {
     if (layer < 0 || layer >= n->n_layers)
         return fail(GL_ERR_ARGUMENT, "layer %d is out of range; allowed 0..%d", layer, n->n_layers - 1);
     if (what < 0 || what >= GL_T_COUNT)
         return fail(GL_ERR_ARGUMENT, "tensor %d is out of range; allowed 0..%d", what, GL_T_COUNT - 1);
-    const gl_layer *L = &n->layer[layer];
-    long wn = (long)L->in * L->out, an = (long)n->rows * L->out;
-    float *p = 0; long len = 0;
-    switch (what) {
-    case GL_T_WEIGHTS: p = n->params + L->w_off; len = wn; break;
-    case GL_T_BIASES: p = n->params + L->b_off; len = L->out; break;
-    case GL_T_PREACT: p = n->rows ? gl_net_z(n, layer) : 0; len = an; break;
-    case GL_T_ACT: p = n->rows ? gl_net_a(n, layer) : 0; len = an; break;
-    case GL_T_WGRAD: p = n->grads + L->w_off; len = wn; break;
-    case GL_T_BGRAD: p = n->grads + L->b_off; len = L->out; break;
+    return GL_OK;
+}
+
+EXPORT int gl_network_tensor(int h, int layer, int what, int32_t *out) {
+    GET_NET(n, h);
+    int st = check_layer_tensor(n, layer, what);
+    if (st) return st;
+    long len;
+    float *p = tensor(n, layer, what, &len);
+    out[0] = (int32_t)(intptr_t)p; out[1] = p ? (int32_t)len : 0;
+    return GL_OK;
+}
+
+EXPORT int gl_network_stats(int h, int layer, float *out) {
+    GET_NET(n, h);
+    int st = check_layer_tensor(n, layer, 0);
+    if (st) return st;
+    gl_layer_stats s;
+    gl_net_stats(n, layer, &s);
+    const gl_moments *m[5] = {&s.weights, &s.biases, &s.preact, &s.act, &s.grads};
+    for (int i = 0; i < 5; ++i) {
+        out[4 * i] = m[i]->mean; out[4 * i + 1] = m[i]->std; out[4 * i + 2] = m[i]->min; out[4 * i + 3] = m[i]->max;
     }
-    out[0] = (int32_t)(intptr_t)p; out[1] = (int32_t)len;
+    out[20] = s.saturated; out[21] = s.dead; out[22] = s.grad_norm; out[23] = s.update_ratio;
+    return GL_OK;
+}
+
+EXPORT int gl_network_histogram(int h, int layer, int what, int bins, float lo, float hi, int automatic,
+                                uint32_t *counts, float *edges) {
+    GET_NET(n, h);
+    int st = check_layer_tensor(n, layer, what);
+    if (st) return st;
+    if (bins < 1 || bins > 4096) return fail(GL_ERR_ARGUMENT, "bins %d is out of range; allowed 1..4096", bins);
+    if (!counts || !edges) return fail(GL_ERR_ARGUMENT, "counts and edges must be given");
+    long len;
+    const float *v = tensor(n, layer, what, &len);
+    if (!v) len = 0;
+    if (automatic) {
+        lo = len ? v[0] : 0; hi = lo;
+        for (long i = 1; i < len; ++i) { lo = v[i] < lo ? v[i] : lo; hi = v[i] > hi ? v[i] : hi; }
+        if (hi - lo < 1e-12f) { lo -= 0.5f; hi += 0.5f; }
+    } else if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
+        return fail(GL_ERR_ARGUMENT, "histogram range [%g, %g] is not allowed; it needs finite min < max", lo, hi);
+    }
+    for (int b = 0; b < bins; ++b) counts[b] = 0;
+    for (int b = 0; b <= bins; ++b) edges[b] = lo + (hi - lo) * (float)b / (float)bins;
+    float scale = (float)bins / (hi - lo);
+    for (long i = 0; i < len; ++i) {
+        float f = (v[i] - lo) * scale;
+        int b = f < 0 ? 0 : f >= bins ? bins - 1 : (int)f; /* NaN lands in bin 0 */
+        counts[b]++;
+    }
     return GL_OK;
 }
 
@@ -383,5 +468,76 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     ints[0] = n->n_layers; ints[1] = (int32_t)n->n_params; ints[2] = (int32_t)n->step;
     ints[3] = n->rows; ints[4] = n->state_arrays; ints[5] = (int32_t)n->opt_t;
     rate[0] = n->last_lr;
+    return GL_OK;
+}
+
+EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
+    GET_NET(n, h);
+    out[0] = (int32_t)(intptr_t)n->state; out[1] = (int32_t)n->n_params; out[2] = n->state_arrays;
+    out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind;
+    return GL_OK;
+}
+
+/* ---- 2-D surfaces ---- */
+static int check_surface(int kind) {
+    if (kind < 0 || kind >= GL_SURF_COUNT)
+        return fail(GL_ERR_ARGUMENT, "surface %d is out of range; allowed 0..%d", kind, GL_SURF_COUNT - 1);
+    return GL_OK;
+}
+
+EXPORT int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out) {
+    int st = check_surface(kind);
+    if (st) return st;
+    if (!(isfinite(x0) && isfinite(x1) && x0 < x1 && fabsf(x0) <= 1e6f && fabsf(x1) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "x range [%g, %g] is not allowed; it needs finite min < max within +-1e6", x0, x1);
+    if (!(isfinite(y0) && isfinite(y1) && y0 < y1 && fabsf(y0) <= 1e6f && fabsf(y1) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "y range [%g, %g] is not allowed; it needs finite min < max within +-1e6", y0, y1);
+    if (res < 2 || res > 2048) return fail(GL_ERR_ARGUMENT, "resolution %d is out of range; allowed 2..2048", res);
+    if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
+    for (int i = 0; i < res; ++i) {
+        float y = y0 + (y1 - y0) * (float)i / (float)(res - 1);
+        for (int j = 0; j < res; ++j)
+            out[(long)i * res + j] = gl_surface(kind, x0 + (x1 - x0) * (float)j / (float)(res - 1), y, 0);
+    }
+    return GL_OK;
+}
+
+EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
+                       float *path, float *loss) {
+    int st = check_surface(kind);
+    if (st) return st;
+    gl_optimizer o; gl_schedule s;
+    if ((st = read_optimizer(row, &o, &s))) return st;
+    if (!(isfinite(x) && isfinite(y) && fabsf(x) <= 1e6f && fabsf(y) <= 1e6f))
+        return fail(GL_ERR_ARGUMENT, "start (%g, %g) is not allowed; coordinates must be finite, within +-1e6", x, y);
+    if (steps < 0 || steps > 1000000) return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..1000000", steps);
+    if (!(noise >= 0 && noise <= 1e6f)) return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..1e6", noise);
+    if (!path || !loss) return fail(GL_ERR_ARGUMENT, "path and loss must be given");
+    gl_rng r;
+    gl_rng_seed(&r, seed, GL_STREAM_NOISE);
+    float w[2] = {x, y}, g[2], state[6] = {0};
+    path[0] = x; path[1] = y;
+    loss[0] = gl_surface(kind, x, y, 0);
+    for (int t = 0; t < steps; ++t) {
+        gl_surface(kind, w[0], w[1], g);
+        if (noise > 0) { g[0] += noise * gl_rng_normal(&r); g[1] += noise * gl_rng_normal(&r); }
+        float norm = sqrtf(g[0] * g[0] + g[1] * g[1]), gscale = 1.0f;
+        if (o.clip_norm > 0 && norm > o.clip_norm) gscale = o.clip_norm / (norm + 1e-6f);
+        gl_optimizer_step(&o, gl_schedule_rate(&s, o.learning_rate, t), t + 1, w, g, gscale,
+                          state, state + 2, state + 4, 2);
+        float f = gl_surface(kind, w[0], w[1], 0);
+        if (!isfinite(w[0]) || !isfinite(w[1]) || !isfinite(f)) return t;
+        path[2 * (t + 1)] = w[0]; path[2 * (t + 1) + 1] = w[1];
+        loss[t + 1] = f;
+    }
+    return steps;
+}
+
+EXPORT int gl_random_normal(float *out, int n, uint32_t seed) {
+    if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
+    if (n < 0 || n > GL_LIMIT_DATA_FLOATS) return fail(GL_ERR_ARGUMENT, "n %d is out of range; allowed 0..%ld", n, GL_LIMIT_DATA_FLOATS);
+    gl_rng r;
+    gl_rng_seed(&r, seed, GL_STREAM_DATA);
+    for (int i = 0; i < n; ++i) out[i] = gl_rng_normal(&r);
     return GL_OK;
 }

@@ -24,15 +24,17 @@ enum { GL_OK = 0, GL_ERR_ARGUMENT = -1, GL_ERR_MEMORY = -2, GL_ERR_HANDLE = -3, 
 #define GL_LIMIT_OBJECTS 4096            /* live networks and live data sets, each */
 
 /* Layer table rows, GL_LAYER_INTS int32 and GL_LAYER_FLOATS float32 per layer */
-#define GL_LAYER_INTS 8    /* units, activation, init kind, (reserved x5) */
-#define GL_LAYER_FLOATS 8  /* leaky slope, init p0, init p1, l1 scale, l2 scale, (reserved x3) */
+#define GL_LAYER_INTS 8    /* units, activation, init kind, batch norm, batch norm after activation, (reserved x3) */
+#define GL_LAYER_FLOATS 10 /* leaky slope, init p0, init p1, l1 scale, l2 scale, dropout, bias init,
+                              batch-norm momentum, batch-norm epsilon, (reserved) */
 /* Optimiser row, GL_OPT_FLOATS float32:
  * kind, lr, momentum, alpha, epsilon, beta1, beta2, weight decay, clip norm, l1, l2, centered,
  * schedule kind, step size, gamma, decay, steps, min lr, period, period mult, max lr, mode, warmup */
 #define GL_OPT_FLOATS 23
 /* Tensors readable in place by gl_network_tensor */
 enum { GL_T_WEIGHTS = 0, GL_T_BIASES = 1, GL_T_PREACT = 2, GL_T_ACT = 3, GL_T_WGRAD = 4, GL_T_BGRAD = 5,
-       GL_T_COUNT = 6 };
+       GL_T_GAMMA = 6, GL_T_BETA = 7, GL_T_RUNNING_MEAN = 8, GL_T_RUNNING_VAR = 9, GL_T_DROPOUT_MASK = 10,
+       GL_T_COUNT = 11 };
 
 void *gl_alloc(int bytes);                 /* NULL when memory runs out */
 void gl_free(void *p);
@@ -47,8 +49,9 @@ int gl_dataset_load(const float *x, const void *y, int samples, int inputs, int 
 int gl_dataset_info(int h, int32_t *info);
 int gl_dataset_dispose(int h);
 
+/* dropout_mode: 0 inverted, 1 classic */
 int gl_network_make(int inputs, int n_layers, const int32_t *ints, const float *floats, int loss,
-                    uint32_t seed);
+                    int dropout_mode, uint32_t seed);
 int gl_network_set_optimizer(int h, const float *row);
 /* out[0..6] = steps run, loss, accuracy (-1 none), penalty, learning rate, diverged (0/1), step */
 int gl_network_train(int h, int data, int steps, int batch, float *out);
@@ -56,13 +59,36 @@ int gl_network_train(int h, int data, int steps, int batch, float *out);
 int gl_network_evaluate(int h, int data, int split, float *out);
 int gl_network_predict(int h, const float *x, int rows, float *y);
 int gl_network_forward(int h, const float *x, int rows, int training);
-/* out[0..1] = pointer, length in floats of tensor `what` of layer `layer` */
+/* out[0..1] = pointer, length in floats of tensor `what` of layer `layer` (0, 0 when the layer has
+ * no such tensor, or no pass has run yet) */
 int gl_network_tensor(int h, int layer, int what, int32_t *out);
 /* ints[0..5] = layers, parameters, steps taken, rows of the last pass, optimiser state arrays,
  * optimiser updates; rate[0] = the learning rate of the last step */
 int gl_network_info(int h, int32_t *ints, float *rate);
 int gl_network_dispose(int h);
 
+/* out[0..23]: mean, std, min, max of weights, biases, pre-activations, activations and weight
+ * gradients (4 each), then saturated fraction, dead fraction, gradient norm, update ratio */
+int gl_network_stats(int h, int layer, float *out);
+/* counts[0..bins) and edges[0..bins] of tensor `what` of a layer over [lo, hi], or over the
+ * tensor's own range when automatic; values outside the range go to the end bins */
+int gl_network_histogram(int h, int layer, int what, int bins, float lo, float hi, int automatic,
+                         uint32_t *counts, float *edges);
+
+/* out[0..n) = N(0, 1) draws of the seeded generator (data stream) */
+int gl_random_normal(float *out, int n, uint32_t seed);
+
 /* rate[0..steps) of an optimiser row's schedule */
 int gl_schedule_curve(const float *row, int steps, float *rate);
+/* out[0..4] = state pointer, parameters, state arrays, updates since set, optimiser kind; the
+ * arrays lie one after another, each laid out like the parameters */
+int gl_network_optimizer_state(int h, int32_t *out);
+
+/* values of a 2-D surface on a res x res grid: row i at y0 + i (y1-y0)/(res-1), column j likewise in x */
+int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out);
+/* Runs an optimiser row from (x, y) for steps on a surface, with seeded Gaussian noise of std
+ * `noise` added to each gradient. path: 2 (steps+1) floats, loss: steps+1 floats. Returns the steps
+ * completed: fewer than asked when the point left the finite numbers (the rest is not written). */
+int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
+                float *path, float *loss);
 #endif

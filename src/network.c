@@ -1,17 +1,18 @@
 #include "network.h"
-#include "activation.h"
+#include "batchnorm.h"
 #include "dense.h"
-#include "loss.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss, uint32_t seed) {
+gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss, int dropout_mode,
+                      uint32_t seed) {
     gl_net *n = calloc(1, sizeof *n);
     if (!n) return 0;
     n->inputs = inputs; n->n_layers = n_layers; n->loss = loss; n->seed = seed;
+    n->dropout_mode = dropout_mode;
     n->max_width = inputs;
-    long p = 0, work = 0;
+    long p = 0, work = 0, bn = 0;
     int in = inputs;
     for (int l = 0; l < n_layers; ++l) {
         gl_layer *L = &n->layer[l];
@@ -19,6 +20,12 @@ gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss
         L->in = in;
         L->w_off = p; p += (long)in * L->out;
         L->b_off = p; p += L->out;
+        if (L->bn) {
+            L->g_off = p; p += L->out;
+            L->be_off = p; p += L->out;
+            L->rm_off = bn; L->rv_off = bn + L->out; L->mean_off = bn + 2 * L->out; L->istd_off = bn + 3 * L->out;
+            bn += 4L * L->out;
+        }
         if ((long)in * L->out > work) work = (long)in * L->out;
         if (L->out > n->max_width) n->max_width = L->out;
         in = L->out;
@@ -27,14 +34,19 @@ gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss
     n->params = calloc((size_t)p, sizeof(float));
     n->grads = calloc((size_t)p, sizeof(float));
     n->work = malloc(sizeof(float) * (size_t)work);
-    if (!n->params || !n->grads || !n->work) { gl_net_free(n); return 0; }
+    n->bn = bn ? calloc((size_t)bn, sizeof(float)) : 0;
+    if (!n->params || !n->grads || !n->work || (bn && !n->bn)) { gl_net_free(n); return 0; }
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_INIT);
     for (int l = 0; l < n_layers; ++l) {
         gl_layer *L = &n->layer[l];
         gl_init_fill(n->params + L->w_off, L->in, L->out, &L->init, &r, n->work);
+        for (int j = 0; j < L->out; ++j) n->params[L->b_off + j] = L->bias_init;
+        if (L->bn)
+            for (int j = 0; j < L->out; ++j) { n->params[L->g_off + j] = 1.0f; n->bn[L->rv_off + j] = 1.0f; }
     }
     gl_rng_seed(&n->rng_shuffle, seed, GL_STREAM_SHUFFLE);
+    gl_rng_seed(&n->rng_dropout, seed, GL_STREAM_DROPOUT);
     n->perm_data = -1;
     n->opt.kind = GL_OPT_SGD;
     n->opt.learning_rate = 0.01f;
@@ -44,16 +56,43 @@ gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss
 
 void gl_net_free(gl_net *n) {
     if (!n) return;
-    free(n->params); free(n->grads); free(n->state); free(n->acts); free(n->delta); free(n->delta2);
-    free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm); free(n);
+    free(n->params); free(n->grads); free(n->state); free(n->bn); free(n->acts); free(n->delta);
+    free(n->delta2); free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm); free(n);
+}
+
+int gl_net_has_bn(const gl_net *n) {
+    for (int l = 0; l < n->n_layers; ++l) if (n->layer[l].bn) return 1;
+    return 0;
+}
+
+/* lays out a layer's blocks for `rows` rows from offset off; returns the next free offset.
+ * A stage the layer does not have shares its output block with the stage before it. */
+static long layout(gl_layer *L, long off, int rows) {
+    long block = (long)rows * L->out;
+#define NEW_BLOCK() (off += block, off - block)
+    L->z_off = NEW_BLOCK();
+    if (!L->bn_after) {
+        L->p_off = L->bn ? NEW_BLOCK() : L->z_off;  /* batch norm's output feeds the activation */
+        L->h_off = NEW_BLOCK();
+        L->q_off = L->h_off;
+    } else {
+        L->p_off = L->z_off;
+        L->h_off = NEW_BLOCK();
+        L->q_off = L->bn ? NEW_BLOCK() : L->h_off;  /* batch norm's output follows the activation */
+    }
+    L->a_off = L->dropout > 0 ? NEW_BLOCK() : L->q_off;
+    L->m_off = L->dropout > 0 ? NEW_BLOCK() : -1;
+#undef NEW_BLOCK
+    return off;
 }
 
 int gl_net_reserve(gl_net *n, int rows) {
     if (rows <= n->cap) return 1;
-    long per_row = 0;
-    for (int l = 0; l < n->n_layers; ++l) per_row += 2L * n->layer[l].out;
+    gl_layer probe[GL_MAX_LAYERS];
+    long floats = 0;
+    for (int l = 0; l < n->n_layers; ++l) { probe[l] = n->layer[l]; floats = layout(&probe[l], floats, rows); }
     int K = n->layer[n->n_layers - 1].out;
-    float *acts = malloc(sizeof(float) * (size_t)per_row * rows);
+    float *acts = malloc(sizeof(float) * (size_t)floats);
     float *d1 = malloc(sizeof(float) * (size_t)rows * n->max_width);
     float *d2 = malloc(sizeof(float) * (size_t)rows * n->max_width);
     float *xb = malloc(sizeof(float) * (size_t)rows * n->inputs);
@@ -67,12 +106,7 @@ int gl_net_reserve(gl_net *n, int rows) {
     n->acts = acts; n->delta = d1; n->delta2 = d2; n->xb = xb; n->ybf = ybf; n->ybi = ybi;
     n->cap = rows;
     n->rows = 0;
-    long off = 0;
-    for (int l = 0; l < n->n_layers; ++l) {
-        gl_layer *L = &n->layer[l];
-        L->z_off = off; off += (long)rows * L->out;
-        L->a_off = off; off += (long)rows * L->out;
-    }
+    for (int l = 0; l < n->n_layers; ++l) n->layer[l] = probe[l];
     return 1;
 }
 
@@ -90,34 +124,67 @@ int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s)
     return 1;
 }
 
+static void batchnorm_forward(gl_net *n, const gl_layer *L, float *y, const float *x, int rows, int training) {
+    const float *gamma = n->params + L->g_off, *beta = n->params + L->be_off;
+    if (training)
+        gl_batchnorm_forward_train(y, n->bn + L->mean_off, n->bn + L->istd_off, n->bn + L->rm_off,
+                                   n->bn + L->rv_off, x, gamma, beta, rows, L->out, L->bn_momentum, L->bn_eps);
+    else
+        gl_batchnorm_forward_eval(y, x, n->bn + L->rm_off, n->bn + L->rv_off, gamma, beta, rows, L->out, L->bn_eps);
+}
+
 void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
-    (void)training; /* dropout and batch norm will read it */
     const float *in = x;
     for (int l = 0; l < n->n_layers; ++l) {
         gl_layer *L = &n->layer[l];
-        float *z = gl_net_z(n, l), *a = gl_net_a(n, l);
+        float *z = gl_net_buf(n, L->z_off), *p = gl_net_buf(n, L->p_off), *h = gl_net_buf(n, L->h_off);
+        float *q = gl_net_buf(n, L->q_off), *a = gl_net_buf(n, L->a_off);
+        long count = (long)rows * L->out;
         gl_dense_forward(z, in, n->params + L->w_off, n->params + L->b_off, rows, L->in, L->out);
-        gl_activation_forward(a, z, rows, L->out, L->act, L->slope);
+        if (L->bn && !L->bn_after) batchnorm_forward(n, L, p, z, rows, training);
+        gl_activation_forward(h, p, rows, L->out, L->act, L->slope);
+        if (L->bn && L->bn_after) batchnorm_forward(n, L, q, h, rows, training);
+        if (L->dropout > 0) {
+            if (training)
+                gl_dropout_forward_train(a, gl_net_buf(n, L->m_off), q, count, L->dropout, n->dropout_mode,
+                                         &n->rng_dropout);
+            else
+                gl_dropout_forward_eval(a, q, count, L->dropout, n->dropout_mode);
+        }
         in = a;
     }
     n->rows = rows;
+    n->last_training = training;
+}
+
+/* g holds d loss / d a of layer l (or, for the last layer, d loss / d p from the loss); turns it
+ * into d loss / d z in place, accumulating the batch-norm parameter gradients on the way */
+static void layer_backward_to_z(gl_net *n, const gl_layer *L, float *g, int rows, int last) {
+    long count = (long)rows * L->out;
+    float *z = gl_net_buf(n, L->z_off), *p = gl_net_buf(n, L->p_off), *h = gl_net_buf(n, L->h_off);
+    const float *gamma = L->bn ? n->params + L->g_off : 0;
+    float *dgamma = L->bn ? n->grads + L->g_off : 0, *dbeta = L->bn ? n->grads + L->be_off : 0;
+    if (!last) {
+        if (L->dropout > 0) gl_dropout_backward(g, g, gl_net_buf(n, L->m_off), count, L->dropout, n->dropout_mode);
+        if (L->bn && L->bn_after)
+            gl_batchnorm_backward(g, dgamma, dbeta, g, h, n->bn + L->mean_off, n->bn + L->istd_off, gamma, rows, L->out);
+        gl_activation_backward(g, g, p, h, count, L->act, L->slope);
+    }
+    if (L->bn && !L->bn_after)
+        gl_batchnorm_backward(g, dgamma, dbeta, g, z, n->bn + L->mean_off, n->bn + L->istd_off, gamma, rows, L->out);
 }
 
 /* data loss gradient -> parameter gradients (overwritten) for the last forward pass */
 static void backward(gl_net *n, const float *x, int rows) {
     memset(n->grads, 0, sizeof(float) * (size_t)n->n_params);
-    float *dz = n->delta, *dx = n->delta2;
+    float *g = n->delta, *gin = n->delta2;
     for (int l = n->n_layers - 1; l >= 0; --l) {
         gl_layer *L = &n->layer[l];
-        const float *in = l ? gl_net_a(n, l - 1) : x;
-        gl_dense_backward(l ? dx : 0, n->grads + L->w_off, n->grads + L->b_off, dz, in,
+        layer_backward_to_z(n, L, g, rows, l == n->n_layers - 1);
+        const float *in = l ? gl_net_buf(n, n->layer[l - 1].a_off) : x;
+        gl_dense_backward(l ? gin : 0, n->grads + L->w_off, n->grads + L->b_off, g, in,
                           n->params + L->w_off, rows, L->in, L->out, n->work);
-        if (l) {
-            const gl_layer *P = &n->layer[l - 1];
-            gl_activation_backward(dx, dx, gl_net_z(n, l - 1), gl_net_a(n, l - 1), (long)rows * P->out,
-                                   P->act, P->slope);
-            float *t = dz; dz = dx; dx = t;
-        }
+        float *t = g; g = gin; gin = t;
     }
 }
 
@@ -164,8 +231,16 @@ static void next_batch(gl_net *n, const gl_dataset *d, int B) {
 
 static float output_loss(gl_net *n, const int32_t *yi, const float *yf, int rows, float *dz, int *correct) {
     const gl_layer *O = &n->layer[n->n_layers - 1];
-    return gl_loss(n->loss, O->act, O->slope, gl_net_z(n, n->n_layers - 1), gl_net_a(n, n->n_layers - 1),
-                   rows, O->out, yi, yf, dz, correct);
+    return gl_loss(n->loss, O->act, O->slope, gl_net_buf(n, O->p_off), gl_net_buf(n, O->a_off), rows, O->out,
+                   yi, yf, dz, correct);
+}
+
+float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float *yf, int rows, int grad,
+                       int *correct) {
+    gl_net_forward(n, x, rows, 1);
+    float loss = output_loss(n, yi, yf, rows, grad ? n->delta : 0, correct);
+    if (grad) backward(n, x, rows);
+    return loss;
 }
 
 int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
@@ -180,12 +255,22 @@ int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
     return 1;
 }
 
-float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float *yf, int rows, int grad,
-                       int *correct) {
-    gl_net_forward(n, x, rows, 1);
-    float loss = output_loss(n, yi, yf, rows, grad ? n->delta : 0, correct);
-    if (grad) backward(n, x, rows);
-    return loss;
+/* one optimiser update of every tensor, layer by layer, recording |delta W|^2 per layer */
+static void update(gl_net *n, float lr, float gscale) {
+    long t = ++n->opt_t, P = n->n_params;
+    for (int l = 0; l < n->n_layers; ++l) {
+        gl_layer *L = &n->layer[l];
+        long end = l + 1 < n->n_layers ? n->layer[l + 1].w_off : P;
+        long ranges[2][2] = {{L->w_off, L->b_off}, {L->b_off, end}}; /* W, then b (and gamma, beta) */
+        for (int k = 0; k < 2; ++k) {
+            long off = ranges[k][0], cnt = ranges[k][1] - off;
+            float *s1 = n->state_arrays > 0 ? n->state + off : 0;
+            float *s2 = n->state_arrays > 1 ? n->state + P + off : 0;
+            float *s3 = n->state_arrays > 2 ? n->state + 2 * P + off : 0;
+            double sq = gl_optimizer_step(&n->opt, lr, t, n->params + off, n->grads + off, gscale, s1, s2, s3, cnt);
+            if (k == 0) L->update_sq = sq;
+        }
+    }
 }
 
 void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train_result *out) {
@@ -213,12 +298,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         }
         float norm = (float)sqrt(sq), gscale = 1.0f;
         if (n->opt.clip_norm > 0 && norm > n->opt.clip_norm) gscale = n->opt.clip_norm / (norm + 1e-6f);
-        long t = ++n->opt_t;
-        long P = n->n_params;
-        float *s1 = n->state_arrays > 0 ? n->state : 0;
-        float *s2 = n->state_arrays > 1 ? n->state + P : 0;
-        float *s3 = n->state_arrays > 2 ? n->state + 2 * P : 0;
-        gl_optimizer_step(&n->opt, lr, t, n->params, n->grads, gscale, s1, s2, s3, P);
+        update(n, lr, gscale);
         n->step++;
         n->last_lr = lr;
         out->steps = (float)(s + 1);
@@ -246,10 +326,58 @@ void gl_net_evaluate(gl_net *n, const gl_dataset *d, int split, float *loss, flo
 }
 
 void gl_net_predict(gl_net *n, const float *x, int rows, float *y) {
-    int K = n->layer[n->n_layers - 1].out;
+    const gl_layer *O = &n->layer[n->n_layers - 1];
     for (int r = 0; r < rows; r += n->cap) {
         int m = rows - r < n->cap ? rows - r : n->cap;
         gl_net_forward(n, x + (long)r * n->inputs, m, 0);
-        memcpy(y + (long)r * K, gl_net_a(n, n->n_layers - 1), sizeof(float) * (size_t)m * K);
+        memcpy(y + (long)r * O->out, gl_net_buf(n, O->a_off), sizeof(float) * (size_t)m * O->out);
+    }
+}
+
+static gl_moments moments(const float *v, long count) {
+    gl_moments m = {0, 0, 0, 0};
+    if (count <= 0 || !v) return m;
+    double s = 0, ss = 0;
+    float lo = v[0], hi = v[0];
+    for (long i = 0; i < count; ++i) {
+        s += v[i];
+        lo = v[i] < lo ? v[i] : lo; hi = v[i] > hi ? v[i] : hi;
+    }
+    double mean = s / count;
+    for (long i = 0; i < count; ++i) { double d = v[i] - mean; ss += d * d; }
+    m.mean = (float)mean; m.std = (float)sqrt(ss / count); m.min = lo; m.max = hi;
+    return m;
+}
+
+void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
+    const gl_layer *L = &n->layer[l];
+    long wn = (long)L->in * L->out, an = (long)n->rows * L->out;
+    memset(s, 0, sizeof *s);
+    s->weights = moments(n->params + L->w_off, wn);
+    s->biases = moments(n->params + L->b_off, L->out);
+    s->grads = moments(n->grads + L->w_off, wn);
+    double gsq = 0, wsq = 0;
+    for (long i = 0; i < wn; ++i) { gsq += (double)n->grads[L->w_off + i] * n->grads[L->w_off + i]; }
+    for (long i = 0; i < wn; ++i) { wsq += (double)n->params[L->w_off + i] * n->params[L->w_off + i]; }
+    s->grad_norm = (float)sqrt(gsq);
+    s->update_ratio = wsq > 0 ? (float)sqrt(L->update_sq / wsq) : 0.0f;
+    if (!n->rows) return;
+    const float *p = gl_net_buf(n, L->p_off), *h = gl_net_buf(n, L->h_off);
+    s->preact = moments(p, an);
+    s->act = moments(gl_net_buf(n, L->a_off), an);
+    if (L->act == GL_ACT_TANH || L->act == GL_ACT_SIGMOID) {
+        long sat = 0;
+        for (long i = 0; i < an; ++i)
+            sat += L->act == GL_ACT_TANH ? fabsf(h[i]) > 0.99f : (h[i] < 0.01f || h[i] > 0.99f);
+        s->saturated = (float)sat / (float)an;
+    }
+    if (L->act == GL_ACT_RELU) {
+        int dead = 0;
+        for (int j = 0; j < L->out; ++j) {
+            int alive = 0;
+            for (int r = 0; r < n->rows && !alive; ++r) alive = h[(long)r * L->out + j] != 0.0f;
+            dead += !alive;
+        }
+        s->dead = (float)dead / (float)L->out;
     }
 }

@@ -1,12 +1,19 @@
-/* network.h: a stack of dense layers with one flat arena each for parameters, gradients,
- * optimiser state and activations, so JavaScript can read every tensor as a typed-array view. */
+/* network.h: a stack of dense layers, each optionally with batch normalisation and dropout, with one
+ * flat arena each for parameters, gradients, optimiser state and activations, so JavaScript can read
+ * every tensor as a typed-array view.
+ *
+ * One layer, in its default order:  z = x W + b -> [batch norm] -> p -> f(p) = h -> [dropout] -> a
+ * With batch norm after the activation: z = x W + b = p -> f(p) = h -> [batch norm] -> q -> [dropout] -> a
+ * Buffers that a layer does not need alias the next one (p = z without batch norm, a = h without
+ * dropout). */
 #ifndef GL_NETWORK_H
 #define GL_NETWORK_H
 #include <stdint.h>
 #include "activation.h"
 #include "dataset.h"
-#include "loss.h"
+#include "dropout.h"
 #include "init.h"
+#include "loss.h"
 #include "optimizer.h"
 #include "rng.h"
 #include "schedule.h"
@@ -14,22 +21,32 @@
 #define GL_MAX_LAYERS 64
 
 typedef struct {
-    int in, out, act;
+    /* set by the caller */
+    int out, act;
     float slope;                 /* leaky ReLU slope */
     gl_init init;
+    float bias_init;             /* every bias starts at this value */
     float l1_scale, l2_scale;    /* per-layer multipliers of the network's l1 and l2 */
-    long w_off, b_off;           /* W (in,out) and b (out) in the parameter arena */
-    long z_off, a_off;           /* z and a (rows,out) in the activation arena */
+    int bn, bn_after;            /* batch norm, and whether it follows the activation */
+    float bn_momentum, bn_eps;
+    float dropout;               /* drop probability, 0 = none */
+    /* filled in by gl_net_create / gl_net_reserve */
+    int in;
+    long w_off, b_off, g_off, be_off;       /* W (in,out), b, gamma, beta in the parameter arena */
+    long rm_off, rv_off, mean_off, istd_off; /* running mean/var, batch mean/invstd in the bn arena */
+    long z_off, p_off, h_off, q_off, a_off, m_off; /* (rows,out) blocks in the activation arena */
+    double update_sq;            /* |delta W|^2 of the last step */
 } gl_layer;
 
 typedef struct gl_net {
-    int inputs, n_layers, loss;
+    int inputs, n_layers, loss, dropout_mode;
     uint32_t seed;
     gl_layer layer[GL_MAX_LAYERS];
     long n_params;
     float *params, *grads;       /* n_params each, the same layout */
     float *state;                /* optimiser state: state_arrays x n_params */
     int state_arrays;
+    float *bn;                   /* running mean, running var, batch mean, batch invstd per bn layer */
     gl_optimizer opt;
     gl_schedule sched;
     long opt_t;                  /* updates since the optimiser was set */
@@ -38,12 +55,13 @@ typedef struct gl_net {
     int max_width;               /* widest layer or input */
     int cap;                     /* rows the activation arena holds */
     int rows;                    /* rows of the last forward pass */
-    float *acts;                 /* z and a of every layer for cap rows */
+    int last_training;           /* whether the last forward pass was in training mode */
+    float *acts;                 /* the activation arena for cap rows */
     float *delta, *delta2;       /* (cap, max_width) backward scratch */
     float *xb, *ybf;             /* gathered minibatch inputs and value targets */
     int32_t *ybi;                /* gathered class ids */
     float *work;                 /* max in*out floats of GEMM scratch */
-    gl_rng rng_shuffle;
+    gl_rng rng_shuffle, rng_dropout;
     int32_t *perm;               /* this epoch's order of the training rows */
     int perm_n, cursor, perm_data;
 } gl_net;
@@ -52,18 +70,27 @@ typedef struct {
     float steps, loss, accuracy, reg_loss, learning_rate, diverged, step;
 } gl_train_result;
 
-/* layers[i]: out, act, slope, init, l1_scale, l2_scale set by the caller; in is filled here.
- * Returns NULL when memory runs out; shapes are checked by the caller. */
-gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss, uint32_t seed);
+/* Per-layer statistics of the last pass and step (see gl_net_stats). */
+typedef struct { float mean, std, min, max; } gl_moments;
+typedef struct {
+    gl_moments weights, biases, preact, act, grads;
+    float saturated, dead, grad_norm, update_ratio;
+} gl_layer_stats;
+
+/* layers[i]: the fields "set by the caller". Returns NULL when memory runs out; shapes are checked
+ * by the caller. dropout_mode: GL_DROPOUT_INVERTED or GL_DROPOUT_CLASSIC. */
+gl_net *gl_net_create(int inputs, int n_layers, const gl_layer *layers, int loss, int dropout_mode,
+                      uint32_t seed);
 void gl_net_free(gl_net *n);
 /* grows the activation arena to hold rows (reallocating; pointers into it change); 0 = no memory */
 int gl_net_reserve(gl_net *n, int rows);
 /* replaces the optimiser and clears its state; 0 = no memory */
 int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s);
-/* forward pass over rows of x (rows <= cap) */
+/* forward pass over rows <= cap of x; training mode uses batch statistics (rows >= 2 with batch
+ * norm) and draws dropout masks */
 void gl_net_forward(gl_net *n, const float *x, int rows, int training);
-/* forward pass in training mode over rows <= cap, the mean data loss and, when grad is set, the
- * parameter gradients (overwritten, penalties not included) */
+/* forward pass in training mode, the mean data loss and, when grad is set, the parameter gradients
+ * (overwritten, penalties not included) */
 float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float *yf, int rows, int grad,
                        int *correct);
 /* sizes the arena and the epoch order for training on d with this batch; data_id identifies the
@@ -71,10 +98,14 @@ float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float
 int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch);
 /* steps of minibatch training; batch 0 or >= train rows = full batch. Allocates nothing. */
 void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train_result *out);
-/* mean loss and accuracy (-1 for regression) over split 0 = train, 1 = test */
+/* mean loss and accuracy (-1 for regression) over split 0 = train, 1 = test, in evaluation mode */
 void gl_net_evaluate(gl_net *n, const gl_dataset *d, int split, float *loss, float *accuracy);
-/* outputs (rows, last width) for inputs x; runs in chunks of the arena's capacity */
+/* outputs (rows, last width) for inputs x in evaluation mode, in chunks of the arena's capacity */
 void gl_net_predict(gl_net *n, const float *x, int rows, float *y);
-static inline float *gl_net_z(gl_net *n, int l) { return n->acts + n->layer[l].z_off; }
-static inline float *gl_net_a(gl_net *n, int l) { return n->acts + n->layer[l].a_off; }
+/* statistics of layer l over its parameters, its last pass and its last step */
+void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s);
+/* does any layer use batch norm? */
+int gl_net_has_bn(const gl_net *n);
+
+static inline float *gl_net_buf(const gl_net *n, long off) { return n->acts + off; }
 #endif

@@ -10,12 +10,14 @@ int gl_optimizer_state_arrays(const gl_optimizer *o) {
     }
 }
 
-void gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
+double gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
                        float *s1, float *s2, float *s3, long n) {
     const float wd = o->kind == GL_OPT_ADAMW ? 0.0f : o->weight_decay;
+    double moved = 0.0;
+#define MOVE(i, expr) do { float before_ = w[i]; w[i] = (expr); moved += (double)(w[i] - before_) * (w[i] - before_); } while (0)
     switch (o->kind) {
     case GL_OPT_SGD:
-        for (long i = 0; i < n; ++i) w[i] -= lr * (g[i] * gscale + wd * w[i]);
+        for (long i = 0; i < n; ++i) MOVE(i, w[i] - lr * (g[i] * gscale + wd * w[i]));
         break;
     case GL_OPT_MOMENTUM:
     case GL_OPT_NESTEROV: {
@@ -25,7 +27,7 @@ void gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const 
             float gi = g[i] * gscale + wd * w[i];
             float b = t == 1 ? gi : mu * s1[i] + gi;
             s1[i] = b;
-            w[i] -= lr * (o->kind == GL_OPT_NESTEROV ? gi + mu * b : b);
+            MOVE(i, w[i] - lr * (o->kind == GL_OPT_NESTEROV ? gi + mu * b : b));
         }
         break;
     }
@@ -33,7 +35,7 @@ void gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const 
         for (long i = 0; i < n; ++i) {
             float gi = g[i] * gscale + wd * w[i];
             s1[i] += gi * gi;
-            w[i] -= lr * gi / (sqrtf(s1[i]) + o->epsilon);
+            MOVE(i, w[i] - lr * gi / (sqrtf(s1[i]) + o->epsilon));
         }
         break;
     case GL_OPT_RMSPROP: {
@@ -48,7 +50,7 @@ void gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const 
             if (gavg) { gavg[i] = a * gavg[i] + (1.0f - a) * gi; v -= gavg[i] * gavg[i]; }
             float step = gi / (sqrtf(v) + o->epsilon);
             if (buf) { buf[i] = o->momentum * buf[i] + step; step = buf[i]; }
-            w[i] -= lr * step;
+            MOVE(i, w[i] - lr * step);
         }
         break;
     }
@@ -60,13 +62,15 @@ void gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const 
         const float sc2 = sqrtf(c2);
         for (long i = 0; i < n; ++i) {
             float gi = g[i] * gscale + wd * w[i];
-            w[i] *= decay;
+            float w0 = w[i] * decay;
             s1[i] = b1 * s1[i] + (1.0f - b1) * gi;
             s2[i] = b2 * s2[i] + (1.0f - b2) * gi * gi;
             /* PyTorch: w -= lr/c1 * m / (sqrt(v)/sqrt(c2) + eps) */
-            w[i] -= (lr / c1) * s1[i] / (sqrtf(s2[i]) / sc2 + o->epsilon);
+            MOVE(i, w0 - (lr / c1) * s1[i] / (sqrtf(s2[i]) / sc2 + o->epsilon));
         }
         break;
     }
     }
+    return moved;
+#undef MOVE
 }

@@ -24,7 +24,8 @@ typedef struct {
 int gl_optimizer_state_arrays(const gl_optimizer *o);
 
 /* One update of n parameters w with gradient g * gscale at step t (1-based) and rate lr.
- * s1, s2, s3 point into the state arrays at the same offset as w (unused ones may be NULL). */
-void gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
+ * s1, s2, s3 point into the state arrays at the same offset as w (unused ones may be NULL).
+ * Returns the squared L2 norm of the change of w. */
+double gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
                        float *s1, float *s2, float *s3, long n);
 #endif

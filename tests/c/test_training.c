@@ -12,7 +12,7 @@ static gl_net *spiral_net(uint32_t seed) {
     layers[1].out = 3; layers[1].act = GL_ACT_SOFTMAX;
     layers[1].init.kind = GL_INIT_NORMAL; layers[1].init.p0 = 0.01f;
     layers[1].l1_scale = layers[1].l2_scale = 1;
-    return gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, seed);
+    return gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, GL_DROPOUT_INVERTED, seed);
 }
 
 static void set_sgd(gl_net *n, float lr, float l2) {
@@ -27,7 +27,7 @@ static void sgd_by_hand(void) {
     gl_layer layer = {0};
     layer.out = 1; layer.act = GL_ACT_LINEAR; layer.init.kind = GL_INIT_CONSTANT; layer.init.p0 = 0.5f;
     layer.l2_scale = 1;
-    gl_net *n = gl_net_create(2, 1, &layer, GL_LOSS_MSE, 1);
+    gl_net *n = gl_net_create(2, 1, &layer, GL_LOSS_MSE, GL_DROPOUT_INVERTED, 1);
     float x[4] = {1, 2, -1, 3};
     float y[2] = {1, -2};
     gl_dataset *d = gl_dataset_from(x, 0, y, 2, 2, 1, 0, 0, 0);
@@ -69,7 +69,7 @@ static void determinism(void) {
         gl_layer layers[2] = {{0}};
         layers[0].out = 16; layers[0].act = GL_ACT_TANH; layers[0].init.kind = GL_INIT_XAVIER;
         layers[1].out = 2; layers[1].act = GL_ACT_SOFTMAX; layers[1].init.kind = GL_INIT_XAVIER;
-        gl_net *n = gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, 11);
+        gl_net *n = gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, GL_DROPOUT_INVERTED, 11);
         set_sgd(n, 0.5f, 0);
         gl_net_prepare(n, d, 1, 16);
         for (int i = 0; i < 50; ++i) {

@@ -11,7 +11,7 @@ int main(void) {
     layers[0].init.kind = GL_INIT_NORMAL; layers[0].init.p0 = 0.01f; layers[0].l2_scale = 1;
     layers[1].out = 3; layers[1].act = GL_ACT_SOFTMAX;
     layers[1].init.kind = GL_INIT_NORMAL; layers[1].init.p0 = 0.01f; layers[1].l2_scale = 1;
-    gl_net *n = gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, 7);
+    gl_net *n = gl_net_create(2, 2, layers, GL_LOSS_CROSS_ENTROPY, GL_DROPOUT_INVERTED, 7);
     gl_optimizer o = {0};
     gl_schedule s = {0};
     o.kind = GL_OPT_SGD; o.learning_rate = 1.0f; o.l2 = 1e-3f;

@@ -7,9 +7,12 @@ import { instantiate, simdSupported } from './loader.js';
 import { Core } from './core.js';
 import { Dataset, makeDataset } from './dataset.js';
 import { Network, scheduleCurve } from './network.js';
+import { optimizeSurface, surfaceGrid } from './surface.js';
+import { depthExperiment } from './experiments.js';
+import { integer } from './names.js';
 
 export * from './names.js';
-export { Dataset, Network, simdSupported };
+export { Dataset, Network, depthExperiment, simdSupported };
 
 export class Lab {
   constructor(core) {
@@ -28,6 +31,24 @@ export class Lab {
 
   /** The learning rate of a schedule at steps 0..steps-1, to preview its curve. */
   schedule(spec, steps) { return scheduleCurve(this.core, spec, steps); }
+
+  /** An optimiser run on a 2-D surface: { surface, start: [x, y], optimizer, steps, noise, seed }. */
+  optimize(spec) { return optimizeSurface(this.core, spec); }
+
+  /** A surface's values on a grid, for contour plots: (name, { x: [min, max], y: [min, max], resolution }). */
+  surface(name, options) { return surfaceGrid(this.core, name, options); }
+
+  /** n draws of N(0, 1) from the seeded generator, as a Float32Array. */
+  randomNormal(n, seed = 1) {
+    const count = integer(n, 'n', 0, 33554432);
+    const s = integer(seed, 'seed', 0, 0xffffffff);
+    const core = this.core;
+    return core.scoped((take) => {
+      const out = take(count * 4);
+      core.call('gl_random_normal', out, count, s >>> 0);
+      return core.f32(out, count).slice();
+    });
+  }
 
   /** { wasmBytes, liveBytes }: the module's memory and the bytes its allocator has handed out. */
   memoryStats() {

@@ -10,7 +10,21 @@ export const INIT_ALIASES = { he: 'he-normal' };
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'];
 export const SCHEDULES = ['constant', 'step', 'exponential', 'inverse-time', 'cosine', 'sgdr', 'cyclic'];
 export const CYCLIC_MODES = ['triangular', 'triangular2', 'exp_range'];
-export const TENSORS = ['weights', 'biases', 'preactivations', 'activations', 'weightGradients', 'biasGradients'];
+/** 2-D surfaces for optimiser races, with a view that shows their interesting part and a start point. */
+export const SURFACES = ['bowl', 'saddle', 'rosenbrock', 'beale', 'himmelblau'];
+export const SURFACE_VIEWS = {
+  bowl: { x: [-2, 2], y: [-1, 1], start: [-1.8, 0.8], minimum: [0, 0] },
+  saddle: { x: [-1.5, 1.5], y: [-1.5, 1.5], start: [-1, 0.001], minimum: null },
+  rosenbrock: { x: [-2, 2], y: [-1, 3], start: [-1.2, 1], minimum: [1, 1] },
+  beale: { x: [-4.5, 4.5], y: [-4.5, 4.5], start: [1, 1.5], minimum: [3, 0.5] },
+  himmelblau: { x: [-5, 5], y: [-5, 5], start: [0, 0], minimum: [3, 2] },
+};
+export const TENSORS = ['weights', 'biases', 'preactivations', 'activations', 'weightGradients', 'biasGradients',
+  'gamma', 'beta', 'runningMean', 'runningVar', 'dropoutMask'];
+/** What net.histogram() and net.layerStats() describe, and the tensor each reads. */
+export const HISTOGRAM_TENSORS = { weights: 'weights', biases: 'biases', preactivations: 'preactivations',
+  activations: 'activations', gradients: 'weightGradients' };
+export const DROPOUT_MODES = ['inverted', 'classic'];
 
 /** Defaults per optimiser, as PyTorch documents them (learning rates where PyTorch has one). */
 export const OPTIMIZER_DEFAULTS = {

@@ -1,14 +1,15 @@
 // network.js: a network in wasm memory, its training calls and in-place views of its tensors.
 import {
-  ACTIVATIONS, CYCLIC_MODES, INITS, INIT_ALIASES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, SCHEDULES, TENSORS,
+  ACTIVATIONS, CYCLIC_MODES, DROPOUT_MODES, HISTOGRAM_TENSORS, INITS, INIT_ALIASES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, SCHEDULES, TENSORS,
   fail, integer, known, number, object, pick,
 } from './names.js';
 
 const LAYER_INTS = 8;
-const LAYER_FLOATS = 8;
+const LAYER_FLOATS = 10;
 const OPT_FLOATS = 23;
-const NETWORK_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed'];
-const LAYER_KEYS = ['units', 'activation', 'init', 'slope', 'l1Scale', 'l2Scale'];
+const NETWORK_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed', 'dropoutMode'];
+const LAYER_KEYS = ['units', 'activation', 'init', 'slope', 'bias', 'l1Scale', 'l2Scale', 'batchNorm', 'dropout'];
+const BATCHNORM_KEYS = ['after', 'momentum', 'epsilon'];
 const INIT_KEYS = ['name', 'std', 'value', 'a', 'b', 'gain'];
 
 /** An init spec (a name, or { name, std | value | a, b | gain }) as [kind, p0, p1]. */
@@ -56,15 +57,31 @@ function parseNetwork(spec) {
     const activation = layer.activation ?? (last ? defaultLastActivation(lossName) : 'relu');
     const act = pick(ACTIVATIONS, activation, `${what}.activation`);
     const [initKind, p0, p1] = layer.init === undefined ? netInit : parseInit(layer.init, `${what}.init`);
-    ints.set([units, act, initKind], i * LAYER_INTS);
+    const bn = parseBatchNorm(layer.batchNorm, `${what}.batchNorm`);
+    const dropout = number(layer.dropout, `${what}.dropout`, 0, 0.99, 0);
+    ints.set([units, act, initKind, bn ? 1 : 0, bn?.after ? 1 : 0], i * LAYER_INTS);
     floats.set([
       number(layer.slope, `${what}.slope`, 0, 1, 0.01), p0, p1,
       number(layer.l1Scale, `${what}.l1Scale`, 0, 1e6, 1), number(layer.l2Scale, `${what}.l2Scale`, 0, 1e6, 1),
+      dropout, number(layer.bias, `${what}.bias`, -1e6, 1e6, 0), bn?.momentum ?? 0.1, bn?.epsilon ?? 1e-5,
     ], i * LAYER_FLOATS);
-    return { units, activation };
+    return { units, activation, batchNorm: bn, dropout };
   });
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
-  return { inputs, loss, lossName, layers, ints, floats, seed };
+  const dropoutMode = pick(DROPOUT_MODES, spec.dropoutMode ?? 'inverted', 'dropoutMode');
+  return { inputs, loss, lossName, layers, ints, floats, seed, dropoutMode };
+}
+
+/** false, or { after, momentum, epsilon } from true | { after, momentum, epsilon } */
+function parseBatchNorm(spec, what) {
+  if (spec === undefined || spec === false) return false;
+  const s = spec === true ? {} : object(spec, what);
+  known(s, BATCHNORM_KEYS, what);
+  return {
+    after: !!s.after,
+    momentum: number(s.momentum, `${what}.momentum`, 0, 1, 0.1),
+    epsilon: number(s.epsilon, `${what}.epsilon`, 1e-12, 1, 1e-5),
+  };
 }
 
 const SCHEDULE_KEYS = {
@@ -143,8 +160,9 @@ export class Network {
     this.layers = p.layers;
     this.outputs = p.layers[p.layers.length - 1].units;
     this.seed = p.seed;
+    this.dropoutMode = DROPOUT_MODES[p.dropoutMode];
     this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.layers.length, take(p.ints),
-      take(p.floats), p.loss, p.seed));
+      take(p.floats), p.loss, p.dropoutMode, p.seed));
     this.optimizer = { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd };
   }
 
@@ -215,7 +233,10 @@ export class Network {
     return this;
   }
 
-  /** A view of tensor `name` of layer i (see TENSORS); fresh each call, so valid until memory grows. */
+  /**
+   * A view of tensor `name` of layer i (see TENSORS); fresh each call, so valid until memory grows.
+   * Empty when the layer has no such tensor (gamma of a layer without batch norm) or nothing ran yet.
+   */
   tensor(i, name) {
     const what = pick(TENSORS, name, 'tensor');
     const layer = integer(i, 'layer', 0, this.layers.length - 1);
@@ -231,6 +252,83 @@ export class Network {
   activations(i) { return this.tensor(i, 'activations'); }
   gradients(i) { return this.tensor(i, 'weightGradients'); }
   biasGradients(i) { return this.tensor(i, 'biasGradients'); }
+  /** Batch norm's learnable scale and shift, and its running averages (empty without batch norm). */
+  gamma(i) { return this.tensor(i, 'gamma'); }
+  beta(i) { return this.tensor(i, 'beta'); }
+  runningMean(i) { return this.tensor(i, 'runningMean'); }
+  runningVar(i) { return this.tensor(i, 'runningVar'); }
+  /** The mask (1 kept, 0 dropped) of the last training pass, rows x units (empty without dropout). */
+  dropoutMask(i) { return this.tensor(i, 'dropoutMask'); }
+
+  /**
+   * Per layer: { weights, biases, preactivations, activations, gradients } each { mean, std, min, max }
+   * (activations and pre-activations of the last pass, gradients of the last step), saturated (share of
+   * tanh outputs with |a| > 0.99, sigmoid outputs < 0.01 or > 0.99), dead (share of ReLU units that are
+   * 0 for every row of the last pass), gradientNorm (L2 norm of the weight gradient), updateRatio
+   * (|dW| / |W| of the last step), and runningMean, runningVar copies for batch-norm layers.
+   */
+  layerStats() {
+    const core = this.core;
+    const handle = this.live();
+    return this.layers.map((layer, i) => {
+      core.call('gl_network_stats', handle, i, core.outFloatsPtr);
+      const f = core.outFloats.slice(0, 24);
+      const m = (k) => ({ mean: f[4 * k], std: f[4 * k + 1], min: f[4 * k + 2], max: f[4 * k + 3] });
+      const stats = {
+        weights: m(0), biases: m(1), preactivations: m(2), activations: m(3), gradients: m(4),
+        saturated: f[20], dead: f[21], gradientNorm: f[22], updateRatio: f[23],
+      };
+      if (layer.batchNorm) {
+        stats.runningMean = this.runningMean(i).slice();
+        stats.runningVar = this.runningVar(i).slice();
+      }
+      return stats;
+    });
+  }
+
+  /**
+   * A histogram of one layer's 'weights' | 'biases' | 'preactivations' | 'activations' | 'gradients':
+   * { counts: Uint32Array(bins), edges: Float32Array(bins + 1) }; the range is the data's own unless
+   * min and max are given (values outside go to the end bins).
+   */
+  histogram(i, what, options = {}) {
+    object(options, 'histogram options');
+    known(options, ['bins', 'min', 'max'], 'histogram options');
+    const tensorName = HISTOGRAM_TENSORS[what] ?? fail(`histogram of '${what}' is not known; allowed: ${Object.keys(HISTOGRAM_TENSORS).join(', ')}`);
+    const layer = integer(i, 'layer', 0, this.layers.length - 1);
+    const bins = integer(options.bins, 'bins', 1, 4096, 30);
+    const automatic = options.min === undefined && options.max === undefined;
+    const lo = automatic ? 0 : number(options.min, 'min', -1e30, 1e30);
+    const hi = automatic ? 0 : number(options.max, 'max', -1e30, 1e30);
+    if (!automatic && !(lo < hi)) fail(`histogram min ${lo} must be below max ${hi}`);
+    const core = this.core;
+    return core.scoped((take) => {
+      const counts = take(bins * 4), edges = take((bins + 1) * 4);
+      core.call('gl_network_histogram', this.live(), layer, TENSORS.indexOf(tensorName), bins, lo, hi,
+        automatic ? 1 : 0, counts, edges);
+      return { counts: new Uint32Array(core.memory.buffer, counts, bins).slice(), edges: core.f32(edges, bins + 1).slice() };
+    });
+  }
+
+  /**
+   * The optimiser's state as views laid out like the parameters (one entry per parameter, layer by
+   * layer: W then b): momentum/nesterov { velocity }, adagrad { sum }, rmsprop { squareAverage,
+   * momentumBuffer?, gradientAverage? }, adam/adamw { m, v }; plus { name, updates }.
+   */
+  optimizerState() {
+    const core = this.core;
+    core.call('gl_network_optimizer_state', this.live(), core.outIntsPtr);
+    const [ptr, count, arrays, updates, kind] = core.outInts;
+    const name = OPTIMIZERS[kind];
+    const names = {
+      momentum: ['velocity'], nesterov: ['velocity'], adagrad: ['sum'], adam: ['m', 'v'], adamw: ['m', 'v'],
+      rmsprop: ['squareAverage', ...(this.optimizer.momentum > 0 ? ['momentumBuffer'] : []),
+        ...(this.optimizer.centered ? ['gradientAverage'] : [])],
+    }[name] ?? [];
+    const state = { name, updates };
+    names.slice(0, arrays).forEach((key, i) => { state[key] = core.f32(ptr + i * count * 4, count); });
+    return state;
+  }
 
   /** { layers, parameters, step, rows, learningRate }: counters of the network. */
   info() {
