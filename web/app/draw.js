@@ -133,6 +133,7 @@ export function drawHistograms(canvas, history, kind, labels) {
       ctx.strokeStyle = newest ? '#004b75' : 'rgba(0,0,0,0.25)'; ctx.stroke();
     }
     ctx.fillStyle = '#5b5b66'; ctx.textBaseline = 'bottom';
+    if (pw < 70) { ctx.textBaseline = 'top'; continue; }
     ctx.fillText(short(lo), x0, H); const hiText = short(hi); ctx.fillText(hiText, x0 + w - ctx.measureText(hiText).width, H);
     ctx.textBaseline = 'top';
   }
@@ -166,7 +167,7 @@ export function drawDiagram(canvas, inputs, layers, weights) {
   const columns = [inputs, ...layers.map((l) => l.units)];
   const shown = columns.map((n) => Math.min(n, 24));
   const xs = columns.map((_, c) => 16 + (c * (W - 32)) / Math.max(1, columns.length - 1));
-  const ys = shown.map((n) => Array.from({ length: n }, (_, k) => (H * (k + 0.5)) / n));
+  const ys = shown.map((n) => Array.from({ length: n }, (_, k) => ((H - 12) * (k + 0.5)) / n));
   const positions = [];
   for (let l = 0; l < layers.length; ++l) {
     const w = weights[l];
@@ -191,7 +192,10 @@ export function drawDiagram(canvas, inputs, layers, weights) {
       ctx.fillStyle = c === 0 ? '#5b5b66' : '#fff'; ctx.fill(); ctx.strokeStyle = '#1d1d1f'; ctx.stroke();
       if (c > 0) positions.push({ layer: c - 1, unit: k, x: xs[c], y, r: r + 3 });
     });
-    if (n > shown[c]) { ctx.fillStyle = '#5b5b66'; ctx.font = '10px system-ui'; ctx.fillText(`${n} units`, xs[c] - 16, H - 2); }
+    if (n > shown[c]) {
+      ctx.fillStyle = '#5b5b66'; ctx.font = '10px system-ui'; ctx.textBaseline = 'bottom';
+      ctx.fillText(`${n}`, xs[c] - ctx.measureText(`${n}`).width / 2, H);
+    }
   });
   return positions;
 }
@@ -223,12 +227,15 @@ export function drawContour(canvas, surface, paths, upto, start) {
   for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const shift = lo < 0 ? -lo : 0, span = Math.log1p(hi + shift - (lo + shift)) || 1;
   const levels = 14;
+  const band = (i, j) => {
+    const v = values[(R - 1 - Math.min(R - 1, i)) * R + Math.min(R - 1, j)];   // values' row 0 is the lowest y
+    return Math.floor((Math.log1p(v + shift - (lo + shift)) / span) * levels);
+  };
   paintImage(ctx, W, H, R, R, (i, j) => {
-    const v = values[(R - 1 - i) * R + j];   // row 0 of the values is the lowest y: flip for the canvas
-    const t = Math.log1p(v + shift - (lo + shift)) / span;
-    const band = Math.floor(t * levels) / levels;
-    const g = 250 - 150 * band;
-    return [g - 30 * (1 - band), g, 255 - 60 * band];
+    const b = band(i, j), t = b / levels;
+    const edge = b !== band(i + 1, j) || b !== band(i, j + 1);   // a level line
+    const g = 250 - 150 * t;
+    return edge ? [80, 80, 110] : [g - 30 * (1 - t), g, 255 - 60 * t];
   });
   const toX = (x) => ((x - x0) / (x1 - x0)) * W, toY = (y) => ((y1 - y) / (y1 - y0)) * H;
   paths.forEach((p, k) => {

@@ -15,7 +15,7 @@ export const LESSONS = [
   {
     name: 'large-init', title: 'Large initialisation: tanh units saturate',
     params: 'data=spiral&layers=32_tanh,32_tanh,32_tanh,32_tanh&init=normal&initStd=1&opt=sgd&lr=0.05',
-    text: 'With weights of standard deviation 1 the pre-activations of a 32-unit layer have a spread near 5, far out on the flat tails of tanh. The saturation bars show most units pinned at plus or minus one, where the derivative is nearly zero; the histograms of activations pile up at the two ends, and learning is slow and jumpy.',
+    text: 'With weights of standard deviation 1 the pre-activations of a 32-unit layer spread over about plus or minus 5, far out on the flat tails of tanh. The first loss is huge because the outputs are confidently wrong, and the saturation bars show more than half of the units of the deeper layers pinned at plus or minus one, where the derivative is nearly zero and a unit hardly learns. The network still fits the spiral with the units it has left, but its boundary is cut by sharp streaks.',
   },
   {
     name: 'xavier', title: 'Xavier: keeping the variance steady',
@@ -39,17 +39,17 @@ export const LESSONS = [
   },
   {
     name: 'ravine', title: 'SGD and momentum in a ravine',
-    params: 'mode=race&surface=ravine&racers=sgd~momentum&raceLr=0.02&raceSteps=200',
+    params: 'mode=race&surface=bowl&racers=sgd~momentum&raceLr=0.02&raceSteps=200',
     text: 'In a long, narrow valley the gradient points mostly across the valley, not along it. Gradient descent bounces from wall to wall and makes little progress along the floor; momentum averages the zig-zag away, keeps the part that points along the valley, and gets to the bottom sooner.',
   },
   {
     name: 'adam', title: 'Adam: a step size for every parameter',
     params: 'mode=compare&data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.01&runs=opt:sgd~opt:momentum~opt:adam',
-    text: 'Adam keeps running averages of each parameter\'s gradient and of its square, and divides one by the square root of the other. Every parameter then moves by about the learning rate whatever the scale of its gradient, so with the same small learning rate of 0.01 Adam gets far further than plain SGD, and further than momentum.',
+    text: 'Adam keeps running averages of each parameter\'s gradient and of its square, and divides one by the square root of the other. Every parameter then moves by about the learning rate whatever the scale of its gradient, so with the same small learning rate of 0.01 Adam drives the training loss down far faster than plain SGD, and faster than momentum. Watch the test loss too: it fits so quickly that it starts to overfit.',
   },
   {
     name: 'lr-decay', title: 'Learning-rate decay and warm restarts',
-    params: 'mode=compare&data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.5&batch=8&period=400&decaySteps=2000&runs=sched:constant~sched:cosine~sched:sgdr',
+    params: 'mode=compare&data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.5&batch=8&speed=10&period=500&decaySteps=1500&runs=sched:constant~sched:cosine~sched:sgdr',
     text: 'A large, constant learning rate makes fast early progress, but with small minibatches the loss then rattles around without settling. Shrinking the rate over time (cosine) lets the run settle into a minimum; warm restarts (SGDR) jump back to the high rate every period, which shakes the run loose before it settles again. Watch the learning-rate strip under the loss.',
   },
   {
@@ -59,7 +59,7 @@ export const LESSONS = [
   },
   {
     name: 'dropout', title: 'Dropout: noisy in training, whole at test time',
-    params: 'mode=compare&data=spiral&samples=120&noise=0.2&layers=64_relu,64_relu&opt=adam&lr=0.01&batch=16&runs=layers:64_relu,64_relu~layers:64_relu_d0.3,64_relu_d0.3',
+    params: 'mode=compare&data=spiral&samples=120&noise=0.2&layers=64_relu,64_relu&opt=adam&lr=0.01&batch=16&runs=layers:64_relu,64_relu~layers:64_relu_d0.5,64_relu_d0.5',
     text: 'During training dropout switches off a random share of units at every step, so no unit can lean on a particular partner and the training loss is noisy. At test time every unit is kept (the inverted scaling already made up for the missing ones in training). On this small data set the network without dropout fits the training points ever tighter while its test loss climbs; dropout keeps the gap between the train and test curves narrower.',
   },
   {

@@ -1,7 +1,6 @@
 // main.js: the page. It keeps the state (mirrored in the URL), builds the controls, starts one
 // worker per run, and renders the snapshots the workers send. It never touches the engine itself.
-import { INITS, OPTIMIZERS } from '../lib/names.js';
-import * as names from '../lib/names.js';
+import { INITS, OPTIMIZERS, SURFACE_VIEWS } from '../lib/names.js';
 import { PALETTE, appendCapped, join, lineChart } from './charts.js';
 import { optimizerHyper, runConfig } from './config.js';
 import { drawBoundary, drawContour, drawDiagram, drawHealth, drawHeat, drawHistograms, drawSchedule } from './draw.js';
@@ -14,7 +13,7 @@ import {
 const $ = (id) => document.getElementById(id);
 const HISTORY = 14;          // histogram snapshots kept for the ridgelines
 const HISTORY_EVERY = 250;   // ms between kept histogram snapshots
-const WIDE = () => Math.max(260, Math.min(380, window.innerWidth - 40));
+const WIDE = () => Math.max(260, Math.min(340, window.innerWidth - 40));
 
 let state;
 let runs = [];               // one per worker: { worker, overrides, label, color, built, curves, last, ... }
@@ -137,7 +136,7 @@ function buildControls() {
   });
   $('play').addEventListener('click', togglePlay);
   $('step').addEventListener('click', stepOnce);
-  $('reset').addEventListener('click', () => rebuildRuns());
+  $('reset').addEventListener('click', () => (state.mode === 'race' ? startRace() : rebuildRuns()));
   $('add-layer').addEventListener('click', () => {
     const layers = parseLayers(state.layers);
     if (layers.length >= MAX_LAYERS) return;
@@ -416,9 +415,9 @@ function buildCharts() {
   ]);
   const lossSeries = series('loss');
   if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
-  charts.loss = lineChart($('loss-chart'), { width: WIDE(), height: 170, series: lossSeries, legend: true });
+  charts.loss = lineChart($('loss-chart'), { width: WIDE(), height: 170, series: lossSeries, legend: !compare });
   charts.acc = lineChart($('acc-chart'), { width: WIDE(), height: 100, series: series('accuracy'), yRange: [0, 1], legend: false });
-  charts.lr = lineChart($('lr-chart'), { width: WIDE(), height: 70, series: runs.map((r) => ({ label: `${r.label} learning rate`, stroke: compare ? r.color : PALETTE[2] })), legend: false });
+  charts.lr = lineChart($('lr-chart'), { width: WIDE(), height: 80, series: runs.map((r) => ({ label: `${r.label} learning rate`, stroke: compare ? r.color : PALETTE[2] })), legend: false });
 }
 
 function buildLayerCharts(layerCount) {
@@ -426,14 +425,21 @@ function buildLayerCharts(layerCount) {
   charts.gradNorm = lineChart($('gradnorm-chart'), { width: 300, height: 160, series: layerSeries, logY: true, legend: false });
   charts.ratio = lineChart($('ratio-chart'), { width: 300, height: 160, series: layerSeries, logY: true, band: [3e-4, 3e-3], legend: false });
   charts.depth = lineChart($('depth-chart'), {
-    width: 300, height: 160, xLabel: 'layer', legend: true,
-    series: [{ label: 'mean', stroke: PALETTE[0], width: 2 }, { label: 'std', stroke: PALETTE[1], width: 2 }],
+    width: 300, height: 160, xLabel: 'layer', legend: true, xIncrs: [1, 2, 5], logY: true,
+    series: [{ label: 'std', stroke: PALETTE[1], width: 2 }, { label: '|mean|', stroke: PALETTE[0], width: 1.5, dash: [4, 3] }],
   });
 }
 
 const layerName = (l, count) => (l === count - 1 ? 'out' : `h${l + 1}`);
 
+function curvesCaption() {
+  $('curves-caption').textContent = state.mode === 'compare'
+    ? 'Loss (top) and accuracy, solid train, dashed test, one colour per run (see the cards); learning rate below'
+    : 'Loss and accuracy, train and test; learning rate below';
+}
+
 function buildMultiples() {
+  curvesCaption();
   const box = $('multiples');
   if (state.mode !== 'compare') { box.replaceChildren(); return; }
   box.replaceChildren(...runs.map((r) => {
@@ -500,7 +506,7 @@ function renderSingle(run) {
   const lc = run.layerCurves;
   charts.gradNorm?.setData([lc.x, ...lc.gradNorm]);
   charts.ratio?.setData([lc.x, ...lc.ratio]);
-  charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => l.activations.mean), s.layers.map((l) => l.activations.std)]);
+  charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => positive(l.activations.std)), s.layers.map((l) => positive(Math.abs(l.activations.mean ?? 0)))]);
   const bn = s.layers.map((l, i) => (l.running ? `${labels[i]}: running mean ${fmt(l.running.mean.mean, 3)} (±${fmt(l.running.mean.std, 3)}), running var ${fmt(l.running.variance.mean, 3)}` : null)).filter(Boolean);
   $('bn-stats').replaceChildren(...(bn.length ? [el('strong', { text: 'Batch-norm running statistics' }), ...bn.map((t) => el('div', { text: t }))] : []));
 }
@@ -537,9 +543,7 @@ function hover(e) {
 // ---------- the optimiser race ----------
 
 function surfaceRange(name) {
-  const info = names.SURFACE_RANGES?.[name] ?? names.SURFACES?.find?.((s) => s.name === name);
-  if (info?.x && info?.y) return { x: info.x, y: info.y, start: info.start };
-  return { x: [-2, 2], y: [-2, 2] };
+  return SURFACE_VIEWS[name];
 }
 
 function startRace() {
@@ -583,7 +587,11 @@ function renderRace() {
   race.drawn = true;
   drawContour($('contour'), race.surface, race.paths, upto, race.start);
   const xs = Array.from({ length: upto + 1 }, (_, i) => i);
-  charts.race?.setData([xs, ...race.paths.map((p) => Array.from(p.loss.subarray(0, upto + 1), (v) => (Number.isFinite(v) ? v : null)))]);
+  // the loss axis keeps to the values seen on the plotted view, so a run that escapes (a saddle
+  // has no bottom) does not flatten the others
+  const { min, max } = race.surface;
+  const clip = (v) => (Number.isFinite(v) ? Math.max(min, Math.min(max, v)) : null);
+  charts.race?.setData([xs, ...race.paths.map((p) => Array.from(p.loss.subarray(0, upto + 1), clip))]);
 }
 
 // ---------- test and benchmark hook: plain numbers only ----------

@@ -1,12 +1,11 @@
 // state.js: everything the page shows lives in its URL. One table of { name, type, default, ... }
 // both parses and serialises. Pure: no DOM, so Node tests cover it. Parsing never throws: a value it
 // cannot read falls back to its default and leaves a note for the page to show (as text, never markup).
-import { ACTIVATIONS, DATASETS, INITS, OPTIMIZERS, SCHEDULES } from '../lib/names.js';
+import { ACTIVATIONS, DATASETS, INITS, OPTIMIZERS, SCHEDULES, SURFACES } from '../lib/names.js';
 import { LESSONS } from './lessons.js';
 
 export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 export const LOSS_CHOICES = ['auto', 'cross-entropy', 'binary-cross-entropy', 'mse'];
-export const RACE_SURFACES = ['bowl', 'ravine', 'saddle', 'rosenbrock', 'beale', 'himmelblau'];
 export const MODES = ['train', 'compare', 'race'];
 export const MAX_LAYERS = 8;
 export const MAX_UNITS = 128;
@@ -55,7 +54,7 @@ export const PARAMS = [
   { name: 'seed', ...int(0, 4294967295), default: 1 },
   { name: 'speed', ...int(1, 500), default: 5 },
   { name: 'runs', type: 'runs', default: '' },
-  { name: 'surface', ...enumOf(RACE_SURFACES), default: 'saddle' },
+  { name: 'surface', ...enumOf(SURFACES), default: 'saddle' },
   { name: 'racers', type: 'optimizers', default: 'sgd~momentum~adam' },
   { name: 'raceLr', ...float(1e-5, 10), default: 0.01 },
   { name: 'raceX', ...float(-100, 100), default: null },
@@ -129,12 +128,12 @@ export function readValue(p, text) {
       return p.values.includes(text) ? { value: text } : { error: `allowed: ${p.values.filter(Boolean).join(', ')}` };
     case 'int': {
       if (!/^-?\d{1,10}$/.test(text)) return { error: `an integer from ${p.min} to ${p.max}` };
-      const v = Number(text);
+      const v = Number(text) || 0;   // no -0
       return v >= p.min && v <= p.max ? { value: v } : { error: `an integer from ${p.min} to ${p.max}` };
     }
     case 'float': {
       if (!/^-?(\d{1,12}(\.\d{0,20})?|\.\d{1,20})(e[-+]?\d{1,3})?$/i.test(text)) return { error: `a number from ${p.min} to ${p.max}` };
-      const v = Number(text);
+      const v = Number(text) || 0;   // no -0
       return Number.isFinite(v) && v >= p.min && v <= p.max ? { value: v } : { error: `a number from ${p.min} to ${p.max}` };
     }
     case 'layers': {
@@ -157,9 +156,6 @@ export function readValue(p, text) {
   }
 }
 
-function writeValue(p, value) {
-  return String(value);
-}
 
 // ----- compare runs: "init:zeros~init:xavier!lr:0.5" -----
 
@@ -289,7 +285,7 @@ export function serializeState(state) {
     if (p.name === 'lesson') continue;
     const v = state[p.name];
     if (v === base[p.name] || v === null || v === undefined) continue;
-    parts.push(`${p.name}=${encode(writeValue(p, v))}`);
+    parts.push(`${p.name}=${encode(String(v))}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';
 }

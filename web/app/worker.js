@@ -2,7 +2,7 @@
 // trains in ticks of `speed` steps and posts small snapshots (copies, transferred) at most every
 // SNAPSHOT_MS, so neither side ever waits for the other.
 import { loadGradlab } from '../lib/gradlab.js';
-import { distance, histogram, nearZero, norm, summary, unitHealth } from './stats.js';
+import { nearZero, summary } from './stats.js';
 
 const GRID = 48;            // boundary / fit heatmap resolution
 const BINS = 24;            // histogram bins
@@ -74,43 +74,45 @@ function gridOutputs() {
 
 const finiteOrNull = (v) => (Number.isFinite(v) ? v : null);
 
-function tensorSummary(values) {
-  const s = summary(values);
-  return { mean: finiteOrNull(s.mean), std: finiteOrNull(s.std), min: finiteOrNull(s.min), max: finiteOrNull(s.max) };
+function moments(m) {
+  return { mean: finiteOrNull(m.mean), std: finiteOrNull(m.std), min: finiteOrNull(m.min), max: finiteOrNull(m.max) };
 }
 
-/** Per-layer statistics: from the engine's layerStats() when it has it, else from the tensor views. */
-function layerReports(before) {
+function bins(h) {
+  return { counts: Float32Array.from(h.counts), min: h.edges[0], max: h.edges[h.edges.length - 1] };
+}
+
+/**
+ * Per-layer statistics from the engine. Activations are those of an inference pass over up to
+ * PROBE_ROWS training rows (so dropout is off and batch norm uses its running averages); gradients
+ * and the update ratio are those of the last training step.
+ */
+function layerReports() {
   const train = data.rows('train');
   const rows = Math.min(PROBE_ROWS, train.count);
-  const probe = train.x.slice(0, rows * net.inputs);
-  const engineStats = typeof net.layerStats === 'function' ? net.layerStats() : null;
-  const gradients = net.layers.map((_, i) => net.gradients(i).slice());
-  net.forward(probe, rows);
+  net.forward(train.x.slice(0, rows * net.inputs), rows);
+  const stats = net.layerStats();
   return net.layers.map((layer, i) => {
+    const s = stats[i];
     const weights = net.weights(i).slice();
-    const activations = net.activations(i).slice(0, rows * layer.units);
-    const health = unitHealth(activations, rows, layer.units, layer.activation);
-    const e = engineStats?.[i];
     const report = {
-      weights: tensorSummary(weights), activations: tensorSummary(activations), gradients: tensorSummary(gradients[i]),
-      saturated: health.saturated, dead: health.dead,
-      gradientNorm: finiteOrNull(norm(gradients[i])),
-      updateRatio: before ? finiteOrNull(distance(weights, before[i]) / (norm(weights) || 1)) : null,
+      weights: moments(s.weights), activations: moments(s.activations), gradients: moments(s.gradients),
+      saturated: s.saturated, dead: s.dead, gradientNorm: finiteOrNull(s.gradientNorm), updateRatio: finiteOrNull(s.updateRatio),
       nearZero: nearZero(weights, 1e-3),
       hist: {
-        weights: histogram(weights, BINS), activations: histogram(activations, BINS), gradients: histogram(gradients[i], BINS),
+        weights: bins(net.histogram(i, 'weights', { bins: BINS })),
+        activations: bins(net.histogram(i, 'activations', { bins: BINS })),
+        gradients: bins(net.histogram(i, 'gradients', { bins: BINS })),
       },
     };
-    if (e && e.runningMean) report.running = { mean: tensorSummary(e.runningMean), variance: tensorSummary(e.runningVar) };
-    else if (e && e.runningMeanStats) report.running = { mean: e.runningMeanStats, variance: e.runningVarStats };
+    if (s.runningMean) report.running = { mean: moments(summary(s.runningMean)), variance: moments(summary(s.runningVar)) };
     return { report, weights };
   });
 }
 
-function snapshot(detail, before) {
+function snapshot(detail) {
   const trainEval = net.evaluate(data, 'train'), testEval = net.evaluate(data, 'test');
-  const layers = layerReports(before);
+  const layers = layerReports();
   const outputs = gridOutputs();
   const weights = detail ? layers.map((l) => l.weights) : [];
   const r = lastResult;
@@ -126,27 +128,18 @@ function snapshot(detail, before) {
   lastSnapshot = performance.now();
 }
 
-/** Trains n steps; the last one alone, with the weights copied before it, for the update ratio. */
-function trainSteps(n) {
-  if (n > 1) lastResult = net.train(data, { steps: n - 1, batchSize: config.batchSize });
-  if (lastResult?.status === 'diverged') return null;
-  const before = net.layers.map((_, i) => net.weights(i).slice());
-  lastResult = net.train(data, { steps: 1, batchSize: config.batchSize });
-  return before;
-}
-
 function tick() {
   timer = 0;
   if (!playing) return;
   const started = performance.now();
-  const before = trainSteps(config.speed);
+  lastResult = net.train(data, { steps: config.speed, batchSize: config.batchSize });
   if (lastResult.status === 'diverged') {
     status = 'diverged';
     playing = false;
     snapshot(true);
     return;
   }
-  if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot(true, before);
+  if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot(true);
   timer = setTimeout(tick, Math.max(0, TICK_MS - (performance.now() - started)));
 }
 
@@ -167,9 +160,6 @@ function unitOutput(layer, unit) {
 }
 
 function race(msg) {
-  if (typeof lab.optimize !== 'function' || typeof lab.surface !== 'function') {
-    throw new Error('the optimiser race needs lab.optimize and lab.surface, which this engine build lacks');
-  }
   const surface = lab.surface(msg.surface, { x: msg.x, y: msg.y, resolution: msg.resolution });
   const paths = msg.racers.map((name) => {
     const r = lab.optimize({
@@ -200,9 +190,9 @@ onmessage = async ({ data: msg }) => {
       case 'step': {
         if (!net || status === 'diverged') break;
         pause();
-        const before = trainSteps(1);
+        lastResult = net.train(data, { steps: 1, batchSize: config.batchSize });
         if (lastResult.status === 'diverged') status = 'diverged';
-        snapshot(true, before);
+        snapshot(true);
         break;
       }
       case 'speed':
