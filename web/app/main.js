@@ -24,6 +24,7 @@ let race = null;             // { surface, paths, upto, start }
 let raceWorker = null;
 let raceId = 0;
 let diagramUnits = [];
+let generation = 0;
 let hoverUnit = null;
 
 // ---------- helpers ----------
@@ -323,7 +324,8 @@ function rebuildRuns() {
       run.error = String(error.message);
       return;
     }
-    run.worker.postMessage({ type: 'build', config });
+    run.generation = ++generation;
+    run.worker.postMessage({ type: 'build', config: { ...config, generation: run.generation } });
   });
   buildCharts();
   buildMultiples();
@@ -337,7 +339,8 @@ function showBuild(simd) {
 }
 
 function onWorkerMessage(run, msg) {
-  if (!runs.includes(run)) return;
+  // a message from before the last rebuild describes a network that no longer exists
+  if (!runs.includes(run) || (msg.generation !== undefined && msg.generation !== run.generation)) return;
   if (msg.type === 'ready') showBuild(msg.simd);
   else if (msg.type === 'built') {
     run.built = msg;
@@ -553,6 +556,8 @@ function startRace() {
       if (msg.type === 'ready') showBuild(msg.simd);
       else if (msg.type === 'race' && msg.id === raceId) {
         race = { surface: msg.surface, paths: msg.paths, upto: 0, started: performance.now(), start: race?.pendingStart };
+        const { x: [x0, x1], y: [y0, y1] } = msg.surface;   // keep the surface's aspect ratio
+        $('contour').height = Math.round(Math.max(200, Math.min(460, (460 * (y1 - y0)) / (x1 - x0))));
         buildRaceChart();
       } else if (msg.type === 'error') {
         $('contour-caption').textContent = `Error: ${msg.message}`;
@@ -565,7 +570,7 @@ function startRace() {
     state.raceY ?? range.start?.[1] ?? range.y[1] - 0.15 * (range.y[1] - range.y[0])];
   race = race ? { ...race, pendingStart: start } : { pendingStart: start, surface: null };
   raceWorker.postMessage({
-    type: 'race', id: ++raceId, surface: state.surface, x: range.x, y: range.y, resolution: 120, start,
+    type: 'race', id: ++raceId, surface: state.surface, x: range.x, y: range.y, resolution: 240, start,
     racers: state.racers.split('~'), learningRate: state.raceLr, steps: state.raceSteps, noise: state.raceNoise, seed: state.seed,
   });
   updatePlayButton();
@@ -603,8 +608,9 @@ window.gradlabPage = {
       label: r.label, status: r.status, error: r.error, step: r.last?.step ?? 0, firstLoss: r.firstLoss, minTestLoss: r.minTest,
       trainLoss: r.last?.train.loss ?? null, testLoss: r.last?.test.loss ?? null, trainAccuracy: r.last?.train.accuracy ?? null,
       layers: r.last?.layers.map((l) => ({ activationStd: l.activations.std, activationMean: l.activations.mean, saturated: l.saturated, dead: l.dead, nearZero: l.nearZero, gradientNorm: l.gradientNorm })) ?? [],
-      learningRates: r.curves.lr.slice(),
+      learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
     })),
+    nanInCharts: Object.values(charts).some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
     race: race?.paths ? { upto: race.upto, paths: race.paths.map((p) => ({ name: p.name, first: p.loss[0], last: p.loss[p.loss.length - 1], loss: Array.from(p.loss) })) } : null,
   }),
 };

@@ -49,7 +49,7 @@ function build(c) {
   config.gridRows = grid.length / net.inputs;
   const train = data.rows('train'), test = data.rows('test');
   postMessage({
-    type: 'built', inputs: net.inputs, classes: data.classes, extent: EXTENT, gridSize: GRID,
+    type: 'built', generation: c.generation, inputs: net.inputs, classes: data.classes, extent: EXTENT, gridSize: GRID,
     layers: net.layers.map((l) => ({ units: l.units, activation: l.activation })),
     train: { x: train.x.slice(), y: train.y.slice() }, test: { x: test.x.slice(), y: test.y.slice() },
     scheduleCurve: schedulePreview(c.optimizer),
@@ -117,7 +117,7 @@ function snapshot(detail) {
   const weights = detail ? layers.map((l) => l.weights) : [];
   const r = lastResult;
   const message = {
-    type: 'snapshot', step: net.step, status,
+    type: 'snapshot', generation: config.generation, step: net.step, status,
     batchLoss: r ? finiteOrNull(r.loss) : null, learningRate: finiteOrNull(net.learningRate),
     train: { loss: finiteOrNull(trainEval.loss), accuracy: finiteOrNull(trainEval.accuracy) },
     test: { loss: finiteOrNull(testEval.loss), accuracy: finiteOrNull(testEval.accuracy) },
@@ -214,6 +214,6 @@ onmessage = async ({ data: msg }) => {
     }
   } catch (error) {
     pause();
-    postMessage({ type: 'error', message: String(error?.message ?? error), command: msg?.type });
+    postMessage({ type: 'error', generation: config?.generation, message: String(error?.message ?? error), command: msg?.type });
   }
 };
