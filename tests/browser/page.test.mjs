@@ -42,6 +42,10 @@ describe('the page', () => {
     for (const id of ['#diagram', '#histograms', '#health', '#schedule-preview']) assert.ok(await painted(page, id) > 0.005, id);
     assert.ok(await page.locator('#loss-chart canvas').count() === 1);
     await page.getByRole('button', { name: /Pause/ }).click();
+    // hovering the first unit of the first hidden layer previews its output over the input plane
+    await page.locator('#diagram').hover({ position: { x: 16 + (240 - 32) / 3, y: (290 - 12) / 48 } });
+    await page.waitForFunction(() => !document.getElementById('unit-preview').hidden);
+    assert.ok(await painted(page, '#unit-preview') > 0.5, 'unit preview painted');
     assert.equal(s.nanInCharts, false);
     assert.deepEqual(page.errors, []);
     await page.close();

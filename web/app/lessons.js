@@ -55,7 +55,7 @@ export const LESSONS = [
   {
     name: 'l1-l2', title: 'L1 versus L2 regularisation',
     params: 'mode=compare&data=circle&layers=32_relu,32_relu&opt=sgd&lr=0.1&runs=l1:0.003~l2:0.03',
-    text: 'L2 pulls every weight towards zero in proportion to its size, so weights shrink but rarely reach zero. L1 pulls with the same force whatever the size, so small, unhelpful weights are pushed all the way to zero: the weight histogram of the L1 run grows a tall spike at zero, a sparse network, while the L2 run keeps a smooth bell.',
+    text: 'L2 pulls every weight towards zero in proportion to its size, so weights shrink but rarely reach zero. L1 pulls with the same force whatever the size, so small, unhelpful weights are pushed all the way to zero: the L1 run\'s weight histograms grow a narrow spike at zero and the line under its card counts well over half of the second layer\'s weights as practically zero, a sparse network, while the L2 run keeps a smooth bell with almost no exact zeros.',
   },
   {
     name: 'dropout', title: 'Dropout: noisy in training, whole at test time',

@@ -25,6 +25,8 @@ let raceWorker = null;
 let raceId = 0;
 let diagramUnits = [];
 let generation = 0;
+let lastRender = 0;
+const REDRAW_MS = 40;
 let hoverUnit = null;
 
 // ---------- helpers ----------
@@ -325,7 +327,9 @@ function rebuildRuns() {
       return;
     }
     run.generation = ++generation;
-    run.worker.postMessage({ type: 'build', config: { ...config, generation: run.generation } });
+    // the share of a core each worker may take: together they leave half a core for this thread
+    const duty = Math.min(1, Math.max(0.2, ((navigator.hardwareConcurrency || 2) - 0.5) / defs.length));
+    run.worker.postMessage({ type: 'build', config: { ...config, generation: run.generation, duty } });
   });
   buildCharts();
   buildMultiples();
@@ -365,6 +369,7 @@ function onWorkerMessage(run, msg) {
 
 function onSnapshot(run, s) {
   run.last = s;
+  run.fresh = true;
   run.status = s.status;
   const c = run.curves;
   if (c.x.length === 0 || s.step > c.x[c.x.length - 1]) {
@@ -450,10 +455,12 @@ function buildMultiples() {
     swatch.style.background = r.color;
     r.dom = {
       status: el('div', { class: 'run-status', 'aria-live': 'polite' }),
-      boundary: el('canvas', { width: '190', height: '190', 'aria-label': `Boundary of ${r.label}` }),
-      hist: el('canvas', { width: '190', height: '80', 'aria-label': `Weight histograms of ${r.label}` }),
+      boundary: el('canvas', { width: '200', height: '200', 'aria-label': `Boundary of ${r.label}` }),
+      hist: el('canvas', { width: '200', height: '100', 'aria-label': `Weight histograms of ${r.label}` }),
+      sparse: el('div', { class: 'run-status' }),
     };
-    return el('figure', { class: 'multiple' }, [el('figcaption', {}, [swatch, el('span', { text: r.label })]), r.dom.status, r.dom.boundary, r.dom.hist]);
+    return el('figure', { class: 'multiple' }, [el('figcaption', {}, [swatch, el('span', { text: r.label })]), r.dom.status, r.dom.boundary,
+      r.dom.hist, r.dom.sparse]);
   }));
 }
 
@@ -461,6 +468,11 @@ function render() {
   requestAnimationFrame(render);
   if (race && state.mode === 'race') renderRace();
   if (!dirty || state.mode === 'race') return;
+  // Redraw at most every REDRAW_MS: snapshots arrive from several workers at once, and one redraw
+  // covers them all.
+  const now = performance.now();
+  if (now - lastRender < REDRAW_MS) return;
+  lastRender = now;
   dirty = false;
   const compare = state.mode === 'compare';
   const ready = runs.filter((r) => r.curves.x.length);
@@ -522,9 +534,12 @@ function renderMultiples() {
     if (!r.dom) continue;
     r.dom.status.textContent = statusText(r).split('\n')[0];
     r.dom.status.classList.toggle('diverged', r.status === 'diverged' || Boolean(r.error));
-    if (!r.built || !r.last) continue;
+    if (!r.built || !r.last || !r.fresh) continue;
+    r.fresh = false;
     drawBoundary(r.dom.boundary, r.built, r.last.outputs);
-    drawHistograms(r.dom.hist, r.histHistory, 'weights', r.last.layers.map((_, l) => layerName(l, r.last.layers.length)));
+    const names = r.last.layers.map((_, l) => layerName(l, r.last.layers.length));
+    drawHistograms(r.dom.hist, r.histHistory, 'weights', names);
+    r.dom.sparse.textContent = `weights |w| < 0.001: ${r.last.layers.map((l, i) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
   }
 }
 

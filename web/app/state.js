@@ -190,8 +190,19 @@ export function runState(state, overrides) {
   return s;
 }
 
+/** Hidden layers in a few words: "4×32 tanh BN", "2×64 relu dropout 0.5", "none". */
+export function describeLayers(text) {
+  const layers = parseLayers(text);
+  if (typeof layers === 'string' || !layers.length) return 'no hidden layers';
+  const word = (l) => [`${l.units} ${l.activation}`, l.batchNorm === 'off' ? '' : l.batchNorm === 'after' ? 'BN after' : 'BN',
+    l.dropout ? `dropout ${l.dropout}` : '', l.init ? `init ${l.init}` : ''].filter(Boolean).join(' ');
+  const words = layers.map(word);
+  return words.every((w) => w === words[0]) ? `${layers.length}×${words[0]}` : words.join(', ');
+}
+
 /** A short label for a run: its overrides, or "run i". */
-export const runLabel = (overrides, i) => (overrides.length ? overrides.map(([k, v]) => `${k} ${v}`).join(', ') : `run ${i + 1}`);
+export const runLabel = (overrides, i) => (overrides.length
+  ? overrides.map(([k, v]) => (k === 'layers' ? describeLayers(v) : `${k} ${v}`)).join(', ') : `run ${i + 1}`);
 
 // ----- the whole state -----
 

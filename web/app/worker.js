@@ -140,7 +140,10 @@ function tick() {
     return;
   }
   if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot(true);
-  timer = setTimeout(tick, Math.max(0, TICK_MS - (performance.now() - started)));
+  // one tick per frame at most, and no more than `duty` of a core, so that several workers leave
+  // the page's own thread room to draw
+  const busy = performance.now() - started;
+  timer = setTimeout(tick, Math.max(TICK_MS - busy, busy * (1 / (config.duty ?? 1) - 1)));
 }
 
 function pause() {
