@@ -175,6 +175,26 @@ describe('the page', () => {
     await page.close();
   });
 
+  it('runs under a strict Content-Security-Policy: no inline script or style, no eval', async () => {
+    const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; worker-src 'self'; img-src 'self'";
+    const strict = await serve({ headers: { 'Content-Security-Policy': csp } });
+    try {
+      for (const query of ['', '?lesson=l1-l2', '?lesson=ravine']) {
+        const page = await openPage(browser, strict.url + query);
+        await page.waitForFunction(() => {
+          const s = window.gradlabPage?.summary();
+          return s && (s.race ? s.race.paths.length > 0 : s.runs.every((r) => r.firstLoss != null));
+        });
+        await page.keyboard.press('Space');
+        await page.waitForTimeout(700);
+        assert.deepEqual(page.errors, [], `no CSP violations on '${query}'`);
+        await page.close();
+      }
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('stacks the controls above the views on a narrow screen', async () => {
     const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
     await page.goto(server.url);

@@ -24,7 +24,7 @@ export const LESSONS = [
   },
   {
     name: 'he-relu', title: 'He initialisation for ReLU',
-    params: 'mode=compare&data=spiral&layers=32_relu,32_relu,32_relu,32_relu,32_relu,32_relu,32_relu,32_relu&opt=sgd&lr=0.02&runs=init:xavier~init:he-normal',
+    params: 'mode=compare&data=spiral&layers=32_relu,32_relu,32_relu,32_relu,32_relu,32_relu,32_relu,32_relu&opt=sgd&lr=0.01&runs=init:xavier~init:he-normal',
     text: 'ReLU zeroes half of its inputs, so it passes on only about half the variance it receives; with Xavier weights the signal halves in every layer and an eight-layer network starts almost silent. He initialisation doubles the variance (2 / fan-in) to make up for it, and the deep ReLU network trains much sooner.',
   },
   {
