@@ -35,12 +35,12 @@ export const LESSONS = [
   {
     name: 'saddle', title: 'SGD and momentum at a saddle point',
     params: 'mode=race&surface=saddle&racers=sgd~momentum&raceLr=0.01&raceX=-1&raceY=0.01&raceSteps=200',
-    text: 'At a saddle the slope is nearly zero in every direction, and plain gradient descent starting close to it creeps away very slowly because its steps are proportional to the tiny gradient. Momentum adds up the small, consistent pushes along the downhill direction and leaves the saddle far sooner.',
+    text: 'The surface x² − y² curves up along x and down along y. Both optimisers start a hair off the x axis and are first pulled towards the saddle point in the middle, where the slope vanishes. Gradient descent slows to a crawl there, because its steps shrink with the gradient, and slides off sideways only very slowly. Momentum arrives with speed, carries on through, and piles up the small sideways pushes, so it leaves the saddle far sooner.',
   },
   {
     name: 'ravine', title: 'SGD and momentum in a ravine',
     params: 'mode=race&surface=bowl&racers=sgd~momentum&raceLr=0.02&raceSteps=200',
-    text: 'In a long, narrow valley the gradient points mostly across the valley, not along it. Gradient descent bounces from wall to wall and makes little progress along the floor; momentum averages the zig-zag away, keeps the part that points along the valley, and gets to the bottom sooner.',
+    text: 'In a long, narrow valley, here the bowl x²/2 + 25y²/2, the walls are 25 times steeper than the floor. With a learning rate small enough to be safe on the walls, gradient descent drops onto the floor at once and then crawls along it, because the slope along the floor is gentle. Momentum keeps adding up those small but steady pushes along the floor and reaches the bottom far sooner; it pays with swings from wall to wall, which die away because their pushes cancel out.',
   },
   {
     name: 'adam', title: 'Adam: a step size for every parameter',
@@ -60,11 +60,11 @@ export const LESSONS = [
   {
     name: 'dropout', title: 'Dropout: noisy in training, whole at test time',
     params: 'mode=compare&data=spiral&samples=120&noise=0.2&layers=64_relu,64_relu&opt=adam&lr=0.01&batch=16&runs=layers:64_relu,64_relu~layers:64_relu_d0.5,64_relu_d0.5',
-    text: 'During training dropout switches off a random share of units at every step, so no unit can lean on a particular partner and the training loss is noisy. At test time every unit is kept (the inverted scaling already made up for the missing ones in training). On this small data set the network without dropout fits the training points ever tighter while its test loss climbs; dropout keeps the gap between the train and test curves narrower.',
+    text: 'During training dropout switches off a random half of the units of each hidden layer at every step, so no unit can count on a particular partner being there. At test time every unit is kept, and because training used inverted dropout (kept units count double) nothing has to be rescaled; both curves here are measured that way. On this small, noisy spiral the network without dropout fits its training points ever tighter while its test loss climbs; with dropout the training loss falls more slowly and the test loss stays lower, so the gap between the curves is narrower.',
   },
   {
     name: 'overfitting', title: 'Overfitting a small data set',
-    params: 'data=moons&samples=40&noise=0.3&test=0.5&layers=64_relu,64_relu,64_relu&opt=adam&lr=0.01&batch=0',
-    text: 'Twenty training points and a network with thousands of weights: the training loss heads to zero as the boundary bends around every single point, noise included. The test loss first falls, then turns and rises. That turn is the moment to stop, to collect more data, or to regularise.',
+    params: 'data=xor&samples=40&noise=0.25&test=0.5&layers=64_relu,64_relu,64_relu&opt=adam&lr=0.001&batch=0',
+    text: 'Twenty training points and a network with about nine thousand weights: the training loss heads to zero as the network grows ever more certain of every training point, noisy ones included. The test loss falls for the first hundred steps, then turns and climbs, although the test accuracy hardly moves: the network has become confidently wrong about the few test points that do not fit. The turn is the moment to stop, to collect more data, or to regularise.',
   },
 ];
