@@ -9,14 +9,14 @@ export const RGB = PALETTE.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(
  * A line chart in `el`: series [{ label, stroke, dash, width }], options { width, height, logY,
  * band: [lo, hi] shaded on the y axis, xLabel, yRange }.
  */
-export function lineChart(el, { width = 360, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', xIncrs }) {
+export function lineChart(el, { width = 360, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', xIncrs, ySpace = 30 }) {
   el.replaceChildren();
   const opts = {
     width, height, legend: { show: legend, live: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
     axes: [{ label: xLabel, labelSize: 14, size: 30, font: '11px system-ui', labelFont: '11px system-ui', ...(xIncrs ? { incrs: xIncrs } : {}) },
-      { size: 46, font: '11px system-ui', values: (u, ticks) => ticks.map(formatTick) }],
+      { size: 46, space: ySpace, font: '11px system-ui', values: (u, ticks) => ticks.map(formatTick) }],
     series: [{ label: xLabel }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
     }))],

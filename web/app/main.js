@@ -425,7 +425,7 @@ function buildCharts() {
   if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
   charts.loss = lineChart($('loss-chart'), { width: WIDE(), height: 170, series: lossSeries, legend: !compare });
   charts.acc = lineChart($('acc-chart'), { width: WIDE(), height: 100, series: series('accuracy'), yRange: [0, 1], legend: false });
-  charts.lr = lineChart($('lr-chart'), { width: WIDE(), height: 80, series: runs.map((r) => ({ label: `${r.label} learning rate`, stroke: compare ? r.color : PALETTE[2] })), legend: false });
+  charts.lr = lineChart($('lr-chart'), { width: WIDE(), height: 80, ySpace: 14, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], series: runs.map((r) => ({ label: `${r.label} learning rate`, stroke: compare ? r.color : PALETTE[2] })), legend: false });
 }
 
 function buildLayerCharts(layerCount) {
