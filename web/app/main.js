@@ -710,7 +710,8 @@ function renderMultiples() {
     } else drawBoundary(r.dom.boundary, r.built, r.last.outputs);
     const names = layerNames(r.built, r.last.layers.length);
     drawHistograms(r.dom.hist, r.histHistory, $('cards-hist-kind').value, names);
-    r.dom.sparse.textContent = `weights |w| < 0.001: ${r.last.layers.map((l, i) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
+    const weighted = r.last.layers.map((l, i) => [l, i]).filter(([, i]) => ['conv', 'dense'].includes(r.built.layers[i].type ?? 'dense'));
+    r.dom.sparse.textContent = `weights |w| < 0.001: ${weighted.map(([l, i]) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
   }
 }
 
