@@ -381,7 +381,7 @@ export function drawMaps(canvas, conv, built, names) {
   paintTile(ctx, conv.input, h, w, channels, 0, 2, 4, 52, (v) => grey(v, 1));
   ctx.fillStyle = '#5b5b66'; ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
   ctx.fillText(`test image ${conv.example + 1}, a ${names[conv.label] ?? conv.label}`, 62, 6);
-  ctx.fillText('click a test image to choose another', 62, 22);
+  ctx.fillText('click a test image', 62, 22);
   let top = 62;
   conv.maps.forEach((m, n) => {
     const [mh, mw, c] = m.shape;
@@ -408,7 +408,7 @@ export function drawRunning(canvas, layers, labels) {
   if (!bn.length) return;
   const strip = (H - 14) / bn.length;
   ctx.font = '10px system-ui'; ctx.textBaseline = 'top';
-  ctx.fillStyle = '#5b5b66'; ctx.fillText('running mean (blue dots) and std (orange bars) per unit or channel', 2, 0);
+  ctx.fillStyle = '#5b5b66'; ctx.fillText('running mean (dots), std (bars) per unit/channel', 2, 0);
   bn.forEach(({ r, label }, b) => {
     const top = 14 + b * strip, n = r.means.length, stds = Array.from(r.variances, (v) => Math.sqrt(Math.max(0, v)));
     let lo = 0, hi = 1e-9;
