@@ -126,7 +126,7 @@ describe('lessons', () => {
         await page.keyboard.press('Space');
         await page.waitForFunction((n) => window.gradlabPage.summary().runs.every((r) => r.step >= n), steps, { timeout: 40000 });
         const compare = (await page.evaluate(() => window.gradlabPage.summary().mode)) === 'compare';
-        const fills = await nonBlank(page, compare ? '#multiples canvas' : '#boundary, #diagram, #histograms, #health');
+        const fills = await nonBlank(page, compare ? '#multiples canvas:not([hidden])' : '#boundary, #diagram, #histograms, #health');
         assert.ok(fills.every((f) => f > 0.005), `canvases drawn: ${fills}`);
       }
       const s = await page.evaluate(() => window.gradlabPage.summary());
