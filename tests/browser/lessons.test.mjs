@@ -84,6 +84,14 @@ const CLAIMS = {
     assert.ok(gap(plain) > 0.5, `without dropout it overfits: gap ${gap(plain)}`);
     assert.ok(gap(dropout) < gap(plain), `dropout narrows the gap: ${gap(dropout)} vs ${gap(plain)}`);
   }],
+  'conv-bn': [200, (s) => {
+    const plain = s.runs[0], bn = s.runs[1];
+    assert.ok(Math.abs(plain.trainLoss - Math.log(10)) < 0.05, `plain stays at ln 10: ${plain.trainLoss}`);
+    assert.equal(new Set(plain.predictions).size, 1, `the plain run names one digit for every test image: ${plain.predictions}`);
+    assert.ok(bn.testAccuracy > 0.95, `with spatial batch norm nearly every test image is right: ${bn.testAccuracy}`);
+    assert.deepEqual(bn.layers.map((l) => l.runningCount), [8, 0, 16, 0, 0, 0], 'one running mean per feature map');
+    assert.ok(plain.layers.every((l) => l.runningCount === 0));
+  }],
   overfitting: [600, (s) => {
     const run = s.runs[0];
     assert.ok(run.trainLoss < 0.05, `train loss heads to zero: ${run.trainLoss}`);
@@ -118,7 +126,7 @@ describe('lessons', () => {
         await page.keyboard.press('Space');
         await page.waitForFunction((n) => window.gradlabPage.summary().runs.every((r) => r.step >= n), steps, { timeout: 40000 });
         const compare = (await page.evaluate(() => window.gradlabPage.summary().mode)) === 'compare';
-        const fills = await nonBlank(page, compare ? '#multiples canvas' : '#boundary, #diagram, #histograms, #health');
+        const fills = await nonBlank(page, compare ? '#multiples canvas:not([hidden])' : '#boundary, #diagram, #histograms, #health');
         assert.ok(fills.every((f) => f > 0.005), `canvases drawn: ${fills}`);
       }
       const s = await page.evaluate(() => window.gradlabPage.summary());

@@ -171,6 +171,70 @@ describe('the page', () => {
     await page.waitForFunction(() => /raceX=/.test(location.search));
     const s = await summary(page);
     assert.ok(s.race.paths.every((p) => p.last < p.first), 'every optimiser goes downhill on the bowl');
+    // each optimiser may take a learning rate of its own
+    const sgd = s.race.paths.find((p) => p.name === 'sgd').loss;
+    await page.fill('#racer-lr-sgd', '0.001');
+    await page.locator('#racer-lr-sgd').dispatchEvent('change');
+    await page.waitForFunction(() => location.search.includes('racers=sgd@0.001~momentum~adam'));
+    await page.waitForFunction((first) => {
+      const p = window.gradlabPage.summary().race?.paths.find((q) => q.name === 'sgd');
+      return p && p.loss[5] !== first;
+    }, sgd[5]);
+    const slow = (await summary(page)).race.paths.find((p) => p.name === 'sgd').loss;
+    // on the quadratic bowl one SGD step at rate r lowers a*x^2/2 by a*x^2/2 * r*a*(2 - r*a) (a = 1 and 25), so a tenth
+    // of the rate gives between 1/8 and 1/10 of the first drop
+    const ratio = (sgd[0] - sgd[1]) / (slow[0] - slow[1]);
+    assert.ok(ratio > 7.5 && ratio < 10.5, `first-step drop at lr 0.01 over lr 0.001: ${ratio}`);
+    assert.match(await page.locator('#race-chart').textContent(), /sgd \(lr 0\.001\)/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('compare runs may change several settings each; the cards switch their histograms', async () => {
+    const page = await openPage(browser, `${server.url}?mode=compare&data=moons&runs=opt:adam!lr:0.01~opt:sgd`);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null));
+    assert.equal(await page.locator('#runs-editor .run-block:nth-child(1) .run-settings .run').count(), 2);
+    await page.getByRole('button', { name: 'Add a setting to run 2' }).click();
+    await page.waitForFunction(() => location.search.includes('runs=opt:adam!lr:0.01~opt:sgd!init:he-normal'));
+    await page.selectOption('[aria-label="Run 2 setting 2"]', 'batch');
+    await page.fill('[aria-label="Run 2 value 2"]', '8');
+    await page.locator('[aria-label="Run 2 value 2"]').dispatchEvent('change');
+    await page.waitForFunction(() => location.search.includes('~opt:sgd!batch:8'));
+    const s = await summary(page);
+    assert.deepEqual(s.runs.map((r) => r.label), ['opt adam, lr 0.01', 'opt sgd, batch 8']);
+    await page.keyboard.press('Space');
+    await waitSteps(page, 50);
+    for (const kind of ['activations', 'gradients']) {
+      await page.selectOption('#cards-hist-kind', kind);
+      await page.waitForTimeout(150);
+      assert.ok(await painted(page, '#multiples figure:nth-child(2) canvas:nth-of-type(3)') > 0.02, `${kind} histograms`);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('batch-norm running statistics are drawn per unit; the speed slider reaches the largest speed the URL allows', async () => {
+    const page = await openPage(browser, `${server.url}?layers=16_relu_bn,8_tanh_bn&speed=300`);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
+    assert.equal(await page.inputValue('#speed'), '300');
+    assert.equal(await page.locator('#speed-value').textContent(), '300');
+    await page.keyboard.press('Space');
+    await waitSteps(page, 300);
+    assert.ok(await page.locator('#bn-chart').isVisible());
+    assert.ok(await painted(page, '#bn-chart') > 0.02);
+    assert.deepEqual((await summary(page)).runs[0].layers.map((l) => l.runningCount), [16, 8, 0]);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('regenerating the data keeps the network seed and puts the data seed in the address', async () => {
+    const page = await openPage(browser, server.url);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
+    const before = (await summary(page)).runs[0].firstLoss;
+    await page.getByRole('button', { name: /Regenerate/ }).click();
+    await page.waitForFunction((b) => /dataSeed=\d+/.test(location.search) && window.gradlabPage.summary().runs[0]?.firstLoss != null
+      && window.gradlabPage.summary().runs[0].firstLoss !== b, before);
+    assert.ok(!/[?&]seed=/.test(page.url()), 'the network seed is unchanged');
     assert.deepEqual(page.errors, []);
     await page.close();
   });

@@ -7,8 +7,8 @@ import { loadGradlab } from '../../web/lib/gradlab.js';
 import { runConfig } from '../../web/app/config.js';
 import { LESSONS } from '../../web/app/lessons.js';
 import {
-  HIDDEN_ACTIVATIONS, MAX_RUNS, PARAMS, RUN_KEYS, baseState, defaults, layersText, parseLayers, parseRuns, parseState,
-  readValue, runState, serializeState,
+  DEFAULT_IMAGE_LAYERS, HIDDEN_ACTIVATIONS, MAX_RUNS, PARAMS, RUN_KEYS, baseState, defaultLayersFor, defaults, isImageData,
+  layerShapes, layersProblem, layersText, parseLayers, parseRacers, parseRuns, parseState, readValue, runState, serializeState,
 } from '../../web/app/state.js';
 import { nearZero, summary } from '../../web/app/stats.js';
 import { INITS } from '../../web/lib/names.js';
@@ -34,6 +34,23 @@ function randomLayers(r) {
   })));
 }
 
+/** A random conv stack that fits an image of side >= 8: conv and pool layers, then flatten and dense ones. */
+function randomImageLayers(r) {
+  const layers = [];
+  let pools = 0;
+  for (let i = Math.floor(r() * 4); i > 0; --i) {
+    if (r() < 0.35 && pools < 2) { layers.push({ type: 'pool', mode: pick(r, ['max', 'average']) }); pools++; continue; }
+    layers.push({
+      type: 'conv', filters: 1 + Math.floor(r() * 32), kernel: pick(r, [3, 5]), stride: 1, padding: 'same',
+      activation: pick(r, HIDDEN_ACTIVATIONS), batchNorm: pick(r, ['off', 'before', 'after']),
+      dropout: r() < 0.7 ? 0 : Math.round(r() * 900) / 1000, init: r() < 0.7 ? '' : pick(r, INITS),
+    });
+  }
+  if (r() < 0.5) layers.push({ type: 'flatten' });
+  if (r() < 0.5) layers.push({ units: 1 + Math.floor(r() * 128), activation: 'relu', batchNorm: 'off', dropout: 0, init: '' });
+  return layersText(layers);
+}
+
 function randomValue(r, p) {
   switch (p.type) {
     case 'enum': return pick(r, p.values);
@@ -44,7 +61,8 @@ function randomValue(r, p) {
       return r() < 0.5 || short < p.min || short > p.max ? v : short;
     }
     case 'layers': return randomLayers(r);
-    case 'optimizers': return [...new Set(Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(r, ['sgd', 'momentum', 'adam', 'rmsprop', 'nesterov'])))].join('~');
+    case 'optimizers': return [...new Set(Array.from({ length: 1 + Math.floor(r() * 4) }, () => pick(r, ['sgd', 'momentum', 'adam', 'rmsprop', 'nesterov'])))]
+      .map((name) => (r() < 0.3 ? `${name}@${pick(r, [0.001, 0.05, 0.5, 2])}` : name)).join('~');
     case 'runs': {
       if (r() < 0.3) return '';
       const n = 2 + Math.floor(r() * (MAX_RUNS - 1));
@@ -61,6 +79,11 @@ function randomState(r) {
   const s = r() < 0.3 ? baseState(pick(r, LESSONS).name) : defaults();
   for (const p of PARAMS) if (p.name !== 'lesson' && r() < 0.4) s[p.name] = randomValue(r, p);
   if (s.raceX === null && r() < 0.5) { s.raceX = 0.5; s.raceY = -0.25; }
+  if (isImageData(s.data) && r() < 0.6) s.layers = randomImageLayers(r);
+  // a valid state: layers that fit the data, in the shared state and in every run
+  if (layersProblem(s)) s.layers = defaultLayersFor(s.data);
+  const runs = parseRuns(s.runs);
+  if (runs.some((o) => layersProblem(runState(s, o)))) s.runs = '';
   if (s.mode === 'compare' && s.runs === '') s.runs = 'init:zeros~init:xavier';
   return s;
 }
@@ -178,6 +201,72 @@ describe('URL state', () => {
     assert.equal(typeof parseRuns('lr:1!lr:2~lr:3'), 'string');          // the same setting twice
     assert.deepEqual(parseRuns('lr:0.5!opt:adam~'), [[['lr', 0.5], ['opt', 'adam']], []]);
     assert.equal(runState(defaults(), [['lr', 0.5]]).lr, 0.5);
+  });
+});
+
+describe('image layers in the URL', () => {
+  it('conv, pool and flatten tokens parse, serialise back and say what is wrong', () => {
+    const text = 'c8_k5_s2_valid_tanh_bn_d0.1_ixavier,pavg,c16_relu,pmax,flat,64_relu';
+    const layers = parseLayers(text);
+    assert.deepEqual(layers.slice(0, 2), [
+      { type: 'conv', filters: 8, kernel: 5, stride: 2, padding: 'valid', activation: 'tanh', batchNorm: 'before', dropout: 0.1, init: 'xavier' },
+      { type: 'pool', mode: 'average' }]);
+    assert.equal(layersText(layers), text);
+    assert.equal(layersText(parseLayers('c8,pmax')), 'c8_relu,pmax');
+    assert.match(parseLayers('flat,c8_relu'), /conv layer cannot follow a flatten or dense layer/);
+    assert.match(parseLayers('32_relu,pmax'), /pool layer cannot follow/);
+    assert.match(parseLayers('c8,flat,flat'), /flatten may only come once/);
+    assert.match(parseLayers('c33_relu'), /1 to 32 filters/);
+    assert.match(parseLayers('c8_k7'), /'k7' is not known .*k3, k5/);
+    assert.match(parseLayers('pmin'), /must start with a number of units/);
+  });
+
+  it('image layers need an image data set and must fit its size; otherwise the address falls back with a note', () => {
+    let { state, notes } = parseState('?layers=c8_relu,pmax,flat');
+    assert.equal(state.layers, '32_relu,32_relu');
+    assert.match(notes[0], /^layers: conv layers need an image data set \(digits or shapes\), not spiral/);
+    ({ state, notes } = parseState('?data=digits&size=8&layers=c8_k5_valid,c8_k5_valid'));
+    assert.equal(state.layers, DEFAULT_IMAGE_LAYERS);
+    assert.match(notes[0], /layer 2 \(c8_k5_valid_relu\) leaves nothing of a 8×8 image/);
+    ({ state, notes } = parseState('?data=digits&layers=c8_relu,pmax,c16_relu,pmax,flat&mode=compare&runs=data:spiral~seed:2'));
+    assert.equal(state.runs, 'init:he-normal~init:xavier~init:normal');
+    assert.match(notes[0], /compare run 1: conv layers need an image data set/);
+    ({ state, notes } = parseState('?data=shapes&size=16&layers=c4_k5_s2_valid,pmax,flat,32_tanh'));
+    assert.deepEqual(notes, []);
+    assert.equal(serializeState(state), '?data=shapes&size=16&layers=c4_k5_s2_valid_relu,pmax,flat,32_tanh');
+    // dense layers are fine on images: the engine flattens them
+    assert.deepEqual(parseState('?data=digits').notes, []);
+  });
+
+  it('layer shapes agree with the engine for random conv stacks, and every fitting stack builds', async () => {
+    const lab = await loadGradlab();
+    const r = rng(99);
+    let built = 0;
+    for (let i = 0; i < 150; ++i) {
+      const size = 8 + Math.floor(r() * 25);
+      const layers = Array.from({ length: 1 + Math.floor(r() * 4) }, () => (r() < 0.4 ? { type: 'pool', mode: 'max' }
+        : { type: 'conv', filters: 1 + Math.floor(r() * 6), kernel: pick(r, [3, 5]), stride: pick(r, [1, 2]), padding: pick(r, ['same', 'valid']), activation: 'relu', batchNorm: 'off', dropout: 0, init: '' }));
+      const state = { ...defaults(), data: 'digits', size, layers: layersText(layers) };
+      const shapes = layerShapes(layers, [size, size, 1]);
+      if (typeof shapes === 'string') {
+        assert.throws(() => runConfig(state), /leaves nothing/);
+        assert.throws(() => lab.network({ ...runConfig({ ...state, layers: '' }).network, layers: [...layers.map((l) => (l.type === 'pool' ? { type: 'pool' } : { type: 'conv', filters: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding })), { units: 10, activation: 'softmax' }] }));
+        continue;
+      }
+      const net = lab.network(runConfig(state).network);
+      assert.deepEqual(net.layers.slice(0, -1).map((l) => l.shape), shapes, state.layers);
+      net.dispose();
+      built++;
+    }
+    assert.ok(built > 50, `${built} stacks built`);
+  });
+
+  it('racers may carry a learning rate of their own', () => {
+    const { state, notes } = parseState('?mode=race&racers=sgd@0.1~adam~momentum@0.02');
+    assert.deepEqual(notes, []);
+    assert.deepEqual(parseRacers(state.racers), [{ name: 'sgd', learningRate: 0.1 }, { name: 'adam', learningRate: null }, { name: 'momentum', learningRate: 0.02 }]);
+    assert.equal(serializeState(state), '?mode=race&racers=sgd@0.1~adam~momentum@0.02');
+    assert.match(parseState('?racers=sgd@20').notes[0], /optional @rate/);
   });
 });
 

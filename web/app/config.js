@@ -1,15 +1,23 @@
 // config.js: turns the page's state (state.js) into the engine's specs. Pure, shared by the worker
 // and the Node tests (which check every lesson's specs against the real engine).
-import { parseLayers } from './state.js';
+import { isImageData, layersProblem, parseLayers } from './state.js';
 
 const REGRESSION = ['plane', 'sine'];
-const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2 };
+const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2, digits: 10, shapes: 4 };
 
 export const isRegression = (state) => REGRESSION.includes(state.data);
 
+/** Class labels of the image sets: short symbols for the sample grid, words for captions. */
+const CLASS_SYMBOLS = { digits: '0123456789'.split(''), shapes: ['○', '□', '△', '✕'] };
+const CLASS_WORDS = { digits: '0123456789'.split(''), shapes: ['circle', 'square', 'triangle', 'cross'] };
+export const classSymbols = (data) => CLASS_SYMBOLS[data] ?? [];
+export const classWords = (data) => CLASS_WORDS[data] ?? [];
+
 export function datasetSpec(state) {
-  const options = { samples: state.samples, noise: state.noise, testFraction: state.test, seed: state.seed };
+  // the data's own seed when one is set (Regenerate), else the run's seed
+  const options = { samples: state.samples, noise: state.noise, testFraction: state.test, seed: state.dataSeed || state.seed };
   if (state.data === 'spiral' || state.data === 'blobs') options.classes = state.classes;
+  if (isImageData(state.data)) options.size = state.size;
   return { name: state.data, options };
 }
 
@@ -31,22 +39,36 @@ function initSpec(name, std) {
   return name === 'normal' ? { name, std } : name;
 }
 
+/** The input of the network: [size, size, 1] for images, else the number of coordinates. */
+export function inputsFor(state) {
+  if (isImageData(state.data)) return [state.size, state.size, 1];
+  return state.data === 'sine' ? 1 : 2;
+}
+
+function hiddenLayerSpec(l, state) {
+  if (l.type === 'pool') return { type: 'pool', mode: l.mode, size: 2 };
+  if (l.type === 'flatten') return { type: 'flatten' };
+  const layer = l.type === 'conv'
+    ? { type: 'conv', filters: l.filters, kernel: l.kernel, stride: l.stride, padding: l.padding, activation: l.activation }
+    : { units: l.units, activation: l.activation };
+  if (l.init) layer.init = initSpec(l.init, state.initStd);
+  if (l.batchNorm === 'before') layer.batchNorm = true;
+  if (l.batchNorm === 'after') layer.batchNorm = { after: true };
+  if (l.dropout > 0) layer.dropout = l.dropout;
+  return layer;
+}
+
 export function networkSpec(state) {
+  const problem = layersProblem(state);
+  if (problem) throw new Error(problem);
   const hidden = parseLayers(state.layers);
   const loss = lossFor(state);
   const k = classCount(state);
   const last = loss === 'cross-entropy' ? { units: k, activation: 'softmax' }
     : loss === 'binary-cross-entropy' ? { units: 1, activation: 'sigmoid' }
       : { units: k || 1, activation: k ? 'sigmoid' : 'linear' };
-  const layers = (typeof hidden === 'string' ? [] : hidden).map((l) => {
-    const layer = { units: l.units, activation: l.activation };
-    if (l.init) layer.init = initSpec(l.init, state.initStd);
-    if (l.batchNorm === 'before') layer.batchNorm = true;
-    if (l.batchNorm === 'after') layer.batchNorm = { after: true };
-    if (l.dropout > 0) layer.dropout = l.dropout;
-    return layer;
-  });
-  const spec = { inputs: state.data === 'sine' ? 1 : 2, layers: [...layers, last], loss, init: initSpec(state.init, state.initStd), seed: state.seed };
+  const layers = hidden.map((l) => hiddenLayerSpec(l, state));
+  const spec = { inputs: inputsFor(state), layers: [...layers, last], loss, init: initSpec(state.init, state.initStd), seed: state.seed };
   if (layers.some((l) => l.dropout)) spec.dropoutMode = state.dropoutMode;
   return spec;
 }
@@ -83,6 +105,6 @@ export function runConfig(state) {
   return {
     dataset: datasetSpec(state), network: networkSpec(state), optimizer: optimizerSpec(state),
     batchSize: state.batch, speed: state.speed, scalar: state.build === 'scalar', regression: isRegression(state),
-    classes: classCount(state), loss: lossFor(state),
+    classes: classCount(state), loss: lossFor(state), image: isImageData(state.data),
   };
 }

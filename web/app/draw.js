@@ -101,12 +101,14 @@ export function drawHeat(canvas, values, size) {
 export function drawHistograms(canvas, history, kind, labels) {
   const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
   ctx.clearRect(0, 0, W, H);
-  const L = labels.length;
+  // only layers that have such values get a panel (pool and flatten layers have no weights)
+  const shown = labels.map((_, l) => l).filter((l) => history.some((snap) => snap[l]?.[kind]?.counts.some((c) => c > 0)));
+  const L = shown.length;
   if (!L || !history.length) return;
   const pw = W / L, top = 14, axis = 12, ridge = (H - top - axis) / 3;
   ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
-  for (let l = 0; l < L; ++l) {
-    const x0 = l * pw + 4, w = pw - 8;
+  for (const [panel, l] of shown.entries()) {
+    const x0 = panel * pw + 4, w = pw - 8;
     let lo = Infinity, hi = -Infinity;
     for (const snap of history) { const h = snap[l]?.[kind]; if (h) { lo = Math.min(lo, h.min); hi = Math.max(hi, h.max); } }
     if (!Number.isFinite(lo)) continue;
@@ -259,3 +261,166 @@ export function drawContour(canvas, surface, paths, upto, start) {
 }
 
 const clampFinite = (v, a, b) => (Number.isFinite(v) ? Math.max(a - (b - a), Math.min(b + (b - a), v)) : a);
+
+// ---------- image data sets ----------
+
+const INK = '#1d1d1f', RIGHT = PALETTE[0], WRONG = PALETTE[5];   // blue for right, vermillion for wrong
+
+/** Grey pixels, dark where v is high (ink on paper), v scaled by `max`. */
+const grey = (v, max) => { const g = 255 * (1 - Math.max(0, Math.min(1, (Number.isFinite(v) ? v : 0) / max))); return [g, g, g]; };
+
+/** A single-channel image (h x w, HWC with `channels`, channel c) drawn into the box x, y, size. */
+function paintTile(ctx, values, h, w, channels, c, x, y, size, colour) {
+  const image = new ImageData(w, h);
+  for (let i = 0; i < h; ++i) for (let j = 0; j < w; ++j) {
+    const col = colour(values[(i * w + j) * channels + c]), p = 4 * (i * w + j);
+    image.data[p] = col[0]; image.data[p + 1] = col[1]; image.data[p + 2] = col[2]; image.data[p + 3] = 255;
+  }
+  const tmp = new OffscreenCanvas(w, h);
+  tmp.getContext('2d').putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = false;   // keep the pixels square: these are the network's own pixels
+  ctx.drawImage(tmp, x, y, size, size);
+  ctx.strokeStyle = '#c8c8d0'; ctx.lineWidth = 1; ctx.strokeRect(x - 0.5, y - 0.5, size + 1, size + 1);
+}
+
+/** The grid cell of sample k on a samples canvas: { x, y, w, h } (for drawing and for clicks). */
+export function sampleCell(canvas, k) {
+  const cols = Math.max(1, Math.floor(canvas.width / 54)), rows = Math.max(1, Math.floor(canvas.height / 46));
+  if (k >= cols * rows) return null;
+  const w = canvas.width / cols, h = canvas.height / rows;
+  return { x: (k % cols) * w, y: Math.floor(k / cols) * h, w, h };
+}
+
+/**
+ * Test images with the network's prediction: the image, the predicted label with a tick (right, blue
+ * frame) or a cross (wrong, thick vermillion frame), and a bar for the predicted class's probability.
+ * `names` are the class labels; `selected` is the image whose feature maps are shown.
+ */
+export function drawSamples(canvas, built, outputs, names, selected = -1) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, H);
+  const [h, w, channels] = built.image.shape, K = built.classes, n = built.image.samples, size = h * w * channels;
+  for (let k = 0; k < n; ++k) {
+    const cell = sampleCell(canvas, k);
+    if (!cell) break;
+    let best = 0;
+    for (let c = 1; c < K; ++c) if (outputs[k * K + c] > outputs[k * K + best]) best = c;
+    const p = outputs[k * K + best], truth = built.test.y[k], right = best === truth && Number.isFinite(p);
+    const side = Math.min(cell.h - 10, cell.w - 23), x = cell.x + 4, y = cell.y + 4;
+    paintTile(ctx, built.test.x.subarray(k * size, (k + 1) * size), h, w, channels, 0, x, y, side, (v) => grey(v, 1));
+    ctx.strokeStyle = right ? RIGHT : WRONG; ctx.lineWidth = right ? 1.5 : 3;
+    ctx.strokeRect(x - 2, y - 2, side + 4, side + 4);
+    ctx.fillStyle = right ? RIGHT : WRONG;
+    ctx.fillRect(x, y + side + 3, Number.isFinite(p) ? side * p : 0, 3);
+    ctx.fillStyle = INK; ctx.font = 'bold 14px system-ui'; ctx.textBaseline = 'top';
+    ctx.fillText(names[best] ?? String(best), x + side + 6, y);
+    ctx.fillStyle = right ? RIGHT : WRONG; ctx.font = 'bold 13px system-ui';
+    ctx.fillText(right ? '✓' : '✗', x + side + 6, y + 17);
+    if (k === selected) {
+      ctx.strokeStyle = INK; ctx.lineWidth = 2; ctx.setLineDash([3, 2]);
+      ctx.strokeRect(cell.x + 0.5, cell.y + 0.5, cell.w - 1, cell.h - 1); ctx.setLineDash([]);
+    }
+  }
+  ctx.lineWidth = 1;
+}
+
+/** Thumbnails in rows of up to `perRow`, from `top`; returns the y below them. */
+function tileRow(ctx, count, perRow, tile, gap, left, top, draw) {
+  for (let k = 0; k < count; ++k) draw(left + (k % perRow) * (tile + gap), top + Math.floor(k / perRow) * (tile + gap), k);
+  return top + Math.ceil(count / perRow) * (tile + gap);
+}
+
+/** The height a filters canvas of this width needs for `count` filters (with or without a title). */
+export function filtersHeight(width, count, titled = true) {
+  const perRow = Math.min(count, 8), tile = Math.min(34, Math.floor((width - 8) / perRow) - 4);
+  return (titled ? 16 : 2) + Math.ceil(count / perRow) * (tile + 4);
+}
+
+/** The first conv layer's filters (input channel 0), blue negative, orange positive, one scale for all. */
+export function drawFilters(canvas, conv, title = true) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  if (!conv) return;
+  const { weights, kernel: k, channels, count } = conv.filters;
+  let m = 1e-9;
+  for (const v of weights) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  const perRow = Math.min(count, 8), tile = Math.min(34, Math.floor((W - 8) / perRow) - 4);
+  let top = 2;
+  if (title) {
+    ctx.fillStyle = '#5b5b66'; ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
+    ctx.fillText(`${count} filters ${k}×${k} of the first conv layer · |w| ≤ ${m.toPrecision(2)}`, 2, 1);
+    top = 16;
+  }
+  // weights are (kernel row, kernel col, channel) x filter, row-major: filter f is a strided HWC image
+  const perFilter = k * k * channels;
+  tileRow(ctx, count, perRow, tile, 4, 2, top, (x, y, f) => {
+    const values = new Float32Array(perFilter);
+    for (let r = 0; r < perFilter; ++r) values[r] = weights[r * count + f];
+    paintTile(ctx, values, k, k, channels, 0, x, y, tile, (v) => diverging(v / m));
+  });
+}
+
+/** The height a maps canvas needs for these feature maps. */
+export function mapsHeight(width, conv) {
+  if (!conv) return 60;
+  let y = 62;
+  for (const m of conv.maps) {
+    const perRow = Math.min(m.shape[2], 8), tile = Math.min(34, Math.floor((width - 8) / perRow) - 4);
+    y += 16 + Math.ceil(m.shape[2] / perRow) * (tile + 4);
+  }
+  return y;
+}
+
+/** One test image and the feature maps every conv layer makes of it (dark = strong; signed maps diverging). */
+export function drawMaps(canvas, conv, built, names) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  if (!conv) return;
+  const [h, w, channels] = built.image.shape;
+  paintTile(ctx, conv.input, h, w, channels, 0, 2, 4, 52, (v) => grey(v, 1));
+  ctx.fillStyle = '#5b5b66'; ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
+  ctx.fillText(`test image ${conv.example + 1}, a ${names[conv.label] ?? conv.label}`, 62, 6);
+  ctx.fillText('click a test image', 62, 22);
+  let top = 62;
+  conv.maps.forEach((m, n) => {
+    const [mh, mw, c] = m.shape;
+    let lo = 0, hi = 1e-9;
+    for (const v of m.values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const signed = lo < -1e-9, scale = Math.max(hi, -lo);
+    ctx.fillStyle = '#5b5b66';
+    ctx.fillText(`conv ${n + 1}: ${c} feature maps ${mh}×${mw}${signed ? ' (blue −, orange +)' : ', dark = strong'}`, 2, top);
+    const perRow = Math.min(c, 8), tile = Math.min(34, Math.floor((W - 8) / perRow) - 4);
+    top = tileRow(ctx, c, perRow, tile, 4, 2, top + 15, (x, y, f) => paintTile(ctx, m.values, mh, mw, c, f, x, y, tile,
+      signed ? (v) => diverging(v / scale) : (v) => grey(v, scale)));
+    top += 1;
+  });
+}
+
+/**
+ * Batch norm's running averages per unit or channel: for each batch-norm layer a strip with the
+ * running mean (blue dots) and running standard deviation (orange bars), which evaluation uses.
+ */
+export function drawRunning(canvas, layers, labels) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  const bn = layers.map((l, i) => ({ r: l.running, label: labels[i] })).filter((b) => b.r?.means);
+  if (!bn.length) return;
+  const strip = (H - 14) / bn.length;
+  ctx.font = '10px system-ui'; ctx.textBaseline = 'top';
+  ctx.fillStyle = '#5b5b66'; ctx.fillText('running mean (dots), std (bars) per unit/channel', 2, 0);
+  bn.forEach(({ r, label }, b) => {
+    const top = 14 + b * strip, n = r.means.length, stds = Array.from(r.variances, (v) => Math.sqrt(Math.max(0, v)));
+    let lo = 0, hi = 1e-9;
+    for (let u = 0; u < n; ++u) { lo = Math.min(lo, r.means[u]); hi = Math.max(hi, r.means[u], stds[u]); }
+    const left = 34, width = W - left - 4, toY = (v) => top + 4 + (strip - 10) * (1 - (v - lo) / (hi - lo || 1));
+    ctx.fillStyle = '#5b5b66'; ctx.fillText(label, 2, top + 2); ctx.fillText(short(hi), 2, top + 13);
+    ctx.strokeStyle = '#d8d8de'; ctx.beginPath(); ctx.moveTo(left, toY(0)); ctx.lineTo(left + width, toY(0)); ctx.stroke();
+    const bw = Math.max(1, width / n - 1);
+    for (let u = 0; u < n; ++u) {
+      const x = left + (u * width) / n;
+      if (Number.isFinite(stds[u])) { ctx.fillStyle = 'rgba(230,159,0,0.75)'; ctx.fillRect(x, toY(stds[u]), bw, toY(0) - toY(stds[u])); }
+      if (Number.isFinite(r.means[u])) { ctx.fillStyle = RIGHT; ctx.beginPath(); ctx.arc(x + bw / 2, toY(r.means[u]), 2, 0, 2 * Math.PI); ctx.fill(); }
+    }
+  });
+}

@@ -63,6 +63,11 @@ export const LESSONS = [
     text: 'During training dropout switches off a random half of the units of each hidden layer at every step, so no unit can count on a particular partner being there. At test time every unit is kept, and because training used inverted dropout (kept units count double) nothing has to be rescaled; both curves here are measured that way. On this small, noisy spiral the network without dropout fits its training points ever tighter while its test loss climbs; with dropout the training loss falls more slowly and the test loss stays lower, so the gap between the curves is narrower.',
   },
   {
+    name: 'conv-bn', title: 'Spatial batch norm: one mean and variance per feature map',
+    params: 'mode=compare&data=digits&layers=c8_relu,pmax,c16_relu,pmax,flat&init=normal&initStd=0.01&opt=sgd&lr=0.1&runs=layers:c8_relu,pmax,c16_relu,pmax,flat~layers:c8_relu_bn,pmax,c16_relu_bn,pmax,flat',
+    text: 'A convolution layer puts out one map per filter, each with a height and a width. Batch norm for such a layer keeps one mean and one variance per map, pooled over all images of the batch and all positions in them, so a filter is rescaled the same way wherever it fires and the layers here need only 8 and 16 pairs of statistics, not one per pixel. With weights of standard deviation 0.01 the plain network\'s signal has all but vanished by the output: it names the same digit for every test image and its loss stays at ln 10 ≈ 2.3. With spatial batch norm every map is brought back to a useful size, and within a hundred steps nearly every test image is labelled right.',
+  },
+  {
     name: 'overfitting', title: 'Overfitting a small data set',
     params: 'data=xor&samples=40&noise=0.25&test=0.5&layers=64_relu,64_relu,64_relu&opt=adam&lr=0.001&batch=0',
     text: 'Twenty training points and a network with about nine thousand weights: the training loss heads to zero as the network grows ever more certain of every training point, noisy ones included. The test loss falls for the first hundred steps, then turns and climbs, although the test accuracy hardly moves: the network has become confidently wrong about the few test points that do not fit. The turn is the moment to stop, to collect more data, or to regularise.',

@@ -2,12 +2,16 @@
 // worker per run, and renders the snapshots the workers send. It never touches the engine itself.
 import { INITS, OPTIMIZERS, SURFACE_VIEWS } from '../lib/names.js';
 import { PALETTE, appendCapped, join, lineChart } from './charts.js';
-import { optimizerHyper, runConfig } from './config.js';
-import { drawBoundary, drawContour, drawDiagram, drawHealth, drawHeat, drawHistograms, drawSchedule } from './draw.js';
+import { classSymbols, classWords, optimizerHyper, runConfig } from './config.js';
+import {
+  drawBoundary, drawContour, drawDiagram, drawFilters, drawHealth, drawHeat, drawHistograms, drawMaps, drawRunning, drawSamples,
+  drawSchedule, filtersHeight, mapsHeight, sampleCell,
+} from './draw.js';
 import { LESSONS } from './lessons.js';
 import {
-  HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_RUNS, RUN_KEYS, baseState, layersText, paramInfo, parseLayers, parseRuns,
-  parseState, readValue, runLabel, runState, runsText, serializeState,
+  HIDDEN_ACTIVATIONS, MAX_FILTERS, MAX_LAYERS, MAX_RUNS, MAX_UNITS, RUN_KEYS, baseState, defaultLayersFor, isImageData, isSpatial,
+  layerShapes, layersProblem, layersText, paramInfo, parseLayers, parseRacers, parseRuns, parseState, racersText, readValue,
+  runLabel, runState, runsText, serializeState,
 } from './state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +32,7 @@ let generation = 0;
 let lastRender = 0;
 const REDRAW_MS = 40;
 let hoverUnit = null;
+let example = 0;             // the test image whose feature maps are shown (image data sets)
 
 // ---------- helpers ----------
 
@@ -60,7 +65,7 @@ function writeUrl() {
 // ---------- controls ----------
 
 const LABELS = {
-  data: 'Data set', classes: 'Classes', samples: 'Samples', noise: 'Noise', test: 'Test share', seed: 'Seed',
+  data: 'Data set', classes: 'Classes', size: 'Image size', dataSeed: 'Data seed (0 = seed)', samples: 'Samples', noise: 'Noise', test: 'Test share', seed: 'Seed',
   loss: 'Loss', dropoutMode: 'Dropout mode', init: 'Initialisation', initStd: 'Init std (normal)', opt: 'Optimiser',
   lr: 'Learning rate', momentum: 'Momentum', beta1: 'Adam β1', beta2: 'Adam β2', alpha: 'RMSprop α', sched: 'Schedule',
   stepSize: 'Step size', gamma: 'Gamma', period: 'Restart period', mult: 'Period ×', decaySteps: 'Decay steps',
@@ -70,6 +75,7 @@ const LABELS = {
 };
 const SHOW_IF = {
   classes: (s) => s.data === 'spiral' || s.data === 'blobs',
+  size: (s) => isImageData(s.data),
   initStd: (s) => s.init === 'normal' || s.layers.includes('_inormal'),
   momentum: (s) => optimizerHyper(s.opt).includes('momentum'),
   beta1: (s) => optimizerHyper(s.opt).includes('beta1'),
@@ -85,7 +91,7 @@ const SHOW_IF = {
   dropoutMode: (s) => s.layers.includes('_d'),
 };
 const GROUPS = {
-  'fs-data': ['data', 'classes', 'samples', 'noise', 'test', 'seed'],
+  'fs-data': ['data', 'classes', 'size', 'samples', 'noise', 'test', 'seed', 'dataSeed'],
   'fs-network': ['loss', 'dropoutMode'],
   'fs-training': ['init', 'initStd', 'opt', 'lr', 'momentum', 'beta1', 'beta2', 'alpha', 'sched', 'stepSize', 'gamma', 'period',
     'mult', 'decaySteps', 'minLr', 'maxLr', 'warmup', 'l1', 'l2', 'wd', 'clip', 'batch'],
@@ -119,6 +125,7 @@ function buildControls() {
       });
       fields.set(key, { label, input });
       if (group === 'fs-network') fieldset.insertBefore(label, $('layers-editor'));
+      else if (group === 'fs-data') fieldset.insertBefore(label, $('regenerate'));
       else fieldset.append(label);
     }
   }
@@ -134,6 +141,7 @@ function buildControls() {
   for (const b of document.querySelectorAll('.modes button')) b.addEventListener('click', () => change({ mode: b.dataset.mode }));
   $('speed').addEventListener('input', () => {
     state.speed = Number($('speed').value);
+    $('speed-value').textContent = String(state.speed);
     for (const r of runs) r.worker.postMessage({ type: 'speed', speed: state.speed });
     writeUrl();
   });
@@ -143,23 +151,63 @@ function buildControls() {
   $('add-layer').addEventListener('click', () => {
     const layers = parseLayers(state.layers);
     if (layers.length >= MAX_LAYERS) return;
-    layers.push({ ...(layers[layers.length - 1] ?? { units: 8, activation: 'relu', batchNorm: 'off', dropout: 0, init: '' }) });
-    change({ layers: layersText(layers) });
+    const lastDense = [...layers].reverse().find((l) => !l.type);
+    layers.push({ ...(lastDense ?? { units: isImageData(state.data) ? 32 : 8, activation: 'relu', batchNorm: 'off', dropout: 0, init: '' }) });
+    changeLayers(layers);
   });
+  // conv and pool layers go after the last spatial layer, before any flatten or dense layer
+  const addSpatial = (layer) => {
+    const layers = parseLayers(state.layers);
+    if (layers.length >= MAX_LAYERS) return;
+    const at = layers.findIndex((l) => !isSpatial(l));
+    const lastConv = [...layers].reverse().find((l) => l.type === 'conv');
+    layers.splice(at < 0 ? layers.length : at, 0, layer.type === 'conv' && lastConv ? { ...lastConv } : layer);
+    changeLayers(layers);
+  };
+  $('add-conv').addEventListener('click', () => addSpatial({ type: 'conv', filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: 'off', dropout: 0, init: '' }));
+  $('add-pool').addEventListener('click', () => addSpatial({ type: 'pool', mode: 'max' }));
+  $('regenerate').addEventListener('click', () => change({ dataSeed: 1 + Math.floor(Math.random() * 4294967294) }));
+  $('samples').addEventListener('click', (e) => {
+    const c = $('samples'), rect = c.getBoundingClientRect();
+    const x = ((e.clientX - rect.left) / rect.width) * c.width, y = ((e.clientY - rect.top) / rect.height) * c.height;
+    const n = runs[0]?.built?.image?.samples ?? 0;
+    for (let k = 0; k < n; ++k) {
+      const cell = sampleCell(c, k);
+      if (cell && x >= cell.x && x < cell.x + cell.w && y >= cell.y && y < cell.y + cell.h) { chooseExample(k); break; }
+    }
+  });
+  $('example').addEventListener('change', () => {
+    const v = Number($('example').value);
+    if (Number.isInteger(v) && v >= 1 && v <= Number($('example').max)) chooseExample(v - 1);
+  });
+  $('cards-hist-kind').addEventListener('change', () => { for (const r of runs) r.fresh = true; dirty = true; });
   $('add-run').addEventListener('click', () => {
     const r = parseRuns(state.runs);
     if (r.length >= MAX_RUNS) return;
     r.push([['seed', state.seed]]);
     change({ runs: runsText(r) });
   });
+  // each racer: a checkbox, and a learning rate of its own (empty: the shared rate)
+  const racersFromControls = () => OPTIMIZERS.filter((name) => $(`racer-${name}`).checked).map((name) => {
+    const read = readValue(paramInfo('raceLr'), $(`racer-lr-${name}`).value.trim());
+    return { name, learningRate: $(`racer-lr-${name}`).value.trim() === '' || read.error ? null : read.value };
+  });
   for (const name of OPTIMIZERS) {
     const box = el('input', { type: 'checkbox', value: name, id: `racer-${name}` });
+    const rate = el('input', { type: 'number', id: `racer-lr-${name}`, step: 'any', min: '0.00001', max: '10', placeholder: 'lr',
+      'aria-label': `Learning rate of ${name} (empty: the shared rate)` });
     box.addEventListener('change', () => {
-      const chosen = [...document.querySelectorAll('#racers input:checked')].map((b) => b.value);
-      if (chosen.length) change({ racers: chosen.join('~') });
+      const chosen = racersFromControls();
+      if (chosen.length) change({ racers: racersText(chosen) });
       else box.checked = true;
     });
-    $('racers').append(el('label', {}, [box, ` ${name}`]));
+    rate.addEventListener('change', () => {
+      const text = rate.value.trim(), read = readValue(paramInfo('raceLr'), text);
+      rate.classList.toggle('invalid', text !== '' && Boolean(read.error));
+      if (text !== '' && read.error) { rate.title = read.error; return; }
+      if (box.checked) change({ racers: racersText(racersFromControls()) });
+    });
+    $('racers').append(el('label', {}, [box, ` ${name}`, rate]));
   }
   $('hist-kind').addEventListener('change', () => { dirty = true; });
   $('contour').addEventListener('click', (e) => {
@@ -186,10 +234,17 @@ function syncControls() {
     label.hidden = SHOW_IF[key] ? !SHOW_IF[key](state) : false;
   }
   $('lesson').value = state.lesson;
-  $('speed').value = String(Math.min(100, state.speed));
-  document.body.className = `mode-${state.mode}`;
+  $('speed').value = String(state.speed);
+  $('speed-value').textContent = String(state.speed);
+  document.body.className = `mode-${state.mode}${isImageData(state.data) ? ' image-data' : ''}`;
   for (const b of document.querySelectorAll('.modes button')) b.setAttribute('aria-pressed', String(b.dataset.mode === state.mode));
-  for (const box of document.querySelectorAll('#racers input')) box.checked = state.racers.split('~').includes(box.value);
+  const racers = parseRacers(state.racers);
+  for (const name of OPTIMIZERS) {
+    const racer = racers.find((r) => r.name === name);
+    $(`racer-${name}`).checked = Boolean(racer);
+    $(`racer-lr-${name}`).value = racer?.learningRate == null ? '' : String(racer.learningRate);
+    $(`racer-lr-${name}`).classList.remove('invalid');
+  }
   const lesson = LESSONS.find((l) => l.name === state.lesson);
   $('lesson-text').hidden = !lesson;
   if (lesson) { $('lesson-title').textContent = lesson.title; $('lesson-body').textContent = lesson.text; }
@@ -197,65 +252,112 @@ function syncControls() {
   buildRunsEditor();
 }
 
+function selectOf(label, options, value, onChange) {
+  const select = el('select', { 'aria-label': label });
+  for (const [v, t] of options) select.add(new Option(t, String(v)));
+  select.value = String(value);
+  select.addEventListener('change', () => onChange(select.value));
+  return select;
+}
+
+function numberOf(label, min, max, step, value, ok, onChange) {
+  const input = el('input', { type: 'number', min: String(min), max: String(max), step: String(step), value: String(value), 'aria-label': label });
+  input.addEventListener('change', () => {
+    const v = Number(input.value);
+    if (ok(v)) onChange(v); else input.classList.add('invalid');
+  });
+  return input;
+}
+
+/** A layer change that the data set can take is applied; one it cannot is refused with the reason shown. */
+function changeLayers(layers) {
+  const text = layersText(layers);
+  const problem = layersProblem({ ...state, layers: text });
+  $('layers-problem').hidden = !problem;
+  $('layers-problem').textContent = problem ? `Not changed: ${problem}.` : '';
+  if (!problem) change({ layers: text });
+}
+
 function buildLayersEditor() {
   const layers = parseLayers(state.layers);
+  if (typeof layers === 'string') return;
+  const image = isImageData(state.data);
+  const shapes = image ? layerShapes(layers, [state.size, state.size, 1]) : null;
+  const shapeText = (i) => (Array.isArray(shapes) ? `→ ${shapes[i].join('×')}` : '');
   const rows = layers.map((layer, i) => {
-    const set = (patch) => { layers[i] = { ...layers[i], ...patch }; change({ layers: layersText(layers) }); };
-    const units = el('input', { type: 'number', min: '1', max: '128', step: '1', value: String(layer.units), 'aria-label': `Layer ${i + 1} units` });
-    units.addEventListener('change', () => {
-      const v = Number(units.value);
-      if (Number.isInteger(v) && v >= 1 && v <= 128) set({ units: v }); else units.classList.add('invalid');
-    });
-    const act = el('select', { 'aria-label': `Layer ${i + 1} activation` });
-    for (const a of HIDDEN_ACTIVATIONS) act.add(new Option(a, a));
-    act.value = layer.activation;
-    act.addEventListener('change', () => set({ activation: act.value }));
-    const bn = el('select', { 'aria-label': `Layer ${i + 1} batch norm` });
-    for (const [v, t] of [['off', 'no BN'], ['before', 'BN'], ['after', 'BN after']]) bn.add(new Option(t, v));
-    bn.value = layer.batchNorm;
-    bn.addEventListener('change', () => set({ batchNorm: bn.value }));
-    const drop = el('input', { type: 'number', min: '0', max: '0.9', step: '0.05', value: String(layer.dropout), 'aria-label': `Layer ${i + 1} dropout`, title: 'dropout' });
-    drop.addEventListener('change', () => {
-      const v = Number(drop.value);
-      if (v >= 0 && v <= 0.9) set({ dropout: Math.round(v * 1000) / 1000 }); else drop.classList.add('invalid');
-    });
-    const remove = el('button', { type: 'button', 'aria-label': `Remove layer ${i + 1}`, text: '×' });
-    remove.addEventListener('click', () => { layers.splice(i, 1); change({ layers: layersText(layers) }); });
-    const init = el('select', { 'aria-label': `Layer ${i + 1} initialisation` });
-    init.add(new Option('init: network-wide', ''));
-    for (const n of INITS) init.add(new Option(`init: ${n}`, n));
-    init.value = layer.init;
-    init.addEventListener('change', () => set({ init: init.value }));
-    const row = el('div', { class: 'layer' }, [el('span', { text: String(i + 1) }), units, act, bn, drop, remove]);
-    return [row, el('div', { class: 'layer-init' }, [el('span'), init])];
+    const n = i + 1;
+    const set = (patch) => { layers[i] = { ...layers[i], ...patch }; changeLayers(layers); };
+    const remove = el('button', { type: 'button', 'aria-label': `Remove layer ${n}`, text: '×' });
+    remove.addEventListener('click', () => { layers.splice(i, 1); changeLayers(layers); });
+    const number = el('span', { text: String(n) });
+    if (layer.type === 'pool') {
+      const mode = selectOf(`Layer ${n} pooling`, [['max', 'max pool 2×2'], ['average', 'average pool 2×2']], layer.mode, (v) => set({ mode: v }));
+      return [el('div', { class: 'layer plain' }, [number, mode, el('span', { class: 'shape', text: shapeText(i) }), remove])];
+    }
+    if (layer.type === 'flatten') {
+      return [el('div', { class: 'layer plain' }, [number, el('span', { class: 'kind', text: 'flatten' }), el('span', { class: 'shape', text: shapeText(i) }), remove])];
+    }
+    const conv = layer.type === 'conv';
+    const size = conv
+      ? numberOf(`Layer ${n} filters`, 1, MAX_FILTERS, 1, layer.filters, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_FILTERS, (v) => set({ filters: v }))
+      : numberOf(`Layer ${n} units`, 1, MAX_UNITS, 1, layer.units, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_UNITS, (v) => set({ units: v }));
+    const act = selectOf(`Layer ${n} activation`, HIDDEN_ACTIVATIONS.map((a) => [a, a]), layer.activation, (v) => set({ activation: v }));
+    const bn = selectOf(`Layer ${n} batch norm`, [['off', 'no BN'], ['before', 'BN'], ['after', 'BN after']], layer.batchNorm, (v) => set({ batchNorm: v }));
+    const drop = numberOf(`Layer ${n} dropout`, 0, 0.9, 0.05, layer.dropout, (v) => v >= 0 && v <= 0.9, (v) => set({ dropout: Math.round(v * 1000) / 1000 }));
+    drop.title = 'dropout';
+    const init = selectOf(`Layer ${n} initialisation`, [['', 'init: network-wide'], ...INITS.map((v) => [v, `init: ${v}`])], layer.init, (v) => set({ init: v }));
+    const row = el('div', { class: 'layer' }, [number, size, act, bn, drop, remove]);
+    if (!conv) return [row, el('div', { class: 'layer-init' }, [el('span'), init])];
+    const kernel = selectOf(`Layer ${n} kernel`, [[3, '3×3'], [5, '5×5']], layer.kernel, (v) => set({ kernel: Number(v) }));
+    const stride = selectOf(`Layer ${n} stride`, [[1, 'stride 1'], [2, 'stride 2']], layer.stride, (v) => set({ stride: Number(v) }));
+    const padding = selectOf(`Layer ${n} padding`, [['same', 'same'], ['valid', 'valid']], layer.padding, (v) => set({ padding: v }));
+    return [row, el('div', { class: 'layer-init conv-options' }, [el('span'), kernel, stride, padding, init, el('span', { class: 'shape', text: `output ${shapeText(i)}` })])];
   }).flat();
-  $('layers-editor').replaceChildren(el('p', { class: 'hint', text: '#, units, activation, batch norm, dropout' }), ...rows);
+  const hint = image ? '#, filters or units, activation, batch norm, dropout; → output shape' : '#, units, activation, batch norm, dropout';
+  $('layers-editor').replaceChildren(el('p', { class: 'hint', text: hint }), ...rows);
+  const full = layers.length >= MAX_LAYERS;
+  for (const id of ['add-layer', 'add-conv', 'add-pool']) $(id).disabled = full;
 }
 
 function buildRunsEditor() {
   const list = parseRuns(state.runs);
+  if (typeof list === 'string') return;
+  const commitRuns = () => change({ runs: runsText(list) });
   const rows = list.map((overrides, i) => {
-    const [key, value] = overrides[0] ?? ['seed', state.seed];
-    const keySel = el('select', { 'aria-label': `Run ${i + 1} setting` });
-    for (const k of RUN_KEYS) keySel.add(new Option(k, k));
-    keySel.value = key;
-    const val = el('input', { type: 'text', value: String(value), 'aria-label': `Run ${i + 1} value` });
-    const commit = () => {
-      const read = readValue(paramInfo(keySel.value), val.value.trim());
-      val.classList.toggle('invalid', Boolean(read.error));
-      val.title = read.error ?? '';
-      if (read.error) return;
-      list[i] = [[keySel.value, read.value], ...overrides.slice(1).filter(([k]) => k !== keySel.value)];
-      change({ runs: runsText(list) });
-    };
-    keySel.addEventListener('change', () => { val.value = String(state[keySel.value]); commit(); });
-    val.addEventListener('change', commit);
+    // one row per setting the run changes; a run without any is the shared state itself
+    const settings = overrides.map(([key, value], j) => {
+      const keySel = el('select', { 'aria-label': `Run ${i + 1} setting ${j + 1}` });
+      for (const k of RUN_KEYS) if (k === key || !overrides.some(([o]) => o === k)) keySel.add(new Option(k, k));
+      keySel.value = key;
+      const val = el('input', { type: 'text', value: String(value), 'aria-label': `Run ${i + 1} value ${j + 1}` });
+      const commit = () => {
+        const read = readValue(paramInfo(keySel.value), val.value.trim());
+        const problem = read.error ?? layersProblem(runState(state, [...overrides.filter((_, k) => k !== j), [keySel.value, read.value]]));
+        val.classList.toggle('invalid', Boolean(problem));
+        val.title = problem;
+        if (problem) return;
+        overrides[j] = [keySel.value, read.value];
+        commitRuns();
+      };
+      keySel.addEventListener('change', () => { val.value = String(state[keySel.value]); commit(); });
+      val.addEventListener('change', commit);
+      const drop = el('button', { type: 'button', 'aria-label': `Remove setting ${j + 1} of run ${i + 1}`, text: '×' });
+      drop.addEventListener('click', () => { overrides.splice(j, 1); commitRuns(); });
+      return el('div', { class: 'run' }, [keySel, val, drop]);
+    });
+    const addSetting = el('button', { type: 'button', 'aria-label': `Add a setting to run ${i + 1}`, text: '+ setting' });
+    addSetting.addEventListener('click', () => {
+      const key = [...['init', 'opt', 'lr', 'batch', 'seed'], ...RUN_KEYS].find((k) => !overrides.some(([o]) => o === k));
+      overrides.push([key, state[key]]);
+      commitRuns();
+    });
     const remove = el('button', { type: 'button', 'aria-label': `Remove run ${i + 1}`, text: '×' });
     remove.disabled = list.length <= 2;
-    remove.addEventListener('click', () => { list.splice(i, 1); change({ runs: runsText(list) }); });
+    remove.addEventListener('click', () => { list.splice(i, 1); commitRuns(); });
     const swatch = el('span', { class: 'swatch' });
     swatch.style.background = PALETTE[i];
-    return el('div', { class: 'run' }, [swatch, keySel, val, remove]);
+    const head = el('div', { class: 'run' }, [swatch, el('strong', { text: runLabel(overrides, i) }), addSetting, remove]);
+    return el('div', { class: 'run-block' }, [head, el('div', { class: 'run-settings' }, settings)]);
   });
   $('runs-editor').replaceChildren(...rows);
   $('add-run').disabled = list.length >= MAX_RUNS;
@@ -265,6 +367,20 @@ function buildRunsEditor() {
 function change(patch) {
   const next = { ...state, ...patch };
   if (patch.mode === 'compare' && !next.runs) next.runs = 'init:he-normal~init:xavier~init:normal';
+  // images and points need different networks: switching between them starts from the kind's default
+  if ('data' in patch && !('layers' in patch) && isImageData(patch.data) !== isImageData(state.data)) {
+    next.layers = defaultLayersFor(patch.data);
+    if (layersProblem(next)) next.runs = '';   // runs that change the layers no longer fit
+    if (next.mode === 'compare' && !next.runs) next.runs = 'init:he-normal~init:xavier~init:normal';
+  }
+  if (layersProblem(next)) {   // e.g. a smaller image the layers do not fit: refuse, and say why
+    const field = fields.get(Object.keys(patch)[0]);
+    if (field) { field.label.classList.add('invalid'); field.input.title = layersProblem(next); }
+    $('layers-problem').hidden = false;
+    $('layers-problem').textContent = `Not changed: ${layersProblem(next)}.`;
+    return;
+  }
+  $('layers-problem').hidden = true;
   const raceOnly = Object.keys(patch).every((k) => k.startsWith('race') || k === 'surface');
   state = next;
   writeUrl();
@@ -351,10 +467,18 @@ function onWorkerMessage(run, msg) {
     if (run.index === 0) {
       buildLayerCharts(msg.layers.length);
       drawSchedule($('schedule-preview'), msg.scheduleCurve);
+      if (msg.image) {
+        example = Math.min(example, msg.image.samples - 1);
+        $('example').max = String(msg.image.samples);
+        $('example').value = String(example + 1);
+        if (example > 0) run.worker.postMessage({ type: 'example', example });
+      }
     }
     if (playing) run.worker.postMessage({ type: 'play' });
   } else if (msg.type === 'snapshot') {
     onSnapshot(run, msg);
+  } else if (msg.type === 'conv') {
+    if (run.last) { run.last.conv = msg.conv; run.fresh = true; dirty = true; }
   } else if (msg.type === 'unit') {
     if (hoverUnit && hoverUnit.layer === msg.layer && hoverUnit.unit === msg.unit) {
       drawHeat($('unit-preview'), msg.values, run.built.gridSize);
@@ -438,7 +562,27 @@ function buildLayerCharts(layerCount) {
   });
 }
 
-const layerName = (l, count) => (l === count - 1 ? 'out' : `h${l + 1}`);
+/** Short layer names: h1, h2 … for dense layers, conv1, pool1 … for image layers, out for the last. */
+function layerNames(built, count) {
+  const types = built?.layers.map((l) => l.type ?? 'dense') ?? Array(count).fill('dense');
+  const seen = {};
+  return types.map((t, l) => {
+    if (l === types.length - 1) return 'out';
+    seen[t] = (seen[t] ?? 0) + 1;
+    return { dense: `h${seen[t]}`, conv: `conv${seen[t]}`, pool: `pool${seen[t]}`, flatten: 'flat' }[t];
+  });
+}
+const layerName = (l, count, built = runs[0]?.built) => layerNames(built, count)[l];
+
+/** The feature maps shown are those of test image k (its index in the sample grid). */
+function chooseExample(k) {
+  example = k;
+  $('example').value = String(k + 1);
+  const run = runs[0];
+  if (run?.built?.image) run.worker.postMessage({ type: 'example', example: k });
+  dirty = true;
+  if (run) run.fresh = true;
+}
 
 function curvesCaption() {
   $('curves-caption').textContent = state.mode === 'compare'
@@ -453,14 +597,17 @@ function buildMultiples() {
   box.replaceChildren(...runs.map((r) => {
     const swatch = el('span', { class: 'swatch' });
     swatch.style.background = r.color;
+    const image = isImageData(runState(state, r.overrides).data);
     r.dom = {
       status: el('div', { class: 'run-status', 'aria-live': 'polite' }),
-      boundary: el('canvas', { width: '200', height: '200', 'aria-label': `Boundary of ${r.label}` }),
-      hist: el('canvas', { width: '200', height: '100', 'aria-label': `Weight histograms of ${r.label}` }),
+      boundary: el('canvas', { width: '200', height: image ? '184' : '200', 'aria-label': image ? `Test images and predictions of ${r.label}` : `Boundary of ${r.label}` }),
+      filters: el('canvas', { width: '200', height: '40', 'aria-label': `First-layer filters of ${r.label}` }),
+      hist: el('canvas', { width: '200', height: '100', 'aria-label': `Histograms of ${r.label}` }),
       sparse: el('div', { class: 'run-status' }),
     };
+    r.dom.filters.hidden = !image;
     return el('figure', { class: 'multiple' }, [el('figcaption', {}, [swatch, el('span', { text: r.label })]), r.dom.status, r.dom.boundary,
-      r.dom.hist, r.dom.sparse]);
+      r.dom.filters, r.dom.hist, r.dom.sparse]);
   }));
 }
 
@@ -511,11 +658,22 @@ function renderSingle(run) {
   status.classList.toggle('diverged', run.status === 'diverged' || Boolean(run.error));
   if (!run.built || !run.last) return;
   const s = run.last;
-  const L = s.layers.length, labels = s.layers.map((_, l) => layerName(l, L));
-  $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
-    : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
-  drawBoundary($('boundary'), run.built, s.outputs);
-  if (s.weights.length) diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
+  const labels = layerNames(run.built, s.layers.length);
+  if (run.built.image) {
+    const data = runState(state, run.overrides).data;
+    drawSamples($('samples'), run.built, s.outputs, classSymbols(data), s.conv?.example ?? example);
+    const filtersH = filtersHeight($('filters').width, s.conv?.filters.count ?? 8);
+    if ($('filters').height !== filtersH) $('filters').height = filtersH;
+    drawFilters($('filters'), s.conv);
+    const mapsH = mapsHeight($('maps').width, s.conv);
+    if ($('maps').height !== mapsH) $('maps').height = mapsH;
+    drawMaps($('maps'), s.conv, run.built, classWords(data));
+  } else {
+    $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
+      : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
+    drawBoundary($('boundary'), run.built, s.outputs);
+    if (s.weights.length) diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
+  }
   drawHistograms($('histograms'), run.histHistory, $('hist-kind').value, labels);
   drawHealth($('health'), s.layers, labels);
   const lc = run.layerCurves;
@@ -524,6 +682,13 @@ function renderSingle(run) {
   charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => positive(l.activations.std)), s.layers.map((l) => positive(Math.abs(l.activations.mean ?? 0)))]);
   const bn = s.layers.map((l, i) => (l.running ? `${labels[i]}: running mean ${fmt(l.running.mean.mean, 3)} (±${fmt(l.running.mean.std, 3)}), running var ${fmt(l.running.variance.mean, 3)}` : null)).filter(Boolean);
   $('bn-stats').replaceChildren(...(bn.length ? [el('strong', { text: 'Batch-norm running statistics' }), ...bn.map((t) => el('div', { text: t }))] : []));
+  const bnChart = $('bn-chart');
+  bnChart.hidden = bn.length === 0;
+  if (bn.length) {
+    const h = 14 + 44 * bn.length;
+    if (bnChart.height !== h) bnChart.height = h;
+    drawRunning(bnChart, s.layers, labels);
+  }
 }
 
 function renderMultiples() {
@@ -536,10 +701,17 @@ function renderMultiples() {
     r.dom.status.classList.toggle('diverged', r.status === 'diverged' || Boolean(r.error));
     if (!r.built || !r.last || !r.fresh) continue;
     r.fresh = false;
-    drawBoundary(r.dom.boundary, r.built, r.last.outputs);
-    const names = r.last.layers.map((_, l) => layerName(l, r.last.layers.length));
-    drawHistograms(r.dom.hist, r.histHistory, 'weights', names);
-    r.dom.sparse.textContent = `weights |w| < 0.001: ${r.last.layers.map((l, i) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
+    if (r.built.image) {
+      drawSamples(r.dom.boundary, r.built, r.last.outputs, classSymbols(runState(state, r.overrides).data));
+      const h = filtersHeight(200, r.last.conv?.filters.count ?? 8, false);
+      if (r.dom.filters.height !== h) r.dom.filters.height = h;
+      r.dom.filters.hidden = !r.last.conv;
+      drawFilters(r.dom.filters, r.last.conv, false);
+    } else drawBoundary(r.dom.boundary, r.built, r.last.outputs);
+    const names = layerNames(r.built, r.last.layers.length);
+    drawHistograms(r.dom.hist, r.histHistory, $('cards-hist-kind').value, names);
+    const weighted = r.last.layers.map((l, i) => [l, i]).filter(([, i]) => ['conv', 'dense'].includes(r.built.layers[i].type ?? 'dense'));
+    r.dom.sparse.textContent = `weights |w| < 0.001: ${weighted.map(([l, i]) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
   }
 }
 
@@ -586,13 +758,15 @@ function startRace() {
   race = race ? { ...race, pendingStart: start } : { pendingStart: start, surface: null };
   raceWorker.postMessage({
     type: 'race', id: ++raceId, surface: state.surface, x: range.x, y: range.y, resolution: 240, start,
-    racers: state.racers.split('~'), learningRate: state.raceLr, steps: state.raceSteps, noise: state.raceNoise, seed: state.seed,
+    racers: parseRacers(state.racers).map((r) => r.name), learningRate: state.raceLr, steps: state.raceSteps, noise: state.raceNoise, seed: state.seed,
+    learningRates: Object.fromEntries(parseRacers(state.racers).filter((r) => r.learningRate != null).map((r) => [r.name, r.learningRate])),
   });
   updatePlayButton();
 }
 
 function buildRaceChart() {
-  const series = race.paths.map((p, k) => ({ label: p.name, stroke: PALETTE[k % PALETTE.length], width: 2 }));
+  const rates = Object.fromEntries(parseRacers(state.racers).map((r) => [r.name, r.learningRate ?? state.raceLr]));
+  const series = race.paths.map((p, k) => ({ label: `${p.name} (lr ${rates[p.name] ?? state.raceLr})`, stroke: PALETTE[k % PALETTE.length], width: 2 }));
   charts.race = lineChart($('race-chart'), { width: WIDE(), height: 260, series, legend: true });
   $('race-legend').replaceChildren();
   $('contour-caption').textContent = `Contours of the ${state.surface} surface · × start (click to move) · ${race.paths.map((p) => p.name).join(', ')}`;
@@ -616,13 +790,24 @@ function renderRace() {
 
 // ---------- test and benchmark hook: plain numbers only ----------
 
+function predictedClasses(outputs, K) {
+  return Array.from({ length: outputs.length / K }, (_, k) => {
+    let best = 0;
+    for (let c = 1; c < K; ++c) if (outputs[k * K + c] > outputs[k * K + best]) best = c;
+    return best;
+  });
+}
+
 window.gradlabPage = {
   summary: () => ({
     mode: state.mode, playing, workers: runs.length, url: location.search,
     runs: runs.map((r) => ({
       label: r.label, status: r.status, error: r.error, step: r.last?.step ?? 0, firstLoss: r.firstLoss, minTestLoss: r.minTest,
       trainLoss: r.last?.train.loss ?? null, testLoss: r.last?.test.loss ?? null, trainAccuracy: r.last?.train.accuracy ?? null,
-      layers: r.last?.layers.map((l) => ({ activationStd: l.activations.std, activationMean: l.activations.mean, saturated: l.saturated, dead: l.dead, nearZero: l.nearZero, gradientNorm: l.gradientNorm })) ?? [],
+      testAccuracy: r.last?.test.accuracy ?? null, image: r.built?.image ?? null, example: r.last?.conv?.example ?? null,
+      layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [],
+      layers: r.last?.layers.map((l) => ({ activationStd: l.activations.std, activationMean: l.activations.mean, saturated: l.saturated, dead: l.dead, nearZero: l.nearZero, gradientNorm: l.gradientNorm, runningCount: l.running?.means.length ?? 0 })) ?? [],
+      predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
       learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
     })),
     nanInCharts: Object.values(charts).some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),

@@ -9,6 +9,14 @@ export const LOSS_CHOICES = ['auto', 'cross-entropy', 'binary-cross-entropy', 'm
 export const MODES = ['train', 'compare', 'race'];
 export const MAX_LAYERS = 8;
 export const MAX_UNITS = 128;
+export const MAX_FILTERS = 32;
+/** Data sets of grey images: their networks may use conv, pool and flatten layers. */
+export const IMAGE_DATASETS = ['digits', 'shapes'];
+export const isImageData = (data) => IMAGE_DATASETS.includes(data);
+/** The hidden layers a data set starts with: a small convnet for images, two dense layers otherwise. */
+export const DEFAULT_LAYERS = '32_relu,32_relu';
+export const DEFAULT_IMAGE_LAYERS = 'c8_relu,pmax,c16_relu,pmax,flat';
+export const defaultLayersFor = (data) => (isImageData(data) ? DEFAULT_IMAGE_LAYERS : DEFAULT_LAYERS);
 export const MAX_RUNS = 4;
 const MAX_QUERY = 8192;
 const MAX_ENTRIES = 200;
@@ -26,7 +34,9 @@ export const PARAMS = [
   { name: 'samples', ...int(20, 2000), default: 300 },
   { name: 'noise', ...float(0, 1), default: 0.1 },
   { name: 'test', ...float(0.05, 0.9), default: 0.2 },
-  { name: 'layers', type: 'layers', default: '32_relu,32_relu' },
+  { name: 'size', ...int(8, 32), default: 12 },
+  { name: 'dataSeed', ...int(0, 4294967295), default: 0 },
+  { name: 'layers', type: 'layers', default: DEFAULT_LAYERS },
   { name: 'loss', ...enumOf(LOSS_CHOICES), default: 'auto' },
   { name: 'dropoutMode', ...enumOf(['inverted', 'classic']), default: 'inverted' },
   { name: 'init', ...enumOf(INITS), default: 'he-normal' },
@@ -75,27 +85,69 @@ function quote(text) {
   return `'${clean.length > 40 ? clean.slice(0, 40) + '…' : clean}'`;
 }
 
-// ----- layers: "32_relu_bn_d0.2_ihe-normal,16_tanh" -----
+// ----- layers: "32_relu_bn_d0.2_ihe-normal,16_tanh" or "c8_k5_relu_bn,pmax,c16_relu,pavg,flat,64_relu" -----
+// A dense layer is { units, activation, batchNorm, dropout, init } (no type, as in the engine's specs);
+// conv { type: 'conv', filters, kernel, stride, padding, activation, batchNorm, dropout, init };
+// pool { type: 'pool', mode }; flatten { type: 'flatten' }.
 
-/** One hidden layer from its token, or a string saying what is wrong. */
-export function parseLayer(token) {
-  const fields = token.split('_');
-  if (!/^\d{1,4}$/.test(fields[0])) return `layer ${quote(token)} must start with a number of units`;
-  const layer = { units: Number(fields[0]), activation: 'relu', batchNorm: 'off', dropout: 0, init: '' };
-  if (layer.units < 1 || layer.units > MAX_UNITS) return `layer units ${quote(fields[0])} must be 1 to ${MAX_UNITS}`;
+const LAYER_FIELDS_HELP = `activations: ${HIDDEN_ACTIVATIONS.join(', ')}; bn, bna, d0.1, i<init>`;
+
+/** Reads the fields shared by dense and conv layers into layer; an error string or ''. */
+function readCommonField(layer, field) {
+  if (HIDDEN_ACTIVATIONS.includes(field)) layer.activation = field;
+  else if (field === 'bn') layer.batchNorm = 'before';
+  else if (field === 'bna') layer.batchNorm = 'after';
+  else if (/^d0?\.\d{1,4}$|^d0$/.test(field) && Number(field.slice(1)) <= 0.9) layer.dropout = Number(field.slice(1));
+  else if (field.startsWith('i') && INITS.includes(field.slice(1))) layer.init = field.slice(1);
+  else return `layer field ${quote(field)} is not known (${LAYER_FIELDS_HELP})`;
+  return '';
+}
+
+function parseConv(token, fields) {
+  const filters = Number(fields[0].slice(1));
+  if (!/^c\d{1,3}$/.test(fields[0]) || filters < 1 || filters > MAX_FILTERS) return `conv layer ${quote(token)} must start with c and 1 to ${MAX_FILTERS} filters`;
+  const layer = { type: 'conv', filters, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: 'off', dropout: 0, init: '' };
   for (const field of fields.slice(1)) {
-    if (HIDDEN_ACTIVATIONS.includes(field)) layer.activation = field;
-    else if (field === 'bn') layer.batchNorm = 'before';
-    else if (field === 'bna') layer.batchNorm = 'after';
-    else if (/^d0?\.\d{1,4}$|^d0$/.test(field) && Number(field.slice(1)) <= 0.9) layer.dropout = Number(field.slice(1));
-    else if (field.startsWith('i') && INITS.includes(field.slice(1))) layer.init = field.slice(1);
-    else return `layer field ${quote(field)} is not known (activations: ${HIDDEN_ACTIVATIONS.join(', ')}; bn, bna, d0.1, i<init>)`;
+    if (field === 'k3' || field === 'k5') layer.kernel = Number(field[1]);
+    else if (field === 's1' || field === 's2') layer.stride = Number(field[1]);
+    else if (field === 'same' || field === 'valid') layer.padding = field;
+    else {
+      const error = readCommonField(layer, field);
+      if (error) return `${error.slice(0, -1)}; k3, k5, s1, s2, same, valid)`;
+    }
   }
   return layer;
 }
 
+/** One hidden layer from its token, or a string saying what is wrong. */
+export function parseLayer(token) {
+  if (token === 'pmax' || token === 'pavg') return { type: 'pool', mode: token === 'pmax' ? 'max' : 'average' };
+  if (token === 'flat') return { type: 'flatten' };
+  const fields = token.split('_');
+  if (fields[0].startsWith('c')) return parseConv(token, fields);
+  if (!/^\d{1,4}$/.test(fields[0])) return `layer ${quote(token)} must start with a number of units (or be c<filters>, pmax, pavg, flat)`;
+  const layer = { units: Number(fields[0]), activation: 'relu', batchNorm: 'off', dropout: 0, init: '' };
+  if (layer.units < 1 || layer.units > MAX_UNITS) return `layer units ${quote(fields[0])} must be 1 to ${MAX_UNITS}`;
+  for (const field of fields.slice(1)) {
+    const error = readCommonField(layer, field);
+    if (error) return error;
+  }
+  return layer;
+}
+
+export const layerType = (layer) => layer.type ?? 'dense';
+export const isSpatial = (layer) => layer.type === 'conv' || layer.type === 'pool';
+
 export function layerToken(layer) {
-  let t = `${layer.units}_${layer.activation}`;
+  if (layer.type === 'pool') return layer.mode === 'average' ? 'pavg' : 'pmax';
+  if (layer.type === 'flatten') return 'flat';
+  let t = layer.type === 'conv' ? `c${layer.filters}` : `${layer.units}`;
+  if (layer.type === 'conv') {
+    if (layer.kernel !== 3) t += `_k${layer.kernel}`;
+    if (layer.stride !== 1) t += `_s${layer.stride}`;
+    if (layer.padding !== 'same') t += `_${layer.padding}`;
+  }
+  t += `_${layer.activation}`;
   if (layer.batchNorm === 'before') t += '_bn';
   if (layer.batchNorm === 'after') t += '_bna';
   if (layer.dropout > 0) t += `_d${layer.dropout}`;
@@ -108,17 +160,66 @@ export function parseLayers(text) {
   const tokens = text.split(',');
   if (tokens.length > MAX_LAYERS) return `at most ${MAX_LAYERS} hidden layers`;
   const layers = [];
+  let flat = false;
   for (const token of tokens) {
     const layer = parseLayer(token);
     if (typeof layer === 'string') return layer;
+    // the image keeps its height and width until the first flatten or dense layer
+    if (isSpatial(layer) && flat) return `a ${layer.type} layer cannot follow a flatten or dense layer (${quote(token)})`;
+    if (layer.type === 'flatten' && flat) return 'flatten may only come once, before the dense layers';
+    if (!isSpatial(layer)) flat = true;
     layers.push(layer);
   }
   return layers;
 }
 
+/**
+ * The output shape [height, width, channels] of each hidden layer on an image of the given size, or
+ * a string saying which layer does not fit (the same arithmetic as the engine's).
+ */
+export function layerShapes(layers, [height, width, channels]) {
+  let [h, w, c] = [height, width, channels];
+  const shapes = [];
+  for (const [i, layer] of layers.entries()) {
+    if (layer.type === 'conv') {
+      if (layer.padding === 'same') [h, w] = [Math.ceil(h / layer.stride), Math.ceil(w / layer.stride)];
+      else [h, w] = [Math.floor((h - layer.kernel) / layer.stride) + 1, Math.floor((w - layer.kernel) / layer.stride) + 1];
+      c = layer.filters;
+    } else if (layer.type === 'pool') [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
+    else [h, w, c] = [1, 1, layer.type === 'flatten' ? h * w * c : layer.units];
+    if (h < 1 || w < 1) return `layer ${i + 1} (${layerToken(layer)}) leaves nothing of a ${height}×${width} image`;
+    shapes.push([h, w, c]);
+  }
+  return shapes;
+}
+
+/** Why the layers of a state cannot be built on its data set, or ''. */
+export function layersProblem(state) {
+  const layers = parseLayers(state.layers);
+  if (typeof layers === 'string') return layers;
+  if (!isImageData(state.data)) {
+    const spatial = layers.find((l) => l.type);
+    return spatial ? `${spatial.type} layers need an image data set (${IMAGE_DATASETS.join(' or ')}), not ${state.data}` : '';
+  }
+  const shapes = layerShapes(layers, [state.size, state.size, 1]);
+  return typeof shapes === 'string' ? shapes : '';
+}
+
 export const layersText = (layers) => layers.map(layerToken).join(',');
 
 // ----- typed values -----
+
+const RACE_RATE = { type: 'float', min: 1e-5, max: 10 };
+
+/** The racers of a race state: [{ name, learningRate (null: the shared raceLr) }]. */
+export function parseRacers(text) {
+  return text.split('~').map((part) => {
+    const [name, rate] = part.split('@');
+    return { name, learningRate: rate === undefined ? null : Number(rate) };
+  });
+}
+
+export const racersText = (racers) => racers.map((r) => (r.learningRate == null ? r.name : `${r.name}@${r.learningRate}`)).join('~');
 
 /** Reads one value of param p from its URL text: { value } or { error }. */
 export function readValue(p, text) {
@@ -141,11 +242,15 @@ export function readValue(p, text) {
       return typeof layers === 'string' ? { error: layers } : { value: layersText(layers) };
     }
     case 'optimizers': {
-      const names = text.split('~');
-      if (names.length < 1 || names.length > 6 || !names.every((n) => OPTIMIZERS.includes(n))) {
-        return { error: `1 to 6 of ${OPTIMIZERS.join(', ')} joined by ~` };
+      // each racer is a name, or name@rate for a learning rate of its own
+      const racers = text.split('~').map((part) => part.split('@'));
+      const rateOk = (r) => r.length === 1 || (r.length === 2 && !readValue(RACE_RATE, r[1]).error);
+      if (racers.length < 1 || racers.length > 6 || !racers.every((r) => OPTIMIZERS.includes(r[0]) && rateOk(r))) {
+        return { error: `1 to 6 of ${OPTIMIZERS.join(', ')} joined by ~, each with an optional @rate (${RACE_RATE.min} to ${RACE_RATE.max})` };
       }
-      return { value: [...new Set(names)].join('~') };
+      const seen = new Set();
+      const kept = racers.filter(([name]) => !seen.has(name) && seen.add(name));
+      return { value: kept.map(([name, rate]) => (rate === undefined ? name : `${name}@${readValue(RACE_RATE, rate).value}`)).join('~') };
     }
     case 'runs': {
       const runs = parseRuns(text);
@@ -194,8 +299,9 @@ export function runState(state, overrides) {
 export function describeLayers(text) {
   const layers = parseLayers(text);
   if (typeof layers === 'string' || !layers.length) return 'no hidden layers';
-  const word = (l) => [`${l.units} ${l.activation}`, l.batchNorm === 'off' ? '' : l.batchNorm === 'after' ? 'BN after' : 'BN',
-    l.dropout ? `dropout ${l.dropout}` : '', l.init ? `init ${l.init}` : ''].filter(Boolean).join(' ');
+  const word = (l) => (l.type === 'pool' ? `${l.mode} pool` : l.type === 'flatten' ? 'flatten' : [
+    l.type === 'conv' ? `conv ${l.filters}${l.kernel === 3 ? '' : ` ${l.kernel}×${l.kernel}`}${l.stride === 1 ? '' : ' /2'} ${l.activation}` : `${l.units} ${l.activation}`, l.batchNorm === 'off' ? '' : l.batchNorm === 'after' ? 'BN after' : 'BN',
+    l.dropout ? `dropout ${l.dropout}` : '', l.init ? `init ${l.init}` : ''].filter(Boolean).join(' '));
   const words = layers.map(word);
   return words.every((w) => w === words[0]) ? `${layers.length}×${words[0]}` : words.join(', ');
 }
@@ -271,8 +377,24 @@ export function parseState(search) {
   return { state: checkState(state, notes), notes };
 }
 
-/** Cross-field checks: a compare mode needs runs; the schedule's minimum stays below the rate. */
+/**
+ * Cross-field checks: a compare mode needs runs; conv, pool and flatten layers need an image data set
+ * and must fit its size, in the shared state and in every run.
+ */
 function checkState(state, notes) {
+  const problem = layersProblem(state);
+  if (problem) {
+    notes.push(`layers: ${problem}; using ${defaultLayersFor(state.data)}`);
+    state.layers = defaultLayersFor(state.data);
+  }
+  const runs = parseRuns(state.runs);
+  if (typeof runs !== 'string') {
+    const bad = runs.findIndex((overrides) => layersProblem(runState(state, overrides)));
+    if (bad >= 0) {
+      notes.push(`compare run ${bad + 1}: ${layersProblem(runState(state, runs[bad]))}; the runs were dropped`);
+      state.runs = '';
+    }
+  }
   if (state.mode === 'compare' && state.runs === '') {
     state.runs = 'init:he-normal~init:xavier~init:normal';
     notes.push('compare mode had no runs; comparing three initialisations');
@@ -280,7 +402,7 @@ function checkState(state, notes) {
   return state;
 }
 
-const ENCODE_KEEP = /[,:~!_.\-]/;
+const ENCODE_KEEP = /[,:~!_.@\-]/;
 function encode(text) {
   let out = '';
   for (const ch of text) out += ENCODE_KEEP.test(ch) ? ch : encodeURIComponent(ch);

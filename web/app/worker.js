@@ -10,9 +10,12 @@ const PROBE_ROWS = 256;     // rows used for activation statistics
 const TICK_MS = 16;         // one tick per display frame
 const SNAPSHOT_MS = 50;
 const EXTENT = 1.6;         // the input plane shown: [-EXTENT, EXTENT]^2
+const SAMPLES = 30;         // test images whose predictions each snapshot carries (image data sets)
+const SNAPSHOT_SHARE = 0.25; // at most this share of the worker's time goes to snapshots
 
 let lab, data, net, config, playing = false, timer = 0, lastSnapshot = 0, status = 'ok', lastResult = null;
 let loadedScalar = null;
+let example = 0, snapshotCost = 0;   // the image whose feature maps are shown; ms the last snapshot took
 
 const gridInputs = (inputs) => {
   if (inputs === 1) {
@@ -48,11 +51,14 @@ function build(c) {
   config.grid = grid;
   config.gridRows = grid.length / net.inputs;
   const train = data.rows('train'), test = data.rows('test');
+  const image = c.image ? { shape: data.shape, samples: Math.min(SAMPLES, test.count) } : null;
+  example = Math.min(example, Math.max(0, test.count - 1));
   postMessage({
     type: 'built', generation: c.generation, inputs: net.inputs, classes: data.classes, extent: EXTENT, gridSize: GRID,
-    layers: net.layers.map((l) => ({ units: l.units, activation: l.activation })),
-    train: { x: train.x.slice(), y: train.y.slice() }, test: { x: test.x.slice(), y: test.y.slice() },
-    scheduleCurve: schedulePreview(c.optimizer),
+    layers: net.layers.map((l) => ({ units: l.units ?? l.shape[2], activation: l.activation, type: l.type, shape: l.shape, kernel: l.kernel })),
+    // image sets: the test images only (the page shows some of them), not the whole training set
+    train: { x: image ? new Float32Array(0) : train.x.slice(), y: train.y.slice() }, test: { x: test.x.slice(), y: test.y.slice() },
+    scheduleCurve: schedulePreview(c.optimizer), image,
   });
   snapshot(true);
 }
@@ -62,6 +68,35 @@ function schedulePreview(optimizer, steps = 1000) {
     return lab.schedule({ ...optimizer.schedule, learningRate: optimizer.learningRate }, steps);
   } catch { return new Float32Array(0); }
 }
+
+/** Class probabilities (rows x classes) of the first test images. */
+function sampleOutputs() {
+  const test = data.rows('test'), rows = Math.min(SAMPLES, test.count);
+  return net.predict(test.x.slice(0, rows * net.inputs), rows);
+}
+
+/**
+ * What the conv layers see: the first conv layer's filters, and for test image `example` the image
+ * itself and the feature maps of every conv layer (HWC copies).
+ */
+function convViews() {
+  const test = data.rows('test');
+  const first = net.layers.findIndex((l) => l.type === 'conv');
+  if (first < 0 || !test.count) return null;
+  const f = net.filters(first);
+  const filters = { weights: f.weights.slice(), kernel: f.kernel, channels: f.channels, count: f.filters, layer: first };
+  const input = test.x.slice(example * net.inputs, (example + 1) * net.inputs);
+  net.forward(input, 1);
+  const maps = [];
+  net.layers.forEach((l, i) => {
+    if (l.type !== 'conv') return;
+    const m = net.featureMaps(i, 0);
+    maps.push({ layer: i, shape: m.shape, values: m.values.slice() });
+  });
+  return { example, label: test.y[example], input, filters, maps };
+}
+
+const convBuffers = (v) => (v ? [v.input.buffer, v.filters.weights.buffer, ...v.maps.map((m) => m.values.buffer)] : []);
 
 /** Output of the network over the grid, as per-class probabilities (classes x rows) or values. */
 function gridOutputs() {
@@ -105,28 +140,40 @@ function layerReports() {
         gradients: bins(net.histogram(i, 'gradients', { bins: BINS })),
       },
     };
-    if (s.runningMean) report.running = { mean: moments(summary(s.runningMean)), variance: moments(summary(s.runningVar)) };
+    if (s.runningMean) {
+      report.running = {
+        mean: moments(summary(s.runningMean)), variance: moments(summary(s.runningVar)),
+        means: Float32Array.from(s.runningMean), variances: Float32Array.from(s.runningVar),   // per unit or channel
+      };
+    }
     return { report, weights };
   });
 }
 
 function snapshot(detail) {
+  const started = performance.now();
   const trainEval = net.evaluate(data, 'train'), testEval = net.evaluate(data, 'test');
   const layers = layerReports();
-  const outputs = gridOutputs();
-  const weights = detail ? layers.map((l) => l.weights) : [];
+  const outputs = config.image ? sampleOutputs() : gridOutputs();
+  const conv = config.image ? convViews() : null;
+  const weights = detail && !config.image ? layers.map((l) => l.weights) : [];
   const r = lastResult;
   const message = {
     type: 'snapshot', generation: config.generation, step: net.step, status,
     batchLoss: r ? finiteOrNull(r.loss) : null, learningRate: finiteOrNull(net.learningRate),
     train: { loss: finiteOrNull(trainEval.loss), accuracy: finiteOrNull(trainEval.accuracy) },
     test: { loss: finiteOrNull(testEval.loss), accuracy: finiteOrNull(testEval.accuracy) },
-    layers: layers.map((l) => l.report), outputs, weights,
+    layers: layers.map((l) => l.report), outputs, weights, conv,
   };
   if (status === 'diverged') message.divergedAt = r.step;
-  postMessage(message, [outputs.buffer, ...weights.map((w) => w.buffer)]);
+  const running = layers.flatMap((l) => (l.report.running ? [l.report.running.means.buffer, l.report.running.variances.buffer] : []));
+  postMessage(message, [outputs.buffer, ...weights.map((w) => w.buffer), ...convBuffers(conv), ...running]);
   lastSnapshot = performance.now();
+  snapshotCost = 0.5 * snapshotCost + 0.5 * (lastSnapshot - started);   // smoothed: the first one also warms up
 }
+
+/** Snapshots of big networks and data sets take long: space them so they stay a small share of the time. */
+const snapshotDue = () => performance.now() - lastSnapshot >= Math.max(SNAPSHOT_MS, snapshotCost / SNAPSHOT_SHARE);
 
 function tick() {
   timer = 0;
@@ -139,7 +186,7 @@ function tick() {
     snapshot(true);
     return;
   }
-  if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot(true);
+  if (snapshotDue()) snapshot(true);
   // one tick per frame at most, and no more than `duty` of a core, so that several workers leave
   // the page's own thread room to draw
   const busy = performance.now() - started;
@@ -167,7 +214,7 @@ function race(msg) {
   const paths = msg.racers.map((name) => {
     const r = lab.optimize({
       surface: msg.surface, start: msg.start, steps: msg.steps, noise: msg.noise, seed: msg.seed,
-      optimizer: { name, learningRate: msg.learningRate },
+      optimizer: { name, learningRate: msg.learningRates?.[name] ?? msg.learningRate },
     });
     return { name, path: r.path, loss: r.loss };
   });
@@ -201,6 +248,13 @@ onmessage = async ({ data: msg }) => {
       case 'speed':
         if (config) config.speed = msg.speed;
         break;
+      case 'example': {   // show the feature maps of another test image
+        if (!net || !config.image) break;
+        example = Math.max(0, Math.min(data.rows('test').count - 1, msg.example | 0));
+        const conv = convViews();
+        postMessage({ type: 'conv', generation: config.generation, conv }, convBuffers(conv));
+        break;
+      }
       case 'unit':
         if (net) postMessage({ type: 'unit', layer: msg.layer, unit: msg.unit, values: unitOutput(msg.layer, msg.unit) });
         break;
