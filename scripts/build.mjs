@@ -1,7 +1,7 @@
 // build.mjs: builds what is missing or stale: the two wasm modules (web/wasm/) and, with --native,
 // the native library and C tests (build/native/). `node scripts/build.mjs [--native] [--force]`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emscriptenEnv, ensureEmscripten, ensureNativeTools } from './toolchain.mjs';
@@ -35,6 +35,10 @@ export function buildWasm({ force = false } = {}) {
   const dir = join(root, 'build', 'wasm');
   if (!existsSync(join(dir, 'CMakeCache.txt'))) run('emcmake', ['cmake', '-S', '.', '-B', dir, '-DCMAKE_BUILD_TYPE=Release'], env);
   run('cmake', ['--build', dir, '-j2'], env);
+  // cmake relinks only what changed; mark every output current so a change to an input that does
+  // not reach one of them (a C test, another target's source) does not leave it stale forever
+  const now = new Date();
+  for (const f of outputs) if (existsSync(f)) utimesSync(f, now, now);
 }
 
 export function buildNative() {

@@ -7,11 +7,16 @@ import { join } from 'node:path';
 import { buildNative, buildWasm, root } from './build.mjs';
 import { ensureNodeModules } from './deps.mjs';
 import { ensureChromium } from './toolchain.mjs';
+import { buildSanitized, ctestSanitized, fuzz } from './sanitize.mjs';
 
 ensureNodeModules();
 buildWasm();
 const native = buildNative();
 execFileSync('ctest', ['--output-on-failure', '-j2'], { stdio: 'inherit', cwd: native });
+// the same C tests under ASan+UBSan, then the C API fuzzed for a bounded time (GRADLAB_FUZZ_SECONDS)
+buildSanitized();
+ctestSanitized();
+fuzz(Number(process.env.GRADLAB_FUZZ_SECONDS ?? 40));
 
 ensureChromium();
 const files = [];

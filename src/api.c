@@ -46,7 +46,8 @@ static int handle_new(slot *table, void *ptr) {
     for (int i = 0; i < GL_LIMIT_OBJECTS; ++i)
         if (!table[i].ptr) {
             table[i].ptr = ptr;
-            table[i].gen = (table[i].gen + 1) & 0x7ffff;
+            /* generations run 1..0x7ffff, never 0, so no handle is 0 or negative */
+            table[i].gen = table[i].gen % 0x7ffff + 1;
             return (table[i].gen << 12) | i;
         }
     return -1;
@@ -64,6 +65,20 @@ static void handle_drop(slot *table, int h) { table[h & 0xfff].ptr = 0; }
     if (!d) return fail(GL_ERR_HANDLE, "data set handle %d is not a live data set (disposed, or never made)", h)
 
 static int bad_fraction(float f) { return !(f >= 0.0f && f < 1.0f); }
+
+#define NEED(p, name) if (!(p)) return fail(GL_ERR_ARGUMENT, "%s must be given (got a null pointer)", name)
+
+_Static_assert(GL_LIMIT_PASS_FLOATS == GL_NET_PASS_FLOATS, "network.c refuses passes at the documented limit");
+
+/* refuses a pass of rows through n whose activations and scratch would pass the limit */
+static int check_pass(const gl_net *n, int rows, const char *what) {
+    int64_t floats = gl_net_pass_floats(n, rows);
+    if (floats > GL_LIMIT_PASS_FLOATS)
+        return fail(GL_ERR_MEMORY, "%s of %d rows through this network needs %lld MiB of activations and scratch; "
+                    "the limit is %lld MiB: use fewer rows (a smaller batchSize)", what, rows,
+                    (long long)(floats * 4 >> 20), (long long)(GL_LIMIT_PASS_FLOATS * 4 >> 20));
+    return GL_OK;
+}
 
 /* ---- data sets ---- */
 EXPORT int gl_dataset_make(int kind, int samples, int classes, int size, float noise, float test_fraction,
@@ -99,19 +114,22 @@ EXPORT int gl_dataset_load(const float *x, const void *y, int samples, int input
         return fail(GL_ERR_ARGUMENT, "samples %d is out of range; allowed 1..%d", samples, GL_LIMIT_SAMPLES);
     if (inputs < 1 || inputs > GL_LIMIT_UNITS)
         return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS);
-    if ((long)samples * inputs > GL_LIMIT_DATA_FLOATS)
-        return fail(GL_ERR_ARGUMENT, "samples x inputs = %ld is over the limit of %ld values",
-                    (long)samples * inputs, GL_LIMIT_DATA_FLOATS);
+    if ((int64_t)samples * inputs > GL_LIMIT_DATA_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "samples x inputs = %lld is over the limit of %lld values",
+                    (long long)samples * inputs, (long long)GL_LIMIT_DATA_FLOATS);
     if (classes < 0 || classes == 1 || classes > GL_LIMIT_UNITS)
         return fail(GL_ERR_ARGUMENT, "classes %d is out of range; allowed 0 (regression) or 2..%d", classes, GL_LIMIT_UNITS);
     if (!classes && (outputs < 1 || outputs > GL_LIMIT_UNITS))
         return fail(GL_ERR_ARGUMENT, "outputs %d is out of range; allowed 1..%d", outputs, GL_LIMIT_UNITS);
+    if (!classes && (int64_t)samples * outputs > GL_LIMIT_DATA_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "samples x outputs = %lld is over the limit of %lld values",
+                    (long long)samples * outputs, (long long)GL_LIMIT_DATA_FLOATS);
     if (bad_fraction(test_fraction))
         return fail(GL_ERR_ARGUMENT, "testFraction %g is out of range; allowed 0 <= f < 1", test_fraction);
     if (samples - (int)lroundf(samples * test_fraction) < 1)
         return fail(GL_ERR_ARGUMENT, "testFraction %g leaves no training rows of %d samples", test_fraction, samples);
-    for (long i = 0; i < (long)samples * inputs; ++i)
-        if (!isfinite(x[i])) return fail(GL_ERR_ARGUMENT, "x[%ld] is %g; inputs must be finite", i, x[i]);
+    for (int64_t i = 0; i < (int64_t)samples * inputs; ++i)
+        if (!isfinite(x[i])) return fail(GL_ERR_ARGUMENT, "x[%lld] is %g; inputs must be finite", (long long)i, x[i]);
     if (classes) {
         const int32_t *yi = y;
         for (int i = 0; i < samples; ++i)
@@ -119,8 +137,8 @@ EXPORT int gl_dataset_load(const float *x, const void *y, int samples, int input
                 return fail(GL_ERR_ARGUMENT, "y[%d] is %d; class ids must be in 0..%d", i, yi[i], classes - 1);
     } else {
         const float *yf = y;
-        for (long i = 0; i < (long)samples * outputs; ++i)
-            if (!isfinite(yf[i])) return fail(GL_ERR_ARGUMENT, "y[%ld] is %g; targets must be finite", i, yf[i]);
+        for (int64_t i = 0; i < (int64_t)samples * outputs; ++i)
+            if (!isfinite(yf[i])) return fail(GL_ERR_ARGUMENT, "y[%lld] is %g; targets must be finite", (long long)i, yf[i]);
     }
     gl_dataset *d = gl_dataset_from(x, classes ? y : 0, classes ? 0 : y, samples, inputs, outputs, classes,
                                     test_fraction, seed);
@@ -132,6 +150,7 @@ EXPORT int gl_dataset_load(const float *x, const void *y, int samples, int input
 
 EXPORT int gl_dataset_info(int h, int32_t *info) {
     GET_SET(d, h);
+    NEED(info, "info");
     info[0] = d->inputs; info[1] = d->outputs; info[2] = d->classes;
     info[3] = d->n_train; info[4] = d->n_test;
     info[5] = (int32_t)(intptr_t)d->x;
@@ -155,8 +174,8 @@ static const char *const type_names[GL_LAYER_TYPES] = {"dense", "conv", "pool", 
 EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
                            int loss, int dropout_mode, uint32_t seed) {
     if (!ints || !floats) return fail(GL_ERR_ARGUMENT, "the layer table must be given");
-    if (inputs < 1 || inputs > GL_LIMIT_UNITS * 4)
-        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS * 4);
+    if (inputs < 1 || inputs > GL_LIMIT_INPUTS)
+        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_INPUTS);
     if (shape && (shape[0] < 1 || shape[1] < 1 || shape[2] < 1 || (long)shape[0] * shape[1] * shape[2] != inputs))
         return fail(GL_ERR_ARGUMENT, "input shape [%d, %d, %d] does not hold %d inputs", shape[0], shape[1], shape[2], inputs);
     if (n_layers < 1 || n_layers > GL_LIMIT_LAYERS)
@@ -166,7 +185,7 @@ EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const
     if (dropout_mode != GL_DROPOUT_INVERTED && dropout_mode != GL_DROPOUT_CLASSIC)
         return fail(GL_ERR_ARGUMENT, "dropoutMode %d is out of range; allowed 0 (inverted) or 1 (classic)", dropout_mode);
     gl_layer layers[GL_LIMIT_LAYERS];
-    long params = 0;
+    int64_t params = 0;
     for (int l = 0; l < n_layers; ++l) {
         const int32_t *li = ints + l * GL_LAYER_INTS;
         const float *lf = floats + l * GL_LAYER_FLOATS;
@@ -230,19 +249,20 @@ EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const
     if (bad >= 0)
         return fail(GL_ERR_ARGUMENT, "layers[%d] ('%s') gets an input of shape [%d, %d, %d] and would give an empty output",
                     bad, type_names[shaped[bad].type], shaped[bad].geom.h, shaped[bad].geom.w, shaped[bad].geom.c);
-    long per_row = 0;
+    int64_t per_row = 0;
     for (int l = 0; l < n_layers; ++l) {
         const gl_layer *L = &shaped[l];
-        long ch = L->geom.f;
-        if (L->type == GL_LAYER_DENSE) params += (long)L->in * L->out + ch;
-        if (L->type == GL_LAYER_CONV) params += (long)L->kernel * L->kernel * L->geom.c * ch + ch;
+        int64_t ch = L->geom.f;
+        if (L->type == GL_LAYER_DENSE) params += (int64_t)L->in * L->out + ch;
+        if (L->type == GL_LAYER_CONV) params += (int64_t)L->kernel * L->kernel * L->geom.c * ch + ch;
         if (L->bn) params += 2 * ch;
         per_row += L->out;
-        if (L->out > GL_LIMIT_UNITS * 4 || per_row > 16L * 1024 * 1024)
-            return fail(GL_ERR_ARGUMENT, "layers[%d] gives %d values per example; the limit is %d per layer", l, L->out, GL_LIMIT_UNITS * 4);
+        if (L->out > GL_LIMIT_INPUTS)
+            return fail(GL_ERR_ARGUMENT, "layers[%d] gives %d values per example; the limit is %d per layer", l, L->out, GL_LIMIT_INPUTS);
     }
     if (params > GL_LIMIT_PARAMS)
-        return fail(GL_ERR_ARGUMENT, "the network has %ld parameters; the limit is %ld", params, GL_LIMIT_PARAMS);
+        return fail(GL_ERR_ARGUMENT, "the network has %lld parameters; the limit is %lld", (long long)params,
+                    (long long)GL_LIMIT_PARAMS);
     int last = shaped[n_layers - 1].act, K = shaped[n_layers - 1].out;
     if (loss == GL_LOSS_CROSS_ENTROPY && (last != GL_ACT_SOFTMAX || K < 2))
         return fail(GL_ERR_ARGUMENT, "loss 'cross-entropy' needs a last layer of 2 or more 'softmax' units (got %d '%s')",
@@ -253,7 +273,7 @@ EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const
         return fail(GL_ERR_ARGUMENT, "loss 'mse' does not take a 'softmax' last layer; use 'cross-entropy'");
     int input_shape[3] = {shape ? shape[0] : 1, shape ? shape[1] : 1, shape ? shape[2] : inputs};
     gl_net *n = gl_net_create(inputs, input_shape, n_layers, layers, loss, dropout_mode, seed);
-    if (!n) return fail(GL_ERR_MEMORY, "not enough memory for a network of %ld parameters", params);
+    if (!n) return fail(GL_ERR_MEMORY, "not enough memory for a network of %lld parameters", (long long)params);
     int h = handle_new(nets, n);
     if (h < 0) { gl_net_free(n); return fail(GL_ERR_MEMORY, "more than %d live networks", GL_LIMIT_OBJECTS); }
     return h;
@@ -289,7 +309,7 @@ static int read_optimizer(const float *r, gl_optimizer *o, gl_schedule *s) {
     if ((st = check_range("schedule kind", r[12], 0, GL_SCHED_COUNT - 1))) return st;
     s->kind = (int)r[12];
     s->step_size = r[13]; s->gamma = r[14]; s->decay = r[15]; s->steps = r[16]; s->min_lr = r[17];
-    s->period = r[18]; s->period_mult = r[19]; s->max_lr = r[20]; s->mode = (int)r[21]; s->warmup = r[22];
+    s->period = r[18]; s->period_mult = r[19]; s->max_lr = r[20]; s->warmup = r[22];
     if ((st = check_range("schedule.warmup", s->warmup, 0, 1e9f))) return st;
     switch (s->kind) {
     case GL_SCHED_STEP:
@@ -308,13 +328,18 @@ static int read_optimizer(const float *r, gl_optimizer *o, gl_schedule *s) {
         break;
     case GL_SCHED_SGDR:
         if ((st = check_range("schedule.period", s->period, 1, 1e9f))) return st;
+        /* a whole number, as in PyTorch's T_mult: finding the period then takes at most 64 rounds */
         if ((st = check_range("schedule.periodMultiplier", s->period_mult, 1, 100))) return st;
+        if (s->period_mult != floorf(s->period_mult))
+            return fail(GL_ERR_ARGUMENT, "schedule.periodMultiplier %g is not allowed; it must be a whole number 1..100",
+                        s->period_mult);
         if ((st = check_range("schedule.minLearningRate", s->min_lr, 0, o->learning_rate))) return st;
         break;
     case GL_SCHED_CYCLIC:
         if ((st = check_range("schedule.stepSize", s->step_size, 1, 1e9f))) return st;
         if ((st = check_range("schedule.maxLearningRate", s->max_lr, o->learning_rate, 1e3f))) return st;
-        if ((st = check_range("schedule.mode", (float)s->mode, 0, 2))) return st;
+        if ((st = check_range("schedule.mode", r[21], 0, 2))) return st;
+        s->mode = (int)r[21];
         if ((st = check_range("schedule.gamma", s->gamma, 0, 1))) return st;
         break;
     }
@@ -323,6 +348,7 @@ static int read_optimizer(const float *r, gl_optimizer *o, gl_schedule *s) {
 
 EXPORT int gl_network_set_optimizer(int h, const float *row) {
     GET_NET(n, h);
+    NEED(row, "the optimizer row");
     gl_optimizer o; gl_schedule s;
     int st = read_optimizer(row, &o, &s);
     if (st) return st;
@@ -331,11 +357,13 @@ EXPORT int gl_network_set_optimizer(int h, const float *row) {
 }
 
 EXPORT int gl_schedule_curve(const float *row, int steps, float *rate) {
+    NEED(row, "the optimizer row");
     gl_optimizer o; gl_schedule s;
     int st = read_optimizer(row, &o, &s);
     if (st) return st;
     if (steps < 0 || steps > GL_LIMIT_STEPS)
         return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..%d", steps, GL_LIMIT_STEPS);
+    if (steps) NEED(rate, "rate");
     for (int t = 0; t < steps; ++t) rate[t] = gl_schedule_rate(&s, o.learning_rate, t);
     return GL_OK;
 }
@@ -360,6 +388,7 @@ static int check_match(const gl_net *n, const gl_dataset *d) {
 EXPORT int gl_network_train(int h, int data, int steps, int batch, float *out) {
     GET_NET(n, h);
     GET_SET(d, data);
+    NEED(out, "out");
     int st = check_match(n, d);
     if (st) return st;
     if (steps < 0 || steps > GL_LIMIT_STEPS)
@@ -370,6 +399,7 @@ EXPORT int gl_network_train(int h, int data, int steps, int batch, float *out) {
     if (rows < 2 && gl_net_has_bn(n))
         return fail(GL_ERR_ARGUMENT, "batchSize %d gives batches of %d row; batch norm needs at least 2 rows to train",
                     batch, rows);
+    if ((st = check_pass(n, rows, batch > 0 && batch < d->n_train ? "a batch" : "a full batch"))) return st;
     if (!gl_net_prepare(n, d, data, batch))
         return fail(GL_ERR_MEMORY, "not enough memory for a batch of %d rows; use a smaller batchSize",
                     batch > 0 && batch < d->n_train ? batch : d->n_train);
@@ -383,9 +413,12 @@ EXPORT int gl_network_train(int h, int data, int steps, int batch, float *out) {
 EXPORT int gl_network_evaluate(int h, int data, int split, float *out) {
     GET_NET(n, h);
     GET_SET(d, data);
+    NEED(out, "out");
     int st = check_match(n, d);
     if (st) return st;
     if (split != 0 && split != 1) return fail(GL_ERR_ARGUMENT, "split %d is not 0 (train) or 1 (test)", split);
+    if (split == 1 && d->n_test == 0)
+        return fail(GL_ERR_ARGUMENT, "split 1 (test) has no rows; make the data set with testFraction > 0");
     if (!gl_net_reserve(n, n->cap > 0 ? n->cap : 256))
         return fail(GL_ERR_MEMORY, "not enough memory to evaluate");
     gl_net_evaluate(n, d, split, &out[0], &out[1]);
@@ -396,8 +429,12 @@ static int check_rows(const gl_net *n, const float *x, int rows) {
     if (!x) return fail(GL_ERR_ARGUMENT, "x must be given");
     if (rows < 1 || rows > GL_LIMIT_SAMPLES)
         return fail(GL_ERR_ARGUMENT, "rows %d is out of range; allowed 1..%d", rows, GL_LIMIT_SAMPLES);
-    for (long i = 0; i < (long)rows * n->inputs; ++i)
-        if (!isfinite(x[i])) return fail(GL_ERR_ARGUMENT, "x[%ld] is %g; inputs must be finite", i, x[i]);
+    int K = n->layer[n->n_layers - 1].out, wider = n->inputs > K ? n->inputs : K;
+    if ((int64_t)rows * wider > GL_LIMIT_DATA_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "rows x %d = %lld is over the limit of %lld values", wider,
+                    (long long)rows * wider, (long long)GL_LIMIT_DATA_FLOATS);
+    for (int64_t i = 0; i < (int64_t)rows * n->inputs; ++i)
+        if (!isfinite(x[i])) return fail(GL_ERR_ARGUMENT, "x[%lld] is %g; inputs must be finite", (long long)i, x[i]);
     return GL_OK;
 }
 
@@ -413,12 +450,13 @@ EXPORT int gl_network_predict(int h, const float *x, int rows, float *y) {
 
 EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
     GET_NET(n, h);
+    if (rows > GL_LIMIT_BATCH) /* before check_rows reads x */
+        return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
     int st = check_rows(n, x, rows);
     if (st) return st;
-    if (rows > GL_LIMIT_BATCH)
-        return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
     if (training && rows < 2 && gl_net_has_bn(n))
         return fail(GL_ERR_ARGUMENT, "rows %d: batch norm needs at least 2 rows in training mode", rows);
+    if ((st = check_pass(n, rows, "a forward pass"))) return st;
     if (!gl_net_reserve(n, rows)) return fail(GL_ERR_MEMORY, "not enough memory for a pass of %d rows", rows);
     gl_net_forward(n, x, rows, training != 0);
     return GL_OK;
@@ -459,6 +497,7 @@ static int check_layer_tensor(const gl_net *n, int layer, int what) {
 
 EXPORT int gl_network_tensor(int h, int layer, int what, int32_t *out) {
     GET_NET(n, h);
+    NEED(out, "out");
     int st = check_layer_tensor(n, layer, what);
     if (st) return st;
     long len;
@@ -469,6 +508,7 @@ EXPORT int gl_network_tensor(int h, int layer, int what, int32_t *out) {
 
 EXPORT int gl_network_stats(int h, int layer, float *out) {
     GET_NET(n, h);
+    NEED(out, "out");
     int st = check_layer_tensor(n, layer, 0);
     if (st) return st;
     gl_layer_stats s;
@@ -503,7 +543,7 @@ EXPORT int gl_network_histogram(int h, int layer, int what, int bins, float lo, 
     float scale = (float)bins / (hi - lo);
     for (long i = 0; i < len; ++i) {
         float f = (v[i] - lo) * scale;
-        int b = f < 0 ? 0 : f >= bins ? bins - 1 : (int)f; /* NaN lands in bin 0 */
+        int b = !(f >= 0) ? 0 : f >= bins ? bins - 1 : (int)f; /* NaN lands in bin 0, never reaches (int) */
         counts[b]++;
     }
     return GL_OK;
@@ -511,6 +551,8 @@ EXPORT int gl_network_histogram(int h, int layer, int what, int bins, float lo, 
 
 EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     GET_NET(n, h);
+    NEED(ints, "ints");
+    NEED(rate, "rate");
     ints[0] = n->n_layers; ints[1] = (int32_t)n->n_params; ints[2] = (int32_t)n->step;
     ints[3] = n->rows; ints[4] = n->state_arrays; ints[5] = (int32_t)n->opt_t;
     rate[0] = n->last_lr;
@@ -519,6 +561,7 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
 
 EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
     GET_NET(n, h);
+    NEED(out, "out");
     out[0] = (int32_t)(intptr_t)n->state; out[1] = (int32_t)n->n_params; out[2] = n->state_arrays;
     out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind;
     return GL_OK;
@@ -552,6 +595,7 @@ EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, 
                        float *path, float *loss) {
     int st = check_surface(kind);
     if (st) return st;
+    NEED(row, "the optimizer row");
     gl_optimizer o; gl_schedule s;
     if ((st = read_optimizer(row, &o, &s))) return st;
     if (!(isfinite(x) && isfinite(y) && fabsf(x) <= 1e6f && fabsf(y) <= 1e6f))

@@ -20,10 +20,12 @@ enum { GL_OK = 0, GL_ERR_ARGUMENT = -1, GL_ERR_MEMORY = -2, GL_ERR_HANDLE = -3, 
 #define GL_LIMIT_DATA_FLOATS 33554432L   /* samples x inputs, 128 MiB */
 #define GL_LIMIT_PARAMS 33554432L        /* parameters of one network, 128 MiB */
 #define GL_LIMIT_BATCH 65536
+#define GL_LIMIT_PASS_FLOATS 268435456L  /* activations and scratch of one pass (batch), 1 GiB */
 #define GL_LIMIT_STEPS 10000000
 #define GL_LIMIT_OBJECTS 4096            /* live networks and live data sets, each */
-#define GL_LIMIT_FILTERS 1024
-#define GL_LIMIT_IMAGE 32                /* side of a generated image */
+#define GL_LIMIT_INPUTS 16384           /* inputs of a network, values per example of a layer */
+#define GL_LIMIT_FILTERS 1024            /* filters of a convolution */
+#define GL_LIMIT_IMAGE 32                /* side of a generated image (digits, shapes) */
 
 /* Layer table rows, GL_LAYER_INTS int32 and GL_LAYER_FLOATS float32 per layer */
 #define GL_LAYER_INTS 12   /* units or filters, activation, init kind, batch norm, batch norm after activation,
@@ -61,7 +63,9 @@ int gl_dataset_dispose(int h);
 int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
                     int loss, int dropout_mode, uint32_t seed);
 int gl_network_set_optimizer(int h, const float *row);
-/* out[0..6] = steps run, loss, accuracy (-1 none), penalty, learning rate, diverged (0/1), step */
+/* out[0..6] = steps run, loss, accuracy (-1 none), penalty, learning rate, diverged (0/1), steps taken.
+ * On divergence (a loss, penalty or gradient not finite, or an update overflowing a weight) it stops
+ * and undoes the update that led there: the weights are those of the last finite loss. */
 int gl_network_train(int h, int data, int steps, int batch, float *out);
 /* out[0..1] = loss, accuracy (-1 none) over split 0 = train, 1 = test */
 int gl_network_evaluate(int h, int data, int split, float *out);

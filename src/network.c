@@ -96,7 +96,8 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
 void gl_net_free(gl_net *n) {
     if (!n) return;
     free(n->params); free(n->grads); free(n->state); free(n->bn); free(n->acts); free(n->delta);
-    free(n->delta2); free(n->dcols); free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm); free(n);
+    free(n->delta2); free(n->dcols); free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm);
+    free(n->prev); free(n->prev_bn); free(n->step_bn); free(n);
 }
 
 int gl_net_has_bn(const gl_net *n) {
@@ -131,8 +132,18 @@ static long layout(gl_layer *L, long off, int rows) {
     return off;
 }
 
+int64_t gl_net_pass_floats(const gl_net *n, int rows) {
+    /* the layout is linear in rows: lay out one row (small numbers), then multiply in 64 bits */
+    gl_layer probe;
+    long per_row = 0;
+    for (int l = 0; l < n->n_layers; ++l) { probe = n->layer[l]; per_row = layout(&probe, per_row, 1); }
+    per_row += 2L * n->max_width + n->max_cols + n->inputs + n->layer[n->n_layers - 1].out + 1;
+    return (int64_t)per_row * rows;
+}
+
 int gl_net_reserve(gl_net *n, int rows) {
     if (rows <= n->cap) return 1;
+    if (gl_net_pass_floats(n, rows) > GL_NET_PASS_FLOATS) return 0; /* 32-bit sizes below would wrap */
     gl_layer probe[GL_MAX_LAYERS];
     long floats = 0;
     for (int l = 0; l < n->n_layers; ++l) { probe[l] = n->layer[l]; floats = layout(&probe[l], floats, rows); }
@@ -166,6 +177,7 @@ int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s)
     n->opt = *o;
     n->sched = *s;
     n->opt_t = 0;
+    n->prev_ok = 0;
     n->last_lr = gl_schedule_rate(s, o->learning_rate, 0);
     return 1;
 }
@@ -327,6 +339,12 @@ float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float
     return loss;
 }
 
+static long bn_floats(const gl_net *n) {
+    long nb = 0;
+    for (int l = 0; l < n->n_layers; ++l) if (n->layer[l].bn) nb += 4L * gl_layer_channels(&n->layer[l]);
+    return nb;
+}
+
 int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
     if (!gl_net_reserve(n, batch <= 0 || batch >= d->n_train ? d->n_train : batch)) return 0;
     if (n->perm_data != data_id || n->perm_n != d->n_train) {
@@ -335,6 +353,14 @@ int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
         free(n->perm);
         n->perm = perm;
         n->perm_n = d->n_train; n->perm_data = data_id; n->cursor = d->n_train;
+    }
+    /* what gl_net_train needs to undo a step: the parameters and the batch-norm statistics */
+    if (!n->prev && !(n->prev = malloc(sizeof(float) * (size_t)n->n_params))) return 0;
+    long nb = bn_floats(n);
+    if (nb && !n->prev_bn) {
+        n->prev_bn = malloc(sizeof(float) * (size_t)nb);
+        n->step_bn = malloc(sizeof(float) * (size_t)nb);
+        if (!n->prev_bn || !n->step_bn) { free(n->prev_bn); free(n->step_bn); n->prev_bn = n->step_bn = 0; return 0; }
     }
     return 1;
 }
@@ -362,7 +388,10 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
     int B = full ? d->n_train : batch;
     memset(out, 0, sizeof *out);
     out->accuracy = -1;
+    out->step = (float)n->step;
+    long nb = bn_floats(n);
     for (int s = 0; s < steps; ++s) {
+        if (nb) memcpy(n->step_bn, n->bn, sizeof(float) * (size_t)nb); /* the forward pass moves them */
         const float *x; const int32_t *yi; const float *yf;
         if (full) { x = d->x; yi = d->yi; yf = d->yf; }
         else {
@@ -374,15 +403,33 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         float pen = add_penalties(n);
         double sq = gl_sum_squares(n->grads, n->n_params);
         float lr = gl_schedule_rate(&n->sched, n->opt.learning_rate, n->opt_t);
-        out->step = (float)n->step;
         if (!isfinite(loss) || !isfinite(pen) || !isfinite(sq) || !isfinite(lr)) {
-            out->diverged = 1; out->loss = loss; out->reg_loss = pen;
-            return; /* the weights stay as they were before this step */
+            if (n->prev_ok) { /* the last update led here: undo it */
+                memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
+                if (nb) memcpy(n->bn, n->prev_bn, sizeof(float) * (size_t)nb);
+                n->step--; n->opt_t--; n->prev_ok = 0;
+                if (s > 0) out->steps = (float)(s - 1);
+            } else if (nb) memcpy(n->bn, n->step_bn, sizeof(float) * (size_t)nb);
+            out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
+            return;
         }
         float norm = (float)sqrt(sq), gscale = 1.0f;
         if (n->opt.clip_norm > 0 && norm > n->opt.clip_norm) gscale = n->opt.clip_norm / (norm + 1e-6f);
+        memcpy(n->prev, n->params, sizeof(float) * (size_t)n->n_params);
         update(n, lr, gscale);
+        int finite = 1;
+        for (long i = 0; i < n->n_params && finite; ++i) finite = isfinite(n->params[i]);
+        if (!finite) { /* this update overflowed a weight: undo it */
+            memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
+            if (nb) memcpy(n->bn, n->step_bn, sizeof(float) * (size_t)nb);
+            n->opt_t--; n->prev_ok = 0;
+            out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
+            return;
+        }
+        if (nb) { float *t = n->prev_bn; n->prev_bn = n->step_bn; n->step_bn = t; }
+        n->prev_ok = 1;
         n->step++;
+        out->step = (float)n->step;
         n->last_lr = lr;
         out->steps = (float)(s + 1);
         out->loss = loss; out->reg_loss = pen; out->learning_rate = lr;

@@ -77,6 +77,9 @@ typedef struct gl_net {
     gl_rng rng_shuffle, rng_dropout;
     int32_t *perm;               /* this epoch's order of the training rows */
     int perm_n, cursor, perm_data;
+    float *prev;                 /* parameters before the last applied step, to undo it */
+    float *prev_bn, *step_bn;    /* the bn arena before the last applied step, and before this one */
+    int prev_ok;                 /* prev holds them (cleared by an undo or a new optimiser) */
 } gl_net;
 
 typedef struct {
@@ -100,7 +103,11 @@ int gl_net_shapes(gl_layer *layers, int n_layers, int h, int w, int c);
 gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl_layer *layers, int loss,
                       int dropout_mode, uint32_t seed);
 void gl_net_free(gl_net *n);
-/* grows the activation arena to hold rows (reallocating; pointers into it change); 0 = no memory */
+/* floats the activation arena and scratch of gl_net_reserve need for rows, computed in 64 bits */
+int64_t gl_net_pass_floats(const gl_net *n, int rows);
+/* grows the activation arena to hold rows (reallocating; pointers into it change); 0 = no memory
+ * (or more than GL_NET_PASS_FLOATS floats, which a 32-bit size_t could not even express) */
+#define GL_NET_PASS_FLOATS (1L << 28)
 int gl_net_reserve(gl_net *n, int rows);
 /* replaces the optimiser and clears its state; 0 = no memory */
 int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s);
@@ -114,7 +121,10 @@ float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float
 /* sizes the arena and the epoch order for training on d with this batch; data_id identifies the
  * dataset so the epoch order restarts when it changes. 0 = no memory. Call before gl_net_train. */
 int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch);
-/* steps of minibatch training; batch 0 or >= train rows = full batch. Allocates nothing. */
+/* steps of minibatch training; batch 0 or >= train rows = full batch. Allocates nothing.
+ * Stops at the first step whose loss, penalty, gradient norm or rate is not finite, undoing the
+ * update before it (the one that led there), or at an update that makes a weight not finite,
+ * undoing that one: the weights are those of the last finite loss; out->step = steps applied. */
 void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train_result *out);
 /* mean loss and accuracy (-1 for regression) over split 0 = train, 1 = test, in evaluation mode */
 void gl_net_evaluate(gl_net *n, const gl_dataset *d, int split, float *loss, float *accuracy);

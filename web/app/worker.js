@@ -1,54 +1,276 @@
-// worker.js: owns the engine. The page sends commands; the worker trains and posts small snapshots.
+// worker.js: owns the engine for one run. The page sends commands ({ type, ... }); the worker
+// trains in ticks of `speed` steps and posts small snapshots (copies, transferred) at most every
+// SNAPSHOT_MS, so neither side ever waits for the other.
 import { loadGradlab } from '../lib/gradlab.js';
+import { nearZero, summary } from './stats.js';
 
-const GRID = 64;
-let lab, data, net, playing = false, config;
+const GRID = 48;            // boundary / fit heatmap resolution
+const BINS = 24;            // histogram bins
+const PROBE_ROWS = 256;     // rows used for activation statistics
+const TICK_MS = 16;         // one tick per display frame
+const SNAPSHOT_MS = 50;
+const EXTENT = 1.6;         // the input plane shown: [-EXTENT, EXTENT]^2
+const SAMPLES = 30;         // test images whose predictions each snapshot carries (image data sets)
+const SNAPSHOT_SHARE = 0.25; // at most this share of the worker's time goes to snapshots
+
+let lab, data, net, config, playing = false, timer = 0, lastSnapshot = 0, status = 'ok', lastResult = null;
+let loadedScalar = null;
+let example = 0, snapshotCost = 0;   // the image whose feature maps are shown; ms the last snapshot took
+
+const gridInputs = (inputs) => {
+  if (inputs === 1) {
+    const g = new Float32Array(GRID * 4);
+    for (let j = 0; j < g.length; ++j) g[j] = -EXTENT + (2 * EXTENT * (j + 0.5)) / g.length;
+    return g;
+  }
+  const g = new Float32Array(GRID * GRID * 2);
+  for (let i = 0; i < GRID; ++i) for (let j = 0; j < GRID; ++j) {
+    g[2 * (i * GRID + j)] = -EXTENT + (2 * EXTENT * (j + 0.5)) / GRID;      // x grows to the right
+    g[2 * (i * GRID + j) + 1] = EXTENT - (2 * EXTENT * (i + 0.5)) / GRID;   // y grows upwards
+  }
+  return g;
+};
+
+async function ensureLab(scalar) {
+  if (lab && loadedScalar === scalar) return;
+  lab = await loadGradlab(scalar ? { simd: false } : {});
+  loadedScalar = scalar;
+  postMessage({ type: 'ready', simd: lab.simd });
+}
 
 function build(c) {
   config = c;
-  data?.dispose(); net?.dispose();
-  data = lab.dataset(c.dataset, { samples: 300, noise: 0.1, seed: c.seed, classes: c.dataset === 'spiral' ? 3 : undefined });
-  net = lab.network({ inputs: 2, layers: [{ units: 32, activation: 'relu' }, { units: data.classes, activation: 'softmax' }], init: 'he', seed: c.seed });
-  net.setOptimizer({ name: 'sgd', learningRate: 0.5 });
+  data?.dispose(); net?.dispose(); data = net = null;
+  pause();
+  status = 'ok';
+  lastResult = null;
+  data = lab.dataset(c.dataset.name, c.dataset.options);
+  net = lab.network(c.network);
+  net.setOptimizer(c.optimizer);
+  const grid = gridInputs(net.inputs);
+  config.grid = grid;
+  config.gridRows = grid.length / net.inputs;
+  const train = data.rows('train'), test = data.rows('test');
+  const image = c.image ? { shape: data.shape, samples: Math.min(SAMPLES, test.count) } : null;
+  example = Math.min(example, Math.max(0, test.count - 1));
+  postMessage({
+    type: 'built', generation: c.generation, inputs: net.inputs, classes: data.classes, extent: EXTENT, gridSize: GRID,
+    layers: net.layers.map((l) => ({ units: l.units ?? l.shape[2], activation: l.activation, type: l.type, shape: l.shape, kernel: l.kernel })),
+    // image sets: the test images only (the page shows some of them), not the whole training set
+    train: { x: image ? new Float32Array(0) : train.x.slice(), y: train.y.slice() }, test: { x: test.x.slice(), y: test.y.slice() },
+    scheduleCurve: schedulePreview(c.optimizer), image,
+  });
+  snapshot(true);
 }
 
-const grid = new Float32Array(GRID * GRID * 2);
-for (let i = 0; i < GRID; ++i) for (let j = 0; j < GRID; ++j) {
-  grid[2 * (i * GRID + j)] = -1.5 + (3 * (j + 0.5)) / GRID;
-  grid[2 * (i * GRID + j) + 1] = 1.5 - (3 * (i + 0.5)) / GRID;
+function schedulePreview(optimizer, steps = 1000) {
+  try {
+    return lab.schedule({ ...optimizer.schedule, learningRate: optimizer.learningRate }, steps);
+  } catch { return new Float32Array(0); }
 }
 
-function snapshot(result) {
-  const { x, y } = data.rows('train');
-  postMessage({ type: 'snapshot', result, classes: data.classes, grid: GRID, probs: net.predict(grid, GRID * GRID),
-    points: x.slice(), labels: y.slice() });
+/** Class probabilities (rows x classes) of the first test images. */
+function sampleOutputs() {
+  const test = data.rows('test'), rows = Math.min(SAMPLES, test.count);
+  return net.predict(test.x.slice(0, rows * net.inputs), rows);
 }
 
-function loop() {
+/**
+ * What the conv layers see: the first conv layer's filters, and for test image `example` the image
+ * itself and the feature maps of every conv layer (HWC copies).
+ */
+function convViews() {
+  const test = data.rows('test');
+  const first = net.layers.findIndex((l) => l.type === 'conv');
+  if (first < 0 || !test.count) return null;
+  const f = net.filters(first);
+  const filters = { weights: f.weights.slice(), kernel: f.kernel, channels: f.channels, count: f.filters, layer: first };
+  const input = test.x.slice(example * net.inputs, (example + 1) * net.inputs);
+  net.forward(input, 1);
+  const maps = [];
+  net.layers.forEach((l, i) => {
+    if (l.type !== 'conv') return;
+    const m = net.featureMaps(i, 0);
+    maps.push({ layer: i, shape: m.shape, values: m.values.slice() });
+  });
+  return { example, label: test.y[example], input, filters, maps };
+}
+
+const convBuffers = (v) => (v ? [v.input.buffer, v.filters.weights.buffer, ...v.maps.map((m) => m.values.buffer)] : []);
+
+/** Output of the network over the grid, as per-class probabilities (classes x rows) or values. */
+function gridOutputs() {
+  const out = net.predict(config.grid, config.gridRows);
+  if (config.regression || net.outputs > 1) return out;
+  const probs = new Float32Array(config.gridRows * 2);   // one sigmoid output: p(class 1)
+  for (let r = 0; r < config.gridRows; ++r) { probs[2 * r] = 1 - out[r]; probs[2 * r + 1] = out[r]; }
+  return probs;
+}
+
+const finiteOrNull = (v) => (Number.isFinite(v) ? v : null);
+
+function moments(m) {
+  return { mean: finiteOrNull(m.mean), std: finiteOrNull(m.std), min: finiteOrNull(m.min), max: finiteOrNull(m.max) };
+}
+
+function bins(h) {
+  return { counts: Float32Array.from(h.counts), min: h.edges[0], max: h.edges[h.edges.length - 1] };
+}
+
+/**
+ * Per-layer statistics from the engine. Activations are those of an inference pass over up to
+ * PROBE_ROWS training rows (so dropout is off and batch norm uses its running averages); gradients
+ * and the update ratio are those of the last training step.
+ */
+function layerReports() {
+  const train = data.rows('train');
+  const rows = Math.min(PROBE_ROWS, train.count);
+  net.forward(train.x.slice(0, rows * net.inputs), rows);
+  const stats = net.layerStats();
+  return net.layers.map((layer, i) => {
+    const s = stats[i];
+    const weights = net.weights(i).slice();
+    const report = {
+      weights: moments(s.weights), activations: moments(s.activations), gradients: moments(s.gradients),
+      saturated: s.saturated, dead: s.dead, gradientNorm: finiteOrNull(s.gradientNorm), updateRatio: finiteOrNull(s.updateRatio),
+      nearZero: nearZero(weights, 1e-3),
+      hist: {
+        weights: bins(net.histogram(i, 'weights', { bins: BINS })),
+        activations: bins(net.histogram(i, 'activations', { bins: BINS })),
+        gradients: bins(net.histogram(i, 'gradients', { bins: BINS })),
+      },
+    };
+    if (s.runningMean) {
+      report.running = {
+        mean: moments(summary(s.runningMean)), variance: moments(summary(s.runningVar)),
+        means: Float32Array.from(s.runningMean), variances: Float32Array.from(s.runningVar),   // per unit or channel
+      };
+    }
+    return { report, weights };
+  });
+}
+
+function snapshot(detail) {
+  const started = performance.now();
+  const trainEval = net.evaluate(data, 'train'), testEval = net.evaluate(data, 'test');
+  const layers = layerReports();
+  const outputs = config.image ? sampleOutputs() : gridOutputs();
+  const conv = config.image ? convViews() : null;
+  const weights = detail && !config.image ? layers.map((l) => l.weights) : [];
+  const r = lastResult;
+  const message = {
+    type: 'snapshot', generation: config.generation, step: net.step, status,
+    batchLoss: r ? finiteOrNull(r.loss) : null, learningRate: finiteOrNull(net.learningRate),
+    train: { loss: finiteOrNull(trainEval.loss), accuracy: finiteOrNull(trainEval.accuracy) },
+    test: { loss: finiteOrNull(testEval.loss), accuracy: finiteOrNull(testEval.accuracy) },
+    layers: layers.map((l) => l.report), outputs, weights, conv,
+  };
+  if (status === 'diverged') message.divergedAt = r.step;
+  const running = layers.flatMap((l) => (l.report.running ? [l.report.running.means.buffer, l.report.running.variances.buffer] : []));
+  postMessage(message, [outputs.buffer, ...weights.map((w) => w.buffer), ...convBuffers(conv), ...running]);
+  lastSnapshot = performance.now();
+  snapshotCost = 0.5 * snapshotCost + 0.5 * (lastSnapshot - started);   // smoothed: the first one also warms up
+}
+
+/** Snapshots of big networks and data sets take long: space them so they stay a small share of the time. */
+const snapshotDue = () => performance.now() - lastSnapshot >= Math.max(SNAPSHOT_MS, snapshotCost / SNAPSHOT_SHARE);
+
+function tick() {
+  timer = 0;
   if (!playing) return;
-  const result = net.train(data, { steps: 20 });
-  snapshot(result);
-  if (result.status === 'diverged') { playing = false; return; }
-  setTimeout(loop, 16);
+  const started = performance.now();
+  lastResult = net.train(data, { steps: config.speed, batchSize: config.batchSize });
+  if (lastResult.status === 'diverged') {
+    status = 'diverged';
+    playing = false;
+    snapshot(true);
+    return;
+  }
+  if (snapshotDue()) snapshot(true);
+  // one tick per frame at most, and no more than `duty` of a core, so that several workers leave
+  // the page's own thread room to draw
+  const busy = performance.now() - started;
+  timer = setTimeout(tick, Math.max(TICK_MS - busy, busy * (1 / (config.duty ?? 1) - 1)));
+}
+
+function pause() {
+  playing = false;
+  if (timer) clearTimeout(timer);
+  timer = 0;
+}
+
+function unitOutput(layer, unit) {
+  const rows = config.gridRows;
+  net.forward(config.grid, rows);
+  const units = net.layers[layer].units;
+  const acts = net.activations(layer);
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; ++r) out[r] = acts[r * units + unit];
+  return out;
+}
+
+function race(msg) {
+  const surface = lab.surface(msg.surface, { x: msg.x, y: msg.y, resolution: msg.resolution });
+  const paths = msg.racers.map((name) => {
+    const r = lab.optimize({
+      surface: msg.surface, start: msg.start, steps: msg.steps, noise: msg.noise, seed: msg.seed,
+      optimizer: { name, learningRate: msg.learningRates?.[name] ?? msg.learningRate },
+    });
+    return { name, path: r.path, loss: r.loss };
+  });
+  const transfer = [surface.values.buffer, ...paths.flatMap((p) => [p.path.buffer, p.loss.buffer])];
+  postMessage({ type: 'race', id: msg.id, surface, paths }, transfer);
 }
 
 onmessage = async ({ data: msg }) => {
   try {
-    if (msg.type === 'init') {
-      lab = await loadGradlab();
-      build(msg.config);
-      postMessage({ type: 'ready', simd: lab.simd });
-      snapshot({ step: 0, loss: NaN, accuracy: null, status: 'ok' });
-    } else if (msg.type === 'reset') {
-      playing = false;
-      build(msg.config ?? config);
-      snapshot({ step: 0, loss: NaN, accuracy: null, status: 'ok' });
-    } else if (msg.type === 'play') {
-      playing = true; loop();
-    } else if (msg.type === 'pause') {
-      playing = false;
+    switch (msg.type) {
+      case 'build':
+        await ensureLab(msg.config.scalar);
+        build(msg.config);
+        break;
+      case 'play':
+        if (!net || status === 'diverged') break;
+        if (!playing) { playing = true; tick(); }
+        break;
+      case 'pause':
+        pause();
+        snapshot(true);
+        break;
+      case 'step': {
+        if (!net || status === 'diverged') break;
+        pause();
+        lastResult = net.train(data, { steps: 1, batchSize: config.batchSize });
+        if (lastResult.status === 'diverged') status = 'diverged';
+        snapshot(true);
+        break;
+      }
+      case 'speed':
+        if (config) config.speed = msg.speed;
+        break;
+      case 'example': {   // show the feature maps of another test image
+        if (!net || !config.image) break;
+        example = Math.max(0, Math.min(data.rows('test').count - 1, msg.example | 0));
+        const conv = convViews();
+        postMessage({ type: 'conv', generation: config.generation, conv }, convBuffers(conv));
+        break;
+      }
+      case 'unit':
+        if (net) postMessage({ type: 'unit', layer: msg.layer, unit: msg.unit, values: unitOutput(msg.layer, msg.unit) });
+        break;
+      case 'schedule':
+        await ensureLab(msg.scalar);
+        postMessage({ type: 'schedule', id: msg.id, curve: schedulePreview(msg.optimizer, msg.steps) });
+        break;
+      case 'race':
+        await ensureLab(msg.scalar);
+        race(msg);
+        break;
+      default:
+        throw new Error(`unknown command '${msg.type}'`);
     }
   } catch (error) {
-    postMessage({ type: 'error', message: error.message });
+    pause();
+    postMessage({ type: 'error', generation: config?.generation, message: String(error?.message ?? error), command: msg?.type });
   }
 };

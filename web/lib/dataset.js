@@ -78,6 +78,10 @@ export function makeDataset(core, nameOrData, options = {}) {
   const inputs = integer(spec.inputs, 'inputs', 1, 4096);
   if (x.length === 0 || x.length % inputs) fail(`x has ${x.length} values, not a whole number of rows of ${inputs} inputs`);
   const samples = x.length / inputs;
+  // refused before anything is copied into wasm memory (the same limits as src/gradlab.h)
+  if (samples > 1000000) fail(`x has ${samples} rows; the limit is 1000000 samples`);
+  if (x.length > 33554432) fail(`x has ${x.length} values (samples x inputs); the limit is 33554432`);
+  if (y.length > 33554432) fail(`y has ${y.length} values (samples x outputs); the limit is 33554432`);
   const testFraction = number(spec.testFraction, 'testFraction', 0, 0.95, 0);
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   let classes = 0;
@@ -85,7 +89,10 @@ export function makeDataset(core, nameOrData, options = {}) {
   if (y instanceof Int32Array) {
     if (y.length !== samples) fail(`y has ${y.length} class ids but x has ${samples} rows`);
     let most = 0;
-    for (const id of y) most = Math.max(most, id);
+    for (let i = 0; i < y.length; ++i) {
+      if (y[i] < 0 || y[i] >= 4096) fail(`y[${i}] is ${y[i]}; class ids must be integers 0..4095`);
+      most = Math.max(most, y[i]);
+    }
     classes = integer(spec.classes, 'classes', 2, 4096, Math.max(2, most + 1));
   } else {
     outputs = integer(spec.outputs, 'outputs', 1, 4096, y.length / samples);

@@ -3,6 +3,7 @@ import {
   ACTIVATIONS, CYCLIC_MODES, DROPOUT_MODES, HISTOGRAM_TENSORS, INITS, LAYER_TYPES, POOL_MODES, INIT_ALIASES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, SCHEDULES, TENSORS,
   fail, integer, known, number, object, pick,
 } from './names.js';
+import { Dataset } from './dataset.js';
 
 const LAYER_INTS = 12;
 const LAYER_FLOATS = 10;
@@ -150,7 +151,7 @@ function scheduleInto(row, spec, lr) {
     number(s.steps, 'schedule.steps', 1, 1e9, 1000),
     number(s.minLearningRate, 'schedule.minLearningRate', 0, lr, 0),
     number(s.period, 'schedule.period', 1, 1e9, 100),
-    number(s.periodMultiplier, 'schedule.periodMultiplier', 1, 100, 1),
+    integer(s.periodMultiplier, 'schedule.periodMultiplier', 1, 100, 1),
     number(s.maxLearningRate, 'schedule.maxLearningRate', lr, 1000, lr * 10),
     s.mode === undefined ? 0 : pick(CYCLIC_MODES, s.mode, 'schedule.mode'),
     number(s.warmup, 'schedule.warmup', 0, 1e9, 0),
@@ -215,9 +216,11 @@ export class Network {
 
   /**
    * Runs options.steps minibatch steps inside wasm. batchSize 0 (default) = the whole training split.
-   * Returns the last step's { step, steps, loss, accuracy, penalty, learningRate, status }; status is
-   * 'diverged' when the loss or gradients stopped being finite: that step was not applied and step
-   * is its number.
+   * Returns the last step's { step, steps, loss, accuracy, penalty, learningRate, status }; step is
+   * the number of steps the network has taken. status is 'diverged' when a loss, penalty or gradient
+   * stopped being finite (or an update overflowed a weight): training stopped there and the update
+   * that led there was undone, so the weights are those of the last finite loss and step counts
+   * only the steps kept. Lower the learning rate (setOptimizer) and train on.
    */
   train(data, options = {}) {
     object(options, 'train options');
@@ -225,10 +228,10 @@ export class Network {
     const steps = integer(options.steps, 'steps', 0, 10000000, 1);
     const batch = integer(options.batchSize, 'batchSize', 0, 65536, 0);
     const core = this.core;
-    core.call('gl_network_train', this.live(), liveData(data), steps, batch, core.outFloatsPtr);
+    core.call('gl_network_train', this.live(), liveData(core, data), steps, batch, core.outFloatsPtr);
     const [run, loss, accuracy, penalty, learningRate, diverged, step] = core.outFloats;
     return {
-      step: diverged ? step : step + 1,
+      step,
       steps: run,
       loss,
       accuracy: accuracy < 0 ? null : accuracy,
@@ -242,7 +245,7 @@ export class Network {
   evaluate(data, split = 'train') {
     const which = split === 'train' ? 0 : split === 'test' ? 1 : fail(`split '${split}' is not known; allowed: train, test`);
     const core = this.core;
-    core.call('gl_network_evaluate', this.live(), liveData(data), which, core.outFloatsPtr);
+    core.call('gl_network_evaluate', this.live(), liveData(core, data), which, core.outFloatsPtr);
     const [loss, accuracy] = core.outFloats;
     return { loss, accuracy: accuracy < 0 ? null : accuracy };
   }
@@ -260,6 +263,8 @@ export class Network {
 
   /** A forward pass only, filling activations(i) for inspection; options.training selects batch mode. */
   forward(x, rows, options = {}) {
+    object(options, 'forward options');
+    known(options, ['training'], 'forward options');
     const n = checkRows(x, rows, this.inputs);
     const core = this.core;
     core.scoped((take) => core.call('gl_network_forward', this.live(), take(x), n, options.training ? 1 : 0));
@@ -402,8 +407,10 @@ export class Network {
   }
 }
 
-function liveData(data) {
-  if (!data || typeof data.live !== 'function') fail('data must be a data set made by lab.dataset()');
+function liveData(core, data) {
+  // handles are numbers in per-module tables: a network, or a data set of another module, would pass
+  // as some other live data set, so only this module's data sets are taken
+  if (!(data instanceof Dataset) || data.core !== core) fail('data must be a data set made by lab.dataset() of the same lab');
   return data.live();
 }
 

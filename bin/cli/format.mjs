@@ -1,0 +1,73 @@
+// format.mjs: plain text output of the CLI: CSV, aligned tables, statistics and text histograms.
+// Pure: no I/O.
+
+/** A CSV document: a header row, then one row per record; null becomes an empty field. */
+export function csv(columns, records) {
+  const field = (v) => {
+    if (v === null || v === undefined) return '';
+    const text = String(v);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [columns.join(','), ...records.map((r) => columns.map((c) => field(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** Rows of strings as a table with columns padded to the widest cell (numbers right-aligned). */
+export function table(header, rows) {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c]).length)));
+  const line = (r) => r.map((cell, c) => (typeof cell === 'number' || /^-?[\d.]/.test(cell) ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Mean, standard deviation (population), min and max of an array, summed in double. */
+export function moments(values) {
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (const v of values) { sum += v; if (v < min) min = v; if (v > max) max = v; }
+  const mean = sum / values.length;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) * (v - mean);
+  return { mean, std: Math.sqrt(squares / values.length), min, max };
+}
+
+/** Counts of values in `bins` equal bins over [lo, hi] (hi in the last bin), and how many fell outside. */
+export function histogram(values, lo, hi, bins) {
+  const counts = new Array(bins).fill(0);
+  const width = (hi - lo) / bins;
+  let outside = 0;
+  for (const v of values) {
+    if (!(v >= lo && v <= hi)) { outside++; continue; }
+    counts[v === hi ? bins - 1 : Math.min(bins - 1, Math.floor((v - lo) / width))]++;
+  }
+  return { counts, outside };
+}
+
+const BARS = ' ▁▂▃▄▅▆▇█';
+
+/** A histogram as one line of block characters, each bin scaled to the tallest (blank = empty). */
+export function sparkline(counts) {
+  const most = Math.max(...counts);
+  return counts.map((c) => (c === 0 ? BARS[0] : BARS[Math.max(1, Math.round((8 * c) / most))])).join('');
+}
+
+/**
+ * A curve as one line of block characters from the lowest (▁) to the highest value (█), on a log
+ * scale when every value is positive, else linear.
+ */
+export function curveLine(values, columns = 40) {
+  const log = values.every((v) => v > 0);
+  const picked = [];
+  for (let c = 0; c < columns; ++c) {
+    const t = Math.min(values.length - 1, Math.round((c * (values.length - 1)) / Math.max(1, columns - 1)));
+    picked.push(log ? Math.log10(values[t]) : values[t]);
+  }
+  const lo = Math.min(...picked), hi = Math.max(...picked);
+  return { log, line: picked.map((v) => BARS[1 + (hi > lo ? Math.round((7 * (v - lo)) / (hi - lo)) : 0)]).join('') };
+}
+
+/** A number with a fixed count of significant digits, for tables. */
+export function fixed(v, digits = 4) {
+  if (v === null || v === undefined) return '-';
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(2);
+  return v.toFixed(digits);
+}

@@ -1,0 +1,60 @@
+// main.mjs: the command line's dispatcher (bin/gradlab.mjs runs it). Every command uses only the public API of
+// web/lib/gradlab.js. Exit codes: 0 done, 1 the engine refused something, 2 a bad command or flag,
+// 3 the training diverged (the output so far is still printed).
+import { GradlabError } from '../../web/lib/gradlab.js';
+import { UsageError, helpText, parseFlags } from './flags.mjs';
+import * as train from './train.mjs';
+import * as depth from './depth.mjs';
+import * as race from './race.mjs';
+
+const COMMANDS = { train, depth, race };
+
+const SUMMARIES = {
+  train: 'train a network on a toy data set; print its loss curve (text, --json, --csv)',
+  depth: 'forward normal inputs through a deep stack; per-layer activation statistics and histograms',
+  race: 'race optimisers on a 2-D surface (rosenbrock, beale, ...); final points, losses, paths as --csv',
+};
+
+function mainHelp() {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  return `usage: gradlab <command> [flags]
+
+gradlab trains small neural networks with a C engine compiled to WebAssembly.
+
+commands:
+${Object.keys(COMMANDS).map((c) => `  ${c.padEnd(width)}${SUMMARIES[c]}`).join('\n')}
+
+gradlab <command> --help lists the flags of a command.
+`;
+}
+
+/** Runs one command line; io = { stdout, stderr, lab: () => Promise<Lab> }. Resolves to the exit code. */
+export async function main(argv, io) {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? io.stderr : io.stdout).write(mainHelp());
+    return command === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS[command];
+  try {
+    if (!cmd) throw new UsageError(`'${command}' is not a command; allowed: ${Object.keys(COMMANDS).join(', ')}`);
+    const values = parseFlags(rest, cmd.flags, command);
+    if (values.help) {
+      io.stdout.write(helpText(command, cmd.usage, cmd.summary, cmd.flags, cmd.notes));
+      return 0;
+    }
+    return await cmd.run(values, io);
+  } catch (error) {
+    const prefix = cmd ? `gradlab ${command}` : 'gradlab';
+    if (error instanceof UsageError) {
+      io.stderr.write(`${prefix}: ${error.message}\n${cmd ? `(gradlab ${command} --help lists the flags)` : '(gradlab --help lists the commands)'}\n`);
+      return 2;
+    }
+    if (error instanceof GradlabError) {
+      io.stderr.write(`${prefix}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+

@@ -1,0 +1,148 @@
+// train.mjs: `gradlab train`: trains a network on a toy data set and prints its loss curve.
+import { DATASETS, INITS, INIT_ALIASES, OPTIMIZERS, OPTIMIZER_DEFAULTS, ACTIVATIONS } from '../../web/lib/gradlab.js';
+import { UsageError, exclusive } from './flags.mjs';
+import { csv, fixed, table } from './format.mjs';
+import { Progress, progressWanted } from './progress.mjs';
+
+const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
+
+export const usage = 'gradlab train --dataset spiral --layers 100:relu --optimizer adam --lr 0.01 --steps 2000 [--json | --csv]';
+export const summary = `Trains a network on a toy data set inside the wasm engine and prints the loss and accuracy
+every --every steps: as text lines (default), as one JSON document (--json) or as CSV (--csv).
+The output layer is added for you: softmax over the classes (cross-entropy), or one linear unit
+(mean squared error) for the regression sets plane and sine.`;
+
+export const flags = {
+  dataset: { type: 'choice', choices: DATASETS, default: 'spiral', value: 'NAME', help: 'toy data set' },
+  samples: { type: 'int', min: 2, max: 1000000, default: 300, help: 'points in the data set' },
+  classes: { type: 'int', min: 2, max: 64, help: 'classes of blobs and spiral (default 3)' },
+  noise: { type: 'number', min: 0, max: 10, default: 0.1, help: 'noise of the data set' },
+  'test-fraction': { type: 'number', min: 0, max: 0.95, default: 0.2, help: 'share of points held out for testing' },
+  layers: { type: 'string', default: '100:relu', value: 'UNITS:ACT,...', help: `hidden layers, e.g. 64:tanh,32:relu ('' for none); activations ${HIDDEN_ACTIVATIONS.join(', ')}` },
+  init: { type: 'choice', choices: [...INITS, ...Object.keys(INIT_ALIASES)], default: 'xavier', value: 'NAME', help: 'weight initialisation' },
+  std: { type: 'number', min: 0, max: 1e6, help: 'standard deviation for --init normal (default 0.01)' },
+  optimizer: { type: 'choice', choices: OPTIMIZERS, default: 'adam', value: 'NAME', help: 'optimiser' },
+  lr: { type: 'number', min: 0, max: 1000, help: 'learning rate (default: the optimiser\'s, e.g. adam 0.001)' },
+  momentum: { type: 'number', min: 0, max: 0.9999, help: 'momentum of momentum, nesterov and rmsprop' },
+  l2: { type: 'number', min: 0, max: 1000, default: 0, help: 'L2 penalty added to the loss' },
+  'weight-decay': { type: 'number', min: 0, max: 1000, help: 'decoupled weight decay (adamw) or decay added to the gradient' },
+  steps: { type: 'int', min: 1, max: 10000000, default: 1000, help: 'training steps' },
+  batch: { type: 'int', min: 0, max: 65536, default: 0, help: 'minibatch size (0 = the whole training split)' },
+  seed: { type: 'int', min: 0, max: 4294967295, default: 1, help: 'seed of the data, the weights and the batch order' },
+  every: { type: 'int', min: 1, max: 10000000, help: 'record every N steps (default steps/20)' },
+  json: { type: 'bool', help: 'print one JSON document at the end' },
+  csv: { type: 'bool', help: 'print CSV: step,loss,accuracy,learning_rate,test_loss,test_accuracy' },
+  progress: { type: 'bool', help: 'draw the progress bar on stderr even when it is not a terminal' },
+  quiet: { type: 'bool', help: 'no progress bar' },
+};
+
+/** '100:relu,50:tanh' as [{ units, activation }]; '' as no hidden layer. */
+export function parseLayers(text) {
+  if (text.trim() === '') return [];
+  return text.split(',').map((part) => {
+    const [unitsText, activation = 'relu', extra] = part.trim().split(':');
+    const units = Number(unitsText);
+    if (extra !== undefined || !Number.isInteger(units) || units < 1 || units > 4096) {
+      throw new UsageError(`--layers '${text}': '${part}' is not allowed; each layer is UNITS[:ACTIVATION] with 1..4096 units, e.g. 100:relu`);
+    }
+    if (!HIDDEN_ACTIVATIONS.includes(activation)) {
+      throw new UsageError(`--layers '${text}': activation '${activation}' is not known; allowed: ${HIDDEN_ACTIVATIONS.join(', ')}`);
+    }
+    return { units, activation };
+  });
+}
+
+/** The network, optimiser and data specs that the flags describe (pure, for tests and --json). */
+export function plan(v) {
+  exclusive(v, ['json', 'csv']);
+  if (v.std !== undefined && v.init !== 'normal') throw new UsageError(`--std is for --init normal only (got --init ${v.init})`);
+  const fixedClasses = !['blobs', 'spiral'].includes(v.dataset);
+  if (v.classes !== undefined && fixedClasses) {
+    throw new UsageError(`--classes is for the data sets blobs and spiral only (got --dataset ${v.dataset})`);
+  }
+  const data = { samples: v.samples, noise: v.noise, testFraction: v['test-fraction'], seed: v.seed };
+  if (!fixedClasses) data.classes = v.classes ?? 3;
+  const optimizer = { name: v.optimizer };
+  if (v.lr !== undefined) optimizer.learningRate = v.lr;
+  if (v.momentum !== undefined) {
+    if (!('momentum' in OPTIMIZER_DEFAULTS[v.optimizer])) {
+      throw new UsageError(`--momentum is not used by --optimizer ${v.optimizer}; it is for momentum, nesterov and rmsprop`);
+    }
+    optimizer.momentum = v.momentum;
+  }
+  if (v.l2) optimizer.l2 = v.l2;
+  if (v['weight-decay'] !== undefined) optimizer.weightDecay = v['weight-decay'];
+  const init = v.init === 'normal' ? { name: 'normal', std: v.std ?? 0.01 } : v.init;
+  const every = Math.min(v.every ?? Math.max(1, Math.ceil(v.steps / 20)), v.steps);
+  return { dataset: v.dataset, data, hidden: parseLayers(v.layers), init, optimizer, steps: v.steps, batch: v.batch, seed: v.seed, every };
+}
+
+export async function run(v, io) {
+  const p = plan(v);
+  const lab = await io.lab();
+  const data = lab.dataset(p.dataset, p.data);
+  const regression = data.classes === 0;
+  const output = regression ? { units: data.outputs, activation: 'linear' } : { units: data.classes, activation: 'softmax' };
+  const net = lab.network({
+    inputs: data.inputs, layers: [...p.hidden, output], loss: regression ? 'mse' : 'cross-entropy', init: p.init, seed: p.seed,
+  });
+  net.setOptimizer(p.optimizer);
+  const history = [];
+  const hasTest = data.testSize > 0;
+  const progress = new Progress(io.stderr, progressWanted(v, io.stderr), 'train', p.steps);
+  const text = !v.json && !v.csv;
+  if (text) {
+    io.stdout.write(`${p.dataset}: ${data.trainSize} training and ${data.testSize} test points; network ${data.inputs}-${[...p.hidden, output].map((l) => `${l.units}${l.activation === 'linear' ? '' : ':' + l.activation}`).join('-')}, ${net.info().parameters} parameters; ${p.optimizer.name} at learning rate ${net.optimizer.learningRate}\n`);
+  }
+  let status = 'ok';
+  let done = 0;
+  // the bar moves in slices of about 1% of the run; splitting steps across calls changes no result
+  const slice = progress.enabled ? Math.max(1, Math.ceil(p.steps / 100)) : p.steps;
+  while (done < p.steps) {
+    const target = Math.min(done + p.every, p.steps);
+    let r;
+    do {
+      r = net.train(data, { steps: Math.min(slice, target - done), batchSize: p.batch });
+      if (r.status === 'ok') { done += r.steps; progress.update(done, `loss ${fixed(r.loss)}`); }
+    } while (r.status === 'ok' && done < target);
+    if (r.status === 'diverged') {
+      status = 'diverged';
+      history.push({ step: r.step, loss: null, accuracy: null, learningRate: r.learningRate, testLoss: null, testAccuracy: null });
+      break;
+    }
+    const test = hasTest ? net.evaluate(data, 'test') : { loss: null, accuracy: null };
+    const record = { step: r.step, loss: r.loss, accuracy: r.accuracy, learningRate: r.learningRate, testLoss: test.loss, testAccuracy: test.accuracy };
+    history.push(record);
+    if (text) {
+      io.stdout.write(`step ${String(r.step).padStart(String(p.steps).length)}  loss ${fixed(r.loss)}  accuracy ${percent(r.accuracy)}` +
+        (hasTest ? `  test loss ${fixed(test.loss)}  test accuracy ${percent(test.accuracy)}` : '') + '\n');
+    }
+  }
+  progress.done();
+  const final = { train: net.evaluate(data, 'train'), test: hasTest ? net.evaluate(data, 'test') : null };
+  if (v.json) {
+    io.stdout.write(JSON.stringify({
+      command: 'train', simd: lab.simd, status,
+      dataset: { name: p.dataset, inputs: data.inputs, classes: data.classes, trainSize: data.trainSize, testSize: data.testSize, ...p.data },
+      network: { inputs: data.inputs, layers: [...p.hidden, output], loss: net.loss, init: p.init, seed: p.seed, parameters: net.info().parameters },
+      optimizer: net.optimizer, steps: p.steps, batchSize: p.batch, history, final,
+    }, null, 2) + '\n');
+  } else if (v.csv) {
+    const rows = history.map((h) => ({ step: h.step, loss: h.loss, accuracy: h.accuracy, learning_rate: h.learningRate, test_loss: h.testLoss, test_accuracy: h.testAccuracy }));
+    io.stdout.write(csv(['step', 'loss', 'accuracy', 'learning_rate', 'test_loss', 'test_accuracy'], rows));
+  } else {
+    const rows = [['train', fixed(final.train.loss), percent(final.train.accuracy)]];
+    if (final.test) rows.push(['test', fixed(final.test.loss), percent(final.test.accuracy)]);
+    io.stdout.write(`\n${table(['split', 'loss', 'accuracy'], rows)}`);
+  }
+  if (status === 'diverged') {
+    io.stderr.write(`gradlab train: the loss stopped being finite at step ${history.at(-1).step}; try a smaller --lr\n`);
+  }
+  net.dispose();
+  data.dispose();
+  return status === 'diverged' ? 3 : 0;
+}
+
+function percent(accuracy) {
+  return accuracy === null || accuracy === undefined ? '-' : `${(100 * accuracy).toFixed(1)}%`;
+}

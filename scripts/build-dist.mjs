@@ -1,0 +1,75 @@
+// build-dist.mjs: `npm run build`: writes dist/, a self-contained static copy of the page (HTML, app,
+// lib, both wasm builds, the chart library, the icon) that works from any static host under any
+// sub-path, because every reference inside it is relative. No server code goes in. Afterwards every
+// reference in its HTML, CSS and JS is resolved inside dist/ and the build fails on one that is
+// missing or absolute (an absolute path would break under a sub-path).
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildWasm, root } from './build.mjs';
+import { ensureNodeModules } from './deps.mjs';
+
+/** The files the chart library contributes, copied to dist/vendor/uplot/ (the page's import path). */
+const UPLOT_FILES = ['uPlot.esm.js', 'uPlot.min.css'];
+
+export function buildDist(out = join(root, 'dist')) {
+  ensureNodeModules();
+  buildWasm();
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  cpSync(join(root, 'web'), out, { recursive: true, filter: (src) => !src.endsWith('.map') });
+  const vendor = join(out, 'vendor', 'uplot');
+  mkdirSync(vendor, { recursive: true });
+  for (const f of UPLOT_FILES) cpSync(join(root, 'node_modules', 'uplot', 'dist', f), join(vendor, f));
+  cpSync(join(root, 'node_modules', 'uplot', 'LICENSE'), join(vendor, 'LICENSE'));
+  for (const f of ['gradlab-simd.wasm', 'gradlab-scalar.wasm']) {
+    if (!existsSync(join(out, 'wasm', f))) throw new Error(`build-dist: ${f} is missing from dist/wasm`);
+  }
+  const problems = checkReferences(out);
+  if (problems.length) throw new Error(`build-dist: references that do not resolve inside dist/:\n  ${problems.join('\n  ')}`);
+  return out;
+}
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+// Reference forms used by the page: HTML src/href, CSS url(), JS static and dynamic imports, and
+// new URL('...', import.meta.url).
+const PATTERNS = {
+  '.html': [/\s(?:src|href)="([^"#?]+)[^"]*"/g],
+  '.css': [/url\(\s*['"]?([^'")#?]+)/g],
+  '.js': [/\bimport\s[^'"]*?from\s*'([^']+)'/g, /\bimport\s*'([^']+)'/g, /\bimport\(\s*'([^']+)'\s*\)/g,
+    /new URL\(\s*'([^']+)',\s*import\.meta\.url\)/g],
+};
+
+/** Every local reference of every file in dir that is absolute or names a file not in dir. */
+export function checkReferences(dir) {
+  const problems = [];
+  for (const file of walk(dir)) {
+    const ext = Object.keys(PATTERNS).find((e) => file.endsWith(e));
+    if (!ext) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const pattern of PATTERNS[ext]) {
+      for (const [, ref] of text.matchAll(pattern)) {
+        if (/^(?:[a-z]+:|\/\/|data:)/i.test(ref)) continue; // node:, https:, data: are not files of the page
+        const where = relative(dir, file);
+        if (ref.startsWith('/')) { problems.push(`${where}: '${ref}' is absolute and breaks under a sub-path`); continue; }
+        const target = resolve(dirname(file), ref);
+        if (!target.startsWith(resolve(dir) + sep)) problems.push(`${where}: '${ref}' points outside dist/`);
+        else if (!existsSync(target)) problems.push(`${where}: '${ref}' does not exist`);
+      }
+    }
+  }
+  return problems;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = buildDist();
+  const files = walk(out);
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  console.log(`dist/: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB; serve it from any static host and path`);
+}

@@ -1,0 +1,115 @@
+// The docs stay true to the code. Every ```js run block of docs/api.md runs as its own module,
+// importing 'gradlab' through the package's exports map, and every ```sh run block of docs/cli.md
+// runs the CLI; when a ```text output block follows, the program must print exactly that. The API
+// reference must name every export and every public member of Lab, Network and Dataset, and the CLI
+// reference every command and flag.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { apiSurface } from './surface-of-api.mjs';
+import { flags as trainFlags } from '../../bin/cli/train.mjs';
+import { flags as depthFlags } from '../../bin/cli/depth.mjs';
+import { flags as raceFlags } from '../../bin/cli/race.mjs';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(root, 'bin', 'gradlab.mjs');
+
+/** The fenced blocks of a markdown file: [{ info, code, line, output? }], output from a following ```text output block. */
+export function blocks(markdown) {
+  const found = [];
+  const re = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
+  let m;
+  while ((m = re.exec(markdown))) {
+    const line = markdown.slice(0, m.index).split('\n').length;
+    const block = { info: m[1].trim(), code: m[2], line };
+    const previous = found.at(-1);
+    if (block.info === 'text output' && previous && /\brun\b/.test(previous.info) && previous.end === m.index - 1) {
+      previous.output = block.code;
+    } else {
+      found.push(block);
+    }
+    block.end = re.lastIndex;
+  }
+  return found;
+}
+
+const clean = (text) => text.replace(/\s+$/gm, '').trim();
+
+let site;
+before(() => {
+  // a folder where 'gradlab' resolves to this checkout, as it would for an installed package
+  site = mkdtempSync(join(tmpdir(), 'gradlab-docs-'));
+  mkdirSync(join(site, 'node_modules'));
+  symlinkSync(root, join(site, 'node_modules', 'gradlab'), 'dir');
+  writeFileSync(join(site, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+});
+after(() => { if (site) rmSync(site, { recursive: true, force: true }); });
+
+describe('docs/api.md', () => {
+  const text = readFileSync(join(root, 'docs', 'api.md'), 'utf8');
+  const runnable = blocks(text).filter((b) => b.info === 'js run');
+
+  it('has runnable examples', () => assert.ok(runnable.length >= 8, `${runnable.length} runnable blocks`));
+
+  for (const block of runnable) {
+    it(`example at line ${block.line} runs${block.output !== undefined ? ' and prints what the docs show' : ''}`, async () => {
+      const file = join(site, `example-${block.line}.mjs`);
+      writeFileSync(file, block.code);
+      const { stdout } = await run(process.execPath, [file], { cwd: site });
+      if (block.output !== undefined) assert.equal(clean(stdout), clean(block.output));
+    });
+  }
+
+  it('names every export and every public member of Lab, Network and Dataset', async () => {
+    const api = await apiSurface();
+    const missing = [];
+    for (const name of api.exports) if (!text.includes(`\`${name}`)) missing.push(name);
+    for (const [cls, prefix] of [['Lab', 'lab.'], ['Network', 'net.'], ['Dataset', 'data.']]) {
+      for (const name of api[cls]) if (!text.includes(`\`${prefix}${name}`)) missing.push(`${prefix}${name}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+});
+
+describe('docs/cli.md', () => {
+  const text = readFileSync(join(root, 'docs', 'cli.md'), 'utf8');
+  const runnable = blocks(text).filter((b) => b.info === 'sh run');
+
+  it('has runnable examples for every command', () => {
+    for (const c of ['train', 'depth', 'race']) assert.ok(runnable.some((b) => b.code.includes(`gradlab ${c} `)), c);
+  });
+
+  for (const block of runnable) {
+    it(`example at line ${block.line} runs${block.output !== undefined ? ' and prints what the docs show' : ''}`, async () => {
+      const command = block.code.trim();
+      assert.match(command, /^gradlab [^\n]*$/, 'one gradlab command per block, without pipes');
+      const args = command.split(/\s+/).slice(1);
+      const { stdout } = await run(process.execPath, [BIN, ...args], { cwd: site, maxBuffer: 16 << 20 });
+      if (block.output !== undefined) assert.equal(clean(stdout), clean(block.output));
+    });
+  }
+
+  it('documents every command and every flag', () => {
+    for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags]]) {
+      assert.match(text, new RegExp(`^## \`gradlab ${command}\``, 'm'), command);
+      const section = text.split(new RegExp(`^## \`gradlab ${command}\``, 'm'))[1].split(/^## /m)[0];
+      for (const name of Object.keys(table)) assert.ok(section.includes(`\`--${name}`), `${command} --${name}`);
+    }
+  });
+});
+
+describe('the block reader', () => {
+  it('pairs a run block with the text output block right after it, and only then', () => {
+    const md = '```js run\na\n```\n```text output\nA\n```\n\n```js run\nb\n```\n\ntext\n\n```text output\nB\n```\n';
+    const found = blocks(md);
+    assert.equal(found[0].output, 'A\n');
+    assert.equal(found[1].output, undefined);
+    assert.equal(found[2].info, 'text output');
+  });
+});

@@ -1,0 +1,357 @@
+// Declarations for web/lib/gradlab.js, the module `import ... from 'gradlab'` gives. See docs/api.md.
+import type {
+  Activation, CyclicMode, DatasetName, DropoutMode, HistogramTensor, InitNameOrAlias, LossName, OptimizerName,
+  ScheduleName, SurfaceName, TensorName,
+} from './names.js';
+
+export * from './names.js';
+
+export interface LoadOptions {
+  /** true: the SIMD build (throws where wasm SIMD is missing); false: the scalar one; default: SIMD where supported */
+  simd?: boolean;
+  /** URL of the folder holding gradlab-simd.wasm and gradlab-scalar.wasm; default ../wasm/ beside gradlab.js */
+  wasmBase?: string | URL;
+}
+
+/** Loads the wasm engine: the SIMD build where wasm SIMD works, else the scalar one. */
+export function loadGradlab(options?: LoadOptions): Promise<Lab>;
+
+/** Whether this JavaScript engine validates wasm SIMD. */
+export function simdSupported(): boolean;
+
+export interface GeneratedDatasetOptions {
+  /** points in all; 2..1000000, default 300 */
+  samples?: number;
+  /** classes of blobs and spiral, 2..64, default 3; others have fixed counts */
+  classes?: number;
+  /** 0..10, default 0.1 */
+  noise?: number;
+  /** share of rows held out as the test split, 0..0.95, default 0.2 */
+  testFraction?: number;
+  /** 0..2^32-1, default 1 */
+  seed?: number;
+}
+
+export interface DatasetRows {
+  /** inputs; row i at x[i * inputs ...]; for classification, class ids as ints */
+  x: Float32Array;
+  y: Int32Array | Float32Array;
+  inputs: number;
+  /** targets per row when y is a Float32Array; default y.length / rows */
+  outputs?: number;
+  /** number of classes when y is an Int32Array; default max(y) + 1 (at least 2) */
+  classes?: number;
+  /** 0..0.95, default 0 */
+  testFraction?: number;
+  /** seed of the shuffle before the split; default 1 */
+  seed?: number;
+}
+
+export type InitSpec = InitNameOrAlias
+  | { name: 'constant'; value?: number }
+  | { name: 'normal'; std?: number }
+  | { name: 'uniform'; a?: number; b?: number }
+  | { name: 'orthogonal'; gain?: number }
+  | { name: Exclude<InitNameOrAlias, 'constant' | 'normal' | 'uniform' | 'orthogonal'> };
+
+export interface LayerSpec {
+  /** 1..4096 */
+  units: number;
+  /** default 'relu' for hidden layers; the last layer's default follows the loss */
+  activation?: Activation;
+  /** overrides the network's init for this layer */
+  init?: InitSpec;
+  /** negative slope of leaky-relu, 0..1, default 0.01 */
+  slope?: number;
+  /** multiplies the optimiser's l1 for this layer, default 1 */
+  l1Scale?: number;
+  /** multiplies the optimiser's l2 for this layer, default 1 */
+  l2Scale?: number;
+  /** initial value of every bias, default 0 */
+  bias?: number;
+  /** batch normalisation: true, or { after: true to normalise after the activation, momentum 0.1, epsilon 1e-5 } */
+  batchNorm?: boolean | BatchNormSpec;
+  /** probability of dropping each unit of this layer in training passes, 0..0.99, default 0 */
+  dropout?: number;
+}
+
+export interface BatchNormSpec {
+  /** normalise after the activation instead of before it; default false */
+  after?: boolean;
+  /** weight of the newest batch in the running averages, 0..1, default 0.1 */
+  momentum?: number;
+  /** added to the variance, 1e-12..1, default 1e-5 */
+  epsilon?: number;
+}
+
+export interface NetworkSpec {
+  /** 1..4096 */
+  inputs: number;
+  /** 1..64 layers */
+  layers: LayerSpec[];
+  /** default: from the last activation (softmax: cross-entropy, sigmoid: binary-cross-entropy, else mse) */
+  loss?: LossName;
+  /** default 'xavier' */
+  init?: InitSpec;
+  /** default 1 */
+  seed?: number;
+  /** 'inverted' (default) scales kept units by 1/(1-p) in training; 'classic' scales by (1-p) at test time */
+  dropoutMode?: DropoutMode;
+}
+
+export interface ScheduleSpec {
+  name?: ScheduleName;
+  /** linear warm-up over this many steps, applied on top of any schedule */
+  warmup?: number;
+  stepSize?: number;
+  gamma?: number;
+  decay?: number;
+  steps?: number;
+  minLearningRate?: number;
+  period?: number;
+  periodMultiplier?: number;
+  maxLearningRate?: number;
+  mode?: CyclicMode;
+  /** only for lab.schedule(): the base rate, default 1 */
+  learningRate?: number;
+}
+
+export interface OptimizerSpec {
+  /** default 'sgd' */
+  name?: OptimizerName;
+  learningRate?: number;
+  momentum?: number;
+  alpha?: number;
+  epsilon?: number;
+  beta1?: number;
+  beta2?: number;
+  centered?: boolean;
+  weightDecay?: number;
+  clipNorm?: number;
+  l1?: number;
+  l2?: number;
+  schedule?: ScheduleName | ScheduleSpec;
+}
+
+export interface TrainOptions {
+  /** 0..10000000, default 1 */
+  steps?: number;
+  /** 0 = the whole training split (default); else 1..65536 */
+  batchSize?: number;
+}
+
+export interface TrainResult {
+  /** the step number after this call (or the diverged step) */
+  step: number;
+  /** steps run by this call */
+  steps: number;
+  loss: number;
+  /** of the last batch; null for regression */
+  accuracy: number | null;
+  /** the l1/l2 penalty of the last step, apart from loss */
+  penalty: number;
+  learningRate: number;
+  status: 'ok' | 'diverged';
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number | null;
+}
+
+export interface NetworkInfo {
+  layers: number;
+  parameters: number;
+  step: number;
+  rows: number;
+  stateArrays: number;
+  updates: number;
+  learningRate: number;
+}
+
+export interface OptimizerState {
+  name: OptimizerName;
+  updates: number;
+  velocity?: Float32Array;
+  sum?: Float32Array;
+  squareAverage?: Float32Array;
+  momentumBuffer?: Float32Array;
+  gradientAverage?: Float32Array;
+  m?: Float32Array;
+  v?: Float32Array;
+}
+
+export interface Moments {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+export interface LayerStats {
+  weights: Moments;
+  biases: Moments;
+  preactivations: Moments;
+  activations: Moments;
+  gradients: Moments;
+  /** share of tanh outputs with |a| > 0.99, or sigmoid outputs below 0.01 or above 0.99 */
+  saturated: number;
+  /** share of ReLU units that are 0 for every row of the last pass */
+  dead: number;
+  /** L2 norm of the weight gradient */
+  gradientNorm: number;
+  /** |update| / |W| of the last step */
+  updateRatio: number;
+  /** copies, for batch-norm layers only */
+  runningMean?: Float32Array;
+  runningVar?: Float32Array;
+}
+
+export interface Histogram {
+  counts: Uint32Array;
+  /** bins + 1 edges */
+  edges: Float32Array;
+}
+
+export interface DepthOptions {
+  /** 1..64, default 10 */
+  layers?: number;
+  /** 1..4096, default 500 */
+  units?: number;
+  /** default 'tanh' */
+  activation?: Activation;
+  /** default 'xavier' */
+  init?: InitSpec;
+  /** 2..100000, default 1000 */
+  samples?: number;
+  /** default 1 */
+  seed?: number;
+  /** batch norm in every layer (the pass then uses batch statistics) */
+  batchNorm?: boolean;
+}
+
+export interface DepthRow {
+  /** 1-based */
+  layer: number;
+  mean: number;
+  std: number;
+  saturated: number;
+  dead: number;
+  histogram: Histogram;
+}
+
+/** The classic depth experiment: N(0, 1) inputs forward through equal layers; statistics per layer. */
+export function depthExperiment(lab: Lab, options?: DepthOptions): DepthRow[];
+
+export class Dataset {
+  private constructor();
+  readonly name: DatasetName | 'custom';
+  readonly inputs: number;
+  readonly outputs: number;
+  /** 0 for regression sets */
+  readonly classes: number;
+  readonly trainSize: number;
+  readonly testSize: number;
+  /** Views on wasm memory of one split's rows; copy with slice() to keep them. */
+  rows(split?: 'train' | 'test'): { x: Float32Array; y: Int32Array | Float32Array; count: number };
+  /** Frees the rows; later use throws. Safe to call twice. */
+  dispose(): void;
+}
+
+export class Network {
+  private constructor();
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly loss: LossName;
+  readonly layers: { units: number; activation: Activation; batchNorm: false | Required<BatchNormSpec>; dropout: number }[];
+  readonly seed: number;
+  readonly dropoutMode: DropoutMode;
+  /** the last spec given to setOptimizer, with its defaults filled in */
+  readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
+  /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
+  setOptimizer(spec: OptimizerSpec): this;
+  train(data: Dataset, options?: TrainOptions): TrainResult;
+  evaluate(data: Dataset, split?: 'train' | 'test'): Evaluation;
+  /** Outputs (rows x outputs) for rows x inputs values; rows defaults to x.length / inputs. */
+  predict(x: Float32Array, rows?: number): Float32Array;
+  /** A forward pass only, so activations(i) can be read; returns this. */
+  forward(x: Float32Array, rows?: number, options?: { training?: boolean }): this;
+  /** A view of a tensor of layer i, valid until wasm memory grows. */
+  tensor(layer: number, name: TensorName): Float32Array;
+  weights(layer: number): Float32Array;
+  biases(layer: number): Float32Array;
+  preactivations(layer: number): Float32Array;
+  activations(layer: number): Float32Array;
+  gradients(layer: number): Float32Array;
+  biasGradients(layer: number): Float32Array;
+  /** batch norm's scale (empty without batch norm) */
+  gamma(layer: number): Float32Array;
+  /** batch norm's shift */
+  beta(layer: number): Float32Array;
+  runningMean(layer: number): Float32Array;
+  runningVar(layer: number): Float32Array;
+  /** 1 kept, 0 dropped, rows x units of the last training pass (empty without dropout) */
+  dropoutMask(layer: number): Float32Array;
+  /** Statistics of every layer after the last pass and step. */
+  layerStats(): LayerStats[];
+  /** A histogram of one layer's tensor over [min, max], or over the data's own range when neither is given. */
+  histogram(layer: number, what: HistogramTensor, options?: { bins?: number; min?: number; max?: number }): Histogram;
+  optimizerState(): OptimizerState;
+  info(): NetworkInfo;
+  readonly step: number;
+  readonly learningRate: number;
+  dispose(): void;
+}
+
+export interface SurfaceGrid {
+  /** values[i * resolution + j] at x = x[0] + j dx, y = y[0] + i dy */
+  values: Float32Array;
+  resolution: number;
+  x: [number, number];
+  y: [number, number];
+  min: number;
+  max: number;
+}
+
+export interface OptimizeSpec {
+  surface: SurfaceName;
+  /** default [0, 0] */
+  start?: [number, number];
+  /** default { name: 'sgd' } */
+  optimizer?: OptimizerSpec;
+  /** 0..1000000, default 100 */
+  steps?: number;
+  /** std of Gaussian noise added to each gradient, default 0 */
+  noise?: number;
+  /** default 1 */
+  seed?: number;
+}
+
+export interface OptimizeResult {
+  /** x0, y0, x1, y1, ...: steps + 1 points */
+  path: Float32Array;
+  /** the surface's value at each point */
+  loss: Float32Array;
+  /** steps completed */
+  steps: number;
+  /** true when the point left the finite numbers before the last step */
+  diverged: boolean;
+}
+
+export class Lab {
+  private constructor();
+  /** true when the SIMD build is running */
+  readonly simd: boolean;
+  /** URL of the loaded .wasm */
+  readonly wasmUrl: string;
+  dataset(name: DatasetName, options?: GeneratedDatasetOptions): Dataset;
+  dataset(rows: DatasetRows): Dataset;
+  network(spec: NetworkSpec): Network;
+  /** The learning rate at steps 0..steps-1 of a schedule. */
+  schedule(spec: ScheduleName | ScheduleSpec, steps: number): Float32Array;
+  optimize(spec: OptimizeSpec): OptimizeResult;
+  surface(name: SurfaceName, options?: { x?: [number, number]; y?: [number, number]; resolution?: number }): SurfaceGrid;
+  /** n draws of N(0, 1) from the seeded generator (its data stream) */
+  randomNormal(n: number, seed?: number): Float32Array;
+  memoryStats(): { wasmBytes: number; liveBytes: number };
+}

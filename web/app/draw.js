@@ -1,0 +1,426 @@
+// draw.js: the canvas views (heatmaps, histograms, network diagram, contours). Each function paints
+// one canvas from plain data and keeps no state.
+import { PALETTE, RGB } from './charts.js';
+
+const NEG = [0, 114, 178], POS = [230, 159, 0];   // blue for negative, orange for positive
+
+/** Diverging colour for t in [-1, 1]: blue, white, orange. */
+function diverging(t) {
+  const c = t < 0 ? NEG : POS, a = Math.min(1, Math.abs(t));
+  return [255 + (c[0] - 255) * a, 255 + (c[1] - 255) * a, 255 + (c[2] - 255) * a];
+}
+
+/** A rows x cols image of colours from fill(i, j) -> [r, g, b], scaled to the canvas. */
+function paintImage(ctx, width, height, rows, cols, fill) {
+  const image = new ImageData(cols, rows);
+  for (let i = 0; i < rows; ++i) for (let j = 0; j < cols; ++j) {
+    const c = fill(i, j), p = 4 * (i * cols + j);
+    image.data[p] = c[0]; image.data[p + 1] = c[1]; image.data[p + 2] = c[2]; image.data[p + 3] = 255;
+  }
+  const tmp = new OffscreenCanvas(cols, rows);
+  tmp.getContext('2d').putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(tmp, 0, 0, width, height);
+}
+
+/**
+ * The decision boundary (classes: colour of the likeliest class, paler where unsure), the fitted
+ * surface (plane: diverging colours) or the fitted curve (sine), with train points filled and test
+ * points as rings.
+ */
+export function drawBoundary(canvas, built, outputs) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  const { extent, gridSize: G, classes, inputs } = built;
+  const toX = (x) => ((x + extent) / (2 * extent)) * W, toY = (y) => ((extent - y) / (2 * extent)) * H;
+  ctx.clearRect(0, 0, W, H);
+  if (inputs === 1) return drawCurve(ctx, W, H, built, outputs, toX);
+  if (classes > 0) {
+    paintImage(ctx, W, H, G, G, (i, j) => {
+      const p = (i * G + j) * classes;
+      let best = 0;
+      for (let c = 1; c < classes; ++c) if (outputs[p + c] > outputs[p + best]) best = c;
+      const conf = Number.isFinite(outputs[p + best]) ? Math.max(0, (outputs[p + best] - 1 / classes) / (1 - 1 / classes)) : 0;
+      const col = RGB[best % RGB.length], a = 0.15 + 0.55 * conf;
+      return [255 + (col[0] - 255) * a, 255 + (col[1] - 255) * a, 255 + (col[2] - 255) * a];
+    });
+  } else {
+    paintImage(ctx, W, H, G, G, (i, j) => diverging(outputs[i * G + j] || 0));
+  }
+  for (const [split, ring] of [['train', false], ['test', true]]) {
+    const { x, y } = built[split];
+    for (let r = 0; r < y.length; ++r) {
+      const col = classes > 0 ? RGB[y[r] % RGB.length] : diverging(y[r]);
+      ctx.beginPath();
+      ctx.arc(toX(x[2 * r]), toY(x[2 * r + 1]), ring ? 3.2 : 3, 0, 2 * Math.PI);
+      if (ring) { ctx.lineWidth = 1.8; ctx.strokeStyle = `rgb(${col})`; ctx.stroke(); } else {
+        ctx.fillStyle = `rgb(${col})`; ctx.fill(); ctx.lineWidth = 0.8; ctx.strokeStyle = '#fff'; ctx.stroke();
+      }
+    }
+  }
+}
+
+function drawCurve(ctx, W, H, built, outputs, toX) {
+  const lo = -1.6, hi = 1.6, toY = (v) => ((hi - v) / (hi - lo)) * H;
+  ctx.strokeStyle = '#ddd'; ctx.beginPath(); ctx.moveTo(0, toY(0)); ctx.lineTo(W, toY(0)); ctx.stroke();
+  for (const [split, ring] of [['train', false], ['test', true]]) {
+    const { x, y } = built[split];
+    for (let r = 0; r < y.length; ++r) {
+      ctx.beginPath(); ctx.arc(toX(x[r]), toY(y[r]), 3, 0, 2 * Math.PI);
+      if (ring) { ctx.strokeStyle = PALETTE[1]; ctx.stroke(); } else { ctx.fillStyle = PALETTE[1]; ctx.fill(); }
+    }
+  }
+  ctx.strokeStyle = PALETTE[0]; ctx.lineWidth = 2.5; ctx.beginPath();
+  const n = outputs.length;
+  for (let j = 0; j < n; ++j) {
+    const v = Math.max(lo - 1, Math.min(hi + 1, Number.isFinite(outputs[j]) ? outputs[j] : 0));
+    const px = ((j + 0.5) / n) * W;
+    if (j) ctx.lineTo(px, toY(v)); else ctx.moveTo(px, toY(v));
+  }
+  ctx.stroke(); ctx.lineWidth = 1;
+}
+
+/** A values grid (size x size, row 0 at the top) as a diverging heatmap scaled to its own range. */
+export function drawHeat(canvas, values, size) {
+  const ctx = canvas.getContext('2d');
+  let m = 1e-9;
+  for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  if (values.length === size * 4) {   // a 1-D input: draw the unit's output as a curve
+    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.strokeStyle = PALETTE[0]; ctx.lineWidth = 2; ctx.beginPath();
+    values.forEach((v, j) => { const x = (j / values.length) * canvas.width, y = canvas.height * (0.5 - 0.45 * v / m); if (j) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
+    ctx.stroke(); ctx.lineWidth = 1;
+    return;
+  }
+  paintImage(ctx, canvas.width, canvas.height, size, size, (i, j) => diverging(values[i * size + j] / m));
+}
+
+/**
+ * Per-layer ridgelines: for each layer a panel with its histogram history of `kind`, the newest at
+ * the bottom, each drawn against the panel's common range so shifts and spreads are visible.
+ */
+export function drawHistograms(canvas, history, kind, labels) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  // only layers that have such values get a panel (pool and flatten layers have no weights)
+  const shown = labels.map((_, l) => l).filter((l) => history.some((snap) => snap[l]?.[kind]?.counts.some((c) => c > 0)));
+  const L = shown.length;
+  if (!L || !history.length) return;
+  const pw = W / L, top = 14, axis = 12, ridge = (H - top - axis) / 3;
+  ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
+  for (const [panel, l] of shown.entries()) {
+    const x0 = panel * pw + 4, w = pw - 8;
+    let lo = Infinity, hi = -Infinity;
+    for (const snap of history) { const h = snap[l]?.[kind]; if (h) { lo = Math.min(lo, h.min); hi = Math.max(hi, h.max); } }
+    if (!Number.isFinite(lo)) continue;
+    if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
+    ctx.fillStyle = '#5b5b66'; ctx.fillText(labels[l], x0, 0);
+    const n = history.length;
+    for (let k = 0; k < n; ++k) {
+      const h = history[k][l]?.[kind];
+      if (!h) continue;
+      const base = top + ridge * 2 + ((H - top - axis - ridge * 2 - 2) * k) / Math.max(1, n - 1);
+      let peak = 1;
+      for (const c of h.counts) peak = Math.max(peak, c);
+      const bw = (h.max - h.min) / h.counts.length;
+      const newest = k === n - 1;
+      ctx.beginPath(); ctx.moveTo(x0 + ((h.min - lo) / (hi - lo)) * w, base);
+      h.counts.forEach((c, b) => {
+        const xa = x0 + ((h.min + b * bw - lo) / (hi - lo)) * w, xb = x0 + ((h.min + (b + 1) * bw - lo) / (hi - lo)) * w;
+        const y = base - (c / peak) * ridge * (newest ? 1.9 : 1.2);
+        ctx.lineTo(xa, y); ctx.lineTo(xb, y);
+      });
+      ctx.lineTo(x0 + ((h.max - lo) / (hi - lo)) * w, base); ctx.closePath();
+      ctx.fillStyle = newest ? 'rgba(0,114,178,0.75)' : `rgba(0,114,178,${0.05 + 0.15 * (k / n)})`;
+      ctx.fill();
+      ctx.strokeStyle = newest ? '#004b75' : 'rgba(0,0,0,0.25)'; ctx.stroke();
+    }
+    ctx.fillStyle = '#5b5b66'; ctx.textBaseline = 'bottom';
+    if (pw < 70) { ctx.textBaseline = 'top'; continue; }
+    ctx.fillText(short(lo), x0, H); const hiText = short(hi); ctx.fillText(hiText, x0 + w - ctx.measureText(hiText).width, H);
+    ctx.textBaseline = 'top';
+  }
+}
+
+const short = (v) => (Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : v.toFixed(2));
+
+/** Bars per layer: saturated share (orange) and dead share (blue). */
+export function drawHealth(canvas, layers, labels) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  const L = layers.length, pw = W / Math.max(1, L), base = H - 14;
+  ctx.font = '11px system-ui'; ctx.fillStyle = '#5b5b66'; ctx.textBaseline = 'bottom';
+  ctx.strokeStyle = '#ddd'; ctx.beginPath(); ctx.moveTo(0, 12); ctx.lineTo(W, 12); ctx.stroke();
+  ctx.textBaseline = 'top'; ctx.fillText('100%', 2, 0);
+  layers.forEach((layer, l) => {
+    const x0 = l * pw + pw * 0.15, bw = pw * 0.32;
+    ctx.fillStyle = PALETTE[1]; ctx.fillRect(x0, base - layer.saturated * (base - 12), bw, layer.saturated * (base - 12));
+    ctx.fillStyle = PALETTE[0]; ctx.fillRect(x0 + bw, base - layer.dead * (base - 12), bw, layer.dead * (base - 12));
+    ctx.fillStyle = '#5b5b66'; ctx.textBaseline = 'bottom'; ctx.fillText(labels[l], l * pw + 4, H);
+  });
+}
+
+/**
+ * The network: inputs, units per layer (at most 24 drawn per layer), links coloured by the sign
+ * of the weight and as opaque as its size. Returns the units' positions for hover tests.
+ */
+export function drawDiagram(canvas, inputs, layers, weights) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  const columns = [inputs, ...layers.map((l) => l.units)];
+  const shown = columns.map((n) => Math.min(n, 24));
+  const xs = columns.map((_, c) => 16 + (c * (W - 32)) / Math.max(1, columns.length - 1));
+  const ys = shown.map((n) => Array.from({ length: n }, (_, k) => ((H - 12) * (k + 0.5)) / n));
+  const positions = [];
+  for (let l = 0; l < layers.length; ++l) {
+    const w = weights[l];
+    if (!w || !w.length) continue;
+    let m = 1e-9;
+    for (const v of w) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+    const out = columns[l + 1];
+    for (let a = 0; a < shown[l]; ++a) for (let b = 0; b < shown[l + 1]; ++b) {
+      const v = w[a * out + b];
+      const t = Number.isFinite(v) ? v / m : 0;
+      const col = t < 0 ? NEG : POS;
+      ctx.strokeStyle = `rgba(${col},${(0.05 + 0.85 * Math.abs(t)).toFixed(3)})`;
+      ctx.lineWidth = 0.5 + 1.5 * Math.abs(t);
+      ctx.beginPath(); ctx.moveTo(xs[l], ys[l][a]); ctx.lineTo(xs[l + 1], ys[l + 1][b]); ctx.stroke();
+    }
+  }
+  ctx.lineWidth = 1;
+  const r = Math.max(2.5, Math.min(6, H / (2.6 * Math.max(...shown))));
+  columns.forEach((n, c) => {
+    ys[c].forEach((y, k) => {
+      ctx.beginPath(); ctx.arc(xs[c], y, r, 0, 2 * Math.PI);
+      ctx.fillStyle = c === 0 ? '#5b5b66' : '#fff'; ctx.fill(); ctx.strokeStyle = '#1d1d1f'; ctx.stroke();
+      if (c > 0) positions.push({ layer: c - 1, unit: k, x: xs[c], y, r: r + 3 });
+    });
+    if (n > shown[c]) {
+      ctx.fillStyle = '#5b5b66'; ctx.font = '10px system-ui'; ctx.textBaseline = 'bottom';
+      ctx.fillText(`${n}`, xs[c] - ctx.measureText(`${n}`).width / 2, H);
+    }
+  });
+  return positions;
+}
+
+/** The learning-rate curve of a schedule. */
+export function drawSchedule(canvas, curve) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  ctx.strokeStyle = '#d8d8de'; ctx.strokeRect(0.5, 0.5, W - 1, H - 1);
+  if (!curve?.length) return;
+  let hi = 0;
+  for (const v of curve) if (Number.isFinite(v)) hi = Math.max(hi, v);
+  hi = hi || 1;
+  ctx.strokeStyle = PALETTE[2]; ctx.lineWidth = 1.5; ctx.beginPath();
+  curve.forEach((v, i) => { const x = (i / (curve.length - 1)) * (W - 4) + 2, y = H - 3 - (v / hi) * (H - 14); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
+  ctx.stroke(); ctx.lineWidth = 1;
+  ctx.fillStyle = '#5b5b66'; ctx.font = '10px system-ui'; ctx.textBaseline = 'top';
+  ctx.fillText(`lr ≤ ${short(hi)} over ${curve.length} steps`, 4, 1);
+}
+
+/**
+ * Contours of a surface (log-spaced levels, as filled bands) with each optimiser's path up to step
+ * `upto`, its current point, and the start point.
+ */
+export function drawContour(canvas, surface, paths, upto, start) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  const { values, resolution: R, x: [x0, x1], y: [y0, y1] } = surface;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const shift = lo < 0 ? -lo : 0, span = Math.log1p(hi + shift - (lo + shift)) || 1;
+  const levels = 14;
+  const band = (i, j) => {
+    const v = values[(R - 1 - Math.min(R - 1, i)) * R + Math.min(R - 1, j)];   // values' row 0 is the lowest y
+    return Math.floor((Math.log1p(v + shift - (lo + shift)) / span) * levels);
+  };
+  paintImage(ctx, W, H, R, R, (i, j) => {
+    const b = band(i, j), t = b / levels;
+    const edge = b !== band(i + 1, j) || b !== band(i, j + 1);   // a level line
+    const g = 250 - 150 * t;
+    return edge ? [80, 80, 110] : [g - 30 * (1 - t), g, 255 - 60 * t];
+  });
+  const toX = (x) => ((x - x0) / (x1 - x0)) * W, toY = (y) => ((y1 - y) / (y1 - y0)) * H;
+  paths.forEach((p, k) => {
+    const n = Math.min(upto, p.path.length / 2 - 1);
+    ctx.strokeStyle = PALETTE[k % PALETTE.length]; ctx.lineWidth = 2; ctx.beginPath();
+    for (let s = 0; s <= n; ++s) {
+      const px = toX(clampFinite(p.path[2 * s], x0, x1)), py = toY(clampFinite(p.path[2 * s + 1], y0, y1));
+      if (s) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+    }
+    ctx.stroke();
+    const cx = toX(clampFinite(p.path[2 * n], x0, x1)), cy = toY(clampFinite(p.path[2 * n + 1], y0, y1));
+    ctx.fillStyle = PALETTE[k % PALETTE.length]; ctx.beginPath(); ctx.arc(cx, cy, 5.5, 0, 2 * Math.PI); ctx.fill();
+    ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.5; ctx.stroke();
+  });
+  if (start) {
+    ctx.strokeStyle = '#1d1d1f'; ctx.lineWidth = 2;
+    const sx = toX(start[0]), sy = toY(start[1]);
+    ctx.beginPath(); ctx.moveTo(sx - 6, sy - 6); ctx.lineTo(sx + 6, sy + 6); ctx.moveTo(sx + 6, sy - 6); ctx.lineTo(sx - 6, sy + 6); ctx.stroke();
+  }
+  ctx.lineWidth = 1;
+}
+
+const clampFinite = (v, a, b) => (Number.isFinite(v) ? Math.max(a - (b - a), Math.min(b + (b - a), v)) : a);
+
+// ---------- image data sets ----------
+
+const INK = '#1d1d1f', RIGHT = PALETTE[0], WRONG = PALETTE[5];   // blue for right, vermillion for wrong
+
+/** Grey pixels, dark where v is high (ink on paper), v scaled by `max`. */
+const grey = (v, max) => { const g = 255 * (1 - Math.max(0, Math.min(1, (Number.isFinite(v) ? v : 0) / max))); return [g, g, g]; };
+
+/** A single-channel image (h x w, HWC with `channels`, channel c) drawn into the box x, y, size. */
+function paintTile(ctx, values, h, w, channels, c, x, y, size, colour) {
+  const image = new ImageData(w, h);
+  for (let i = 0; i < h; ++i) for (let j = 0; j < w; ++j) {
+    const col = colour(values[(i * w + j) * channels + c]), p = 4 * (i * w + j);
+    image.data[p] = col[0]; image.data[p + 1] = col[1]; image.data[p + 2] = col[2]; image.data[p + 3] = 255;
+  }
+  const tmp = new OffscreenCanvas(w, h);
+  tmp.getContext('2d').putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = false;   // keep the pixels square: these are the network's own pixels
+  ctx.drawImage(tmp, x, y, size, size);
+  ctx.strokeStyle = '#c8c8d0'; ctx.lineWidth = 1; ctx.strokeRect(x - 0.5, y - 0.5, size + 1, size + 1);
+}
+
+/** The grid cell of sample k on a samples canvas: { x, y, w, h } (for drawing and for clicks). */
+export function sampleCell(canvas, k) {
+  const cols = Math.max(1, Math.floor(canvas.width / 54)), rows = Math.max(1, Math.floor(canvas.height / 46));
+  if (k >= cols * rows) return null;
+  const w = canvas.width / cols, h = canvas.height / rows;
+  return { x: (k % cols) * w, y: Math.floor(k / cols) * h, w, h };
+}
+
+/**
+ * Test images with the network's prediction: the image, the predicted label with a tick (right, blue
+ * frame) or a cross (wrong, thick vermillion frame), and a bar for the predicted class's probability.
+ * `names` are the class labels; `selected` is the image whose feature maps are shown.
+ */
+export function drawSamples(canvas, built, outputs, names, selected = -1) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, H);
+  const [h, w, channels] = built.image.shape, K = built.classes, n = built.image.samples, size = h * w * channels;
+  for (let k = 0; k < n; ++k) {
+    const cell = sampleCell(canvas, k);
+    if (!cell) break;
+    let best = 0;
+    for (let c = 1; c < K; ++c) if (outputs[k * K + c] > outputs[k * K + best]) best = c;
+    const p = outputs[k * K + best], truth = built.test.y[k], right = best === truth && Number.isFinite(p);
+    const side = Math.min(cell.h - 10, cell.w - 23), x = cell.x + 4, y = cell.y + 4;
+    paintTile(ctx, built.test.x.subarray(k * size, (k + 1) * size), h, w, channels, 0, x, y, side, (v) => grey(v, 1));
+    ctx.strokeStyle = right ? RIGHT : WRONG; ctx.lineWidth = right ? 1.5 : 3;
+    ctx.strokeRect(x - 2, y - 2, side + 4, side + 4);
+    ctx.fillStyle = right ? RIGHT : WRONG;
+    ctx.fillRect(x, y + side + 3, Number.isFinite(p) ? side * p : 0, 3);
+    ctx.fillStyle = INK; ctx.font = 'bold 14px system-ui'; ctx.textBaseline = 'top';
+    ctx.fillText(names[best] ?? String(best), x + side + 6, y);
+    ctx.fillStyle = right ? RIGHT : WRONG; ctx.font = 'bold 13px system-ui';
+    ctx.fillText(right ? '✓' : '✗', x + side + 6, y + 17);
+    if (k === selected) {
+      ctx.strokeStyle = INK; ctx.lineWidth = 2; ctx.setLineDash([3, 2]);
+      ctx.strokeRect(cell.x + 0.5, cell.y + 0.5, cell.w - 1, cell.h - 1); ctx.setLineDash([]);
+    }
+  }
+  ctx.lineWidth = 1;
+}
+
+/** Thumbnails in rows of up to `perRow`, from `top`; returns the y below them. */
+function tileRow(ctx, count, perRow, tile, gap, left, top, draw) {
+  for (let k = 0; k < count; ++k) draw(left + (k % perRow) * (tile + gap), top + Math.floor(k / perRow) * (tile + gap), k);
+  return top + Math.ceil(count / perRow) * (tile + gap);
+}
+
+/** The height a filters canvas of this width needs for `count` filters (with or without a title). */
+export function filtersHeight(width, count, titled = true) {
+  const perRow = Math.min(count, 8), tile = Math.min(34, Math.floor((width - 8) / perRow) - 4);
+  return (titled ? 16 : 2) + Math.ceil(count / perRow) * (tile + 4);
+}
+
+/** The first conv layer's filters (input channel 0), blue negative, orange positive, one scale for all. */
+export function drawFilters(canvas, conv, title = true) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  if (!conv) return;
+  const { weights, kernel: k, channels, count } = conv.filters;
+  let m = 1e-9;
+  for (const v of weights) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  const perRow = Math.min(count, 8), tile = Math.min(34, Math.floor((W - 8) / perRow) - 4);
+  let top = 2;
+  if (title) {
+    ctx.fillStyle = '#5b5b66'; ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
+    ctx.fillText(`${count} filters ${k}×${k} of the first conv layer · |w| ≤ ${m.toPrecision(2)}`, 2, 1);
+    top = 16;
+  }
+  // weights are (kernel row, kernel col, channel) x filter, row-major: filter f is a strided HWC image
+  const perFilter = k * k * channels;
+  tileRow(ctx, count, perRow, tile, 4, 2, top, (x, y, f) => {
+    const values = new Float32Array(perFilter);
+    for (let r = 0; r < perFilter; ++r) values[r] = weights[r * count + f];
+    paintTile(ctx, values, k, k, channels, 0, x, y, tile, (v) => diverging(v / m));
+  });
+}
+
+/** The height a maps canvas needs for these feature maps. */
+export function mapsHeight(width, conv) {
+  if (!conv) return 60;
+  let y = 62;
+  for (const m of conv.maps) {
+    const perRow = Math.min(m.shape[2], 8), tile = Math.min(34, Math.floor((width - 8) / perRow) - 4);
+    y += 16 + Math.ceil(m.shape[2] / perRow) * (tile + 4);
+  }
+  return y;
+}
+
+/** One test image and the feature maps every conv layer makes of it (dark = strong; signed maps diverging). */
+export function drawMaps(canvas, conv, built, names) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  if (!conv) return;
+  const [h, w, channels] = built.image.shape;
+  paintTile(ctx, conv.input, h, w, channels, 0, 2, 4, 52, (v) => grey(v, 1));
+  ctx.fillStyle = '#5b5b66'; ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
+  ctx.fillText(`test image ${conv.example + 1}, a ${names[conv.label] ?? conv.label}`, 62, 6);
+  ctx.fillText('click a test image', 62, 22);
+  let top = 62;
+  conv.maps.forEach((m, n) => {
+    const [mh, mw, c] = m.shape;
+    let lo = 0, hi = 1e-9;
+    for (const v of m.values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const signed = lo < -1e-9, scale = Math.max(hi, -lo);
+    ctx.fillStyle = '#5b5b66';
+    ctx.fillText(`conv ${n + 1}: ${c} feature maps ${mh}×${mw}${signed ? ' (blue −, orange +)' : ', dark = strong'}`, 2, top);
+    const perRow = Math.min(c, 8), tile = Math.min(34, Math.floor((W - 8) / perRow) - 4);
+    top = tileRow(ctx, c, perRow, tile, 4, 2, top + 15, (x, y, f) => paintTile(ctx, m.values, mh, mw, c, f, x, y, tile,
+      signed ? (v) => diverging(v / scale) : (v) => grey(v, scale)));
+    top += 1;
+  });
+}
+
+/**
+ * Batch norm's running averages per unit or channel: for each batch-norm layer a strip with the
+ * running mean (blue dots) and running standard deviation (orange bars), which evaluation uses.
+ */
+export function drawRunning(canvas, layers, labels) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
+  ctx.clearRect(0, 0, W, H);
+  const bn = layers.map((l, i) => ({ r: l.running, label: labels[i] })).filter((b) => b.r?.means);
+  if (!bn.length) return;
+  const strip = (H - 14) / bn.length;
+  ctx.font = '10px system-ui'; ctx.textBaseline = 'top';
+  ctx.fillStyle = '#5b5b66'; ctx.fillText('running mean (dots), std (bars) per unit/channel', 2, 0);
+  bn.forEach(({ r, label }, b) => {
+    const top = 14 + b * strip, n = r.means.length, stds = Array.from(r.variances, (v) => Math.sqrt(Math.max(0, v)));
+    let lo = 0, hi = 1e-9;
+    for (let u = 0; u < n; ++u) { lo = Math.min(lo, r.means[u]); hi = Math.max(hi, r.means[u], stds[u]); }
+    const left = 34, width = W - left - 4, toY = (v) => top + 4 + (strip - 10) * (1 - (v - lo) / (hi - lo || 1));
+    ctx.fillStyle = '#5b5b66'; ctx.fillText(label, 2, top + 2); ctx.fillText(short(hi), 2, top + 13);
+    ctx.strokeStyle = '#d8d8de'; ctx.beginPath(); ctx.moveTo(left, toY(0)); ctx.lineTo(left + width, toY(0)); ctx.stroke();
+    const bw = Math.max(1, width / n - 1);
+    for (let u = 0; u < n; ++u) {
+      const x = left + (u * width) / n;
+      if (Number.isFinite(stds[u])) { ctx.fillStyle = 'rgba(230,159,0,0.75)'; ctx.fillRect(x, toY(stds[u]), bw, toY(0) - toY(stds[u])); }
+      if (Number.isFinite(r.means[u])) { ctx.fillStyle = RIGHT; ctx.beginPath(); ctx.arc(x + bw / 2, toY(r.means[u]), 2, 0, 2 * Math.PI); ctx.fill(); }
+    }
+  });
+}
