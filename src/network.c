@@ -417,8 +417,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         if (n->opt.clip_norm > 0 && norm > n->opt.clip_norm) gscale = n->opt.clip_norm / (norm + 1e-6f);
         memcpy(n->prev, n->params, sizeof(float) * (size_t)n->n_params);
         update(n, lr, gscale);
-        int finite = 1;
-        for (long i = 0; i < n->n_params && finite; ++i) finite = isfinite(n->params[i]);
+        int finite = gl_all_finite(n->params, n->n_params);
         if (!finite) { /* this update overflowed a weight: undo it */
             memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
             if (nb) memcpy(n->bn, n->step_bn, sizeof(float) * (size_t)nb);

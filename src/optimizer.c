@@ -89,6 +89,22 @@ double gl_sum_squares(const float *x, long n) {
     return (s0 + s1) + (s2 + s3);
 }
 
+int gl_all_finite(const float *x, long n) {
+    long i = 0;
+#ifdef GL_VEC4
+    /* x - x is 0 for a finite x and NaN for an infinite or NaN one; the sum of those stays 0
+     * exactly while every value seen is finite */
+    gl_v4 acc = v4_splat(0.0f);
+    for (; i + 4 <= n; i += 4) {
+        gl_v4 v = v4_load(x + i);
+        acc = v4_add(acc, v4_sub(v, v));
+    }
+    if (v4_sum(acc) != 0.0f) return 0;
+#endif
+    for (; i < n; ++i) if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
 #ifdef GL_VEC4
 /* Adam and AdamW four parameters at a time: the reference's arithmetic, operation for operation
  * (so the same results where mul and add are not fused), with the squared change summed per lane

@@ -28,6 +28,8 @@ int gl_optimizer_state_arrays(const gl_optimizer *o);
  * Returns the squared L2 norm of the change of w. Adam and AdamW run four parameters at a time
  * where the build has 4-lane kernels (vec4.h); gl_optimizer_step_ref is the plain loop for every
  * optimiser, their reference. */
+/* 1 when every x[i] is finite (no infinity, no NaN) */
+int gl_all_finite(const float *x, long n);
 /* the sum of x[i]^2 in double (for the gradient's norm) */
 double gl_sum_squares(const float *x, long n);
 double gl_optimizer_step_ref(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,

@@ -209,6 +209,23 @@ describe('sum of squares (the gradient norm)', () => {
   });
 });
 
+describe('all finite (the check after each update)', () => {
+  it('finds one infinity or NaN anywhere in arrays of odd lengths, and accepts huge finite values', () => {
+    for (const n of [1, 3, 4, 5, 7, 13, 33, 1025]) {
+      const x = randomFloats(n, n, -1, 1);
+      x[n >> 1] = 3e38;
+      assert.equal(k.x.kt_all_finite(k.array(n, x), n), 1, `n=${n} finite`);
+      for (const bad of [Infinity, -Infinity, NaN]) {
+        for (const at of [0, n >> 1, n - 1]) {
+          const y = x.slice(); y[at] = bad;
+          assert.equal(k.x.kt_all_finite(k.array(n, y), n), 0, `n=${n}: ${bad} at ${at}`);
+        }
+      }
+      k.freeAll();
+    }
+  });
+});
+
 describe('tiny probabilities are stored as 0 (subnormals would slow the backward pass)', () => {
   it('softmax and sigmoid outputs below 1e-30 are exactly 0 in both the fast loops and the references', () => {
     for (const fast of [1, 0]) {

@@ -60,3 +60,5 @@ EXPORT double kt_adam(int fast, int kind, float lr, float weight_decay, int t, f
 }
 
 EXPORT double kt_sum_squares(const float *x, int n) { return gl_sum_squares(x, n); }
+
+EXPORT int kt_all_finite(const float *x, int n) { return gl_all_finite(x, n); }
