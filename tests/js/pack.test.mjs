@@ -60,7 +60,7 @@ it("import { loadGradlab } from 'gradlab' trains a network in the installed fold
   assert.match(out.wasmUrl, /\/site\/node_modules\/gradlab\/web\/wasm\/gradlab-simd\.wasm$/, 'the wasm came from the installed package');
   assert.ok(out.after.loss < out.before / 2, `loss ${out.before} -> ${out.after.loss}`);
   assert.ok(out.after.accuracy > 0.85);
-  assert.equal(out.datasets, 8);
+  assert.equal(out.datasets, 10);
   assert.match(out.refused, /data set 'mnist' is not known/);
 });
 
@@ -86,7 +86,7 @@ it('the declarations type-check a program, reject wrong names, and match the run
   const site = join(dir, 'site');
   const good = await typecheck(site, 'good.mts', `
     import { loadGradlab, GradlabError, type Lab, type Network, type TrainResult } from 'gradlab';
-    import { OPTIMIZERS, type OptimizerName } from 'gradlab/names';
+    import { OPTIMIZERS, POOL_MODES, type LayerType, type OptimizerName } from 'gradlab/names';
     const lab: Lab = await loadGradlab({ simd: false });
     const data = lab.dataset('spiral', { samples: 300, classes: 3 });
     const net: Network = lab.network({ inputs: 2, layers: [{ units: 100, activation: 'relu', init: 'he' }, { units: 3, activation: 'softmax' }], init: { name: 'normal', std: 0.01 } });
@@ -96,6 +96,14 @@ it('the declarations type-check a program, reject wrong names, and match the run
     const w: Float32Array = net.weights(0);
     const path: Float32Array = lab.optimize({ surface: 'rosenbrock', start: [-1.2, 1], optimizer: { name: 'momentum' }, steps: 10 }).path;
     const name: OptimizerName = OPTIMIZERS[0];
+    const digits = lab.dataset('digits', { samples: 50, size: 10 });
+    const conv: Network = lab.network({ inputs: digits.shape, layers: [
+      { type: 'conv', filters: 4, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: true },
+      { type: 'pool', mode: 'average', size: 2 }, { type: 'flatten' }, { units: 10, activation: 'softmax' }] });
+    const shape: [number, number, number] = conv.layers[0].shape;
+    const kinds: LayerType[] = conv.layers.map((l) => l.type);
+    const maps: Float32Array = conv.featureMaps(0).values;
+    console.log(shape, kinds, maps.length, conv.filters(0).kernel, conv.inputShape[2], POOL_MODES.length);
     const err = new GradlabError('x');
     console.log(acc, w.length, path.length, name, err.message, lab.schedule('step', 5).length, lab.memoryStats().wasmBytes);
   `);
@@ -105,9 +113,11 @@ it('the declarations type-check a program, reject wrong names, and match the run
     const lab = await loadGradlab();
     lab.network({ inputs: 2, layers: [{ units: 3, activation: 'gelu' }] });
     lab.dataset('mnist');
+    lab.network({ inputs: [8, 8, 1], layers: [{ type: 'pool', mode: 'min' }, { type: 'conv', units: 3 }, { units: 2 }] });
   `);
   assert.match(bad, /bad\.mts\(4,\d+\).*'"gelu"'/);
   assert.match(bad, /bad\.mts\(5,\d+\)/);
+  assert.match(bad, /bad\.mts\(6,\d+\)/, 'an unknown pool mode or a conv layer without filters is refused');
   const api = await apiSurface();
   const record = (names) => `{ ${names.map((n) => `${JSON.stringify(n)}: true`).join(', ')} }`;
   const exact = await typecheck(site, 'exact.mts', `
