@@ -4,7 +4,7 @@
 // commands work, and no CSP violation is reported (by the documents, the workers or the browser's
 // report to the server). A page that breaks the policy on purpose shows the reports do arrive.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { launch } from './browser.mjs';
 import { WATCH_JS, courseSite } from './embed-server.mjs';
@@ -166,5 +166,32 @@ describe('divergence', () => {
     assert.equal(typeof d.step, 'number');
     assert.equal(await p.evaluate(() => document.getElementById('a').playing), false);
     await p.close();
+  });
+});
+
+describe('examples/course-page.html', () => {
+  it('shows its three lessons, all ready and training, under the same policy', async () => {
+    const read = (f) => readFileSync(new URL(`../../examples/${f}`, import.meta.url), 'utf8');
+    // laid out as `npm start` and dist/ have it: gradlab at /, the example at /examples/
+    const course = await courseSite({ prefix: '/', pages: { '/examples/course-page.html': read('course-page.html'), '/examples/course-page.css': read('course-page.css') } });
+    const p = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const errors = [];
+    p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    p.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await p.goto(`${course.url}/examples/course-page.html`);
+      const ids = ['small-init', 'batch-norm', 'ravine'];
+      await p.waitForFunction((list) => list.every((id) => /step [1-9]\d\d/.test(document.getElementById(id).shadowRoot.querySelector('.status').textContent)), ids, { timeout: 40000 });
+      for (const id of ids) await p.locator(`#${id}`).scrollIntoViewIfNeeded();
+      await p.waitForTimeout(500);
+      await p.screenshot({ path: 'build/embed/course-page.png', fullPage: true });
+      const titles = await p.evaluate((list) => list.map((id) => document.getElementById(id).shadowRoot.querySelector('.title').textContent), ids);
+      assert.deepEqual(titles, ['Small initialisation: the signal fades layer by layer', 'Batch norm rescues a bad initialisation', 'SGD and momentum in a ravine']);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(course.reports, []);
+    } finally {
+      await p.close();
+      await course.close();
+    }
   });
 });

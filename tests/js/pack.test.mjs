@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { apiSurface } from './surface-of-api.mjs';
+import { checkReferences } from '../../scripts/build-dist.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,7 +36,8 @@ it('packs the library, both wasm builds, the CLI and the declarations, and nothi
   const files = packed.files.map((f) => f.path).sort();
   for (const f of ['package.json', 'README.md', 'web/lib/gradlab.js', 'web/lib/loader.js', 'web/wasm/gradlab-simd.wasm',
     'web/wasm/gradlab-scalar.wasm', 'bin/gradlab.mjs', 'bin/cli/main.mjs', 'types/gradlab.d.ts', 'types/names.d.ts',
-    'docs/api.md', 'docs/cli.md']) assert.ok(files.includes(f), `${f} is packed`);
+    'docs/api.md', 'docs/cli.md', 'docs/embedding.md', 'web/embed/gradlab-embed.js', 'web/embed/embed.css', 'web/embed.html',
+    'web/app/worker.js', 'web/app/lessons.js', 'web/vendor/uplot/uPlot.esm.js', 'types/embed.d.ts']) assert.ok(files.includes(f), `${f} is packed`);
   for (const f of files) assert.doesNotMatch(f, /^(src|tests|scripts|build|node_modules|dist)\//, `${f} is not packed`);
 });
 
@@ -62,6 +64,19 @@ it("import { loadGradlab } from 'gradlab' trains a network in the installed fold
   assert.ok(out.after.accuracy > 0.85);
   assert.equal(out.datasets, 10);
   assert.match(out.refused, /data set 'mnist' is not known/);
+});
+
+it('the installed web/ folder is complete: every import of the page and the embed resolves inside it', () => {
+  const web = join(dir, 'site', 'node_modules', 'gradlab', 'web');
+  assert.deepEqual(checkReferences(web), []);
+});
+
+it('npx gradlab lesson runs a lesson from the installed package', async () => {
+  const site = join(dir, 'site');
+  const { stdout } = await run(join(site, 'node_modules', '.bin', 'gradlab'), ['lesson', 'small-init', '--steps', '20', '--json'], { cwd: site });
+  const out = JSON.parse(stdout);
+  assert.equal(out.runs[0].curve.step.at(-1), 20);
+  assert.ok(Math.abs(out.runs[0].final.trainLoss - Math.log(3)) < 0.01);
 });
 
 it('npx gradlab runs from the installed package', async () => {
@@ -130,6 +145,26 @@ it('the declarations type-check a program, reject wrong names, and match the run
     export const datasetDeclared: Record<keyof Dataset, true> = ${record(api.Dataset)};
   `);
   assert.equal(exact, '', exact);
+  const embedGood = await typecheck(site, 'embed-good.mts', `
+    import type { GradlabPlayground, PlaygroundStepDetail, FrameMessage } from 'gradlab/embed';
+    const el: GradlabPlayground | null = document.querySelector('gradlab-playground');
+    el?.addEventListener('gradlab-step', (e) => { const d: PlaygroundStepDetail = e.detail; console.log(d.step, d.loss, d.runs.length); });
+    el?.addEventListener('gradlab-diverged', (e) => console.log(e.detail.learningRate));
+    el?.set({ lr: 0.5, opt: 'adam' });
+    el?.set('lesson=xavier');
+    el?.play(); el?.pause(); el?.reset(); el?.step();
+    const lr: number = el ? el.state.lr : 0;
+    window.addEventListener('message', (e: MessageEvent<FrameMessage>) => { if (e.data.type === 'gradlab-step') console.log(e.data.loss, lr); });
+  `);
+  assert.equal(embedGood, '', embedGood);
+  const embedBad = await typecheck(site, 'embed-bad.mts', `
+    import type { GradlabPlayground } from 'gradlab/embed';
+    declare const el: GradlabPlayground;
+    el.set(5);
+    el.addEventListener('gradlab-step', (e) => console.log(e.detail.los));
+  `);
+  assert.match(embedBad, /embed-bad\.mts\(4,\d+\)/);
+  assert.match(embedBad, /embed-bad\.mts\(5,\d+\).*'los'/);
   const pkg = JSON.parse(readFileSync(join(site, 'node_modules', 'gradlab', 'package.json'), 'utf8'));
   assert.equal(pkg.bin.gradlab, 'bin/gradlab.mjs');
 });
