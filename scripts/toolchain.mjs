@@ -13,25 +13,8 @@ let aptUpdated = false;
 
 /** Makes sure each command exists, installing `packages` with apt-get when it may. */
 export function ensure(commands, packages, why) {
-  const missing = commands.filter((c) => !has(c));
-  if (!missing.length) return;
-  const install = `apt-get update && apt-get install -y ${packages.join(' ')}`;
-  if (!isRoot || !isDebian) {
-    console.error(`gradlab: ${missing.join(', ')} not found (needed ${why}). Install it with:\n  sudo ${install}`);
-    process.exit(1);
-  }
-  console.error(`gradlab: installing ${packages.join(' ')} (needed ${why})`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (!aptUpdated) {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    aptUpdated = true;
-  }
-  execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
-  const still = commands.filter((c) => !has(c));
-  if (still.length) {
-    console.error(`gradlab: ${still.join(', ')} still missing after installing ${packages.join(' ')}`);
-    process.exit(1);
-  }
+  const missing = () => commands.filter((c) => !has(c));
+  if (missing().length) ensureBy(() => !missing().length, packages, `${why}: ${missing().join(', ')}`);
 }
 
 export function ensureNativeTools() { ensure(['cmake', 'cc'], ['cmake', 'gcc'], 'for the native build'); }
@@ -45,7 +28,8 @@ export function emscriptenEnv() {
   return { ...process.env, NODE_PATH: [...new Set([...current, extra])].join(':') };
 }
 
-/** Like ensure(), for what is not a command: `present()` says whether it is there (a library, a runtime). */
+/** Installs `packages` with apt-get unless `present()` says what they bring is there (a command, a
+ * library, a runtime); where it may not install, it stops with the command that would. */
 export function ensureBy(present, packages, why) {
   if (present()) return;
   const install = `apt-get update && apt-get install -y ${packages.join(' ')}`;
