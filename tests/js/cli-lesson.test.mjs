@@ -77,6 +77,11 @@ const CLAIMS = {
     assert.ok(lr.some((v, i) => i > 0 && v > lr[i - 1] * 2), 'SGDR restarts: its rate jumps back up');
     assert.ok(constant.curve.learningRate.every((v) => v === 0.5));
   }],
+  'conv-bn': [200, (o) => {
+    const [plain, bn] = o.runs;
+    assert.ok(Math.abs(plain.final.trainLoss - Math.log(10)) < 0.05, `plain stays at ln 10: ${plain.final.trainLoss}`);
+    assert.ok(bn.final.testAccuracy > 0.95, `with spatial batch norm nearly every test image is right: ${bn.final.testAccuracy}`);
+  }],
   'l1-l2': [700, (o) => {
     const l1 = byLabel(o, 'l1'), l2 = byLabel(o, 'l2');
     assert.ok(l1.layers[1].nearZero > l2.layers[1].nearZero + 0.3, `L1 makes weights exactly small: ${l1.layers[1].nearZero} vs ${l2.layers[1].nearZero}`);
