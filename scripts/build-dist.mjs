@@ -1,5 +1,6 @@
 // build-dist.mjs: `npm run build`: writes dist/, a self-contained static copy of the page (HTML, app,
-// lib, both wasm builds, the chart library, the icon) that works from any static host under any
+// lib, both wasm builds, the chart library, the icon), the embed (embed/gradlab-embed.js, embed.html)
+// and the sample course page (examples/course-page.html), that works from any static host under any
 // sub-path, because every reference inside it is relative. No server code goes in. Afterwards every
 // reference in its HTML, CSS and JS is resolved inside dist/ and the build fails on one that is
 // missing or absolute (an absolute path would break under a sub-path).
@@ -11,6 +12,17 @@ import { ensureNodeModules } from './deps.mjs';
 
 /** The files the chart library contributes, copied to dist/vendor/uplot/ (the page's import path). */
 const UPLOT_FILES = ['uPlot.esm.js', 'uPlot.min.css'];
+/** The sample course page, copied to dist/examples/ so its '../embed/' reference resolves. */
+const EXAMPLE_FILES = ['course-page.html', 'course-page.css'];
+
+/** Copies the chart library into <web>/vendor/uplot/, where the page and the embed import it from. */
+export function vendorUplot(web) {
+  const vendor = join(web, 'vendor', 'uplot');
+  mkdirSync(vendor, { recursive: true });
+  for (const f of UPLOT_FILES) cpSync(join(root, 'node_modules', 'uplot', 'dist', f), join(vendor, f));
+  cpSync(join(root, 'node_modules', 'uplot', 'LICENSE'), join(vendor, 'LICENSE'));
+  return vendor;
+}
 
 export function buildDist(out = join(root, 'dist')) {
   ensureNodeModules();
@@ -18,10 +30,9 @@ export function buildDist(out = join(root, 'dist')) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   cpSync(join(root, 'web'), out, { recursive: true, filter: (src) => !src.endsWith('.map') });
-  const vendor = join(out, 'vendor', 'uplot');
-  mkdirSync(vendor, { recursive: true });
-  for (const f of UPLOT_FILES) cpSync(join(root, 'node_modules', 'uplot', 'dist', f), join(vendor, f));
-  cpSync(join(root, 'node_modules', 'uplot', 'LICENSE'), join(vendor, 'LICENSE'));
+  vendorUplot(out);
+  mkdirSync(join(out, 'examples'), { recursive: true });
+  for (const f of EXAMPLE_FILES) cpSync(join(root, 'examples', f), join(out, 'examples', f));
   for (const f of ['gradlab-simd.wasm', 'gradlab-scalar.wasm']) {
     if (!existsSync(join(out, 'wasm', f))) throw new Error(`build-dist: ${f} is missing from dist/wasm`);
   }
@@ -67,7 +78,15 @@ export function checkReferences(dir) {
   return problems;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--package')) {
+  // `npm pack` (prepack): the package's web/ folder becomes a complete static folder too, so a course
+  // site can serve node_modules/gradlab/web/ as it is; web/vendor/ is ignored by git
+  ensureNodeModules();
+  buildWasm();
+  vendorUplot(join(root, 'web'));
+  const problems = checkReferences(join(root, 'web'));
+  if (problems.length) throw new Error(`build-dist --package: references that do not resolve inside web/:\n  ${problems.join('\n  ')}`);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = buildDist();
   const files = walk(out);
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);

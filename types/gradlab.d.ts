@@ -1,7 +1,7 @@
 // Declarations for web/lib/gradlab.js, the module `import ... from 'gradlab'` gives. See docs/api.md.
 import type {
-  Activation, CyclicMode, DatasetName, DropoutMode, HistogramTensor, InitNameOrAlias, LossName, OptimizerName,
-  ScheduleName, SurfaceName, TensorName,
+  Activation, CyclicMode, DatasetName, DropoutMode, HistogramTensor, InitNameOrAlias, LayerType, LossName, OptimizerName,
+  PoolMode, ScheduleName, SurfaceName, TensorName,
 } from './names.js';
 
 export * from './names.js';
@@ -30,7 +30,12 @@ export interface GeneratedDatasetOptions {
   testFraction?: number;
   /** 0..2^32-1, default 1 */
   seed?: number;
+  /** side of an image of 'digits' and 'shapes', 8..32, default 12; refused for the other sets */
+  size?: number;
 }
+
+/** [height, width, channels] */
+export type Shape = [number, number, number];
 
 export interface DatasetRows {
   /** inputs; row i at x[i * inputs ...]; for classification, class ids as ints */
@@ -54,9 +59,8 @@ export type InitSpec = InitNameOrAlias
   | { name: 'orthogonal'; gain?: number }
   | { name: Exclude<InitNameOrAlias, 'constant' | 'normal' | 'uniform' | 'orthogonal'> };
 
-export interface LayerSpec {
-  /** 1..4096 */
-  units: number;
+/** Keys shared by dense and convolution layers. */
+export interface TrainableLayerSpec {
   /** default 'relu' for hidden layers; the last layer's default follows the loss */
   activation?: Activation;
   /** overrides the network's init for this layer */
@@ -75,6 +79,44 @@ export interface LayerSpec {
   dropout?: number;
 }
 
+/** A fully connected layer; an image input is read as height x width x channels numbers. */
+export interface DenseLayerSpec extends TrainableLayerSpec {
+  type?: 'dense';
+  /** 1..4096 */
+  units: number;
+}
+
+/** A 2-D convolution over an image of shape [h, w, c]. */
+export interface ConvLayerSpec extends TrainableLayerSpec {
+  type: 'conv';
+  /** 1..1024 */
+  filters: number;
+  /** side of the square kernel, 1..7, default 3 */
+  kernel?: number;
+  /** 1 or 2, default 1 */
+  stride?: number;
+  /** 'same' (default) pads with zeros to keep ceil(h / stride); 'valid' takes only full windows */
+  padding?: 'same' | 'valid';
+}
+
+/** 2 x 2 pooling: [h, w, c] -> [floor(h/2), floor(w/2), c]. */
+export interface PoolLayerSpec {
+  type: 'pool';
+  /** default 'max' */
+  mode?: PoolMode;
+  /** only 2 */
+  size?: 2;
+  /** 0..0.99, default 0 */
+  dropout?: number;
+}
+
+/** [h, w, c] -> [1, 1, h * w * c]. */
+export interface FlattenLayerSpec {
+  type: 'flatten';
+}
+
+export type LayerSpec = DenseLayerSpec | ConvLayerSpec | PoolLayerSpec | FlattenLayerSpec;
+
 export interface BatchNormSpec {
   /** normalise after the activation instead of before it; default false */
   after?: boolean;
@@ -85,8 +127,8 @@ export interface BatchNormSpec {
 }
 
 export interface NetworkSpec {
-  /** 1..4096 */
-  inputs: number;
+  /** values per example, 1..16384, or an image shape [height, width, channels] of at most 16384 values */
+  inputs: number | Shape;
   /** 1..64 layers */
   layers: LayerSpec[];
   /** default: from the last activation (softmax: cross-entropy, sigmoid: binary-cross-entropy, else mse) */
@@ -252,18 +294,37 @@ export class Dataset {
   readonly classes: number;
   readonly trainSize: number;
   readonly testSize: number;
+  /** [size, size, 1] for the image sets, [1, 1, inputs] for the others */
+  readonly shape: Shape;
   /** Views on wasm memory of one split's rows; copy with slice() to keep them. */
   rows(split?: 'train' | 'test'): { x: Float32Array; y: Int32Array | Float32Array; count: number };
   /** Frees the rows; later use throws. Safe to call twice. */
   dispose(): void;
 }
 
+/** A layer as the network parsed it. */
+export interface NetworkLayer {
+  type: LayerType;
+  /** units of a dense layer, filters of a convolution, null for pool and flatten */
+  units: number | null;
+  activation: Activation;
+  batchNorm: false | Required<BatchNormSpec>;
+  dropout: number;
+  /** side of a convolution's kernel; 0 for other layers */
+  kernel: number;
+  /** the layer's output shape */
+  shape: Shape;
+}
+
 export class Network {
   private constructor();
+  /** values per example */
   readonly inputs: number;
+  /** [height, width, channels] of an example: as given, or [1, 1, inputs] */
+  readonly inputShape: Shape;
   readonly outputs: number;
   readonly loss: LossName;
-  readonly layers: { units: number; activation: Activation; batchNorm: false | Required<BatchNormSpec>; dropout: number }[];
+  readonly layers: NetworkLayer[];
   readonly seed: number;
   readonly dropoutMode: DropoutMode;
   /** the last spec given to setOptimizer, with its defaults filled in */
@@ -284,6 +345,10 @@ export class Network {
   activations(layer: number): Float32Array;
   gradients(layer: number): Float32Array;
   biasGradients(layer: number): Float32Array;
+  /** A convolution's weights (kernel * kernel * channels x filters, row-major); throws for other layers. */
+  filters(layer: number): { weights: Float32Array; kernel: number; channels: number; filters: number };
+  /** One example's outputs of a layer from the last pass (channel last), with the layer's shape. */
+  featureMaps(layer: number, example?: number): { values: Float32Array; shape: Shape };
   /** batch norm's scale (empty without batch norm) */
   gamma(layer: number): Float32Array;
   /** batch norm's shift */

@@ -3,7 +3,9 @@
 
 export type Activation = 'linear' | 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid' | 'softmax';
 export type LossName = 'cross-entropy' | 'binary-cross-entropy' | 'mse';
-export type DatasetName = 'circle' | 'xor' | 'blobs' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'sine';
+export type DatasetName = 'circle' | 'xor' | 'blobs' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'sine' | 'digits' | 'shapes';
+export type LayerType = 'dense' | 'conv' | 'pool' | 'flatten';
+export type PoolMode = 'max' | 'average';
 export type InitName = 'zeros' | 'constant' | 'normal' | 'uniform' | 'xavier' | 'glorot-normal' | 'glorot-uniform'
   | 'he-normal' | 'he-uniform' | 'lecun-uniform' | 'orthogonal';
 /** An init name or one of its aliases ('he' = 'he-normal'). */
@@ -21,6 +23,8 @@ export type DropoutMode = 'inverted' | 'classic';
 export const ACTIVATIONS: Activation[];
 export const LOSSES: LossName[];
 export const DATASETS: DatasetName[];
+export const LAYER_TYPES: LayerType[];
+export const POOL_MODES: PoolMode[];
 export const INITS: InitName[];
 export const INIT_ALIASES: { he: 'he-normal' };
 export const OPTIMIZERS: OptimizerName[];

@@ -6,13 +6,15 @@ import { UsageError, helpText, parseFlags } from './flags.mjs';
 import * as train from './train.mjs';
 import * as depth from './depth.mjs';
 import * as race from './race.mjs';
+import * as lesson from './lesson.mjs';
 
-const COMMANDS = { train, depth, race };
+const COMMANDS = { train, depth, race, lesson };
 
 const SUMMARIES = {
   train: 'train a network on a toy data set; print its loss curve (text, --json, --csv)',
   depth: 'forward normal inputs through a deep stack; per-layer activation statistics and histograms',
   race: 'race optimisers on a 2-D surface (rosenbrock, beale, ...); final points, losses, paths as --csv',
+  lesson: 'run a lesson of the page headless: its curves, final losses, layer statistics and explanation',
 };
 
 function mainHelp() {
@@ -38,7 +40,9 @@ export async function main(argv, io) {
   const cmd = COMMANDS[command];
   try {
     if (!cmd) throw new UsageError(`'${command}' is not a command; allowed: ${Object.keys(COMMANDS).join(', ')}`);
-    const values = parseFlags(rest, cmd.flags, command);
+    // a command with a positional argument (gradlab lesson NAME) takes it first, before the flags
+    const named = cmd.positional && rest.length && !rest[0].startsWith('-') ? [rest[0]] : [];
+    const values = { ...parseFlags(rest.slice(named.length), cmd.flags, command), _: named };
     if (values.help) {
       io.stdout.write(helpText(command, cmd.usage, cmd.summary, cmd.flags, cmd.notes));
       return 0;

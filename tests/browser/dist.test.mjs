@@ -11,6 +11,7 @@ import { after, before, it } from 'node:test';
 import sirv from 'sirv';
 import { buildDist, checkReferences } from '../../scripts/build-dist.mjs';
 import { launch, openPage } from './browser.mjs';
+import { WATCH_JS, courseSite } from './embed-server.mjs';
 
 const PREFIX = '/course/week3/gradlab/';
 let browser, server, base, out;
@@ -48,6 +49,29 @@ it('dist/ served from /course/week3/gradlab/ loads the wasm and trains from the 
   assert.deepEqual(failed, []);
   assert.deepEqual(page.errors, []);
   await page.close();
+});
+
+it('the embed from dist/ at /course/week3/gradlab/ trains on a course page at /course/week3/, under the strict CSP', async () => {
+  const week = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Week 3</title>
+    <script src="watch.js"></script><script type="module" src="gradlab/embed/gradlab-embed.js"></script></head>
+    <body><gradlab-playground id="a" lesson="he-relu" controls="play" autoplay compact></gradlab-playground>
+    <iframe id="f" title="lesson" src="gradlab/embed.html?lesson=xavier&amp;autoplay" width="700" height="460"></iframe></body></html>`;
+  const site = await courseSite({ files: out, prefix: PREFIX, vendor: false, pages: { '/course/week3/index.html': week, '/course/week3/watch.js': WATCH_JS } });
+  const page = await openPage(browser, `${site.url}/course/week3/index.html`);
+  try {
+    await page.waitForFunction(() => window.seen.events.some((e) => e.type === 'gradlab-step' && e.step >= 100)
+      && window.seen.messages.some((m) => m.type === 'gradlab-step' && m.step >= 100), null, { timeout: 40000 });
+    const gradlabRequests = site.requests.filter((u) => !u.startsWith('/course/week3/index.html') && !u.startsWith('/course/week3/watch.js') && u !== '/favicon.ico');
+    assert.ok(gradlabRequests.includes(`${PREFIX}wasm/gradlab-simd.wasm`));
+    assert.ok(gradlabRequests.includes(`${PREFIX}vendor/uplot/uPlot.min.css`), 'the chart styles came from dist/');
+    assert.deepEqual(gradlabRequests.filter((u) => !u.startsWith(PREFIX)), [], 'gradlab asked only for files under its sub-path');
+    assert.deepEqual(await page.evaluate(() => window.seen.violations), []);
+    assert.deepEqual(site.reports, []);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await page.close();
+    await site.close();
+  }
 });
 
 it('the reference check reports a missing file, an absolute path and a path outside dist/', () => {

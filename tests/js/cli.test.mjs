@@ -8,6 +8,7 @@ import { depthExperiment, loadGradlab } from '../../web/lib/gradlab.js';
 import { flags as trainFlags } from '../../bin/cli/train.mjs';
 import { flags as depthFlags } from '../../bin/cli/depth.mjs';
 import { flags as raceFlags } from '../../bin/cli/race.mjs';
+import { flags as lessonFlags } from '../../bin/cli/lesson.mjs';
 
 const BIN = fileURLToPath(new URL('../../bin/gradlab.mjs', import.meta.url));
 
@@ -40,8 +41,8 @@ describe('gradlab --help', () => {
   it('lists the commands, and every command lists each of its flags', async () => {
     const top = await gradlab(['--help']);
     assert.equal(top.code, 0);
-    for (const c of ['train', 'depth', 'race']) assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'));
-    for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags]]) {
+    for (const c of ['train', 'depth', 'race', 'lesson']) assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'));
+    for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags], ['lesson', lessonFlags]]) {
       const r = await gradlab([command, '--help']);
       assert.equal(r.code, 0, command);
       assert.match(r.stdout, new RegExp(`^usage: gradlab ${command} `));

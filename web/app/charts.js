@@ -1,5 +1,6 @@
 // charts.js: the streaming line charts, thin wrappers over uPlot. Data arrive as columns.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
+import { formatTicks } from './format.js';
 
 /** Okabe and Ito's palette: told apart by people with the common colour-vision deficiencies. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#F0E442'];
@@ -16,20 +17,13 @@ export function lineChart(el, { width = 360, height = 150, series, logY = false,
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
     axes: [{ label: xLabel, labelSize: 14, size: 30, font: '11px system-ui', labelFont: '11px system-ui', ...(xIncrs ? { incrs: xIncrs } : {}) },
-      { size: 46, space: ySpace, font: '11px system-ui', values: (u, ticks) => ticks.map(formatTick) }],
+      { size: 46, space: ySpace, font: '11px system-ui', values: (u, ticks) => formatTicks(ticks) }],
     series: [{ label: xLabel }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
     }))],
     hooks: band ? { drawClear: [(u) => shadeBand(u, band)] } : {},
   };
   return new uPlot(opts, [[], ...series.map(() => [])], el);
-}
-
-function formatTick(v) {
-  if (v == null) return '';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-2 || a >= 1e5)) return v.toExponential(0);
-  return String(+v.toPrecision(3));
 }
 
 function shadeBand(u, [lo, hi]) {

@@ -1,0 +1,192 @@
+// lesson.mjs: `gradlab lesson NAME`: runs one of the page's lessons (web/app/lessons.js) without a
+// browser and prints what the page would show: the loss curves of its runs (or the optimisers' paths
+// of a race), the final losses, per-layer statistics, and the lesson's own explanation, which is the
+// claim the numbers can be held against. The settings go through the page's own pure modules
+// (state.js reads the lesson, config.js turns it into engine specs), and training is the engine's:
+// the worker trains `speed` steps per tick, and splitting steps over calls changes no result, so the
+// curves here are the ones the page draws.
+import { SURFACE_VIEWS } from '../../web/lib/gradlab.js';
+import { runConfig } from '../../web/app/config.js';
+import { LESSONS } from '../../web/app/lessons.js';
+import { baseState, describeLayers, parseRuns, runLabel, runState } from '../../web/app/state.js';
+import { UsageError, exclusive } from './flags.mjs';
+import { csv, curveLine, fixed, table } from './format.mjs';
+import { Progress, progressWanted } from './progress.mjs';
+
+const PROBE_ROWS = 256;       // the page's worker measures layers on up to this many training rows
+const NAMES = LESSONS.map((l) => l.name);
+
+export const usage = 'gradlab lesson NAME [--steps 700] [--json | --csv]';
+export const positional = { name: 'NAME', choices: NAMES };
+export const summary = `Runs a lesson of the page (${NAMES.length} of them; --list names them) headless with the same engine and
+settings, and prints its loss curves as text lines, the final train and test losses, per-layer
+statistics of every run, and the lesson's explanation. Race lessons print each optimiser's path.`;
+export const notes = `lessons: ${NAMES.join(', ')}`;
+
+export const flags = {
+  steps: { type: 'int', min: 1, max: 1000000, help: 'training steps of every run (default 700; a race: the lesson\'s own)' },
+  every: { type: 'int', min: 1, max: 1000000, help: 'record the curves every N steps (default steps/50)' },
+  width: { type: 'int', min: 10, max: 200, default: 40, help: 'characters of each text curve' },
+  list: { type: 'bool', help: 'list the lessons with their titles and stop' },
+  json: { type: 'bool', help: 'print one JSON document: settings, curves, final losses, layers, text' },
+  csv: { type: 'bool', help: 'print the curves as CSV: run,step,train_loss,test_loss,train_accuracy,test_accuracy,learning_rate' },
+  progress: { type: 'bool', help: 'draw the progress bar on stderr even when it is not a terminal' },
+  quiet: { type: 'bool', help: 'no progress bar' },
+};
+
+const finite = (v) => (Number.isFinite(v) ? v : null);
+
+/** What the page measures of each layer: an inference pass over the first training rows, then the engine's statistics. */
+function layerReport(net, data) {
+  const train = data.rows('train');
+  const rows = Math.min(PROBE_ROWS, train.count);
+  net.forward(train.x.slice(0, rows * net.inputs), rows);
+  return net.layerStats().map((s, i) => {
+    const w = net.weights(i);
+    let small = 0;
+    for (const v of w) if (Math.abs(v) < 1e-3) small++;
+    return {
+      layer: i === net.layers.length - 1 ? 'out' : `h${i + 1}`,
+      activationMean: finite(s.activations.mean), activationStd: finite(s.activations.std), saturated: s.saturated, dead: s.dead,
+      gradientNorm: finite(s.gradientNorm), updateRatio: finite(s.updateRatio), nearZero: w.length ? small / w.length : 0,
+    };
+  });
+}
+
+/** One run of a train or compare lesson: curves recorded every `every` steps, from step 0. */
+function trainRun(lab, state, overrides, index, steps, every, progress, offset) {
+  const config = runConfig(runState(state, overrides));
+  const data = lab.dataset(config.dataset.name, config.dataset.options);
+  const net = lab.network(config.network);
+  net.setOptimizer(config.optimizer);
+  const curve = { step: [], trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [], learningRate: [] };
+  const record = (lr) => {
+    const tr = net.evaluate(data, 'train'), te = data.testSize ? net.evaluate(data, 'test') : { loss: null, accuracy: null };
+    curve.step.push(net.step); curve.trainLoss.push(finite(tr.loss)); curve.testLoss.push(finite(te.loss));
+    curve.trainAccuracy.push(tr.accuracy); curve.testAccuracy.push(te.accuracy); curve.learningRate.push(finite(lr));
+  };
+  record(lab.schedule({ ...config.optimizer.schedule, learningRate: config.optimizer.learningRate }, 1)[0]);
+  let status = 'ok', divergedAt = null;
+  while (net.step < steps) {
+    const r = net.train(data, { steps: Math.min(every, steps - net.step), batchSize: config.batchSize });
+    if (r.status === 'diverged') { status = 'diverged'; divergedAt = r.step; break; }
+    record(r.learningRate);
+    progress.update(offset + net.step);
+  }
+  const tests = curve.testLoss.filter((v) => v !== null);
+  const run = {
+    label: state.mode === 'compare' ? runLabel(overrides, index) : 'train', overrides: Object.fromEntries(overrides), status, divergedAt,
+    network: describeLayers(runState(state, overrides).layers), parameters: net.info().parameters, curve,
+    final: { trainLoss: curve.trainLoss.at(-1), testLoss: curve.testLoss.at(-1), trainAccuracy: curve.trainAccuracy.at(-1), testAccuracy: curve.testAccuracy.at(-1) },
+    minTestLoss: tests.length ? Math.min(...tests) : null,
+    layers: layerReport(net, data),
+  };
+  net.dispose();
+  data.dispose();
+  return run;
+}
+
+/** A race lesson: each optimiser's path on the surface, as the page's worker computes it. */
+function raceRun(lab, state, steps) {
+  const view = SURFACE_VIEWS[state.surface];
+  const start = [state.raceX ?? view.start[0], state.raceY ?? view.start[1]];
+  return {
+    surface: state.surface, start, minimum: view.minimum, learningRate: state.raceLr, steps,
+    paths: state.racers.split('~').map((name) => {
+      const r = lab.optimize({ surface: state.surface, start, steps, noise: state.raceNoise, seed: state.seed, optimizer: { name, learningRate: state.raceLr } });
+      const n = r.loss.length - 1;
+      return { name, loss: Array.from(r.loss), first: r.loss[0], last: r.loss[n], point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps };
+    }),
+  };
+}
+
+function wrap(text, width = 96) {
+  const lines = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+const percent = (v) => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`);
+
+export async function run(v, io) {
+  if (v.list) {
+    io.stdout.write(table(['lesson', 'mode', 'title'], LESSONS.map((l) => [l.name, baseState(l.name).mode, l.title])));
+    return 0;
+  }
+  exclusive(v, ['json', 'csv']);
+  const name = v._[0];
+  if (name === undefined) throw new UsageError(`which lesson? allowed: ${NAMES.join(', ')}`);
+  const lesson = LESSONS.find((l) => l.name === name);
+  if (!lesson) throw new UsageError(`lesson '${name}' is not known; allowed: ${NAMES.join(', ')}`);
+  const state = baseState(name);
+  const race = state.mode === 'race';
+  const steps = v.steps ?? (race ? state.raceSteps : 700);
+  const every = Math.min(steps, v.every ?? Math.max(1, Math.ceil(steps / 50)));
+  const lab = await io.lab();
+  const out = { command: 'lesson', lesson: name, title: lesson.title, mode: state.mode, simd: lab.simd, steps, text: lesson.text, params: lesson.params };
+  if (race) {
+    out.race = raceRun(lab, state, steps);
+  } else {
+    const defs = state.mode === 'compare' ? parseRuns(state.runs) : [[]];
+    const progress = new Progress(io.stderr, progressWanted(v, io.stderr), `lesson ${name}`, steps * defs.length);
+    out.every = every;
+    out.runs = defs.map((overrides, i) => trainRun(lab, state, overrides, i, steps, every, progress, i * steps));
+    progress.done();
+  }
+  if (v.json) {
+    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else if (v.csv) {
+    if (race) {
+      const rows = out.race.paths.flatMap((p) => p.loss.map((loss, step) => ({ optimizer: p.name, step, loss })));
+      io.stdout.write(csv(['optimizer', 'step', 'loss'], rows));
+    } else {
+      const rows = out.runs.flatMap((r) => r.curve.step.map((step, i) => ({
+        run: r.label, step, train_loss: r.curve.trainLoss[i], test_loss: r.curve.testLoss[i], train_accuracy: r.curve.trainAccuracy[i],
+        test_accuracy: r.curve.testAccuracy[i], learning_rate: r.curve.learningRate[i],
+      })));
+      io.stdout.write(csv(['run', 'step', 'train_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'learning_rate'], rows));
+    }
+  } else {
+    io.stdout.write(text(out, state, v.width));
+  }
+  return out.runs?.some((r) => r.status === 'diverged') ? 3 : 0;
+}
+
+/** A curve as block characters between bars, marked 'log' when drawn on a log scale. */
+function curveText(values, width) {
+  if (values.length < 2) return '||';
+  const { line, log } = curveLine(values, width);
+  return `|${line}|${log ? ' log' : ''}`;
+}
+
+/** The lesson as the terminal shows it. */
+function text(out, state, width) {
+  const parts = [`${out.lesson}: ${out.title}`];
+  if (out.race) {
+    const r = out.race;
+    parts.push(`optimiser race on ${r.surface}, from (${r.start.join(', ')}), learning rate ${r.learningRate}, ${r.steps} steps\n`);
+    parts.push(table(['optimiser', `loss over steps 0..${r.steps}`, 'first', 'last', 'ends at'],
+      r.paths.map((p) => [p.name, curveText(p.loss, width), fixed(p.first), fixed(p.last),
+        `(${fixed(p.point[0], 3)}, ${fixed(p.point[1], 3)})${p.diverged ? ' diverged' : ''}`])));
+  } else {
+    const first = out.runs[0];
+    parts.push(`${out.mode === 'compare' ? `${out.runs.length} runs` : 'one run'} · ${state.data}, ${state.samples} samples · ${first.network} · ${state.opt} at learning rate ${state.lr} · ${out.steps} steps\n`);
+    parts.push(table(['run', `train loss over steps 0..${out.steps}`, 'first', 'train', 'test', 'accuracy train', 'test'],
+      out.runs.map((r) => {
+        // labels such as '4×32 tanh' start with a digit; padded here so the table keeps them left-aligned
+        return [r.label.padEnd(Math.max(...out.runs.map((x) => x.label.length))), curveText(r.curve.trainLoss.filter((x) => x !== null), width), fixed(r.curve.trainLoss[0]), r.status === 'diverged' ? `diverged at ${r.divergedAt}` : fixed(r.final.trainLoss),
+          fixed(r.final.testLoss), percent(r.final.trainAccuracy), percent(r.final.testAccuracy)];
+      })));
+    for (const r of out.runs) {
+      parts.push(`layers of ${out.runs.length > 1 ? `'${r.label}'` : 'the network'} after the last step (activations over ${PROBE_ROWS} training rows):`);
+      parts.push(table(['layer', 'act. mean', 'act. std', 'saturated', 'dead', 'grad norm', '|w| < 0.001'],
+        r.layers.map((l) => [l.layer, fixed(l.activationMean), fixed(l.activationStd), percent(l.saturated), percent(l.dead), fixed(l.gradientNorm), percent(l.nearZero)])));
+    }
+  }
+  parts.push(`${wrap(out.text)}\n`);
+  return parts.join('\n');
+}

@@ -1,0 +1,72 @@
+// embed-server.mjs: a course site for the embed tests. gradlab's files (web/, or a built dist/) sit
+// under one path, the course's pages under another, and every response carries a strict
+// Content-Security-Policy whose violations are reported to /csp-report, which the test reads.
+import http from 'node:http';
+import { join } from 'node:path';
+import sirv from 'sirv';
+import { root } from '../../scripts/build.mjs';
+
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'";
+
+/**
+ * Serves `files` (a folder laid out like web/ or dist/) under `prefix`, with the chart library at
+ * prefix + 'vendor/uplot/' when the folder has none, and `pages` ({ '/site/a.html': text }) as they
+ * are. Resolves to { url, reports, requests, close }.
+ */
+export async function courseSite({ files = join(root, 'web'), prefix = '/gradlab/', pages = {}, vendor = true } = {}) {
+  const reports = [], requests = [];
+  const opts = { dev: true, etag: true };
+  const gradlab = sirv(files, opts);
+  const uplot = sirv(join(root, 'node_modules', 'uplot', 'dist'), opts);
+  const server = http.createServer((req, res) => {
+    requests.push(req.url);
+    res.setHeader('Content-Security-Policy', `${CSP}; report-uri /csp-report`);
+    const notFound = () => { res.statusCode = 404; res.end('not found'); };
+    if (req.method === 'POST' && req.url === '/csp-report') {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => { reports.push(body); res.statusCode = 204; res.end(); });
+      return undefined;
+    }
+    const path = req.url.split('?')[0];
+    if (path === '/favicon.ico') { res.statusCode = 204; return res.end(); }   // the course site has none
+    if (pages[path] !== undefined) {
+      const type = path.endsWith('.js') ? 'text/javascript' : path.endsWith('.css') ? 'text/css' : 'text/html';
+      res.setHeader('Content-Type', `${type}; charset=utf-8`);
+      return res.end(pages[path]);
+    }
+    if (!req.url.startsWith(prefix)) return notFound();
+    req.url = '/' + req.url.slice(prefix.length);
+    if (vendor && req.url.startsWith('/vendor/uplot/')) {
+      req.url = req.url.slice('/vendor/uplot'.length);
+      return uplot(req, res, notFound);
+    }
+    return gradlab(req, res, notFound);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    reports,
+    requests,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+  };
+}
+
+/**
+ * A script for the course page (served as a file, since inline scripts are refused): it records
+ * every gradlab event of the elements (by id) and every message from frames into window.seen, and
+ * CSP violations of this document into window.seen.violations.
+ */
+export const WATCH_JS = `
+window.seen = { events: [], messages: [], violations: [] };
+document.addEventListener('securitypolicyviolation', (e) => seen.violations.push(e.violatedDirective + ' ' + e.blockedURI));
+for (const type of ['gradlab-ready', 'gradlab-step', 'gradlab-diverged', 'gradlab-error']) {
+  document.addEventListener(type, (e) => seen.events.push({ id: e.target.id, type, t: performance.now(), ...e.detail }));
+}
+window.addEventListener('message', (e) => {
+  if (typeof e.data?.type === 'string' && e.data.type.startsWith('gradlab-')) {
+    const frame = [...document.querySelectorAll('iframe')].find((f) => f.contentWindow === e.source);
+    seen.messages.push({ id: frame ? frame.id : '?', t: performance.now(), ...e.data });
+  }
+});
+`;
