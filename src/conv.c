@@ -64,9 +64,9 @@ void gl_conv_forward(float *z, float *cols, const float *x, const float *W, cons
 }
 
 void gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
-                      int rows, const gl_conv_geom *g, float *dcols, float *work) {
+                      int rows, const gl_conv_geom *g, float *dcols) {
     int positions = rows * g->oh * g->ow, kkc = g->k * g->k * g->c;
-    gl_dense_backward(dx ? dcols : 0, dW, db, dz, cols, W, positions, kkc, g->f, work);
+    gl_dense_backward(dx ? dcols : 0, dW, db, dz, cols, W, positions, kkc, g->f);
     if (dx) {
         memset(dx, 0, sizeof(float) * (size_t)rows * g->h * g->w * g->c);
         gl_col2im(dx, dcols, rows, g);

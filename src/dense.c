@@ -8,13 +8,13 @@ void gl_dense_forward(float *z, const float *x, const float *W, const float *b, 
 }
 
 void gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
-                       const float *W, int B, int in, int out, float *work) {
+                       const float *W, int B, int in, int out) {
     gl_gemm_tn(in, out, B, x, dz, dW);
     for (int r = 0; r < B; ++r)
         for (int j = 0; j < out; ++j) db[j] += dz[(long)r * out + j];
     if (dx) {
         for (long i = 0; i < (long)B * in; ++i) dx[i] = 0.0f;
-        gl_gemm_nt(B, in, out, dz, W, dx, work);
+        gl_gemm_nt(B, in, out, dz, W, dx);
     }
 }
 

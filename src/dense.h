@@ -6,9 +6,9 @@
 /* z(B,out) = x(B,in) . W(in,out) + b(out) */
 void gl_dense_forward(float *z, const float *x, const float *W, const float *b, int B, int in, int out);
 /* dW(in,out) += x^T . dz, db(out) += column sums of dz, and, unless dx is NULL,
- * dx(B,in) = dz(B,out) . W^T. work: in*out floats of scratch. */
+ * dx(B,in) = dz(B,out) . W^T. */
 void gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
-                       const float *W, int B, int in, int out, float *work);
+                       const float *W, int B, int in, int out);
 
 /* The same with the activation fused in, each tile finished while it is in cache:
  * forward: z = x . W + b and a(B,out) = f(z) by activation act (activation.h);

@@ -243,8 +243,7 @@ void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C) {
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C) {
     gemm_strided(M, N, K, A, 1, M, B, N, 1, C, &accumulate);
 }
-void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C, float *work) {
-    (void)work;
+void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
     gemm_strided(M, N, K, A, K, 1, B, 1, K, C, &accumulate);
 }
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
@@ -268,8 +267,7 @@ void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C) {
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C) {
     gl_gemm_tn_ref(M, N, K, A, B, C);
 }
-void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C, float *work) {
-    (void)work;
+void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
     gl_gemm_nt_ref(M, N, K, A, B, C);
 }
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,

@@ -24,8 +24,7 @@ void gl_gemm_nt_deriv_ref(int M, int N, int K, const float *A, const float *B, f
 
 void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C);
-/* work: unused by the packed kernels; kept so callers need not change */
-void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C, float *work);
+void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope);
 void gl_gemm_nt_deriv(int M, int N, int K, const float *A, const float *B, float *C,

@@ -60,7 +60,7 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
             L->rm_off = bn; L->rv_off = bn + ch; L->mean_off = bn + 2 * ch; L->istd_off = bn + 3 * ch;
             bn += 4L * ch;
         }
-        if ((long)rows * cols > work) work = (long)rows * cols;
+        if (L->init.kind == GL_INIT_ORTHOGONAL && (long)rows * cols > work) work = (long)rows * cols;
         if (L->out > n->max_width) n->max_width = L->out;
         if (L->type == GL_LAYER_CONV && (long)gl_layer_positions(L) * rows > n->max_cols)
             n->max_cols = (long)gl_layer_positions(L) * rows;
@@ -68,9 +68,9 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
     n->n_params = p;
     n->params = calloc((size_t)p + 1, sizeof(float));
     n->grads = calloc((size_t)p + 1, sizeof(float));
-    n->work = malloc(sizeof(float) * (size_t)(work + 1));
     n->bn = bn ? calloc((size_t)bn, sizeof(float)) : 0;
-    if (!n->params || !n->grads || !n->work || (bn && !n->bn)) { gl_net_free(n); return 0; }
+    float *scratch = work ? malloc(sizeof(float) * (size_t)work) : 0; /* orthogonal init only */
+    if (!n->params || !n->grads || (work && !scratch) || (bn && !n->bn)) { free(scratch); gl_net_free(n); return 0; }
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_INIT);
     for (int l = 0; l < n_layers; ++l) {
@@ -79,11 +79,12 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
         weight_shape(L, &rows, &cols);
         if (!rows) continue;
         int k2 = L->type == GL_LAYER_CONV ? L->kernel * L->kernel : 1;
-        gl_init_fill(n->params + L->w_off, rows, cols, rows, cols * k2, &L->init, &r, n->work);
+        gl_init_fill(n->params + L->w_off, rows, cols, rows, cols * k2, &L->init, &r, scratch);
         for (int j = 0; j < ch; ++j) n->params[L->b_off + j] = L->bias_init;
         if (L->bn)
             for (int j = 0; j < ch; ++j) { n->params[L->g_off + j] = 1.0f; n->bn[L->rv_off + j] = 1.0f; }
     }
+    free(scratch);
     gl_rng_seed(&n->rng_shuffle, seed, GL_STREAM_SHUFFLE);
     gl_rng_seed(&n->rng_dropout, seed, GL_STREAM_DROPOUT);
     n->perm_data = -1;
@@ -96,7 +97,7 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
 void gl_net_free(gl_net *n) {
     if (!n) return;
     free(n->params); free(n->grads); free(n->state); free(n->bn); free(n->acts); free(n->delta);
-    free(n->delta2); free(n->dcols); free(n->xb); free(n->ybf); free(n->ybi); free(n->work); free(n->perm);
+    free(n->delta2); free(n->dcols); free(n->xb); free(n->ybf); free(n->ybi); free(n->perm);
     free(n->prev); free(n->prev_bn); free(n->step_bn); free(n);
 }
 
@@ -269,10 +270,10 @@ static void backward(gl_net *n, const float *x, int rows) {
         case GL_LAYER_DENSE:
             if (fuse) gl_dense_backward_act(dx, dW, db, g, in, gl_net_buf(n, P->p_off), W, rows, L->in, L->out,
                                             P->act, P->slope);
-            else gl_dense_backward(dx, dW, db, g, in, W, rows, L->in, L->out, n->work);
+            else gl_dense_backward(dx, dW, db, g, in, W, rows, L->in, L->out);
             break;
         case GL_LAYER_CONV:
-            gl_conv_backward(dx, dW, db, g, gl_net_buf(n, L->c_off), W, rows, &L->geom, n->dcols, n->work);
+            gl_conv_backward(dx, dW, db, g, gl_net_buf(n, L->c_off), W, rows, &L->geom, n->dcols);
             break;
         case GL_LAYER_POOL:
             if (dx) gl_pool_backward(dx, g, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, rows, L->geom.h,

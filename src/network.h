@@ -73,7 +73,6 @@ typedef struct gl_net {
     long max_cols;               /* the most patch values one example needs in any conv layer */
     float *xb, *ybf;             /* gathered minibatch inputs and value targets */
     int32_t *ybi;                /* gathered class ids */
-    float *work;                 /* max in*out floats of GEMM scratch */
     gl_rng rng_shuffle, rng_dropout;
     int32_t *perm;               /* this epoch's order of the training rows */
     int perm_n, cursor, perm_data;
