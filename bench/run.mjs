@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildWasm, root } from '../scripts/build.mjs';
 import { ensureNativeTools } from '../scripts/toolchain.mjs';
 import { brainEngine, convnetEngine, gradlabEngine, nativeEngine, tfjsEngine } from './engines.mjs';
+import { benchConv } from './conv.mjs';
 import { benchGemm } from './gemm.mjs';
 import { benchMemory } from './memory.mjs';
 import { NETWORKS, toyData } from './networks.mjs';
@@ -130,6 +131,20 @@ for (const n of config.gemmSizes) {
   }
 }
 
+// ---- convolution (issue 9) ----
+const tfCpu = engines.find((e) => e.name === 'tfjs-cpu');
+if (tfCpu) await tfCpu.activate(); // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel
+const conv = await benchConv({ labs: { simd: engines[0].lab, scalar: engines[1].lab }, tf: tfCpu?.tf, reps: config.reps, block: config.block });
+say();
+say(`## Convolution: digits convnet (conv 8 -> pool -> conv 16 -> pool -> dense 10, 12x12 inputs, Adam, batch 32), samples/s: median (min–max) of ${config.reps} interleaved repetitions`);
+say();
+say('TensorFlow.js trains it on its cpu backend: its wasm backend (4.22) has no Conv2DBackpropFilter kernel.');
+say();
+say(`| ${Object.keys(conv).join(' | ')} | SIMD ÷ scalar | SIMD ÷ tfjs-cpu |`);
+say(`|${Object.keys(conv).map(() => ' ---: |').join('')} ---: | ---: |`);
+say(`| ${Object.values(conv).map(cell).join(' | ')} | ${ratio(conv['gradlab SIMD'], conv['gradlab scalar']).toFixed(2)}× | ` +
+  `${ratio(conv['gradlab SIMD'], conv['tfjs-cpu']).toFixed(2)}× |`);
+
 // ---- memory ----
 const mem = await benchMemory({ cycles: config.cycles });
 const MB = (b) => `${(b / 2 ** 20).toFixed(2)} MiB`;
@@ -173,4 +188,4 @@ for (const c of checks) say(`| ${c.what} | ${typeof c.value === 'number' ? c.val
 say();
 say(`Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (1, 5, 15 min; ${os.cpus().length} cores).`);
 
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, mem, checks, tfjs: tfWasm?.info }, null, 1));
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, conv, mem, checks, tfjs: tfWasm?.info }, null, 1));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 
-it('the quick benchmark runs every engine, the GEMM and the memory sections', () => {
+it('the quick benchmark runs every engine, the GEMM, convolution and memory sections', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gradlab-bench-'));
   try {
     const file = join(dir, 'quick.json');
@@ -27,6 +27,10 @@ it('the quick benchmark runs every engine, the GEMM and the memory sections', ()
     for (const key of ['peak', 'gradlab nn 64', 'gradlab tn 64', 'gradlab nt 64', 'tfjs nt 64', 'gradlab nt 64 / peak', 'gradlab tn 64 / nn']) {
       assert.ok(r.gemm[key]?.every((x) => x > 0), key);
     }
+    for (const e of ['gradlab SIMD', 'gradlab scalar', 'tfjs-cpu']) {
+      assert.ok(r.conv[e]?.length === r.config.reps && r.conv[e].every((x) => Number.isFinite(x) && x > 0), `convnet ${e}: ${r.conv[e]}`);
+    }
+    assert.match(run.stdout, /## Convolution: digits convnet/);
     assert.equal(r.mem.liveAfter, r.mem.liveBefore, 'create/dispose cycles leak');
     // at least what the network needs (the accounting is sane); whether it stays within issue 5's
     // 1.25 is a target the benchmark reports, not a property this smoke test holds the engine to
