@@ -27,3 +27,14 @@ export async function openPage(browser, url) {
   await page.goto(url);
   return page;
 }
+
+/** Share of pixels of a canvas that are not transparent and not white. */
+export function painted(page, selector) {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) n++;
+    return n / (c.width * c.height);
+  }, selector);
+}

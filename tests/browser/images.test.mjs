@@ -5,22 +5,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { launch, openPage, serve } from './browser.mjs';
+import { launch, openPage, painted, serve } from './browser.mjs';
 
 let browser, server;
 before(async () => { server = await serve(); browser = await launch(); mkdirSync('build/images', { recursive: true }); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-/** Share of pixels of a canvas that are not transparent and not white. */
-function painted(page, selector) {
-  return page.evaluate((sel) => {
-    const c = document.querySelector(sel);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) n++;
-    return n / (c.width * c.height);
-  }, selector);
-}
 
 const summary = (page) => page.evaluate(() => window.gradlabPage.summary());
 const built = (page) => page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null));

@@ -2,7 +2,7 @@
 // mode with four workers, divergence, the scalar build and the narrow layout.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { launch, openPage, serve } from './browser.mjs';
+import { launch, openPage, painted, serve } from './browser.mjs';
 
 let browser, server;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -10,17 +10,6 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 const summary = (page) => page.evaluate(() => window.gradlabPage.summary());
 const statusText = (page) => page.locator('#status').textContent();
-
-/** Share of pixels of a canvas that are not transparent and not white. */
-export function painted(page, selector) {
-  return page.evaluate((sel) => {
-    const c = document.querySelector(sel);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) n++;
-    return n / (c.width * c.height);
-  }, selector);
-}
 
 async function waitSteps(page, steps, timeout = 30000) {
   await page.waitForFunction((n) => {

@@ -13,6 +13,7 @@ import {
   layerShapes, layersProblem, layersText, paramInfo, parseLayers, parseRacers, parseRuns, parseState, racersText, readValue,
   runLabel, runState, runsText, serializeState,
 } from './state.js';
+import { el } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const HISTORY = 14;          // histogram snapshots kept for the ridgelines
@@ -35,17 +36,6 @@ let hoverUnit = null;
 let example = 0;             // the test image whose feature maps are shown (image data sets)
 
 // ---------- helpers ----------
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
 
 const fmt = (v, digits = 4) => (v == null || !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
 const pct = (v) => (v == null ? '–' : `${(100 * v).toFixed(1)}%`);

@@ -15,6 +15,7 @@ import {
   OBSERVED_ATTRIBUTES, Throttle, parseControls, parseHeight, parseTheme, patchState, raceOnly, stateFromAttributes,
   stepDetail,
 } from './options.js';
+import { el } from '../app/dom.js';
 
 const WORKER_URL = new URL('../app/worker.js', import.meta.url);
 const STYLESHEETS = [new URL('../vendor/uplot/uPlot.min.css', import.meta.url), new URL('./embed.css', import.meta.url)];
@@ -33,17 +34,6 @@ const LABELS = {
 
 /** Workers alive in this document, so that several elements share the cores instead of fighting. */
 let liveWorkers = 0;
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'text') node.textContent = v;
-    else if (k === 'class') node.className = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
 
 const fmt = (v) => (v == null || !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
 const pct = (v) => (v == null ? '–' : `${(100 * v).toFixed(1)}%`);
