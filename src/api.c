@@ -176,7 +176,9 @@ EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const
     if (!ints || !floats) return fail(GL_ERR_ARGUMENT, "the layer table must be given");
     if (inputs < 1 || inputs > GL_LIMIT_INPUTS)
         return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_INPUTS);
-    if (shape && (shape[0] < 1 || shape[1] < 1 || shape[2] < 1 || (long)shape[0] * shape[1] * shape[2] != inputs))
+    /* each side is at most the input count, so the product below fits in 64 bits */
+    if (shape && (shape[0] < 1 || shape[1] < 1 || shape[2] < 1 || shape[0] > inputs || shape[1] > inputs ||
+                  shape[2] > inputs || (int64_t)shape[0] * shape[1] * shape[2] != inputs))
         return fail(GL_ERR_ARGUMENT, "input shape [%d, %d, %d] does not hold %d inputs", shape[0], shape[1], shape[2], inputs);
     if (n_layers < 1 || n_layers > GL_LIMIT_LAYERS)
         return fail(GL_ERR_ARGUMENT, "layers %d is out of range; allowed 1..%d", n_layers, GL_LIMIT_LAYERS);

@@ -58,6 +58,10 @@ static void null_pointers(void) {
     REFUSED(gl_dataset_load(0, out, 2, 2, 1, 0, 0, 1), GL_ERR_ARGUMENT, "x and y", 0);
     REFUSED(gl_dataset_info(d, 0), GL_ERR_ARGUMENT, "info", "null");
     REFUSED(gl_network_make(2, 0, 1, 0, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "layer table", 0);
+    /* sides whose product overflows 64 bits (found by the fuzzer; UBSan stops on the multiplication) */
+    REFUSED(gl_network_make(8, (int32_t[3]){1 << 30, 1 << 30, 1 << 30}, 1, t.ints, t.floats, MSE, 0, 1),
+            GL_ERR_ARGUMENT, "input shape [1073741824, 1073741824, 1073741824]", "8 inputs");
+    REFUSED(gl_network_make(8, (int32_t[3]){2, 2, 3}, 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "[2, 2, 3]", 0);
     REFUSED(gl_network_make(2, 0, 1, t.ints, 0, MSE, 0, 1), GL_ERR_ARGUMENT, "layer table", 0);
     REFUSED(gl_network_set_optimizer(n, 0), GL_ERR_ARGUMENT, "optimizer row", "null");
     REFUSED(gl_schedule_curve(0, 5, out), GL_ERR_ARGUMENT, "optimizer row", "null");
