@@ -5,7 +5,7 @@
 import { ACTIVATIONS, INITS, INIT_ALIASES } from '../../web/lib/gradlab.js';
 import { UsageError } from './flags.mjs';
 import { fixed, histogram, moments, sparkline, table } from './format.mjs';
-import { Progress, progressWanted } from './progress.mjs';
+import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 
@@ -27,8 +27,7 @@ export const flags = {
   seed: { type: 'int', min: 0, max: 4294967295, default: 1, help: 'seed of the inputs and the weights' },
   bins: { type: 'int', min: 2, max: 200, default: 20, help: 'histogram bins' },
   json: { type: 'bool', help: 'print one JSON document with the statistics and histogram counts' },
-  progress: { type: 'bool', help: 'draw the progress bar on stderr even when it is not a terminal' },
-  quiet: { type: 'bool', help: 'no progress bar' },
+  ...PROGRESS_FLAGS,
 };
 
 /** The histogram range for an activation: its bounded range, or the extremes seen in the input or any layer. */

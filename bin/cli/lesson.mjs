@@ -11,7 +11,7 @@ import { LESSONS } from '../../web/app/lessons.js';
 import { baseState, describeLayers, parseRuns, runLabel, runState } from '../../web/app/state.js';
 import { UsageError, exclusive } from './flags.mjs';
 import { csv, curveLine, fixed, table } from './format.mjs';
-import { Progress, progressWanted } from './progress.mjs';
+import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 
 const PROBE_ROWS = 256;       // the page's worker measures layers on up to this many training rows
 const NAMES = LESSONS.map((l) => l.name);
@@ -30,8 +30,7 @@ export const flags = {
   list: { type: 'bool', help: 'list the lessons with their titles and stop' },
   json: { type: 'bool', help: 'print one JSON document: settings, curves, final losses, layers, text' },
   csv: { type: 'bool', help: 'print the curves as CSV: run,step,train_loss,test_loss,train_accuracy,test_accuracy,learning_rate' },
-  progress: { type: 'bool', help: 'draw the progress bar on stderr even when it is not a terminal' },
-  quiet: { type: 'bool', help: 'no progress bar' },
+  ...PROGRESS_FLAGS,
 };
 
 const finite = (v) => (Number.isFinite(v) ? v : null);

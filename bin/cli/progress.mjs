@@ -36,3 +36,9 @@ export function progressWanted(values, stream) {
   if (values.quiet) return false;
   return Boolean(values.progress || stream.isTTY);
 }
+
+/** The flags every long-running command takes for the bar; progressWanted() reads them. */
+export const PROGRESS_FLAGS = {
+  progress: { type: 'bool', help: 'draw the progress bar on stderr even when it is not a terminal' },
+  quiet: { type: 'bool', help: 'no progress bar' },
+};

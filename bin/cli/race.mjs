@@ -3,7 +3,7 @@
 import { OPTIMIZERS, OPTIMIZER_DEFAULTS, SURFACES, SURFACE_VIEWS } from '../../web/lib/gradlab.js';
 import { UsageError, exclusive } from './flags.mjs';
 import { csv, curveLine, fixed, table } from './format.mjs';
-import { Progress, progressWanted } from './progress.mjs';
+import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 
 export const usage = 'gradlab race --surface rosenbrock --optimizers sgd,momentum,adam --steps 500 [--csv | --json]';
 export const summary = `Runs each optimiser from the same start on a 2-D surface and compares where they end: final
@@ -24,8 +24,7 @@ export const flags = {
   tolerance: { type: 'number', min: 0, max: 1e6, default: 0.01, help: 'distance that counts as having reached the minimum' },
   json: { type: 'bool', help: 'print one JSON document with every path' },
   csv: { type: 'bool', help: 'print CSV: optimizer,step,x,y,loss (one row per point of every path)' },
-  progress: { type: 'bool', help: 'draw the progress bar on stderr even when it is not a terminal' },
-  quiet: { type: 'bool', help: 'no progress bar' },
+  ...PROGRESS_FLAGS,
 };
 
 /** 'sgd:0.001,adam' as [{ name, learningRate }]; a name may appear once. */

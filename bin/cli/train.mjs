@@ -2,7 +2,7 @@
 import { DATASETS, INITS, INIT_ALIASES, OPTIMIZERS, OPTIMIZER_DEFAULTS, ACTIVATIONS } from '../../web/lib/gradlab.js';
 import { UsageError, exclusive } from './flags.mjs';
 import { csv, fixed, table } from './format.mjs';
-import { Progress, progressWanted } from './progress.mjs';
+import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 
@@ -32,8 +32,7 @@ export const flags = {
   every: { type: 'int', min: 1, max: 10000000, help: 'record every N steps (default steps/20)' },
   json: { type: 'bool', help: 'print one JSON document at the end' },
   csv: { type: 'bool', help: 'print CSV: step,loss,accuracy,learning_rate,test_loss,test_accuracy' },
-  progress: { type: 'bool', help: 'draw the progress bar on stderr even when it is not a terminal' },
-  quiet: { type: 'bool', help: 'no progress bar' },
+  ...PROGRESS_FLAGS,
 };
 
 /** '100:relu,50:tanh' as [{ units, activation }]; '' as no hidden layer. */
