@@ -551,6 +551,16 @@ EXPORT int gl_network_histogram(int h, int layer, int what, int bins, float lo, 
     return GL_OK;
 }
 
+EXPORT int gl_network_shape(int h, int layer, int32_t *out) {
+    GET_NET(n, h);
+    NEED(out, "out");
+    if (layer < 0 || layer >= n->n_layers)
+        return fail(GL_ERR_ARGUMENT, "layer %d is out of range; allowed 0..%d", layer, n->n_layers - 1);
+    const gl_conv_geom *g = &n->layer[layer].geom;
+    out[0] = g->oh; out[1] = g->ow; out[2] = g->f;
+    return GL_OK;
+}
+
 EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     GET_NET(n, h);
     NEED(ints, "ints");

@@ -487,8 +487,8 @@ void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
     s->biases = moments(n->params + L->b_off, wn ? gl_layer_channels(L) : 0);
     s->grads = moments(n->grads + L->w_off, wn);
     double gsq = 0, wsq = 0;
-    for (long i = 0; i < wn; ++i) { gsq += (double)n->grads[L->w_off + i] * n->grads[L->w_off + i]; }
-    for (long i = 0; i < wn; ++i) { wsq += (double)n->params[L->w_off + i] * n->params[L->w_off + i]; }
+    const float *w = n->params + L->w_off, *g = n->grads + L->w_off;
+    for (long i = 0; i < wn; ++i) { gsq += (double)g[i] * g[i]; wsq += (double)w[i] * w[i]; }
     s->grad_norm = (float)sqrt(gsq);
     s->update_ratio = wsq > 0 ? (float)sqrt(L->update_sq / wsq) : 0.0f;
     if (!n->rows) return;

@@ -186,17 +186,10 @@ export class Network {
     this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.shape ? take(new Int32Array(p.shape)) : 0,
       p.layers.length, take(p.ints), take(p.floats), p.loss, p.dropoutMode, p.seed));
     // each layer's output shape [height, width, channels], as the engine computed it
-    let [h, w, c] = this.inputShape;
-    for (const layer of this.layers) {
-      if (layer.type === 'conv') {
-        const j = this.layers.indexOf(layer), filters = p.ints[j * LAYER_INTS], stride = p.ints[j * LAYER_INTS + 7];
-        const same = p.ints[j * LAYER_INTS + 8];
-        [h, w, c] = same ? [Math.ceil(h / stride), Math.ceil(w / stride), filters]
-          : [Math.floor((h - layer.kernel) / stride) + 1, Math.floor((w - layer.kernel) / stride) + 1, filters];
-      } else if (layer.type === 'pool') [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
-      else [h, w, c] = [1, 1, layer.type === 'flatten' ? h * w * c : layer.units];
-      layer.shape = [h, w, c];
-    }
+    this.layers.forEach((layer, i) => {
+      core.call('gl_network_shape', this.handle, i, core.outIntsPtr);
+      layer.shape = Array.from(core.outInts.subarray(0, 3));
+    });
     this.optimizer = { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd };
   }
 
