@@ -39,8 +39,8 @@ void gl_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *
             sdy += dy[i];
             sdyx += dy[i] * (x[i] - mean[j]) * invstd[j];
         }
-        dgamma[j] += (float)sdyx;
-        dbeta[j] += (float)sdy;
+        dgamma[j] = (float)sdyx;
+        dbeta[j] = (float)sdy;
         /* dx = gamma invstd / N (N dy - sum dy - xhat sum(dy xhat)) */
         float k = gamma[j] * invstd[j] / rows;
         for (int r = 0; r < rows; ++r) {

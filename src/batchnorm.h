@@ -12,7 +12,7 @@ void gl_batchnorm_forward_train(float *y, float *mean, float *invstd, float *run
 /* evaluation: the same with the running averages */
 void gl_batchnorm_forward_eval(float *y, const float *x, const float *run_mean, const float *run_var,
                                const float *gamma, const float *beta, int rows, int units, float eps);
-/* dx = d loss / dx for the training forward pass; dgamma, dbeta accumulate (+=). dx may alias dy. */
+/* dx = d loss / dx for the training forward pass; dgamma, dbeta are stored (=). dx may alias dy. */
 void gl_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dy, const float *x,
                            const float *mean, const float *invstd, const float *gamma, int rows, int units);
 #endif

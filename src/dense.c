@@ -1,6 +1,13 @@
 #include "dense.h"
 #include "gemm.h"
 
+/* db(out) = the column sums of dz(B,out) */
+static void column_sums(float *db, const float *dz, int B, int out) {
+    for (int j = 0; j < out; ++j) db[j] = 0.0f;
+    for (int r = 0; r < B; ++r)
+        for (int j = 0; j < out; ++j) db[j] += dz[(long)r * out + j];
+}
+
 void gl_dense_forward(float *z, const float *x, const float *W, const float *b, int B, int in, int out) {
     for (int r = 0; r < B; ++r)
         for (int j = 0; j < out; ++j) z[(long)r * out + j] = b[j];
@@ -9,9 +16,8 @@ void gl_dense_forward(float *z, const float *x, const float *W, const float *b, 
 
 void gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
                        const float *W, int B, int in, int out) {
-    gl_gemm_tn(in, out, B, x, dz, dW);
-    for (int r = 0; r < B; ++r)
-        for (int j = 0; j < out; ++j) db[j] += dz[(long)r * out + j];
+    gl_gemm_tn_set(in, out, B, x, dz, dW);
+    column_sums(db, dz, B, out);
     if (dx) {
         for (long i = 0; i < (long)B * in; ++i) dx[i] = 0.0f;
         gl_gemm_nt(B, in, out, dz, W, dx);
@@ -25,8 +31,7 @@ void gl_dense_forward_act(float *z, float *a, const float *x, const float *W, co
 
 void gl_dense_backward_act(float *dx, float *dW, float *db, const float *dz, const float *x,
                            const float *x_z, const float *W, int B, int in, int out, int act, float slope) {
-    gl_gemm_tn(in, out, B, x, dz, dW);
-    for (int r = 0; r < B; ++r)
-        for (int j = 0; j < out; ++j) db[j] += dz[(long)r * out + j];
+    gl_gemm_tn_set(in, out, B, x, dz, dW);
+    column_sums(db, dz, B, out);
     if (dx) gl_gemm_nt_deriv(B, in, out, dz, W, dx, x_z, x, act, slope);
 }

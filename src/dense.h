@@ -5,8 +5,8 @@
 
 /* z(B,out) = x(B,in) . W(in,out) + b(out) */
 void gl_dense_forward(float *z, const float *x, const float *W, const float *b, int B, int in, int out);
-/* dW(in,out) += x^T . dz, db(out) += column sums of dz, and, unless dx is NULL,
- * dx(B,in) = dz(B,out) . W^T. */
+/* dW(in,out) = x^T . dz, db(out) = column sums of dz (both overwritten: each layer's gradient has
+ * one writer, so nothing zeroes them first), and, unless dx is NULL, dx(B,in) = dz(B,out) . W^T. */
 void gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
                        const float *W, int B, int in, int out);
 

@@ -22,6 +22,11 @@ void gl_gemm_tn_ref(int M, int N, int K, const float *A, const float *B, float *
         }
 }
 
+void gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C) {
+    for (long i = 0; i < (long)M * N; ++i) C[i] = 0.0f;
+    gl_gemm_tn_ref(M, N, K, A, B, C);
+}
+
 void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *C) {
     for (int i = 0; i < M; ++i)
         for (int j = 0; j < N; ++j) {
@@ -246,6 +251,10 @@ void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C) {
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
     gemm_strided(M, N, K, A, K, 1, B, 1, K, C, &accumulate);
 }
+void gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
+    static const epilogue store = {1, 0, 0, 0, 0.0f, 0, 0, 0};
+    gemm_strided(M, N, K, A, 1, M, B, N, 1, C, &store);
+}
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope) {
     int rowwise = act == GL_ACT_SOFTMAX;
@@ -269,6 +278,9 @@ void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C) {
 }
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
     gl_gemm_nt_ref(M, N, K, A, B, C);
+}
+void gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
+    gl_gemm_tn_set_ref(M, N, K, A, B, C);
 }
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope) {

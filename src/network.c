@@ -250,9 +250,10 @@ static void layer_backward_to_z(gl_net *n, const gl_layer *L, float *g, int rows
         gl_batchnorm_backward(g, dgamma, dbeta, g, z, n->bn + L->mean_off, n->bn + L->istd_off, gamma, bn_rows, ch);
 }
 
-/* data loss gradient -> parameter gradients (overwritten) for the last forward pass */
+/* data loss gradient -> parameter gradients (overwritten) for the last forward pass: every
+ * parameter tensor has exactly one writer (its layer's dense/conv or batch-norm backward), which
+ * stores rather than adds, so the gradients need no zeroing pass first */
 static void backward(gl_net *n, const float *x, int rows) {
-    memset(n->grads, 0, sizeof(float) * (size_t)n->n_params);
     float *g = n->delta, *gin = n->delta2;
     int g_is_dp = 1; /* g already holds d loss / d p: from the loss, or from a fused backward pass */
     for (int l = n->n_layers - 1; l >= 0; --l) {

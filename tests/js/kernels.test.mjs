@@ -77,6 +77,24 @@ describe('GEMM kernels against references and double-precision products', () => 
     });
   }
 
+  it('tn_set stores A^T.B over what C held, for the same shapes', () => {
+    let worst = 0, seed = 900;
+    for (const [M, N, K] of SHAPES) {
+      const A = randomFloats(M * K, seed += 3), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
+      const pa = k.array(Math.max(1, M * K), A), pb = k.array(Math.max(1, K * N), B);
+      const { exact, scale } = product('tn', M, N, K, A, B, null);
+      for (const fast of [1, 0]) {
+        const pc = k.array(M * N, C0);
+        k.x.kt_gemm(3, fast, M, N, K, pa, pb, pc, 1);
+        const r = worstRatio(k.read(pc, M * N), exact, scale, K);
+        assert.ok(r < 1, `tn_set ${fast ? 'fast' : 'reference'} ${M}x${N}x${K}: off by ${r} of the rounding bound`);
+        worst = Math.max(worst, r);
+      }
+      k.freeAll();
+    }
+    console.log(`  tn_set: worst error / bound ${worst.toFixed(4)}`);
+  });
+
   it('a zero-size K still adds nothing, and a wrong result would be caught (a corrupted entry fails)', () => {
     const r = gemmCase('nn', 5, 9, 0, 99);
     assert.deepEqual(r.fast, r.ref);

@@ -18,8 +18,8 @@ EXPORT void kt_gemm(int form, int fast, int M, int N, int K, const float *A, con
     for (int r = 0; r < reps; ++r) {
         if (form == 0) (fast ? gl_gemm_nn : gl_gemm_nn_ref)(M, N, K, A, B, C);
         else if (form == 1) (fast ? gl_gemm_tn : gl_gemm_tn_ref)(M, N, K, A, B, C);
-        else if (fast) gl_gemm_nt(M, N, K, A, B, C);
-        else gl_gemm_nt_ref(M, N, K, A, B, C);
+        else if (form == 2) (fast ? gl_gemm_nt : gl_gemm_nt_ref)(M, N, K, A, B, C);
+        else (fast ? gl_gemm_tn_set : gl_gemm_tn_set_ref)(M, N, K, A, B, C);
     }
 }
 
