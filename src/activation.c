@@ -131,9 +131,34 @@ static void softmax_row(float *a, const float *z, int n) {
     for (j = 0; j < n; ++j) a[j] = flush_tiny(a[j] * inv);
 }
 
+/* softmax of rows [0, rows & ~3) of fewer than 8 columns, four rows at a time (lane i holds row
+ * r + i, so a row is read one column at a time): the same operations in the same order as
+ * softmax_row, so the same results, without a row's worth of loop and tail handling per row */
+static void softmax_narrow_rows(float *a, const float *z, int rows, int n) {
+    gl_v4 e[8], tiny = v4_splat(GL_TINY_PROBABILITY), zero = v4_splat(0.0f);
+    for (int r = 0; r + 4 <= rows; r += 4) {
+        const float *z0 = z + (long)r * n, *z1 = z0 + n, *z2 = z1 + n, *z3 = z2 + n;
+        gl_v4 m = v4_set(z0[0], z1[0], z2[0], z3[0]), s = zero;
+        for (int j = 1; j < n; ++j) m = v4_max(m, v4_set(z0[j], z1[j], z2[j], z3[j]));
+        for (int j = 0; j < n; ++j) {
+            e[j] = gl_exp_v4(v4_sub(v4_set(z0[j], z1[j], z2[j], z3[j]), m));
+            s = v4_add(s, e[j]);
+        }
+        gl_v4 inv = v4_div(v4_splat(1.0f), s);
+        float *a0 = a + (long)r * n, *a1 = a0 + n, *a2 = a1 + n, *a3 = a2 + n;
+        for (int j = 0; j < n; ++j) {
+            gl_v4 p = v4_mul(e[j], inv);
+            p = v4_select(v4_lt(p, tiny), zero, p);
+            a0[j] = v4_lane(p, 0); a1[j] = v4_lane(p, 1); a2[j] = v4_lane(p, 2); a3[j] = v4_lane(p, 3);
+        }
+    }
+}
+
 void gl_activation_forward(float *a, const float *z, int rows, int cols, int act, float slope) {
     if (act == GL_ACT_SOFTMAX) {
-        for (int r = 0; r < rows; ++r) softmax_row(a + (long)r * cols, z + (long)r * cols, cols);
+        int r = 0;
+        if (cols < 8) { softmax_narrow_rows(a, z, rows, cols); r = rows & ~3; }
+        for (; r < rows; ++r) softmax_row(a + (long)r * cols, z + (long)r * cols, cols);
         return;
     }
     forward_elementwise(a, z, (long)rows * cols, act, v4_splat(slope));

@@ -1,11 +1,23 @@
 #include "dense.h"
 #include "gemm.h"
+#include "vec4.h"
 
-/* db(out) = the column sums of dz(B,out) */
+/* db(out) = the column sums of dz(B,out), each column added row after row (four columns at a time
+ * where the build has 4-lane kernels: the same additions in the same order) */
 static void column_sums(float *db, const float *dz, int B, int out) {
-    for (int j = 0; j < out; ++j) db[j] = 0.0f;
-    for (int r = 0; r < B; ++r)
-        for (int j = 0; j < out; ++j) db[j] += dz[(long)r * out + j];
+    int j = 0;
+#ifdef GL_VEC4
+    for (; j + 4 <= out; j += 4) {
+        gl_v4 s = v4_splat(0.0f);
+        for (int r = 0; r < B; ++r) s = v4_add(s, v4_load(dz + (long)r * out + j));
+        v4_store(db + j, s);
+    }
+#endif
+    for (; j < out; ++j) {
+        float s = 0.0f;
+        for (int r = 0; r < B; ++r) s += dz[(long)r * out + j];
+        db[j] = s;
+    }
 }
 
 void gl_dense_forward(float *z, const float *x, const float *W, const float *b, int B, int in, int out) {

@@ -1,5 +1,6 @@
 #include "loss.h"
 #include "activation.h"
+#include "simd_math.h"
 #include <math.h>
 
 static int argmax(const float *v, int n) {
@@ -13,7 +14,16 @@ static float target(const int32_t *yi, const float *yf, int b, int j, int K) {
     return K == 1 ? (float)yi[b] : (yi[b] == j ? 1.0f : 0.0f);
 }
 
-float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+/* -log softmax(z)_y = logsumexp(z) - z_y, computed stably from z */
+static double cross_entropy_row(const float *zb, int K, int y) {
+    float m = zb[0];
+    for (int j = 1; j < K; ++j) m = zb[j] > m ? zb[j] : m;
+    double s = 0.0;
+    for (int j = 0; j < K; ++j) s += exp((double)(zb[j] - m));
+    return (double)m + log(s) - (double)zb[y];
+}
+
+float gl_loss_ref(int loss, int act, float slope, const float *z, const float *a, int B, int K,
               const int32_t *yi, const float *yf, float *dz, int *correct) {
     double total = 0.0;
     int right = 0;
@@ -22,12 +32,7 @@ float gl_loss(int loss, int act, float slope, const float *z, const float *a, in
         const float *zb = z + (long)b * K, *ab = a + (long)b * K;
         float *db = dz ? dz + (long)b * K : 0;
         if (loss == GL_LOSS_CROSS_ENTROPY) {
-            /* -log softmax(z)_y = logsumexp(z) - z_y, computed stably from z */
-            float m = zb[0];
-            for (int j = 1; j < K; ++j) m = zb[j] > m ? zb[j] : m;
-            double s = 0.0;
-            for (int j = 0; j < K; ++j) s += exp((double)(zb[j] - m));
-            total += (double)m + log(s) - (double)zb[yi[b]];
+            total += cross_entropy_row(zb, K, yi[b]);
             if (db) for (int j = 0; j < K; ++j) db[j] = (ab[j] - (j == yi[b] ? 1.0f : 0.0f)) * invB;
         } else if (loss == GL_LOSS_BINARY_CROSS_ENTROPY) {
             /* -[t log s(z) + (1-t) log(1-s(z))] = max(z,0) - z t + log(1 + e^-|z|) */
@@ -53,3 +58,49 @@ float gl_loss(int loss, int act, float slope, const float *z, const float *a, in
     if (correct) *correct = right;
     return (float)(total / B);
 }
+
+#ifdef GL_VEC4
+/* the summed cross-entropy of rows [0, B & ~3), four rows at a time (lane i holds row b + i, so a
+ * row's logits are read one class at a time): m + ln(sum_j e^(z_j - m)) - z_y, with the 4-lane exp
+ * and log, each row's sum added in double */
+static double cross_entropy_v4(const float *z, int B, int K, const int32_t *yi) {
+    double total = 0.0;
+    for (int b = 0; b + 4 <= B; b += 4) {
+        const float *r0 = z + (long)b * K, *r1 = r0 + K, *r2 = r1 + K, *r3 = r2 + K;
+        gl_v4 m = v4_set(r0[0], r1[0], r2[0], r3[0]);
+        for (int j = 1; j < K; ++j) m = v4_max(m, v4_set(r0[j], r1[j], r2[j], r3[j]));
+        gl_v4 s = v4_splat(0.0f);
+        for (int j = 0; j < K; ++j) s = v4_add(s, gl_exp_v4(v4_sub(v4_set(r0[j], r1[j], r2[j], r3[j]), m)));
+        gl_v4 zy = v4_set(r0[yi[b]], r1[yi[b + 1]], r2[yi[b + 2]], r3[yi[b + 3]]);
+        gl_v4 l = v4_sub(v4_add(m, gl_log_v4(s)), zy);
+        total += ((double)v4_lane(l, 0) + v4_lane(l, 1)) + ((double)v4_lane(l, 2) + v4_lane(l, 3));
+    }
+    return total;
+}
+
+/* gl_loss_ref with the cross-entropy's exp and log four rows at a time (the last B mod 4 rows by
+ * the reference's row loop); the other losses are the reference's */
+float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+              const int32_t *yi, const float *yf, float *dz, int *correct) {
+    if (loss != GL_LOSS_CROSS_ENTROPY || K < 2) return gl_loss_ref(loss, act, slope, z, a, B, K, yi, yf, dz, correct);
+    double total = cross_entropy_v4(z, B, K, yi);
+    for (int b = B & ~3; b < B; ++b) total += cross_entropy_row(z + (long)b * K, K, yi[b]);
+    float invB = 1.0f / (float)B;
+    int right = 0;
+    for (int b = 0; b < B; ++b) {
+        const float *ab = a + (long)b * K;
+        if (dz) {
+            float *db = dz + (long)b * K;
+            for (int j = 0; j < K; ++j) db[j] = (ab[j] - (j == yi[b] ? 1.0f : 0.0f)) * invB;
+        }
+        right += argmax(z + (long)b * K, K) == yi[b];
+    }
+    if (correct) *correct = right;
+    return (float)(total / B);
+}
+#else
+float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+              const int32_t *yi, const float *yf, float *dz, int *correct) {
+    return gl_loss_ref(loss, act, slope, z, a, B, K, yi, yf, dz, correct);
+}
+#endif

@@ -13,6 +13,10 @@ enum { GL_LOSS_CROSS_ENTROPY = 0, /* softmax output, class ids */
  * with class ids, BCE reads id as the 0/1 target and MSE compares against one-hot rows.
  * Writes dz (B,K) = d(mean loss)/dz unless dz is NULL; counts correct predictions into *correct
  * when classes are known (yi != NULL). Returns the mean loss over the batch. */
+float gl_loss_ref(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+                  const int32_t *yi, const float *yf, float *dz, int *correct);
+/* the same; cross-entropy runs four rows at a time with the 4-lane exp and log where the build has
+ * them (vec4.h), gl_loss_ref being its reference */
 float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
               const int32_t *yi, const float *yf, float *dz, int *correct);
 #endif

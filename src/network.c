@@ -306,12 +306,24 @@ static float add_penalties(gl_net *n) {
     return (float)pen;
 }
 
+/* one row of n floats; the toy data sets' rows of 1 to 4 inputs as fixed-size copies, which the
+ * compiler turns into a load and a store instead of a call */
+static inline void copy_row(float *dst, const float *src, int n) {
+    switch (n) {
+    case 1: memcpy(dst, src, sizeof(float)); break;
+    case 2: memcpy(dst, src, 2 * sizeof(float)); break;
+    case 3: memcpy(dst, src, 3 * sizeof(float)); break;
+    case 4: memcpy(dst, src, 4 * sizeof(float)); break;
+    default: memcpy(dst, src, sizeof(float) * (size_t)n); break;
+    }
+}
+
 static void gather(gl_net *n, const gl_dataset *d, const int32_t *rows, int B) {
     for (int r = 0; r < B; ++r) {
         long src = rows[r];
-        memcpy(n->xb + (long)r * d->inputs, d->x + src * d->inputs, sizeof(float) * d->inputs);
+        copy_row(n->xb + (long)r * d->inputs, d->x + src * d->inputs, d->inputs);
         if (d->yi) n->ybi[r] = d->yi[src];
-        else memcpy(n->ybf + (long)r * d->outputs, d->yf + src * d->outputs, sizeof(float) * d->outputs);
+        else copy_row(n->ybf + (long)r * d->outputs, d->yf + src * d->outputs, d->outputs);
     }
 }
 
@@ -367,9 +379,14 @@ int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
     return 1;
 }
 
-/* one optimiser update of every tensor, layer by layer, recording |delta W|^2 per layer */
-static void update(gl_net *n, float lr, float gscale) {
-    long t = ++n->opt_t, P = n->n_params;
+/* one optimiser update of every tensor, layer by layer, recording |delta W|^2 per layer; the
+ * parameters before it go to n->prev in the same pass. Returns 0 when an updated parameter is not
+ * finite. */
+static int update(gl_net *n, float lr, float gscale) {
+    long P = n->n_params;
+    gl_opt_step st;
+    gl_optimizer_begin(&st, &n->opt, lr, ++n->opt_t, gscale);
+    int finite = 1;
     for (int l = 0; l < n->n_layers; ++l) {
         gl_layer *L = &n->layer[l];
         long end = l + 1 < n->n_layers ? n->layer[l + 1].w_off : P;
@@ -379,10 +396,12 @@ static void update(gl_net *n, float lr, float gscale) {
             float *s1 = n->state_arrays > 0 ? n->state + off : 0;
             float *s2 = n->state_arrays > 1 ? n->state + P + off : 0;
             float *s3 = n->state_arrays > 2 ? n->state + 2 * P + off : 0;
-            double sq = gl_optimizer_step(&n->opt, lr, t, n->params + off, n->grads + off, gscale, s1, s2, s3, cnt);
+            double sq = gl_optimizer_apply(&n->opt, &st, n->params + off, n->grads + off, s1, s2, s3, cnt,
+                                           n->prev + off, &finite);
             if (k == 0) L->update_sq = sq;
         }
     }
+    return finite;
 }
 
 void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train_result *out) {
@@ -403,7 +422,9 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         int correct = 0;
         float loss = gl_net_loss_grad(n, x, yi, yf, B, 1, &correct);
         float pen = add_penalties(n);
-        double sq = gl_sum_squares(n->grads, n->n_params);
+        /* the gradient's norm only when clipping needs it; otherwise a cheaper check that it is finite */
+        double sq = n->opt.clip_norm > 0 ? gl_sum_squares(n->grads, n->n_params)
+                                         : gl_all_finite(n->grads, n->n_params) ? 0.0 : NAN;
         float lr = gl_schedule_rate(&n->sched, n->opt.learning_rate, n->opt_t);
         if (!isfinite(loss) || !isfinite(pen) || !isfinite(sq) || !isfinite(lr)) {
             if (n->prev_ok) { /* the last update led here: undo it */
@@ -417,10 +438,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         }
         float norm = (float)sqrt(sq), gscale = 1.0f;
         if (n->opt.clip_norm > 0 && norm > n->opt.clip_norm) gscale = n->opt.clip_norm / (norm + 1e-6f);
-        memcpy(n->prev, n->params, sizeof(float) * (size_t)n->n_params);
-        update(n, lr, gscale);
-        int finite = gl_all_finite(n->params, n->n_params);
-        if (!finite) { /* this update overflowed a weight: undo it */
+        if (!update(n, lr, gscale)) { /* this update overflowed a weight: undo it */
             memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
             if (nb) memcpy(n->bn, n->step_bn, sizeof(float) * (size_t)nb);
             n->opt_t--; n->prev_ok = 0;

@@ -32,6 +32,21 @@ int gl_optimizer_state_arrays(const gl_optimizer *o);
 int gl_all_finite(const float *x, long n);
 /* the sum of x[i]^2 in double (for the gradient's norm) */
 double gl_sum_squares(const float *x, long n);
+/* What one step of an optimiser needs beside the arrays, worked out once per step rather than once
+ * per tensor: the rate, the gradient scale, the step t and Adam's bias corrections. */
+typedef struct {
+    float lr, gscale;
+    long t;
+    float c1, sc2; /* Adam and AdamW: 1 - beta1^t and sqrt(1 - beta2^t) */
+} gl_opt_step;
+void gl_optimizer_begin(gl_opt_step *st, const gl_optimizer *o, float lr, long t, float gscale);
+/* The update of gl_optimizer_step with the step's constants in st, and, in the same pass: w before
+ * the update into prev (unless NULL), and *finite set to 0 when an updated w is infinite or NaN
+ * (left alone otherwise; finite may be NULL). */
+double gl_optimizer_apply(const gl_optimizer *o, const gl_opt_step *st, float *w, const float *g,
+                          float *s1, float *s2, float *s3, long n, float *prev, int *finite);
+double gl_optimizer_apply_ref(const gl_optimizer *o, const gl_opt_step *st, float *w, const float *g,
+                              float *s1, float *s2, float *s3, long n, float *prev, int *finite);
 double gl_optimizer_step_ref(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,
                              float *s1, float *s2, float *s3, long n);
 double gl_optimizer_step(const gl_optimizer *o, float lr, long t, float *w, const float *g, float gscale,

@@ -7,7 +7,9 @@
  *   sigmoid:  absolute error <= 1.2e-7; relative error <= 2e-7 for x > -87.
  * (Measured: exp 9.8e-8 relative; tanh 7.9e-8 absolute, 1.4e-7 relative; sigmoid 8.9e-8 absolute,
  * 1.4e-7 relative.)
- * NaN in gives NaN out for all three. */
+ * NaN in gives NaN out for all three.
+ *   log:      (for the cross-entropy loss) relative error <= 2.4e-7 for positive normal x, absolute
+ *             error <= 1.2e-7 near x = 1; NaN and +inf give NaN. */
 #ifndef GL_SIMD_MATH_H
 #define GL_SIMD_MATH_H
 #include "activation.h"
@@ -57,6 +59,26 @@ GL_INLINE gl_v4 gl_tanh_v4(gl_v4 x) {
     gl_v4 t = v4_select(v4_lt(ax, v4_splat(0.625f)), small, big);
     gl_v4 sign = v4_splat(-0.0f);
     return v4_or(t, v4_and(x, sign));
+}
+
+/* ln x for positive normal x: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
+ * ln m = 2 atanh(u) = 2 (u + u^3/3 + u^5/5 + ...) with u = (m - 1)/(m + 1), |u| <= 0.1716, where the
+ * terms after u^11 are below 2e-10 relative; ln x = e ln 2 + ln m with ln 2 split in two. m - 1 is
+ * exact (Sterbenz), so u carries only the rounding of one addition and one division. */
+GL_INLINE gl_v4 gl_log_v4(gl_v4 x) {
+    gl_v4 e = v4_exponent(x), m = v4_mantissa(x), one = v4_splat(1.0f);
+    gl_v4 big = v4_gt(m, v4_splat(1.41421356f));
+    m = v4_select(big, v4_mul(m, v4_splat(0.5f)), m);
+    e = v4_add(e, v4_and(big, one));
+    gl_v4 u = v4_div(v4_sub(m, one), v4_add(m, one)), u2 = v4_mul(u, u);
+    gl_v4 p = v4_splat(2.0f / 11.0f);
+    p = v4_add(v4_mul(p, u2), v4_splat(2.0f / 9.0f));
+    p = v4_add(v4_mul(p, u2), v4_splat(2.0f / 7.0f));
+    p = v4_add(v4_mul(p, u2), v4_splat(2.0f / 5.0f));
+    p = v4_add(v4_mul(p, u2), v4_splat(2.0f / 3.0f));
+    gl_v4 lnm = v4_add(v4_add(u, u), v4_mul(u, v4_mul(u2, p)));
+    gl_v4 r = v4_add(v4_add(v4_mul(e, v4_splat(1.428606820309417e-6f)), lnm), v4_mul(e, v4_splat(0.693145751953125f)));
+    return v4_add(r, v4_sub(x, x)); /* NaN for NaN or infinite x */
 }
 
 /* sigmoid(x) = 1 / (1 + e^-x) */

@@ -36,6 +36,15 @@ GL_INLINE gl_v4 v4_abs(gl_v4 a) { return wasm_f32x4_abs(a); }
 GL_INLINE gl_v4 v4_pow2i(gl_v4 n) {
     return wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
 }
+/* for positive normal x = m 2^e with m in [1, 2): e as a float, and m */
+GL_INLINE gl_v4 v4_exponent(gl_v4 x) {
+    return wasm_f32x4_convert_i32x4(wasm_i32x4_sub(wasm_u32x4_shr(x, 23), wasm_i32x4_splat(127)));
+}
+GL_INLINE gl_v4 v4_mantissa(gl_v4 x) {
+    return wasm_v128_or(wasm_v128_and(x, wasm_i32x4_splat(0x7fffff)), wasm_i32x4_splat(0x3f800000));
+}
+GL_INLINE gl_v4 v4_set(float a, float b, float c, float d) { return wasm_f32x4_make(a, b, c, d); }
+#define v4_lane(v, i) wasm_f32x4_extract_lane(v, i)
 /* transposes the 4x4 matrix whose rows are r[0..3] */
 GL_INLINE void v4_transpose(gl_v4 r[4]) {
     gl_v4 t0 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7);
@@ -75,6 +84,10 @@ GL_INLINE gl_v4 v4_pow2i(gl_v4 n) {
     gl_v4i i = __builtin_convertvector(n, gl_v4i) + 127;
     return (gl_v4)(i << 23);
 }
+GL_INLINE gl_v4 v4_exponent(gl_v4 x) { return __builtin_convertvector(((gl_v4i)x >> 23) - 127, gl_v4); }
+GL_INLINE gl_v4 v4_mantissa(gl_v4 x) { return (gl_v4)(((gl_v4i)x & 0x7fffff) | 0x3f800000); }
+GL_INLINE gl_v4 v4_set(float a, float b, float c, float d) { return (gl_v4){a, b, c, d}; }
+#define v4_lane(v, i) ((v)[i])
 #ifdef __clang__
 #define GL_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
 #else

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { apiSurface } from './surface-of-api.mjs';
+import { blocks } from './doc-blocks.mjs';
 import { flags as trainFlags } from '../../bin/cli/train.mjs';
 import { flags as depthFlags } from '../../bin/cli/depth.mjs';
 import { flags as raceFlags } from '../../bin/cli/race.mjs';
@@ -20,25 +21,6 @@ import { flags as lessonFlags } from '../../bin/cli/lesson.mjs';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(root, 'bin', 'gradlab.mjs');
-
-/** The fenced blocks of a markdown file: [{ info, code, line, output? }], output from a following ```text output block. */
-export function blocks(markdown) {
-  const found = [];
-  const re = /^```([^\n]*)\n([\s\S]*?)^```\s*$/gm;
-  let m;
-  while ((m = re.exec(markdown))) {
-    const line = markdown.slice(0, m.index).split('\n').length;
-    const block = { info: m[1].trim(), code: m[2], line };
-    const previous = found.at(-1);
-    if (block.info === 'text output' && previous && /\brun\b/.test(previous.info) && previous.end === m.index - 1) {
-      previous.output = block.code;
-    } else {
-      found.push(block);
-    }
-    block.end = re.lastIndex;
-  }
-  return found;
-}
 
 const clean = (text) => text.replace(/\s+$/gm, '').trim();
 

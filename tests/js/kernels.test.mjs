@@ -214,6 +214,57 @@ describe('4-lane Adam and AdamW against the plain optimiser loop', () => {
   });
 });
 
+describe('softmax of narrow rows, four rows at a time', () => {
+  it('gives bit for bit what the one-row loop gives, and matches the reference, for 1..13 rows of 1..9 columns', () => {
+    for (let rows = 1; rows <= 13; ++rows) {
+      for (let cols = 1; cols <= 9; ++cols) {
+        const z = randomFloats(rows * cols, rows * 16 + cols, -8, 8);
+        if (rows > 2) z[cols] = -90; // an output flushed to 0 in the second row
+        const pz = k.array(rows * cols, z), pa = k.array(rows * cols), pr = k.array(rows * cols), pone = k.array(rows * cols);
+        k.x.kt_act_forward(1, pa, pz, rows, cols, ACTS.softmax, 0);
+        k.x.kt_act_forward(0, pr, pz, rows, cols, ACTS.softmax, 0);
+        for (let r = 0; r < rows; ++r) k.x.kt_act_forward(1, pone + 4 * r * cols, pz + 4 * r * cols, 1, cols, ACTS.softmax, 0);
+        const a = k.read(pa, rows * cols), ref = k.read(pr, rows * cols), one = k.read(pone, rows * cols);
+        k.freeAll();
+        assert.deepEqual(a, one, `${rows}x${cols}: four rows at a time vs one row at a time`);
+        for (let i = 0; i < a.length; ++i) assert.ok(Math.abs(a[i] - ref[i]) <= 1e-6, `${rows}x${cols}: a[${i}]`);
+      }
+    }
+  });
+});
+
+describe('cross-entropy four rows at a time against the row-by-row reference', () => {
+  it('same gradient and correct count, loss within 1e-6 relative, for odd batches, 2..12 classes and wide logits', () => {
+    let worst = 0;
+    for (const [B, K, spread] of [[1, 2, 1], [3, 2, 1], [4, 2, 1], [5, 3, 4], [7, 2, 30], [13, 10, 8], [64, 2, 2],
+      [33, 12, 60], [128, 3, 0.01], [9, 4, 200]]) {
+      const z = randomFloats(B * K, B * 31 + K, -spread, spread);
+      const a = new Float32Array(B * K); // a softmax of z, as the forward pass would leave it
+      for (let b = 0; b < B; ++b) {
+        const row = z.subarray(b * K, (b + 1) * K), m = Math.max(...row);
+        let s = 0; for (const v of row) s += Math.exp(v - m);
+        for (let j = 0; j < K; ++j) a[b * K + j] = Math.exp(row[j] - m) / s;
+      }
+      const y = Int32Array.from({ length: B }, (_, b) => (b * 7 + 3) % K);
+      const out = {};
+      for (const fast of [1, 0]) {
+        const pz = k.array(B * K, z), pa = k.array(B * K, a), pd = k.array(B * K), py = k.array(B), pc = k.array(1);
+        new Int32Array(k.x.memory.buffer, py, B).set(y);
+        const loss = k.x.kt_loss(fast, 0, 5, pz, pa, B, K, py, pd, pc);
+        out[fast] = { loss, dz: k.read(pd, B * K), correct: new Int32Array(k.x.memory.buffer, pc, 1)[0] };
+        k.freeAll();
+      }
+      const rel = Math.abs(out[1].loss - out[0].loss) / Math.max(out[0].loss, 1e-30);
+      assert.ok(rel <= 1e-6, `B=${B} K=${K}: loss ${out[1].loss} vs ${out[0].loss}`);
+      assert.deepEqual(out[1].dz, out[0].dz, `B=${B} K=${K}: dz`);
+      assert.equal(out[1].correct, out[0].correct, `B=${B} K=${K}: correct`);
+      assert.ok(out[0].loss > 0 && Number.isFinite(out[0].loss));
+      worst = Math.max(worst, rel);
+    }
+    console.log(`  cross-entropy: largest relative difference of the loss ${worst.toExponential(2)}`);
+  });
+});
+
 describe('sum of squares (the gradient norm)', () => {
   it('matches a double-precision sum for lengths 0..9, 1023 and 100003', () => {
     for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1023, 100003]) {
@@ -277,7 +328,7 @@ function grid(lo, hi, count) {
   return v;
 }
 
-describe('fast exp, tanh and sigmoid: maximum error against double precision', () => {
+describe('fast exp, tanh, sigmoid and log: maximum error against double precision', () => {
   it('exp: relative error <= 1.2e-7 on [-87, 88]', () => {
     const x = grid(-87, 88, 400000);
     const y = sweep(0, x);
@@ -313,6 +364,23 @@ describe('fast exp, tanh and sigmoid: maximum error against double precision', (
     }
     console.log(`  sigmoid: max absolute error ${abs.toExponential(2)}, max relative error ${rel.toExponential(2)}`);
     assert.ok(abs <= 1.2e-7 && rel <= 2e-7);
+  });
+
+  it('log: relative error <= 2.4e-7 for positive normal x, absolute <= 1.2e-7 near 1; NaN and inf give NaN', () => {
+    const x = new Float32Array([...grid(0.5, 2, 400000), ...grid(1, 64, 200000),
+      ...Array.from({ length: 4000 }, (_, i) => 10 ** (-37.5 + i * 0.019)), 1, 2, 0.5, Math.SQRT2, Math.SQRT1_2]);
+    const y = sweep(3, x);
+    let abs = 0, rel = 0;
+    for (let i = 0; i < y.length; ++i) {
+      const l = Math.log(x[i]);
+      if (Math.abs(x[i] - 1) < 0.25) abs = Math.max(abs, Math.abs(y[i] - l));
+      if (l !== 0) rel = Math.max(rel, Math.abs(y[i] - l) / Math.abs(l));
+      else assert.equal(y[i], 0, 'log(1) = 0');
+    }
+    console.log(`  log: max relative error ${rel.toExponential(2)}, max absolute error near 1 ${abs.toExponential(2)}`);
+    assert.ok(rel <= 2.4e-7 && abs <= 1.2e-7);
+    const odd = sweep(3, new Float32Array([NaN, Infinity, 3, 5]));
+    assert.ok(Number.isNaN(odd[0]) && Number.isNaN(odd[1]));
   });
 
   it('limits and NaN: tanh(+-inf) = +-1, sigmoid(+inf) = 1, exp and sigmoid clamp tiny results, NaN stays NaN', () => {

@@ -3,6 +3,7 @@
  * bench/ drive from Node. `fast` picks the kernel (1) or its reference (0). */
 #include "../../src/activation.h"
 #include "../../src/gemm.h"
+#include "../../src/loss.h"
 #include "../../src/optimizer.h"
 #include "../../src/simd_math.h"
 #include <emscripten.h>
@@ -42,11 +43,11 @@ EXPORT void kt_act_backward(int fast, float *dz, const float *da, const float *z
     (fast ? gl_activation_backward : gl_activation_backward_ref)(dz, da, z, a, n, act, slope);
 }
 
-/* fn 0: exp, 1: tanh, 2: sigmoid of simd_math.h over n values (n a multiple of 4) */
+/* fn 0: exp, 1: tanh, 2: sigmoid, 3: log of simd_math.h over n values (n a multiple of 4) */
 EXPORT void kt_math(int fn, float *out, const float *in, int n) {
     for (int i = 0; i + 4 <= n; i += 4) {
         gl_v4 x = v4_load(in + i);
-        v4_store(out + i, fn == 0 ? gl_exp_v4(x) : fn == 1 ? gl_tanh_v4(x) : gl_sigmoid_v4(x));
+        v4_store(out + i, fn == 0 ? gl_exp_v4(x) : fn == 1 ? gl_tanh_v4(x) : fn == 2 ? gl_sigmoid_v4(x) : gl_log_v4(x));
     }
 }
 
@@ -57,6 +58,13 @@ EXPORT double kt_adam(int fast, int kind, float lr, float weight_decay, int t, f
     o.kind = kind; o.learning_rate = lr; o.beta1 = 0.9f; o.beta2 = 0.999f; o.epsilon = 1e-8f;
     o.weight_decay = weight_decay;
     return (fast ? gl_optimizer_step : gl_optimizer_step_ref)(&o, lr, t, w, g, gscale, m, v, 0, n);
+}
+
+/* a loss (loss.h) over B rows of K outputs with class ids y; dz (B,K); returns the mean loss and
+ * writes the count of correct rows into *correct */
+EXPORT float kt_loss(int fast, int loss, int act, const float *z, const float *a, int B, int K, const int32_t *y,
+                     float *dz, int *correct) {
+    return (fast ? gl_loss : gl_loss_ref)(loss, act, 0.0f, z, a, B, K, y, 0, dz, correct);
 }
 
 EXPORT double kt_sum_squares(const float *x, int n) { return gl_sum_squares(x, n); }
