@@ -214,6 +214,25 @@ describe('4-lane Adam and AdamW against the plain optimiser loop', () => {
   });
 });
 
+describe('Adam moments below the smallest normal float', () => {
+  it('are stored as 0 by the fast loop and the reference alike; normal ones are kept', () => {
+    const n = 9, tinyM = 1e-38, normalM = 1e-30;
+    for (const fast of [1, 0]) {
+      const m0 = new Float32Array(n).fill(tinyM), v0 = new Float32Array(n).fill(tinyM);
+      m0[4] = normalM; v0[4] = 1e-20;
+      const pw = k.array(n, randomFloats(n, 5)), pg = k.array(n, new Float32Array(n)), pm = k.array(n, m0), pv = k.array(n, v0);
+      k.x.kt_adam(fast, 5, 1e-3, 0, 10, pw, pg, 1, pm, pv, n);
+      const m = k.read(pm, n), v = k.read(pv, n);
+      k.freeAll();
+      for (let i = 0; i < n; ++i) {
+        if (i === 4) { assert.ok(m[i] > 0 && v[i] > 0, `fast=${fast}: a normal moment is kept`); continue; }
+        assert.equal(m[i], 0, `fast=${fast}: m[${i}] 0.9 * 1e-38 is subnormal`);
+        assert.equal(v[i], 0, `fast=${fast}: v[${i}] 0.999 * 1e-38 is subnormal`);
+      }
+    }
+  });
+});
+
 describe('softmax of narrow rows, four rows at a time', () => {
   it('gives bit for bit what the one-row loop gives, and matches the reference, for 1..13 rows of 1..9 columns', () => {
     for (let rows = 1; rows <= 13; ++rows) {
