@@ -255,6 +255,7 @@ static void layer_backward_to_z(gl_net *n, const gl_layer *L, float *g, int rows
  * stores rather than adds, so the gradients need no zeroing pass first */
 static void backward(gl_net *n, const float *x, int rows) {
     float *g = n->delta, *gin = n->delta2;
+    int finite = 1;
     int g_is_dp = 1; /* g already holds d loss / d p: from the loss, or from a fused backward pass */
     for (int l = n->n_layers - 1; l >= 0; --l) {
         gl_layer *L = &n->layer[l];
@@ -282,8 +283,12 @@ static void backward(gl_net *n, const float *x, int rows) {
             break;
         case GL_LAYER_FLATTEN: if (dx) memcpy(dx, g, sizeof(float) * (size_t)rows * L->out); break;
         }
+        /* the layer's gradients are still in cache: check them now rather than in a pass of their own */
+        long end = l + 1 < n->n_layers ? n->layer[l + 1].w_off : n->n_params;
+        finite &= gl_all_finite(n->grads + L->w_off, end - L->w_off);
         float *t = g; g = gin; gin = t;
     }
+    n->grads_finite = finite;
 }
 
 /* adds the L1 and L2 penalties' gradients to the weight gradients; returns the penalty */
@@ -422,9 +427,11 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         int correct = 0;
         float loss = gl_net_loss_grad(n, x, yi, yf, B, 1, &correct);
         float pen = add_penalties(n);
-        /* the gradient's norm only when clipping needs it; otherwise a cheaper check that it is finite */
+        /* the gradient's norm only when clipping needs it; otherwise whether it is finite, which the
+         * backward pass found out layer by layer unless the penalties have changed it since */
+        int penalised = n->opt.l1 != 0.0f || n->opt.l2 != 0.0f;
         double sq = n->opt.clip_norm > 0 ? gl_sum_squares(n->grads, n->n_params)
-                                         : gl_all_finite(n->grads, n->n_params) ? 0.0 : NAN;
+                    : (penalised ? gl_all_finite(n->grads, n->n_params) : n->grads_finite) ? 0.0 : NAN;
         float lr = gl_schedule_rate(&n->sched, n->opt.learning_rate, n->opt_t);
         if (!isfinite(loss) || !isfinite(pen) || !isfinite(sq) || !isfinite(lr)) {
             if (n->prev_ok) { /* the last update led here: undo it */

@@ -79,6 +79,7 @@ typedef struct gl_net {
     float *prev;                 /* parameters before the last applied step, to undo it */
     float *prev_bn, *step_bn;    /* the bn arena before the last applied step, and before this one */
     int prev_ok;                 /* prev holds them (cleared by an undo or a new optimiser) */
+    int grads_finite;            /* the last backward pass gave finite gradients only */
 } gl_net;
 
 typedef struct {
