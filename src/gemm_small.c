@@ -9,7 +9,7 @@
  *    nt reads B in place; nn first copies the N columns of B into rows.
  *  - mvec (N <= 4, columns of op(A) contiguous: tn): vectorised along M, each k adds a column of A
  *    times the N values of row k of B; shuffles turn the column vectors into rows of C.
- *  - direct (K <= 256 and B small): gemm.c's 4x8 register tile without packing A. B is read in
+ *  - direct (K <= 256 and B small, or M <= 4): gemm.c's 4x8 register tile without packing A. B is read in
  *    place when its rows are contiguous (nn, tn), or transposed once into a buffer (nt); the last
  *    N mod 4 columns go through a zero-padded copy. Tiles of 1-3 rows take 16 columns at a time.
  * The products are rounded in another order than the references (gemm.c's header), within the same
@@ -270,7 +270,8 @@ int gl_gemm_small(int M, int N, int K, const float *A, long a_rs, long a_cs, con
     }
     if (K > DIRECT_KMAX) return 0;
     int rem = N % 4, ldp = N + (4 - rem) % 4;
-    if (b_cs == 1 && (long)K * N <= DIRECT_BMAX) {       /* nn, tn: B in place */
+    /* nn, tn: B in place (when it is large, only for one block of rows, which reads it once) */
+    if (b_cs == 1 && ((long)K * N <= DIRECT_BMAX || M <= 4)) {
         if (rem)
             for (int k = 0; k < K; ++k)
                 for (int q = 0; q < 4; ++q) edge_b[k * 4 + q] = q < rem ? B[k * b_rs + N - rem + q] : 0.0f;
