@@ -1,6 +1,6 @@
 #include "gemm.h"
 #include "activation.h"
-#include "simd_math.h"
+#include "gemm_tile.h"
 
 void gl_gemm_nn_ref(int M, int N, int K, const float *A, const float *B, float *C) {
     for (int i = 0; i < M; ++i)
@@ -147,70 +147,29 @@ GL_INLINE void kernel_tile(int kc, const float *Ap, const float *Bp, gl_v4 acc[M
     }
 }
 
-/* what a product does with a finished tile */
-typedef struct {
-    int overwrite;          /* the first K block stores bias + acc instead of adding to C */
-    const float *bias;      /* (N) or NULL for zero; only with overwrite */
-    int kind;               /* 0 none, 1 out = f(C), 2 C *= f'(z, a) */
-    int act;
-    float slope;
-    float *out;             /* kind 1: (M,N) */
-    const float *z, *a;     /* kind 2: (M,N) */
-} epilogue;
-
-/* one vector v of products for C[off .. off+3] (and the same offsets of out, z, a) */
-GL_INLINE void finish_v4(gl_v4 v, float *c, long off, const float *bias, int first, int last,
-                         const epilogue *e, gl_v4 slope) {
-    if (first && e->overwrite) {
-        if (bias) v = v4_add(v, v4_load(bias));
-    } else {
-        v = v4_add(v, v4_load(c + off));
-    }
-    if (last && e->kind == 2) v = gl_act_backward_v4(v, v4_load(e->z + off), v4_load(e->a + off), e->act, slope);
-    v4_store(c + off, v);
-    if (last && e->kind == 1) v4_store(e->out + off, gl_act_forward_v4(v, e->act, slope));
-}
-
 /* a whole MR x NR tile at row i, column j */
 GL_INLINE void finish_tile(gl_v4 acc[MR][2], float *C, long ldc, int i, int j, int first, int last,
-                           const epilogue *e) {
+                           const gl_epilogue *e) {
     gl_v4 slope = v4_splat(e->slope);
     const float *bias = e->bias ? e->bias + j : 0;
     for (int r = 0; r < MR; ++r) {
         long off = (long)(i + r) * ldc + j;
-        finish_v4(acc[r][0], C, off, bias, first, last, e, slope);
-        finish_v4(acc[r][1], C, off + 4, bias ? bias + 4 : 0, first, last, e, slope);
+        gl_finish_v4(acc[r][0], C, off, bias, first, last, e, slope);
+        gl_finish_v4(acc[r][1], C, off + 4, bias ? bias + 4 : 0, first, last, e, slope);
     }
 }
 
-/* a tile cut by the bottom or right edge: mr <= MR rows, nr <= NR columns of the products in t;
- * every row goes through padded copies so the arithmetic is the same as inside */
+/* a tile cut by the bottom or right edge: mr <= MR rows, nr <= NR columns of the products in t */
 static void finish_edge(const float t[MR][NR], int mr, int nr, float *C, long ldc, int i, int j,
-                        int first, int last, const epilogue *e) {
-    gl_v4 slope = v4_splat(e->slope);
-    for (int r = 0; r < mr; ++r) {
-        long off = (long)(i + r) * ldc + j;
-        float c[NR] = {0}, b[NR] = {0}, z[NR] = {0}, a[NR] = {0}, out[NR];
-        for (int q = 0; q < nr; ++q) {
-            c[q] = C[off + q];
-            if (e->bias) b[q] = e->bias[j + q];
-            if (e->kind == 2) { z[q] = e->z[off + q]; a[q] = e->a[off + q]; }
-        }
-        epilogue local = *e;
-        local.z = z; local.a = a; local.out = out;
-        finish_v4(v4_load(t[r]), c, 0, e->bias ? b : 0, first, last, &local, slope);
-        finish_v4(v4_load(t[r] + 4), c, 4, e->bias ? b + 4 : 0, first, last, &local, slope);
-        for (int q = 0; q < nr; ++q) {
-            C[off + q] = c[q];
-            if (last && e->kind == 1) e->out[off + q] = out[q];
-        }
-    }
+                        int first, int last, const gl_epilogue *e) {
+    for (int r = 0; r < mr; ++r)
+        gl_finish_span(t[r], nr, C, (long)(i + r) * ldc + j, e->bias ? e->bias + j : 0, first, last, e);
 }
 
 /* C(M,N) (+)= op(A) . op(B) with the epilogue e, where op(A)(i, k) = A[i*a_rs + k*a_cs] and
  * op(B)(k, j) = B[k*b_rs + j*b_cs]. The name is kept: tests/js/builds.test.mjs looks for it. */
 static void gemm_strided(int M, int N, int K, const float *A, long a_rs, long a_cs,
-                         const float *B, long b_rs, long b_cs, float *C, const epilogue *e) {
+                         const float *B, long b_rs, long b_cs, float *C, const gl_epilogue *e) {
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K || pc == 0; pc += KC) {
@@ -240,32 +199,39 @@ static void gemm_strided(int M, int N, int K, const float *A, long a_rs, long a_
     }
 }
 
-static const epilogue accumulate = {0, 0, 0, 0, 0.0f, 0, 0, 0};
+/* small and narrow shapes first (gemm_small.c), the packed path for the rest. Each public function
+ * calls both, so that neither has a single caller: binaryen inlines such functions into their caller,
+ * and one function holding every kernel made Node 20 compile the packed loop 40% slower. */
+#define GEMM(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e) \
+    do { if (!gl_gemm_small(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e)) \
+             gemm_strided(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e); } while (0)
+
+static const gl_epilogue accumulate = {0, 0, 0, 0, 0.0f, 0, 0, 0};
 
 void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C) {
-    gemm_strided(M, N, K, A, K, 1, B, N, 1, C, &accumulate);
+    GEMM(M, N, K, A, K, 1, B, N, 1, C, &accumulate);
 }
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C) {
-    gemm_strided(M, N, K, A, 1, M, B, N, 1, C, &accumulate);
+    GEMM(M, N, K, A, 1, M, B, N, 1, C, &accumulate);
 }
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
-    gemm_strided(M, N, K, A, K, 1, B, 1, K, C, &accumulate);
+    GEMM(M, N, K, A, K, 1, B, 1, K, C, &accumulate);
 }
 void gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
-    static const epilogue store = {1, 0, 0, 0, 0.0f, 0, 0, 0};
-    gemm_strided(M, N, K, A, 1, M, B, N, 1, C, &store);
+    static const gl_epilogue store = {1, 0, 0, 0, 0.0f, 0, 0, 0};
+    GEMM(M, N, K, A, 1, M, B, N, 1, C, &store);
 }
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope) {
     int rowwise = act == GL_ACT_SOFTMAX;
-    epilogue e = {1, bias, rowwise ? 0 : 1, act, slope, out, 0, 0};
-    gemm_strided(M, N, K, A, K, 1, B, N, 1, C, &e);
+    gl_epilogue e = {1, bias, rowwise ? 0 : 1, act, slope, out, 0, 0};
+    GEMM(M, N, K, A, K, 1, B, N, 1, C, &e);
     if (rowwise) gl_activation_forward(out, C, M, N, act, slope);
 }
 void gl_gemm_nt_deriv(int M, int N, int K, const float *A, const float *B, float *C,
                       const float *z, const float *a, int act, float slope) {
-    epilogue e = {1, 0, 2, act, slope, 0, z, a};
-    gemm_strided(M, N, K, A, K, 1, B, 1, K, C, &e);
+    gl_epilogue e = {1, 0, 2, act, slope, 0, z, a};
+    GEMM(M, N, K, A, K, 1, B, 1, K, C, &e);
 }
 
 #else /* no 4-lane kernels: the references are the kernels */

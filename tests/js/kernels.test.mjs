@@ -1,6 +1,9 @@
 // The fast kernels (wasm SIMD, in gradlab-kernels.wasm) against their plain references and
 // against double-precision arithmetic done here in JavaScript, for sizes below, at and above each
-// tile and blocking size (MR = 4 rows, NR = 8 columns, KC = 256, NC = 512) and odd sizes.
+// tile and blocking size (MR = 4 rows, NR = 8 columns, KC = 256, NC = 512) and odd sizes, and for the
+// shapes that take gemm_small.c's paths: N <= 4 (dot products for nn and nt, vectors along M for tn,
+// with their row blocks of 2-16 rows and leftover rows and k), and K <= 256 with a small B (direct
+// tiles of 1-4 rows, B in place or transposed, the last N mod 4 columns padded).
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ACTS, FORMS, loadKernels, randomFloats } from '../wasm/kernels.mjs';
@@ -47,7 +50,11 @@ const TILE = [1, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33];
 const SHAPES = [];
 for (const M of TILE) for (const N of TILE) SHAPES.push([M, N, (M * 7 + N * 3) % 37 + 1]);
 SHAPES.push([5, 9, 0], [4, 8, 255], [4, 8, 256], [7, 9, 257], [3, 13, 513], [129, 17, 5],
-  [2, 511, 3], [3, 512, 5], [5, 513, 7], [1, 1030, 2], [33, 33, 300], [130, 70, 260], [64, 500, 128]);
+  [2, 511, 3], [3, 512, 5], [5, 513, 7], [1, 1030, 2], [33, 33, 300], [130, 70, 260], [64, 500, 128],
+  // the training steps of small networks (s32, s64) and the edges of gemm_small.c's kernels
+  [64, 2, 32], [64, 32, 2], [32, 2, 64], [2, 32, 64], [128, 3, 64], [64, 3, 128], [128, 64, 3], [2, 64, 128],
+  [37, 1, 9], [19, 2, 5], [23, 3, 6], [10, 4, 7], [6, 3, 0], [3, 2, 0], [1, 4, 300], [3, 4, 5000],
+  [7, 21, 10], [6, 21, 3], [5, 22, 1], [21, 70, 40], [40, 64, 64], [50, 10, 11], [9, 300, 13], [2, 201, 100], [3, 130, 70]);
 
 function gemmCase(form, M, N, K, seed) {
   const A = randomFloats(M * K, seed), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
@@ -105,7 +112,8 @@ describe('GEMM kernels against references and double-precision products', () => 
 
 const ACT_NAMES = Object.keys(ACTS);
 const FUSED_SHAPES = [[1, 1, 1], [3, 5, 7], [4, 8, 13], [5, 9, 33], [7, 13, 1], [13, 33, 5], [33, 17, 257],
-  [128, 10, 64], [6, 515, 3]];
+  [128, 10, 64], [6, 515, 3], [64, 32, 2], [64, 2, 32], [128, 3, 64], [37, 1, 9], [19, 2, 5], [23, 3, 6],
+  [10, 4, 7], [7, 21, 10], [6, 21, 3], [21, 70, 40], [6, 3, 0], [5, 9, 0]];
 
 describe('fused bias + activation forward and activation-derivative backward', () => {
   for (const act of ACT_NAMES) {

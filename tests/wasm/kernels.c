@@ -34,6 +34,15 @@ EXPORT void kt_gemm_nt_deriv(int fast, int M, int N, int K, const float *A, cons
     (fast ? gl_gemm_nt_deriv : gl_gemm_nt_deriv_ref)(M, N, K, A, B, C, z, a, act, slope);
 }
 
+/* timing: form 0 nn_bias_act, 1 nt_deriv, repeated reps times (fast kernels only) */
+EXPORT void kt_gemm_fused(int form, int M, int N, int K, const float *A, const float *B, const float *bias,
+                          float *C, float *out, const float *z, const float *a, int act, int reps) {
+    for (int r = 0; r < reps; ++r) {
+        if (form == 0) gl_gemm_nn_bias_act(M, N, K, A, B, bias, C, out, act, 0.1f);
+        else gl_gemm_nt_deriv(M, N, K, A, B, C, z, a, act, 0.1f);
+    }
+}
+
 EXPORT void kt_act_forward(int fast, float *a, const float *z, int rows, int cols, int act, float slope) {
     (fast ? gl_activation_forward : gl_activation_forward_ref)(a, z, rows, cols, act, slope);
 }

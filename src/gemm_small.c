@@ -1,0 +1,289 @@
+/* gemm_small.c: the GEMMs of small networks, computed straight from the stored matrices.
+ * gemm.c's packed kernel pays for packing both operands and for 8-column tiles; on a 2-32-32-2
+ * network most products are narrow (2 output columns, 2 inputs) or small enough to sit in L1, and
+ * that overhead is most of their time. Three kernels here, picked by the shape and the layout
+ * (op(A)(i, k) = A[i*a_rs + k*a_cs], op(B)(k, j) = B[k*b_rs + j*b_cs], as in gemm.c):
+ *  - dot (N <= 4, rows of A contiguous: nn, nt): each entry is a dot product of a row of A with a
+ *    column of op(B), vectorised along k; a block of R rows x N columns of row-major C is R*N
+ *    consecutive floats, so its horizontal sums come out as whole vectors of C (and of z, a, out).
+ *    nt reads B in place; nn first copies the N columns of B into rows.
+ *  - mvec (N <= 4, columns of op(A) contiguous: tn): vectorised along M, each k adds a column of A
+ *    times the N values of row k of B; shuffles turn the column vectors into rows of C.
+ *  - direct (K <= 256 and B small, or M <= 4): gemm.c's 4x8 register tile without packing A. B is read in
+ *    place when its rows are contiguous (nn, tn), or transposed once into a buffer (nt); the last
+ *    N mod 4 columns go through a zero-padded copy. Tiles of 1-3 rows take 16 columns at a time.
+ * The products are rounded in another order than the references (gemm.c's header), within the same
+ * bound; tests/js/kernels.test.mjs reaches every kernel and edge here. */
+#include "gemm_tile.h"
+
+#ifdef GL_VEC4
+
+#if defined(__wasm_simd128__)
+#define SHUF(a, b, i, j, k, l) wasm_i32x4_shuffle(a, b, i, j, k, l)
+#else
+#define SHUF(a, b, i, j, k, l) GL_SHUFFLE(a, b, i, j, k, l)
+#endif
+
+enum {
+    SCRATCH = 16384,      /* floats of B transposed (nt's direct path, nn's dot path) */
+    DIRECT_KMAX = 256,    /* the direct path keeps a tile of C in registers over all of K */
+    DIRECT_BMAX = 4096    /* floats of B the direct path reads in place (L1/L2-resident) */
+};
+static float scratch[SCRATCH] __attribute__((aligned(16)));
+static float edge_b[DIRECT_KMAX * 4] __attribute__((aligned(16)));
+
+/* ---- dot: N <= 4, A(i, k) = A[i*lda + k], op(B)(k, j) = Bt[j*ldbt + k] ---- */
+
+/* [sum a, sum b, sum c, sum d] */
+GL_INLINE gl_v4 hadd4(gl_v4 a, gl_v4 b, gl_v4 c, gl_v4 d) {
+    gl_v4 x = v4_add(SHUF(a, b, 0, 4, 2, 6), SHUF(a, b, 1, 5, 3, 7));
+    gl_v4 y = v4_add(SHUF(c, d, 0, 4, 2, 6), SHUF(c, d, 1, 5, 3, 7));
+    return v4_add(SHUF(x, y, 0, 1, 4, 5), SHUF(x, y, 2, 3, 6, 7));
+}
+
+/* R rows x NN columns (R*NN a multiple of 4, at most 16) of C at C + off; bpat (R*NN) the bias of
+ * each of those entries or NULL */
+GL_INLINE void dot_block(int R, int NN, int K, const float *A, long lda, const float *Bt, long ldbt,
+                         float *C, long off, const float *bpat, const gl_epilogue *e) {
+    gl_v4 acc[16];
+    for (int p = 0; p < R * NN; ++p) acc[p] = v4_splat(0.0f);
+    int k = 0;
+    for (; k + 4 <= K; k += 4) {
+        gl_v4 b[4];
+        for (int j = 0; j < NN; ++j) b[j] = v4_load(Bt + j * ldbt + k);
+        for (int r = 0; r < R; ++r) {
+            gl_v4 a = v4_load(A + r * lda + k);
+            for (int j = 0; j < NN; ++j) acc[r * NN + j] = v4_add(acc[r * NN + j], v4_mul(a, b[j]));
+        }
+    }
+    float t[16] __attribute__((aligned(16))) = {0};
+    for (; k < K; ++k)
+        for (int r = 0; r < R; ++r)
+            for (int j = 0; j < NN; ++j) t[r * NN + j] += A[r * lda + k] * Bt[j * ldbt + k];
+    gl_v4 slope = v4_splat(e->slope);
+    for (int g = 0; g < R * NN; g += 4) {
+        gl_v4 v = v4_add(hadd4(acc[g], acc[g + 1], acc[g + 2], acc[g + 3]), v4_load(t + g));
+        gl_finish_v4(v, C, off + g, bpat ? bpat + g : 0, 1, 1, e, slope);
+    }
+}
+
+/* one row, NN columns, at C + off */
+static void dot_row(int NN, int K, const float *A, const float *Bt, long ldbt, float *C, long off,
+                    const gl_epilogue *e) {
+    float t[4];
+    for (int j = 0; j < NN; ++j) {
+        const float *b = Bt + j * ldbt;
+        gl_v4 acc = v4_splat(0.0f);
+        int k = 0;
+        for (; k + 4 <= K; k += 4) acc = v4_add(acc, v4_mul(v4_load(A + k), v4_load(b + k)));
+        float s = v4_sum(acc);
+        for (; k < K; ++k) s += A[k] * b[k];
+        t[j] = s;
+    }
+    gl_finish_part(t, NN, C, off, e->bias, 1, 1, e);
+}
+
+GL_INLINE void dot_n(int NN, int R, int M, int K, const float *A, long lda, const float *Bt, long ldbt,
+                     float *C, const gl_epilogue *e) {
+    float bpat[16] __attribute__((aligned(16)));
+    const float *bias = e->overwrite && e->bias ? bpat : 0;
+    if (bias) for (int p = 0; p < R * NN; ++p) bpat[p] = e->bias[p % NN];
+    int i = 0;
+    for (; i + R <= M; i += R) dot_block(R, NN, K, A + (long)i * lda, lda, Bt, ldbt, C, (long)i * NN, bias, e);
+    for (; i < M; ++i) dot_row(NN, K, A + (long)i * lda, Bt, ldbt, C, (long)i * NN, e);
+}
+
+static void dot(int M, int N, int K, const float *A, long lda, const float *Bt, long ldbt, float *C,
+                const gl_epilogue *e) {
+    switch (N) {
+    case 1: dot_n(1, 8, M, K, A, lda, Bt, ldbt, C, e); break;
+    case 2: dot_n(2, 4, M, K, A, lda, Bt, ldbt, C, e); break;
+    case 3: dot_n(3, 4, M, K, A, lda, Bt, ldbt, C, e); break;
+    default: dot_n(4, 2, M, K, A, lda, Bt, ldbt, C, e); break;
+    }
+}
+
+/* ---- mvec: N <= 4, op(A)(i, k) = A[k*a_cs + i], B(k, j) = B[k*b_rs + j] ---- */
+
+/* the 4 x NN block of row-major C whose columns are c[0..NN) (4 rows each), as NN vectors */
+GL_INLINE void columns_to_rows(int NN, const gl_v4 c[4], gl_v4 out[4]) {
+    if (NN == 1) {
+        out[0] = c[0];
+    } else if (NN == 2) {
+        out[0] = SHUF(c[0], c[1], 0, 4, 1, 5);
+        out[1] = SHUF(c[0], c[1], 2, 6, 3, 7);
+    } else if (NN == 3) {
+        gl_v4 lo = SHUF(c[0], c[1], 0, 4, 1, 5), hi = SHUF(c[0], c[1], 2, 6, 3, 7);
+        out[0] = SHUF(lo, c[2], 0, 1, 4, 2);                        /* c00 c01 c02 c10 */
+        out[1] = SHUF(SHUF(c[1], c[2], 1, 5, 1, 5), hi, 0, 1, 4, 5); /* c11 c12 c20 c21 */
+        out[2] = SHUF(hi, c[2], 6, 2, 3, 7);                        /* c22 c30 c31 c32 */
+    } else {
+        for (int q = 0; q < 4; ++q) out[q] = c[q];
+        v4_transpose(out);
+    }
+}
+
+/* rows i .. i+4V-1 of C (at C + i*NN) */
+GL_INLINE void mvec_block(int V, int NN, int K, const float *A, long a_cs, const float *B, long b_rs,
+                          float *C, const float *bpat, const gl_epilogue *e) {
+    gl_v4 acc[4][4];
+    for (int v = 0; v < V; ++v)
+        for (int j = 0; j < NN; ++j) acc[v][j] = v4_splat(0.0f);
+    for (int k = 0; k < K; ++k) {
+        const float *a = A + k * a_cs, *b = B + k * b_rs;
+        gl_v4 bj[4];
+        for (int j = 0; j < NN; ++j) bj[j] = v4_splat(b[j]);
+        for (int v = 0; v < V; ++v) {
+            gl_v4 av = v4_load(a + 4 * v);
+            for (int j = 0; j < NN; ++j) acc[v][j] = v4_add(acc[v][j], v4_mul(av, bj[j]));
+        }
+    }
+    gl_v4 slope = v4_splat(e->slope);
+    for (int v = 0; v < V; ++v) {
+        gl_v4 rows[4];
+        columns_to_rows(NN, acc[v], rows);
+        for (int g = 0; g < NN; ++g)
+            gl_finish_v4(rows[g], C, (long)v * 4 * NN + 4 * g, bpat ? bpat + 4 * g : 0, 1, 1, e, slope);
+    }
+}
+
+GL_INLINE void mvec_n(int NN, int V, int M, int K, const float *A, long a_cs, const float *B, long b_rs,
+                      float *C, const gl_epilogue *e) {
+    float bpat[16] __attribute__((aligned(16)));
+    const float *bias = e->overwrite && e->bias ? bpat : 0;
+    if (bias) for (int p = 0; p < 4 * NN; ++p) bpat[p] = e->bias[p % NN];
+    int i = 0;
+    for (; i + 4 * V <= M; i += 4 * V) mvec_block(V, NN, K, A + i, a_cs, B, b_rs, C + (long)i * NN, bias, e);
+    for (; i + 4 <= M; i += 4) mvec_block(1, NN, K, A + i, a_cs, B, b_rs, C + (long)i * NN, bias, e);
+    for (; i < M; ++i) {
+        float t[4] = {0};
+        for (int k = 0; k < K; ++k)
+            for (int j = 0; j < NN; ++j) t[j] += A[(long)k * a_cs + i] * B[(long)k * b_rs + j];
+        gl_finish_part(t, NN, C, (long)i * NN, e->bias, 1, 1, e);
+    }
+}
+
+static void mvec(int M, int N, int K, const float *A, long a_cs, const float *B, long b_rs, float *C,
+                 const gl_epilogue *e) {
+    switch (N) {
+    case 1: mvec_n(1, 4, M, K, A, a_cs, B, b_rs, C, e); break;
+    case 2: mvec_n(2, 4, M, K, A, a_cs, B, b_rs, C, e); break;
+    case 3: mvec_n(3, 2, M, K, A, a_cs, B, b_rs, C, e); break;
+    default: mvec_n(4, 2, M, K, A, a_cs, B, b_rs, C, e); break;
+    }
+}
+
+/* ---- direct: K <= DIRECT_KMAX, op(B)(k, j) = Bp[k*ldb + j] ---- */
+
+/* acc[r][w] = sum_k op(A)(r, k) * Bp[k*ldb + 4w .. 4w+3], r < R, w < W */
+GL_INLINE void direct_tile(int R, int W, int K, const float *A, long a_rs, long a_cs, const float *Bp,
+                           long ldb, gl_v4 acc[4][4]) {
+    for (int r = 0; r < R; ++r)
+        for (int w = 0; w < W; ++w) acc[r][w] = v4_splat(0.0f);
+    for (int k = 0; k < K; ++k, A += a_cs, Bp += ldb) {
+        gl_v4 b[4];
+        for (int w = 0; w < W; ++w) b[w] = v4_load(Bp + 4 * w);
+        for (int r = 0; r < R; ++r) {
+            gl_v4 a = v4_splat(A[r * a_rs]);
+            for (int w = 0; w < W; ++w) acc[r][w] = v4_add(acc[r][w], v4_mul(a, b[w]));
+        }
+    }
+}
+
+/* rows i .. i+R-1 of C: tiles of W vectors, then of one, then the last N mod 4 columns from the
+ * zero-padded Bedge (ld 4 or ldb) */
+GL_INLINE void direct_rows(int R, int W, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp,
+                           long ldb, const float *Bedge, long lde, float *C, int i, const gl_epilogue *e) {
+    const float *Ai = A + (long)i * a_rs;
+    const float *bias = e->overwrite ? e->bias : 0;
+    gl_v4 slope = v4_splat(e->slope), acc[4][4];
+    int j = 0;
+    for (; j + 4 * W <= N; j += 4 * W) {
+        direct_tile(R, W, K, Ai, a_rs, a_cs, Bp + j, ldb, acc);
+        for (int r = 0; r < R; ++r)
+            for (int w = 0; w < W; ++w)
+                gl_finish_v4(acc[r][w], C, (long)(i + r) * N + j + 4 * w, bias ? bias + j + 4 * w : 0, 1, 1, e, slope);
+    }
+    for (; j + 4 <= N; j += 4) {
+        direct_tile(R, 1, K, Ai, a_rs, a_cs, Bp + j, ldb, acc);
+        for (int r = 0; r < R; ++r)
+            gl_finish_v4(acc[r][0], C, (long)(i + r) * N + j, bias ? bias + j : 0, 1, 1, e, slope);
+    }
+    if (j < N) {
+        direct_tile(R, 1, K, Ai, a_rs, a_cs, Bedge, lde, acc);
+        for (int r = 0; r < R; ++r) {
+            float t[4] __attribute__((aligned(16)));
+            v4_store(t, acc[r][0]);
+            gl_finish_part(t, N - j, C, (long)(i + r) * N + j, bias ? bias + j : 0, 1, 1, e);
+        }
+    }
+}
+
+static void direct(int M, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp, long ldb,
+                   const float *Bedge, long lde, float *C, const gl_epilogue *e) {
+    int i = 0;
+    for (; i + 4 <= M; i += 4) direct_rows(4, 2, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e);
+    switch (M - i) {
+    case 3: direct_rows(3, 2, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e); break;
+    case 2: direct_rows(2, 4, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e); break;
+    case 1: direct_rows(1, 4, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e); break;
+    default: break;
+    }
+}
+
+/* P[k*ldp + j] = B[j*b_cs + k] for k < K, j < N, and 0 for N <= j < ldp (ldp a multiple of 4) */
+static void transpose_b(int K, int N, const float *B, long b_cs, float *P, int ldp) {
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+        int k = 0;
+        for (; k + 4 <= K; k += 4) {
+            gl_v4 r[4];
+            for (int q = 0; q < 4; ++q) r[q] = v4_load(B + (j + q) * b_cs + k);
+            v4_transpose(r);
+            for (int q = 0; q < 4; ++q) v4_store(P + (long)(k + q) * ldp + j, r[q]);
+        }
+        for (; k < K; ++k)
+            for (int q = 0; q < 4; ++q) P[(long)k * ldp + j + q] = B[(j + q) * b_cs + k];
+    }
+    for (; j < ldp; ++j)
+        for (int k = 0; k < K; ++k) P[(long)k * ldp + j] = j < N ? B[j * b_cs + k] : 0.0f;
+}
+
+int gl_gemm_small(int M, int N, int K, const float *A, long a_rs, long a_cs, const float *B, long b_rs,
+                  long b_cs, float *C, const gl_epilogue *e) {
+    if (M <= 0 || N <= 0) return 1;
+    if (N <= 4) {
+        if (a_cs == 1 && b_rs == 1) {                     /* nt: the columns of op(B) are rows of B */
+            dot(M, N, K, A, a_rs, B, b_cs, C, e);
+            return 1;
+        }
+        if (a_cs == 1 && b_cs == 1 && (long)N * K <= SCRATCH) {  /* nn: copy the N columns into rows */
+            for (int j = 0; j < N; ++j)
+                for (int k = 0; k < K; ++k) scratch[(long)j * K + k] = B[k * b_rs + j];
+            dot(M, N, K, A, a_rs, scratch, K, C, e);
+            return 1;
+        }
+        if (a_rs == 1 && b_cs == 1) {                     /* tn */
+            mvec(M, N, K, A, a_cs, B, b_rs, C, e);
+            return 1;
+        }
+    }
+    if (K > DIRECT_KMAX) return 0;
+    int rem = N % 4, ldp = N + (4 - rem) % 4;
+    /* nn, tn: B in place (when it is large, only for one block of rows, which reads it once) */
+    if (b_cs == 1 && ((long)K * N <= DIRECT_BMAX || M <= 4)) {
+        if (rem)
+            for (int k = 0; k < K; ++k)
+                for (int q = 0; q < 4; ++q) edge_b[k * 4 + q] = q < rem ? B[k * b_rs + N - rem + q] : 0.0f;
+        direct(M, N, K, A, a_rs, a_cs, B, b_rs, edge_b, 4, C, e);
+        return 1;
+    }
+    if (b_rs == 1 && (long)K * ldp <= SCRATCH) {          /* nt: B transposed once */
+        transpose_b(K, N, B, b_cs, scratch, ldp);
+        direct(M, N, K, A, a_rs, a_cs, scratch, ldp, scratch + (N - rem), ldp, C, e);
+        return 1;
+    }
+    return 0;
+}
+
+#endif
