@@ -2,6 +2,7 @@
  * functions behind it assume valid input. */
 #include "gradlab.h"
 #include "activation.h"
+#include "aligned.h"
 #include "dataset.h"
 #include "loss.h"
 #include "network.h"
@@ -575,7 +576,7 @@ EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
     GET_NET(n, h);
     NEED(out, "out");
     out[0] = (int32_t)(intptr_t)n->state; out[1] = (int32_t)n->n_params; out[2] = n->state_arrays;
-    out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind;
+    out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind; out[5] = (int32_t)gl_floats_stride(n->n_params);
     return GL_OK;
 }
 

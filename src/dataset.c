@@ -1,4 +1,5 @@
 #include "dataset.h"
+#include "aligned.h"
 #include "glyphs.h"
 #include "rng.h"
 #include <math.h>
@@ -20,9 +21,9 @@ static gl_dataset *alloc_set(int n, int inputs, int outputs, int classes) {
     if (!d) return 0;
     d->inputs = inputs; d->outputs = outputs; d->classes = classes;
     d->shape[0] = 1; d->shape[1] = 1; d->shape[2] = inputs;
-    d->x = malloc(sizeof(float) * (size_t)n * inputs);
+    d->x = gl_floats((size_t)n * inputs, 0);
     if (classes > 0) d->yi = malloc(sizeof(int32_t) * (size_t)n);
-    else d->yf = malloc(sizeof(float) * (size_t)n * outputs);
+    else d->yf = gl_floats((size_t)n * outputs, 0);
     if (!d->x || (!d->yi && !d->yf)) { gl_dataset_free(d); return 0; }
     return d;
 }

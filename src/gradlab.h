@@ -94,8 +94,9 @@ int gl_random_normal(float *out, int n, uint32_t seed);
 
 /* rate[0..steps) of an optimiser row's schedule */
 int gl_schedule_curve(const float *row, int steps, float *rate);
-/* out[0..4] = state pointer, parameters, state arrays, updates since set, optimiser kind; the
- * arrays lie one after another, each laid out like the parameters */
+/* out[0..5] = state pointer, parameters, state arrays, updates since set, optimiser kind, and the
+ * floats from the start of one array to the next (the parameter count rounded up to whole 64-byte
+ * lines); each array is laid out like the parameters */
 int gl_network_optimizer_state(int h, int32_t *out);
 
 /* values of a 2-D surface on a res x res grid: row i at y0 + i (y1-y0)/(res-1), column j likewise in x */

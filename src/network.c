@@ -1,6 +1,7 @@
 #include "network.h"
 #include "batchnorm.h"
 #include "dense.h"
+#include "aligned.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,9 +67,9 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
             n->max_cols = (long)gl_layer_positions(L) * rows;
     }
     n->n_params = p;
-    n->params = calloc((size_t)p + 1, sizeof(float));
-    n->grads = calloc((size_t)p + 1, sizeof(float));
-    n->bn = bn ? calloc((size_t)bn, sizeof(float)) : 0;
+    n->params = gl_floats((size_t)p + 1, 1);
+    n->grads = gl_floats((size_t)p + 1, 1);
+    n->bn = bn ? gl_floats((size_t)bn, 1) : 0;
     float *scratch = work ? malloc(sizeof(float) * (size_t)work) : 0; /* orthogonal init only */
     if (!n->params || !n->grads || (work && !scratch) || (bn && !n->bn)) { free(scratch); gl_net_free(n); return 0; }
     gl_rng r;
@@ -149,13 +150,13 @@ int gl_net_reserve(gl_net *n, int rows) {
     long floats = 0;
     for (int l = 0; l < n->n_layers; ++l) { probe[l] = n->layer[l]; floats = layout(&probe[l], floats, rows); }
     int K = n->layer[n->n_layers - 1].out;
-    float *acts = malloc(sizeof(float) * (size_t)floats);
-    float *d1 = malloc(sizeof(float) * (size_t)rows * n->max_width);
-    float *d2 = malloc(sizeof(float) * (size_t)rows * n->max_width);
-    float *xb = malloc(sizeof(float) * (size_t)rows * n->inputs);
-    float *ybf = malloc(sizeof(float) * (size_t)rows * K);
+    float *acts = gl_floats((size_t)floats, 0);
+    float *d1 = gl_floats((size_t)rows * n->max_width, 0);
+    float *d2 = gl_floats((size_t)rows * n->max_width, 0);
+    float *xb = gl_floats((size_t)rows * n->inputs, 0);
+    float *ybf = gl_floats((size_t)rows * K, 0);
     int32_t *ybi = malloc(sizeof(int32_t) * (size_t)rows);
-    float *dcols = n->max_cols ? malloc(sizeof(float) * (size_t)rows * n->max_cols) : 0;
+    float *dcols = n->max_cols ? gl_floats((size_t)rows * n->max_cols, 0) : 0;
     if (!acts || !d1 || !d2 || !xb || !ybf || !ybi || (n->max_cols && !dcols)) {
         free(acts); free(d1); free(d2); free(xb); free(ybf); free(ybi); free(dcols);
         return 0;
@@ -170,7 +171,7 @@ int gl_net_reserve(gl_net *n, int rows) {
 
 int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s) {
     int arrays = gl_optimizer_state_arrays(o);
-    float *state = arrays ? calloc((size_t)arrays * n->n_params, sizeof(float)) : 0;
+    float *state = arrays ? gl_floats((size_t)arrays * gl_floats_stride(n->n_params), 1) : 0;
     if (arrays && !state) return 0;
     free(n->state);
     n->state = state;
@@ -374,7 +375,7 @@ int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
         n->perm_n = d->n_train; n->perm_data = data_id; n->cursor = d->n_train;
     }
     /* what gl_net_train needs to undo a step: the parameters and the batch-norm statistics */
-    if (!n->prev && !(n->prev = malloc(sizeof(float) * (size_t)n->n_params))) return 0;
+    if (!n->prev && !(n->prev = gl_floats((size_t)n->n_params, 0))) return 0;
     long nb = bn_floats(n);
     if (nb && !n->prev_bn) {
         n->prev_bn = malloc(sizeof(float) * (size_t)nb);
@@ -388,7 +389,7 @@ int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
  * parameters before it go to n->prev in the same pass. Returns 0 when an updated parameter is not
  * finite. */
 static int update(gl_net *n, float lr, float gscale) {
-    long P = n->n_params;
+    long P = n->n_params, S = gl_floats_stride(P);
     gl_opt_step st;
     gl_optimizer_begin(&st, &n->opt, lr, ++n->opt_t, gscale);
     int finite = 1;
@@ -399,8 +400,8 @@ static int update(gl_net *n, float lr, float gscale) {
         for (int k = 0; k < 2; ++k) {
             long off = ranges[k][0], cnt = ranges[k][1] - off;
             float *s1 = n->state_arrays > 0 ? n->state + off : 0;
-            float *s2 = n->state_arrays > 1 ? n->state + P + off : 0;
-            float *s3 = n->state_arrays > 2 ? n->state + 2 * P + off : 0;
+            float *s2 = n->state_arrays > 1 ? n->state + S + off : 0;
+            float *s3 = n->state_arrays > 2 ? n->state + 2 * S + off : 0;
             double sq = gl_optimizer_apply(&n->opt, &st, n->params + off, n->grads + off, s1, s2, s3, cnt,
                                            n->prev + off, &finite);
             if (k == 0) L->update_sq = sq;

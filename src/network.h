@@ -55,7 +55,7 @@ typedef struct gl_net {
     gl_layer layer[GL_MAX_LAYERS];
     long n_params;
     float *params, *grads;       /* n_params each, the same layout */
-    float *state;                /* optimiser state: state_arrays x n_params */
+    float *state;                /* optimiser state: state_arrays arrays of n_params, gl_floats_stride apart */
     int state_arrays;
     float *bn;                   /* running mean, running var, batch mean, batch invstd per bn layer */
     gl_optimizer opt;

@@ -370,7 +370,7 @@ export class Network {
   optimizerState() {
     const core = this.core;
     core.call('gl_network_optimizer_state', this.live(), core.outIntsPtr);
-    const [ptr, count, arrays, updates, kind] = core.outInts;
+    const [ptr, count, arrays, updates, kind, stride] = core.outInts;
     const name = OPTIMIZERS[kind];
     const names = {
       momentum: ['velocity'], nesterov: ['velocity'], adagrad: ['sum'], adam: ['m', 'v'], adamw: ['m', 'v'],
@@ -378,7 +378,7 @@ export class Network {
         ...(this.optimizer.centered ? ['gradientAverage'] : [])],
     }[name] ?? [];
     const state = { name, updates };
-    names.slice(0, arrays).forEach((key, i) => { state[key] = core.f32(ptr + i * count * 4, count); });
+    names.slice(0, arrays).forEach((key, i) => { state[key] = core.f32(ptr + i * stride * 4, count); });
     return state;
   }
 
