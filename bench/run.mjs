@@ -2,7 +2,7 @@
 // smoke run for CI: two networks, one repetition, tiny blocks, no conclusions).
 // One run, side by side: every repetition times each engine in turn (the order rotates), and the
 // tables give medians with min-max over repetitions and the ratios issue 5 asks about.
-// `--json FILE` also writes the raw samples.
+// `--json FILE` also writes the raw samples; `--networks s32,d500` trains only those networks.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +21,16 @@ const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : nu
 const config = quick
   ? { networks: ['s8', 'm256'], reps: 1, block: 0.005, gemmSizes: [64], gemmReps: 1, gemmTarget: 0.002, cycles: 200 }
   : { networks: NETWORKS.map((n) => n.name), reps: 7, block: 0.2, gemmSizes: [128, 256, 512], gemmReps: 7, gemmTarget: 0.05, cycles: 10000 };
+if (args.includes('--networks')) {
+  const wanted = String(args[args.indexOf('--networks') + 1] ?? '').split(',').filter(Boolean);
+  const known = NETWORKS.map((n) => n.name);
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (!wanted.length || unknown.length) {
+    console.error(`--networks: ${unknown.length ? `unknown ${unknown.join(', ')}` : 'give a list'}; allowed: ${known.join(', ')}`);
+    process.exit(2);
+  }
+  config.networks = known.filter((n) => wanted.includes(n));
+}
 
 // ---- builds: the wasm modules, and the native bench program with -O3 -march=native ----
 buildWasm();
