@@ -113,7 +113,8 @@ describe('GEMM kernels against references and double-precision products', () => 
 const ACT_NAMES = Object.keys(ACTS);
 const FUSED_SHAPES = [[1, 1, 1], [3, 5, 7], [4, 8, 13], [5, 9, 33], [7, 13, 1], [13, 33, 5], [33, 17, 257],
   [128, 10, 64], [6, 515, 3], [64, 32, 2], [64, 2, 32], [128, 3, 64], [37, 1, 9], [19, 2, 5], [23, 3, 6],
-  [10, 4, 7], [7, 21, 10], [6, 21, 3], [21, 70, 40], [6, 3, 0], [5, 9, 0]];
+  [10, 4, 7], [7, 21, 10], [6, 21, 3], [21, 70, 40], [6, 3, 0], [5, 9, 0], [64, 32, 32], [8, 16, 64], [4, 8, 0],
+  [32, 8, 2], [12, 24, 3]];
 
 describe('fused bias + activation forward and activation-derivative backward', () => {
   for (const act of ACT_NAMES) {
