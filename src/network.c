@@ -251,6 +251,11 @@ static void layer_backward_to_z(gl_net *n, const gl_layer *L, float *g, int rows
         gl_batchnorm_backward(g, dgamma, dbeta, g, z, n->bn + L->mean_off, n->bn + L->istd_off, gamma, bn_rows, ch);
 }
 
+/* where layer l's parameters (W, b, then batch norm's gamma and beta) end in the flat arrays */
+static long params_end(const gl_net *n, int l) {
+    return l + 1 < n->n_layers ? n->layer[l + 1].w_off : n->n_params;
+}
+
 /* data loss gradient -> parameter gradients (overwritten) for the last forward pass: every
  * parameter tensor has exactly one writer (its layer's dense/conv or batch-norm backward), which
  * stores rather than adds, so the gradients need no zeroing pass first */
@@ -285,8 +290,7 @@ static void backward(gl_net *n, const float *x, int rows) {
         case GL_LAYER_FLATTEN: if (dx) memcpy(dx, g, sizeof(float) * (size_t)rows * L->out); break;
         }
         /* the layer's gradients are still in cache: check them now rather than in a pass of their own */
-        long end = l + 1 < n->n_layers ? n->layer[l + 1].w_off : n->n_params;
-        finite &= gl_all_finite(n->grads + L->w_off, end - L->w_off);
+        finite &= gl_all_finite(n->grads + L->w_off, params_end(n, l) - L->w_off);
         float *t = g; g = gin; gin = t;
     }
     n->grads_finite = finite;
@@ -395,8 +399,7 @@ static int update(gl_net *n, float lr, float gscale) {
     int finite = 1;
     for (int l = 0; l < n->n_layers; ++l) {
         gl_layer *L = &n->layer[l];
-        long end = l + 1 < n->n_layers ? n->layer[l + 1].w_off : P;
-        long ranges[2][2] = {{L->w_off, L->b_off}, {L->b_off, end}}; /* W, then b (and gamma, beta) */
+        long ranges[2][2] = {{L->w_off, L->b_off}, {L->b_off, params_end(n, l)}}; /* W, then b (and gamma, beta) */
         for (int k = 0; k < 2; ++k) {
             long off = ranges[k][0], cnt = ranges[k][1] - off;
             float *s1 = n->state_arrays > 0 ? n->state + off : 0;
