@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { buildWasm, root } from '../scripts/build.mjs';
 import { ensureNativeTools } from '../scripts/toolchain.mjs';
 import { brainEngine, convnetEngine, gradlabEngine, nativeEngine, tfjsEngine } from './engines.mjs';
@@ -69,9 +71,15 @@ for (const f of failed) say(`could not load a competitor: ${f}`);
 
 // ---- training throughput ----
 const results = {}; // net -> engine -> samples/s per repetition
+// Each timed block starts after a full garbage collection, so no trainer is charged for collecting
+// what the one before it left (TensorFlow.js, ConvNetJS and brain.js make garbage on every step;
+// gradlab makes none). What a trainer throws away during its own block is still collected on its time.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
 async function timeBlock(engine, runner, units) {
   if (engine.external) { const r = runner.runTimed(units); return r.samples / r.seconds; }
   await engine.activate?.();
+  collectGarbage();
   const t0 = performance.now();
   const samples = runner.run(units);
   return samples / ((performance.now() - t0) / 1e3);
