@@ -63,14 +63,15 @@ void gl_conv_forward(float *z, float *cols, const float *x, const float *W, cons
     gl_dense_forward(z, cols, W, b, rows * g->oh * g->ow, g->k * g->k * g->c, g->f);
 }
 
-void gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
+int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols) {
     int positions = rows * g->oh * g->ow, kkc = g->k * g->k * g->c;
-    gl_dense_backward(dx ? dcols : 0, dW, db, dz, cols, W, positions, kkc, g->f);
+    int finite = gl_dense_backward(dx ? dcols : 0, dW, db, dz, cols, W, positions, kkc, g->f);
     if (dx) {
         memset(dx, 0, sizeof(float) * (size_t)rows * g->h * g->w * g->c);
         gl_col2im(dx, dcols, rows, g);
     }
+    return finite;
 }
 
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {

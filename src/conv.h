@@ -23,9 +23,9 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g);
 /* z (rows, oh*ow*f) = im2col(x) . W + b; keeps cols for the backward pass */
 void gl_conv_forward(float *z, float *cols, const float *x, const float *W, const float *b, int rows,
                      const gl_conv_geom *g);
-/* dW += cols^T . dz, db += sums of dz per filter, and unless dx is NULL dx = col2im(dz . W^T).
- * dcols: rows*oh*ow*k*k*c floats of scratch. */
-void gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
+/* dW = cols^T . dz, db = sums of dz per filter (both stored), and unless dx is NULL
+ * dx = col2im(dz . W^T). dcols: rows*oh*ow*k*k*c floats of scratch. Returns 1 when dW is all finite. */
+int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols);
 
 enum { GL_POOL_MAX = 0, GL_POOL_AVERAGE = 1 };

@@ -26,14 +26,15 @@ void gl_dense_forward(float *z, const float *x, const float *W, const float *b, 
     gl_gemm_nn(B, out, in, x, W, z);
 }
 
-void gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
+int gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
                        const float *W, int B, int in, int out) {
-    gl_gemm_tn_set(in, out, B, x, dz, dW);
+    int finite = gl_gemm_tn_set(in, out, B, x, dz, dW);
     column_sums(db, dz, B, out);
     if (dx) {
         for (long i = 0; i < (long)B * in; ++i) dx[i] = 0.0f;
         gl_gemm_nt(B, in, out, dz, W, dx);
     }
+    return finite;
 }
 
 void gl_dense_forward_act(float *z, float *a, const float *x, const float *W, const float *b, int B, int in,
@@ -41,9 +42,10 @@ void gl_dense_forward_act(float *z, float *a, const float *x, const float *W, co
     gl_gemm_nn_bias_act(B, out, in, x, W, b, z, a, act, slope);
 }
 
-void gl_dense_backward_act(float *dx, float *dW, float *db, const float *dz, const float *x,
+int gl_dense_backward_act(float *dx, float *dW, float *db, const float *dz, const float *x,
                            const float *x_z, const float *W, int B, int in, int out, int act, float slope) {
-    gl_gemm_tn_set(in, out, B, x, dz, dW);
+    int finite = gl_gemm_tn_set(in, out, B, x, dz, dW);
     column_sums(db, dz, B, out);
     if (dx) gl_gemm_nt_deriv(B, in, out, dz, W, dx, x_z, x, act, slope);
+    return finite;
 }

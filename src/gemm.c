@@ -1,6 +1,7 @@
 #include "gemm.h"
 #include "activation.h"
 #include "gemm_tile.h"
+#include "optimizer.h" /* gl_all_finite */
 
 void gl_gemm_nn_ref(int M, int N, int K, const float *A, const float *B, float *C) {
     for (int i = 0; i < M; ++i)
@@ -22,9 +23,10 @@ void gl_gemm_tn_ref(int M, int N, int K, const float *A, const float *B, float *
         }
 }
 
-void gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C) {
+int gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C) {
     for (long i = 0; i < (long)M * N; ++i) C[i] = 0.0f;
     gl_gemm_tn_ref(M, N, K, A, B, C);
+    return gl_all_finite(C, (long)M * N);
 }
 
 void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *C) {
@@ -167,9 +169,12 @@ static void finish_edge(const float t[MR][NR], int mr, int nr, float *C, long ld
 }
 
 /* C(M,N) (+)= op(A) . op(B) with the epilogue e, where op(A)(i, k) = A[i*a_rs + k*a_cs] and
- * op(B)(k, j) = B[k*b_rs + j*b_cs]. The name is kept: tests/js/builds.test.mjs looks for it. */
+ * op(B)(k, j) = B[k*b_rs + j*b_cs]. Unless nonfinite is NULL, *nonfinite is set to 1 when a final
+ * value of C is infinite or NaN, checked as each tile is finished (in L1, not in a pass of its own).
+ * The name is kept: tests/js/builds.test.mjs looks for it. */
 static void gemm_strided(int M, int N, int K, const float *A, long a_rs, long a_cs,
-                         const float *B, long b_rs, long b_cs, float *C, const gl_epilogue *e) {
+                         const float *B, long b_rs, long b_cs, float *C, const gl_epilogue *e, int *nonfinite) {
+    gl_v4 bad = v4_splat(0.0f);
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K || pc == 0; pc += KC) {
@@ -187,16 +192,26 @@ static void gemm_strided(int M, int N, int K, const float *A, long a_rs, long a_
                         kernel_tile(kc, packed_a + (long)ir * kc, packed_b + (long)jr * kc, acc);
                         if (mr == MR && nr == NR) {
                             finish_tile(acc, C, N, ic + ir, jc + jr, first, last, e);
+                            if (nonfinite && last)
+                                for (int r = 0; r < MR; ++r) {
+                                    const float *c = C + (long)(ic + ir + r) * N + jc + jr;
+                                    gl_v4 c0 = v4_load(c), c1 = v4_load(c + 4);
+                                    bad = v4_or(bad, v4_or(v4_sub(c0, c0), v4_sub(c1, c1)));
+                                }
                         } else {
                             float t[MR][NR];
                             for (int r = 0; r < MR; ++r) { v4_store(t[r], acc[r][0]); v4_store(t[r] + 4, acc[r][1]); }
                             finish_edge(t, mr, nr, C, N, ic + ir, jc + jr, first, last, e);
+                            if (nonfinite && last)
+                                for (int r = 0; r < mr; ++r)
+                                    if (!gl_all_finite(C + (long)(ic + ir + r) * N + jc + jr, nr)) *nonfinite = 1;
                         }
                     }
                 }
             }
         }
     }
+    if (nonfinite && v4_sum(bad) != 0.0f) *nonfinite = 1;
 }
 
 /* small and narrow shapes first (gemm_small.c), the packed path for the rest. Each public function
@@ -204,7 +219,7 @@ static void gemm_strided(int M, int N, int K, const float *A, long a_rs, long a_
  * and one function holding every kernel made Node 20 compile the packed loop 40% slower. */
 #define GEMM(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e) \
     do { if (!gl_gemm_small(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e)) \
-             gemm_strided(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e); } while (0)
+             gemm_strided(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e, 0); } while (0)
 
 static const gl_epilogue accumulate = {0, 0, 0, 0, 0.0f, 0, 0, 0};
 
@@ -217,9 +232,12 @@ void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C) {
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
     GEMM(M, N, K, A, K, 1, B, 1, K, C, &accumulate);
 }
-void gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
+int gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
     static const gl_epilogue store = {1, 0, 0, 0, 0.0f, 0, 0, 0};
-    GEMM(M, N, K, A, 1, M, B, N, 1, C, &store);
+    if (gl_gemm_small(M, N, K, A, 1, M, B, N, 1, C, &store)) return gl_all_finite(C, (long)M * N); /* small: cheap */
+    int nonfinite = 0;
+    gemm_strided(M, N, K, A, 1, M, B, N, 1, C, &store, &nonfinite);
+    return !nonfinite;
 }
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope) {
@@ -245,8 +263,8 @@ void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C) {
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
     gl_gemm_nt_ref(M, N, K, A, B, C);
 }
-void gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
-    gl_gemm_tn_set_ref(M, N, K, A, B, C);
+int gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
+    return gl_gemm_tn_set_ref(M, N, K, A, B, C);
 }
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope) {

@@ -3,7 +3,9 @@
  *   nn: C(M,N) += A(M,K) . B(K,N)        forward:          Z  = X . W
  *   tn: C(M,N) += A(K,M)^T . B(K,N)      weight gradient:  dW = X^T . dZ
  *   nt: C(M,N) += A(M,K) . B(N,K)^T      input gradient:   dX = dZ . W^T
- * tn_set is tn storing C = A^T . B instead of adding to it (the weight gradient, without zeroing it first).
+ * tn_set is tn storing C = A^T . B instead of adding to it (the weight gradient, without zeroing it
+ * first); it returns 1 when every value it stored is finite, 0 otherwise (the packed kernel checks
+ * each tile as it finishes it, while it is in cache).
  * and two fused forms that finish each tile of C while it is still in cache:
  *   nn_bias_act: Z = bias + X . W, then Aout = f(Z)          (the dense layer's forward pass)
  *   nt_deriv:    dX = (dZ . W^T) * f'(z, a) elementwise      (its backward pass into the layer below)
@@ -16,7 +18,7 @@
 void gl_gemm_nn_ref(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_tn_ref(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *C);
-void gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
+int gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
 /* C = bias + A.B (bias (N) may be NULL: zero), then out = f(C) by activation act (activation.h) */
 void gl_gemm_nn_bias_act_ref(int M, int N, int K, const float *A, const float *B, const float *bias,
                              float *C, float *out, int act, float slope);
@@ -27,7 +29,7 @@ void gl_gemm_nt_deriv_ref(int M, int N, int K, const float *A, const float *B, f
 void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C);
-void gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C);
+int gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope);
 void gl_gemm_nt_deriv(int M, int N, int K, const float *A, const float *B, float *C,

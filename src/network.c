@@ -274,14 +274,15 @@ static void backward(gl_net *n, const float *x, int rows) {
         const gl_layer *P = l ? &n->layer[l - 1] : 0;
         int fuse = L->type == GL_LAYER_DENSE && P && P->dropout <= 0 && P->a_off == P->h_off && P->h_off != P->p_off;
         g_is_dp = fuse;
+        int weights_finite = 1; /* the weight gradient's GEMM checks it as it stores it */
         switch (L->type) {
         case GL_LAYER_DENSE:
-            if (fuse) gl_dense_backward_act(dx, dW, db, g, in, gl_net_buf(n, P->p_off), W, rows, L->in, L->out,
-                                            P->act, P->slope);
-            else gl_dense_backward(dx, dW, db, g, in, W, rows, L->in, L->out);
+            if (fuse) weights_finite = gl_dense_backward_act(dx, dW, db, g, in, gl_net_buf(n, P->p_off), W, rows,
+                                                             L->in, L->out, P->act, P->slope);
+            else weights_finite = gl_dense_backward(dx, dW, db, g, in, W, rows, L->in, L->out);
             break;
         case GL_LAYER_CONV:
-            gl_conv_backward(dx, dW, db, g, gl_net_buf(n, L->c_off), W, rows, &L->geom, n->dcols);
+            weights_finite = gl_conv_backward(dx, dW, db, g, gl_net_buf(n, L->c_off), W, rows, &L->geom, n->dcols);
             break;
         case GL_LAYER_POOL:
             if (dx) gl_pool_backward(dx, g, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, rows, L->geom.h,
@@ -289,8 +290,9 @@ static void backward(gl_net *n, const float *x, int rows) {
             break;
         case GL_LAYER_FLATTEN: if (dx) memcpy(dx, g, sizeof(float) * (size_t)rows * L->out); break;
         }
-        /* the layer's gradients are still in cache: check them now rather than in a pass of their own */
-        finite &= gl_all_finite(n->grads + L->w_off, params_end(n, l) - L->w_off);
+        /* the weight gradient was checked as the GEMM stored it; the rest of the layer's gradients
+         * (bias, batch norm's gamma and beta) are few and checked here */
+        finite &= weights_finite & gl_all_finite(n->grads + L->b_off, params_end(n, l) - L->b_off);
         float *t = g; g = gin; gin = t;
     }
     n->grads_finite = finite;

@@ -102,6 +102,31 @@ describe('GEMM kernels against references and double-precision products', () => 
     console.log(`  tn_set: worst error / bound ${worst.toFixed(4)}`);
   });
 
+  it('tn_set tells whether every value it stored is finite, on every path (small, narrow and packed shapes)', () => {
+    for (const [M, N, K] of [[2, 32, 64], [32, 2, 64], [32, 32, 64], [5, 9, 7], [64, 500, 128], [130, 70, 260], [3, 1, 1]]) {
+      const A = randomFloats(M * K, M + N), B = randomFloats(K * N, K);
+      for (const fast of [1, 0]) {
+        const pa = k.array(M * K, A), pb = k.array(K * N, B), pc = k.array(M * N);
+        assert.equal(k.x.kt_gemm_tn_set_finite(fast, M, N, K, pa, pb, pc), 1, `${M}x${N}x${K} fast=${fast}: finite`);
+        // an infinity or NaN in A (a whole row of C), or finite inputs whose products overflow
+        for (const [bad, where] of [[Infinity, 0], [NaN, M * K - 1], [3e38, (M * K) >> 1]]) {
+          const a = A.slice(); a[where] = bad;
+          if (bad === 3e38) k.view(pb, K * N).fill(3e38);
+          k.view(pa, M * K).set(a);
+          assert.equal(k.x.kt_gemm_tn_set_finite(fast, M, N, K, pa, pb, pc), 0, `${M}x${N}x${K} fast=${fast}: ${bad} at ${where}`);
+          k.view(pb, K * N).set(B);
+        }
+        k.view(pa, M * K).set(A);
+        for (const [j, what] of [[N - 1, 'the last column (an edge tile when N is not a multiple of 8)'], [0, 'the first column (a whole tile)']]) {
+          const b = B.slice(); b[j] = NaN; // B(0, j): only column j of C
+          k.view(pb, K * N).set(b);
+          assert.equal(k.x.kt_gemm_tn_set_finite(fast, M, N, K, pa, pb, pc), 0, `${M}x${N}x${K} fast=${fast}: NaN in ${what}`);
+        }
+        k.freeAll();
+      }
+    }
+  });
+
   it('a zero-size K still adds nothing, and a wrong result would be caught (a corrupted entry fails)', () => {
     const r = gemmCase('nn', 5, 9, 0, 99);
     assert.deepEqual(r.fast, r.ref);

@@ -24,6 +24,11 @@ EXPORT void kt_gemm(int form, int fast, int M, int N, int K, const float *A, con
     }
 }
 
+/* tn_set's answer to "is every stored value finite" */
+EXPORT int kt_gemm_tn_set_finite(int fast, int M, int N, int K, const float *A, const float *B, float *C) {
+    return (fast ? gl_gemm_tn_set : gl_gemm_tn_set_ref)(M, N, K, A, B, C);
+}
+
 EXPORT void kt_gemm_nn_bias_act(int fast, int M, int N, int K, const float *A, const float *B,
                                 const float *bias, float *C, float *out, int act, float slope) {
     (fast ? gl_gemm_nn_bias_act : gl_gemm_nn_bias_act_ref)(M, N, K, A, B, bias, C, out, act, slope);
