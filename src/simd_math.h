@@ -17,16 +17,19 @@
 
 #ifdef GL_VEC4
 
-/* e^x = 2^n e^r with n = round(x / ln 2) and |r| <= ln(2)/2; e^r by its Taylor series to r^7,
- * whose truncation error (r^8/8! < 5e-9) is below float rounding. ln 2 is split in two
- * (Cody and Waite) so n ln 2 is subtracted without losing r's low bits. */
-GL_INLINE gl_v4 gl_exp_v4(gl_v4 x) {
+/* x = n ln 2 + r with n = round(x / ln 2) and |r| <= ln(2)/2, for exp and tanh. ln 2 is split in two
+ * (Cody and Waite) so n ln 2 is subtracted without losing r's low bits. Returns r; n into *n. */
+GL_INLINE gl_v4 gl_exp_reduce(gl_v4 x, gl_v4 *n) {
     const float ln2_hi = 0.693145751953125f, ln2_lo = 1.428606820309417e-6f;
     const float round_magic = 12582912.0f; /* 1.5 * 2^23: adding and subtracting rounds to an integer */
-    x = v4_max(v4_min(x, v4_splat(88.37f)), v4_splat(-87.33f));
-    gl_v4 n = v4_sub(v4_add(v4_mul(x, v4_splat(1.44269504088896341f)), v4_splat(round_magic)),
-                     v4_splat(round_magic));
-    gl_v4 r = v4_sub(v4_sub(x, v4_mul(n, v4_splat(ln2_hi))), v4_mul(n, v4_splat(ln2_lo)));
+    *n = v4_sub(v4_add(v4_mul(x, v4_splat(1.44269504088896341f)), v4_splat(round_magic)), v4_splat(round_magic));
+    return v4_sub(v4_sub(x, v4_mul(*n, v4_splat(ln2_hi))), v4_mul(*n, v4_splat(ln2_lo)));
+}
+
+/* e^x = 2^n e^r (gl_exp_reduce); e^r by its Taylor series to r^7, whose truncation error
+ * (r^8/8! < 5e-9) is below float rounding. */
+GL_INLINE gl_v4 gl_exp_v4(gl_v4 x) {
+    gl_v4 n, r = gl_exp_reduce(v4_max(v4_min(x, v4_splat(88.37f)), v4_splat(-87.33f)), &n);
     gl_v4 p = v4_splat(1.0f / 5040.0f);
     p = v4_add(v4_mul(p, r), v4_splat(1.0f / 720.0f));
     p = v4_add(v4_mul(p, r), v4_splat(1.0f / 120.0f));
@@ -38,18 +41,13 @@ GL_INLINE gl_v4 gl_exp_v4(gl_v4 x) {
     return v4_mul(p, v4_pow2i(n));
 }
 
-/* tanh(|x|) from y = -2|x| = n ln 2 + r with |r| <= ln(2)/2: e^r - 1 by its Taylor series to r^8
+/* tanh(|x|) from y = -2|x| = n ln 2 + r (gl_exp_reduce): e^r - 1 by its Taylor series to r^8
  * (the rest is below 3e-10 of it), then u = e^y - 1 = 2^n (e^r - 1) + (2^n - 1) and E = e^y, both
  * without cancellation. One exp-like evaluation and one division for every x (the form before this
  * computed a 10-term series and an exp with a division, and chose). y is clamped to [-20, 0]
  * (tanh(10) is 1 in float); the sign is copied back. */
 GL_INLINE gl_v4 gl_tanh_v4(gl_v4 x) {
-    const float ln2_hi = 0.693145751953125f, ln2_lo = 1.428606820309417e-6f;
-    const float round_magic = 12582912.0f;
-    gl_v4 y = v4_max(v4_mul(v4_abs(x), v4_splat(-2.0f)), v4_splat(-20.0f));
-    gl_v4 n = v4_sub(v4_add(v4_mul(y, v4_splat(1.44269504088896341f)), v4_splat(round_magic)),
-                     v4_splat(round_magic));
-    gl_v4 r = v4_sub(v4_sub(y, v4_mul(n, v4_splat(ln2_hi))), v4_mul(n, v4_splat(ln2_lo)));
+    gl_v4 n, r = gl_exp_reduce(v4_max(v4_mul(v4_abs(x), v4_splat(-2.0f)), v4_splat(-20.0f)), &n);
     gl_v4 q = v4_splat(1.0f / 40320.0f);
     q = v4_add(v4_mul(q, r), v4_splat(1.0f / 5040.0f));
     q = v4_add(v4_mul(q, r), v4_splat(1.0f / 720.0f));
