@@ -223,10 +223,11 @@ GL_INLINE void direct_rows(int R, int W, int N, int K, const float *A, long a_rs
  * step uses, each in a loop of its own: the generic finish tests the epilogue's kind, bias and
  * activation for every vector, which in tiles of K = 2 to 64 is a large part of their time.
  * mode 0: C = acc; 1: C = bias + acc, out = max(C, 0); 2: C = acc where z > 0, else 0;
- * 4: C = acc * (1 - a^2) (tanh's derivative). The same operations as gl_finish_v4. (tanh forward,
+ * 3: C = acc * (1 - a^2) (tanh's derivative). fz is what a derivative reads: z in mode 2, a in
+ * mode 3. The same operations as gl_finish_v4. (tanh forward,
  * whose exp inline here made the whole function slower in Node, stays on the generic path.) */
 static void direct_whole(int mode, int M, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp,
-                         long ldb, float *C, const float *bias, float *out, const float *z) {
+                         long ldb, float *C, const float *bias, float *out, const float *fz) {
     const gl_v4 zero = v4_splat(0.0f);
     for (int i = 0; i < M; i += 4) {
         const float *Ai = A + (long)i * a_rs;
@@ -243,10 +244,10 @@ static void direct_whole(int mode, int M, int N, int K, const float *A, long a_r
                     v4_store(out + off, v4_and(v0, v4_gt(v0, zero)));
                     v4_store(out + off + 4, v4_and(v1, v4_gt(v1, zero)));
                 } else if (mode == 2) {
-                    v0 = v4_and(v0, v4_gt(v4_load(z + off), zero));
-                    v1 = v4_and(v1, v4_gt(v4_load(z + off + 4), zero));
-                } else if (mode == 4) {
-                    gl_v4 a0 = v4_load(z + off), a1 = v4_load(z + off + 4), one = v4_splat(1.0f);
+                    v0 = v4_and(v0, v4_gt(v4_load(fz + off), zero));
+                    v1 = v4_and(v1, v4_gt(v4_load(fz + off + 4), zero));
+                } else if (mode == 3) {
+                    gl_v4 a0 = v4_load(fz + off), a1 = v4_load(fz + off + 4), one = v4_splat(1.0f);
                     v0 = v4_mul(v0, v4_sub(one, v4_mul(a0, a0)));
                     v1 = v4_mul(v1, v4_sub(one, v4_mul(a1, a1)));
                 }
@@ -263,7 +264,7 @@ static void direct(int M, int N, int K, const float *A, long a_rs, long a_cs, co
         if (e->kind == 0 && !e->bias) { direct_whole(0, M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, 0); return; }
         if (e->kind == 1 && e->act == GL_ACT_RELU) { direct_whole(1, M, N, K, A, a_rs, a_cs, Bp, ldb, C, e->bias, e->out, 0); return; }
         if (e->kind == 2 && e->act == GL_ACT_RELU && !e->bias) { direct_whole(2, M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, e->z); return; }
-        if (e->kind == 2 && e->act == GL_ACT_TANH && !e->bias) { direct_whole(4, M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, e->a); return; }
+        if (e->kind == 2 && e->act == GL_ACT_TANH && !e->bias) { direct_whole(3, M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, e->a); return; }
     }
     int i = 0;
     for (; i + 4 <= M; i += 4) direct_rows(4, 2, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e);
