@@ -176,7 +176,7 @@ export class Session extends EventTarget {
       this.#startRace(false);
       return 'race';
     }
-    if (changed.length === 0 || (changed.length && raceOnly(changed))) return 'none';
+    if (!changed.length || raceOnly(changed)) return 'none';   // race settings wait for race mode
     if (changed.length === 1 && changed[0] === 'speed') {
       for (const r of this.runs) r.worker.postMessage(protocol.speed(next.speed));
       return 'speed';

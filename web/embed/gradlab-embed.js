@@ -83,7 +83,7 @@ export class GradlabPlayground extends HTMLElement {
   set(patch) {
     if (!this.#session) this.#restart();
     const prev = this.#session.state, next = patchState(prev, patch);
-    if (next.mode !== prev.mode || next.lesson !== prev.lesson) { this.#session.state = next; this.#render(); this.#start(); return; }
+    if (next.mode !== prev.mode || next.lesson !== prev.lesson) { this.#session.state = next; this.#render(); this.#session.start(next); return; }
     this.#session.update(next);
     this.#syncControls();
   }
@@ -101,7 +101,7 @@ export class GradlabPlayground extends HTMLElement {
     this.#session = this.#newSession();
     this.#session.state = state;
     this.#render();
-    this.#start();
+    this.#session.start(state);
   }
 
   #newSession() {
@@ -124,10 +124,6 @@ export class GradlabPlayground extends HTMLElement {
     session.on('runs', () => this.#buildRunViews());
     session.on('racestart', () => this.#buildRaceView());
     return session;
-  }
-
-  #start() {
-    this.#session.start(this.#session.state);
   }
 
   #render() {
