@@ -3,8 +3,8 @@
 // run's curves and status, plays and steps, applies live setting changes, and keeps the race clock.
 // Views listen to it and draw; they never talk to a worker themselves.
 //
-//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240 });
-//   session.on('step', ({ run }) => ...);        // also: engine, built, ready, diverged, error, conv, unit, race, playing
+//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, workerUrl, clock });
+//   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
 //   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'race' | 'runs' | 'restart'
 //   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
@@ -21,6 +21,9 @@
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
 //   playing { playing }                                       whenever play / pause state changes
+// Module functions: newWorker(url) is the one place a Worker is made (useWorkerClass(C) swaps the
+// class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
+// appendCapped, raceCurves and racerLabel shape what the views draw.
 import { runConfig } from './config.js';
 import * as protocol from './protocol.js';
 import { racePlan } from './race-plan.js';
