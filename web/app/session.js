@@ -21,7 +21,7 @@
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
 //   playing { playing }                                       whenever play / pause state changes
-// Module functions: newWorker(url) is the one place a Worker is made (useWorkerClass(C) swaps the
+// Module functions: newWorker(url) is the one place a Worker is made, endWorker(w) ends one (useWorkerClass(C) swaps the
 // class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
 // appendCapped, raceCurves and racerLabel shape what the views draw.
 import { runConfig } from './config.js';
@@ -53,7 +53,8 @@ export function newWorker(url) {
   return new WorkerClass(url, { type: 'module' });
 }
 
-function endWorker(worker) {
+/** Ends a worker started by newWorker. */
+export function endWorker(worker) {
   worker.terminate();
   liveWorkers = Math.max(0, liveWorkers - 1);
 }
