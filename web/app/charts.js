@@ -33,7 +33,7 @@ export function lineChart(el, {
   el.replaceChildren();
   const fit = width == null;
   const opts = {
-    width: fit ? widthOf(el) : width, height, title, legend: { show: legend, live: true },
+    width: fit ? widthOf(el) : width, height, title, legend: { show: legend, live: true, markers: { width: 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
     cursor: { drag: { x: false, y: false }, points: { show: true, size: 5 }, ...(sync ? { sync: { key: sync } } : {}) },
     scales: { x: { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
     axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}) },

@@ -192,7 +192,7 @@ export function drawHistograms(canvas, history, kind, labels) {
     if (!Number.isFinite(lo)) continue;
     if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
     const colour = seriesColor(l);   // the layer's colour, as in the per-layer charts
-    ctx.fillStyle = colour; ctx.font = '600 11px system-ui'; ctx.fillText(labels[l], x0, 0); ctx.font = '11px system-ui';
+    layerLabel(ctx, labels[l], l, x0, 0, 'left');
     const n = history.length;
     for (let k = 0; k < n; ++k) {
       const h = history[k][l]?.[kind];
@@ -221,6 +221,16 @@ export function drawHistograms(canvas, history, kind, labels) {
   }
 }
 
+/** A layer's name in ink after a swatch of its colour (the light colours of the palette are too pale for text), from the top at y. */
+function layerLabel(ctx, text, l, x, y, align) {
+  ctx.save();
+  ctx.font = '600 11px system-ui'; ctx.textBaseline = 'top'; ctx.textAlign = 'left';
+  const w = 10 + ctx.measureText(text).width, left = align === 'center' ? x - w / 2 : x;
+  ctx.fillStyle = seriesColor(l); ctx.fillRect(left, y + 2, 7, 7);
+  ctx.fillStyle = '#1d1d1f'; ctx.fillText(text, left + 10, y);
+  ctx.restore();
+}
+
 const short = (v) => (Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : v.toFixed(2));
 
 /** Bars per layer: saturated share (orange) and dead share (blue), each with its percentage above it. */
@@ -237,17 +247,23 @@ export function drawHealth(canvas, layers, labels) {
   ctx.strokeStyle = '#ddd'; ctx.beginPath(); ctx.moveTo(0, top); ctx.lineTo(W, top); ctx.moveTo(0, base + 0.5); ctx.lineTo(W, base + 0.5); ctx.stroke();
   ctx.textAlign = 'right'; ctx.fillText('100%', W - 2, top - 12); ctx.textAlign = 'left';
   const pctText = (v) => (Number.isFinite(v) ? `${Math.round(100 * v)}%` : '–');
+  const narrow = pw * 0.36 < 24;   // too narrow for a number over each bar: both numbers over the pair, one a line
   layers.forEach((layer, l) => {
     const x0 = l * pw + pw * 0.12, bw = pw * 0.36;
     [[layer.saturated, PALETTE[1]], [layer.dead, PALETTE[0]]].forEach(([v, colour], b) => {
       const share = Number.isFinite(v) ? Math.max(0, Math.min(1, v)) : 0, x = x0 + b * bw;
       ctx.fillStyle = colour; ctx.fillRect(x, base - share * span, bw - 1, share * span);
-      ctx.fillStyle = '#1d1d1f'; ctx.textAlign = 'center'; ctx.textBaseline = 'bottom';
-      ctx.font = `${bw < 22 ? 9 : 11}px system-ui`;
-      ctx.fillText(pctText(v), x + bw / 2, Math.max(top + 11, base - share * span - 1));
+      ctx.textAlign = 'center'; ctx.textBaseline = 'bottom'; ctx.font = '11px system-ui';
+      const barTop = base - Math.max(layer.saturated || 0, layer.dead || 0) * span;
+      if (narrow) {
+        ctx.fillStyle = b ? '#004b75' : '#8a5a00';
+        ctx.fillText(pctText(v), x0 + bw, Math.max(top + 24, barTop - 2) - (1 - b) * 12);
+      } else {
+        ctx.fillStyle = '#1d1d1f';
+        ctx.fillText(pctText(v), x + bw / 2, Math.max(top + 11, base - share * span - 1));
+      }
     });
-    ctx.font = '600 11px system-ui'; ctx.fillStyle = seriesColor(l); ctx.textAlign = 'center'; ctx.textBaseline = 'top';
-    ctx.fillText(labels[l], l * pw + pw / 2, base + 3);
+    layerLabel(ctx, labels[l], l, l * pw + pw / 2, base + 3, 'center');
   });
   ctx.textAlign = 'left'; ctx.font = '11px system-ui';
 }
