@@ -14,6 +14,7 @@ import {
   runLabel, runState, runsText, serializeState,
 } from './state.js';
 import { el } from './dom.js';
+import { spawnWorker } from './spawn.js';
 
 const $ = (id) => document.getElementById(id);
 const HISTORY = 14;          // histogram snapshots kept for the ridgelines
@@ -412,7 +413,7 @@ function rebuildRuns() {
   const defs = runDefinitions();
   while (runs.length > defs.length) runs.pop().worker.terminate();
   while (runs.length < defs.length) {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const worker = spawnWorker();
     const run = { worker };
     worker.onmessage = (e) => onWorkerMessage(run, e.data);
     worker.onerror = (e) => { run.error = `worker failed: ${e.message ?? 'unknown error'}`; dirty = true; };
@@ -728,7 +729,7 @@ function surfaceRange(name) {
 
 function startRace() {
   raceWorker ??= (() => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const w = spawnWorker();
     w.onmessage = ({ data: msg }) => {
       if (msg.type === 'ready') showBuild(msg.simd);
       else if (msg.type === 'race' && msg.id === raceId) {

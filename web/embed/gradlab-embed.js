@@ -12,13 +12,15 @@ import { LESSONS } from '../app/lessons.js';
 import { paramInfo, parseRuns, readValue, runLabel, runState } from '../app/state.js';
 import { SURFACE_VIEWS } from '../lib/names.js';
 import {
-  OBSERVED_ATTRIBUTES, Throttle, parseControls, parseHeight, parseTheme, patchState, raceOnly, stateFromAttributes,
-  stepDetail,
+  BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, raceOnly,
+  stateFromAttributes, stepDetail,
 } from './options.js';
 import { el } from '../app/dom.js';
+import { spawnWorker } from '../app/spawn.js';
 
-const WORKER_URL = new URL('../app/worker.js', import.meta.url);
+// beside this script (or emitted by a bundler), unless a `base` says where the files are
 const STYLESHEETS = [new URL('../vendor/uplot/uPlot.min.css', import.meta.url), new URL('./embed.css', import.meta.url)];
+const STYLESHEETS_UNDER_BASE = ['vendor/uplot/uPlot.min.css', 'embed/embed.css'];
 const RACE_MS = 4000;        // a race is drawn over four seconds, as on the page
 const REDRAW_MS = 50;
 
@@ -61,11 +63,14 @@ export class GradlabPlayground extends HTMLElement {
   #restartQueued = false;
   #resize = null;
   #simd = null;
+  #base = null;
+  #links;
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    for (const href of STYLESHEETS) root.append(el('link', { rel: 'stylesheet', href: href.href }));
+    this.#links = STYLESHEETS.map(() => el('link', { rel: 'stylesheet' }));
+    root.append(...this.#links);
     this.#box = el('div', { class: 'gl', part: 'box' });
     root.append(this.#box);
   }
@@ -150,8 +155,14 @@ export class GradlabPlayground extends HTMLElement {
   #restart() {
     const attributes = [...this.attributes].map((a) => [a.name, a.value]);
     const { state, notes } = stateFromAttributes(attributes);
+    const where = parseBase(this.getAttribute('base'), document.querySelector(`meta[name="${BASE_META}"]`)?.content ?? null, document.baseURI);
+    this.#base = where.base;
+    this.#links.forEach((link, i) => {
+      const href = this.#base ? new URL(STYLESHEETS_UNDER_BASE[i], this.#base).href : STYLESHEETS[i].href;
+      if (link.href !== href) link.href = href;
+    });
     this.#controls = parseControls(this.getAttribute('controls'));
-    this.#notes = [...notes, ...this.#controls.unknown.map((w) => `control '${w}' is not known; use a setting's name or play, step, reset, speed`)];
+    this.#notes = [...notes, ...where.notes, ...this.#controls.unknown.map((w) => `control '${w}' is not known; use a setting's name or play, step, reset, speed`)];
     if (this.hasAttribute('height') && parseHeight(this.getAttribute('height')) === null) {
       this.#notes.push(`height '${this.getAttribute('height')}' is not used; give a number of pixels from 120 to 4000`);
     }
@@ -265,7 +276,7 @@ export class GradlabPlayground extends HTMLElement {
 
   #newWorker() {
     liveWorkers++;
-    return new Worker(WORKER_URL, { type: 'module' });
+    return spawnWorker(this.#base);
   }
 
   #endWorker(worker) {
