@@ -1,8 +1,8 @@
 // spawn.js: starts the engine's worker (web/app/worker.js) in the way the browser allows from
 // wherever these files are served.
 // - Beside the page (same origin, or bundled into the site): a plain module worker. The call is
-//   written `new Worker(new URL('./worker.js', import.meta.url), ...)` on purpose: bundlers (Vite,
-//   webpack) find that form and bundle the worker with its imports.
+//   written `new Worker(new URL('./worker.js', import.meta.url), ...)` on purpose: bundlers find
+//   that form and bundle the worker with its imports (Vite, tested; webpack 5 knows it too).
 // - On another origin (a package CDN): browsers refuse to start a worker from a script of another
 //   origin, so a tiny module of the page's own origin (a blob: URL) imports the real worker by its
 //   absolute URL. Imports inside worker.js then resolve against its real URL, and the files must be
