@@ -25,6 +25,8 @@ export function needsBootstrap(url, pageOrigin) {
 
 /** The absolute URL of worker.js under `base`, the folder laid out like web/ (…/app/worker.js). */
 export const workerUrl = (base) => new URL('app/worker.js', base).href;
+/** The absolute URL of worker.js beside this file, unbundled. */
+export const defaultWorkerUrl = () => new URL('worker.js', HERE).href;
 
 /**
  * A module worker running web/app/worker.js: from this file's own folder, or from `base` (a URL of the
@@ -34,7 +36,7 @@ export function spawnWorker(base = null) {
   if (base == null && !needsBootstrap(HERE, location.origin)) {
     return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   }
-  return moduleWorker(base == null ? new URL('worker.js', HERE).href : workerUrl(base));
+  return moduleWorker(base == null ? defaultWorkerUrl() : workerUrl(base));
 }
 
 /** A module worker for the script at `url`, through a same-origin blob: module when `url` is on another origin. */
