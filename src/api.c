@@ -21,7 +21,7 @@
 #define EXPORT
 #endif
 
-static char error_text[512];
+static char error_text[GL_ERROR_TEXT];
 
 static int fail(int status, const char *fmt, ...) {
     va_list ap;
@@ -191,11 +191,11 @@ EXPORT int gl_dataset_load(const float *x, const void *y, int samples, int input
 EXPORT int gl_dataset_info(int h, int32_t *info) {
     GET_SET(d, h);
     NEED(info, "info");
-    info[0] = d->inputs; info[1] = d->outputs; info[2] = d->classes;
-    info[3] = d->n_train; info[4] = d->n_test;
-    info[5] = (int32_t)(intptr_t)d->x;
-    info[6] = (int32_t)(intptr_t)(d->yi ? (void *)d->yi : (void *)d->yf);
-    info[7] = d->shape[0]; info[8] = d->shape[1]; info[9] = d->shape[2];
+    info[GL_DI_INPUTS] = d->inputs; info[GL_DI_OUTPUTS] = d->outputs; info[GL_DI_CLASSES] = d->classes;
+    info[GL_DI_TRAIN_ROWS] = d->n_train; info[GL_DI_TEST_ROWS] = d->n_test;
+    info[GL_DI_X] = (int32_t)(intptr_t)d->x;
+    info[GL_DI_Y] = (int32_t)(intptr_t)(d->yi ? (void *)d->yi : (void *)d->yf);
+    info[GL_DI_HEIGHT] = d->shape[0]; info[GL_DI_WIDTH] = d->shape[1]; info[GL_DI_CHANNELS] = d->shape[2];
     return GL_OK;
 }
 
@@ -617,8 +617,8 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     GET_NET(n, h);
     NEED(ints, "ints");
     NEED(rate, "rate");
-    ints[0] = n->n_layers; ints[1] = (int32_t)n->n_params; ints[2] = (int32_t)n->step;
-    ints[3] = n->rows; ints[4] = n->state_arrays; ints[5] = (int32_t)n->opt_t;
+    ints[GL_NI_LAYERS] = n->n_layers; ints[GL_NI_PARAMETERS] = (int32_t)n->n_params; ints[GL_NI_STEP] = (int32_t)n->step;
+    ints[GL_NI_ROWS] = n->rows; ints[GL_NI_STATE_ARRAYS] = n->state_arrays; ints[GL_NI_UPDATES] = (int32_t)n->opt_t;
     rate[0] = n->last_lr;
     return GL_OK;
 }
@@ -626,8 +626,9 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
 EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
     GET_NET(n, h);
     NEED(out, "out");
-    out[0] = (int32_t)(intptr_t)n->state; out[1] = (int32_t)n->n_params; out[2] = n->state_arrays;
-    out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind; out[5] = (int32_t)gl_floats_stride(n->n_params);
+    out[GL_OS_POINTER] = (int32_t)(intptr_t)n->state; out[GL_OS_PARAMETERS] = (int32_t)n->n_params;
+    out[GL_OS_ARRAYS] = n->state_arrays; out[GL_OS_UPDATES] = (int32_t)n->opt_t; out[GL_OS_KIND] = n->opt.kind;
+    out[GL_OS_STRIDE] = (int32_t)gl_floats_stride(n->n_params);
     return GL_OK;
 }
 

@@ -101,6 +101,22 @@ enum { GL_TRAIN_RESULT_SLOTS(GL_ENUM_ITEM) GL_TRAIN_SLOTS };
     X(GL_S_SATURATED, "saturated", 20) X(GL_S_DEAD, "dead", 21) X(GL_S_GRAD_NORM, "gradientNorm", 22) \
     X(GL_S_UPDATE_RATIO, "updateRatio", 23)
 enum { GL_STATS_POSITIONS(GL_POSITION_ITEM) GL_STATS_SLOTS = 24 };
+/* gl_dataset_info's info[]: sizes, the x and y pointers, and the (height, width, channels) of a row */
+#define GL_DATASET_INFO_SLOTS(X) X(GL_DI_INPUTS, "inputs") X(GL_DI_OUTPUTS, "outputs") X(GL_DI_CLASSES, "classes") \
+    X(GL_DI_TRAIN_ROWS, "trainSize") X(GL_DI_TEST_ROWS, "testSize") X(GL_DI_X, "x") X(GL_DI_Y, "y") \
+    X(GL_DI_HEIGHT, "height") X(GL_DI_WIDTH, "width") X(GL_DI_CHANNELS, "channels")
+enum { GL_DATASET_INFO_SLOTS(GL_ENUM_ITEM) GL_DATASET_INFO_COUNT };
+/* gl_network_info's ints[]: layers, parameters, steps taken, rows of the last pass, optimiser state
+ * arrays, optimiser updates */
+#define GL_NETWORK_INFO_SLOTS(X) X(GL_NI_LAYERS, "layers") X(GL_NI_PARAMETERS, "parameters") X(GL_NI_STEP, "step") \
+    X(GL_NI_ROWS, "rows") X(GL_NI_STATE_ARRAYS, "stateArrays") X(GL_NI_UPDATES, "updates")
+enum { GL_NETWORK_INFO_SLOTS(GL_ENUM_ITEM) GL_NETWORK_INFO_COUNT };
+/* gl_network_optimizer_state's out[]: state pointer, parameters, state arrays, updates since set,
+ * optimiser kind, and the floats from one array to the next */
+#define GL_OPT_STATE_SLOTS(X) X(GL_OS_POINTER, "pointer") X(GL_OS_PARAMETERS, "count") X(GL_OS_ARRAYS, "arrays") \
+    X(GL_OS_UPDATES, "updates") X(GL_OS_KIND, "kind") X(GL_OS_STRIDE, "stride")
+enum { GL_OPT_STATE_SLOTS(GL_ENUM_ITEM) GL_OPT_STATE_COUNT };
+#define GL_ERROR_TEXT 512  /* bytes of gl_error_message()'s buffer, its final 0 included */
 
 /* Limits, refused up front with the number (see docs/reliability.md) */
 #define GL_LIMIT_LAYERS 64
@@ -169,8 +185,7 @@ int gl_dataset_make(int kind, int samples, int classes, int size, float noise, f
 /* y is int32 class ids when classes > 0, else float32 targets with outputs per row */
 int gl_dataset_load(const float *x, const void *y, int samples, int inputs, int outputs, int classes,
                     float test_fraction, uint32_t seed);
-/* info[0..9] = inputs, outputs, classes, train rows, test rows, x pointer, y pointer, and the shape of
- * a row (height, width, channels) */
+/* info[0..GL_DATASET_INFO_COUNT): see GL_DATASET_INFO_SLOTS */
 int gl_dataset_info(int h, int32_t *info);
 int gl_dataset_dispose(int h);
 
@@ -179,7 +194,7 @@ int gl_dataset_dispose(int h);
 int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
                     int loss, int dropout_mode, uint32_t seed);
 int gl_network_set_optimizer(int h, const float *row);
-/* out[0..6] = steps run, loss, accuracy (-1 none), penalty, learning rate, diverged (0/1), steps taken.
+/* out[0..GL_TRAIN_SLOTS): see GL_TRAIN_RESULT_SLOTS.
  * On divergence (a loss, penalty or gradient not finite, or an update overflowing a weight) it stops
  * and undoes the update that led there: the weights are those of the last finite loss. */
 int gl_network_train(int h, int data, int steps, int batch, float *out);
@@ -192,13 +207,11 @@ int gl_network_forward(int h, const float *x, int rows, int training);
 int gl_network_tensor(int h, int layer, int what, int32_t *out);
 /* out[0..2] = the (height, width, channels) of layer `layer`'s output per example */
 int gl_network_shape(int h, int layer, int32_t *out);
-/* ints[0..5] = layers, parameters, steps taken, rows of the last pass, optimiser state arrays,
- * optimiser updates; rate[0] = the learning rate of the last step */
+/* ints[0..GL_NETWORK_INFO_COUNT): see GL_NETWORK_INFO_SLOTS; rate[0] = the learning rate of the last step */
 int gl_network_info(int h, int32_t *ints, float *rate);
 int gl_network_dispose(int h);
 
-/* out[0..23]: mean, std, min, max of weights, biases, pre-activations, activations and weight
- * gradients (4 each), then saturated fraction, dead fraction, gradient norm, update ratio */
+/* out[0..GL_STATS_SLOTS): see GL_STATS_POSITIONS (weight gradients under "gradients") */
 int gl_network_stats(int h, int layer, float *out);
 /* counts[0..bins) and edges[0..bins] of tensor `what` of a layer over [lo, hi], or over the
  * tensor's own range when automatic; values outside the range go to the end bins */
@@ -210,9 +223,8 @@ int gl_random_normal(float *out, int n, uint32_t seed);
 
 /* rate[0..steps) of an optimiser row's schedule */
 int gl_schedule_curve(const float *row, int steps, float *rate);
-/* out[0..5] = state pointer, parameters, state arrays, updates since set, optimiser kind, and the
- * floats from the start of one array to the next (the parameter count rounded up to whole 64-byte
- * lines); each array is laid out like the parameters */
+/* out[0..GL_OPT_STATE_COUNT): see GL_OPT_STATE_SLOTS; the stride is the parameter count rounded up
+ * to whole 64-byte lines, and each array is laid out like the parameters */
 int gl_network_optimizer_state(int h, int32_t *out);
 
 /* values of a 2-D surface on a res x res grid: row i at y0 + i (y1-y0)/(res-1), column j likewise in x */

@@ -25,6 +25,13 @@ export const STATS_POSITIONS = {
   saturated: 20, dead: 21, gradientNorm: 22, updateRatio: 23,
 };
 export const STATS_SLOTS = 24;
+/** What gl_dataset_info (GL_DATASET_INFO_SLOTS), gl_network_info (GL_NETWORK_INFO_SLOTS) and
+ * gl_network_optimizer_state (GL_OPT_STATE_SLOTS) write. */
+export const DATASET_INFO_SLOTS = ['inputs', 'outputs', 'classes', 'trainSize', 'testSize', 'x', 'y', 'height', 'width', 'channels'];
+export const NETWORK_INFO_SLOTS = ['layers', 'parameters', 'step', 'rows', 'stateArrays', 'updates'];
+export const OPTIMIZER_STATE_SLOTS = ['pointer', 'count', 'arrays', 'updates', 'kind', 'stride'];
+/** Bytes of the engine's error message buffer (GL_ERROR_TEXT). */
+export const ERROR_TEXT = 512;
 /** Limits checked before arrays are copied or reserved (the GL_LIMIT_* of the same names). */
 export const LIMITS = {
   layers: 64, units: 4096, samples: 1000000, dataFloats: 33554432, steps: 10000000, bins: 4096,
@@ -41,3 +48,6 @@ export function putSlots(row, at, index, values) {
     row[at + slot] = value;
   }
 }
+
+/** { slot name: value } of what a call wrote into out (a typed array) in the order of slots. */
+export const readSlots = (out, slots) => Object.fromEntries(slots.map((name, i) => [name, out[i]]));

@@ -1,6 +1,6 @@
 // dataset.js: data sets living in wasm memory, made from a seed or from the user's arrays.
 import { DATASETS, fail, int32, integer, known, numeric, object, pick } from './names.js';
-import { LIMITS } from './boundary.js';
+import { DATASET_INFO_SLOTS, LIMITS, readSlots } from './boundary.js';
 
 const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2, plane: 0, sine: 0, digits: 10, shapes: 4 };
 const IMAGES = ['digits', 'shapes'];
@@ -13,9 +13,9 @@ export class Dataset {
     this.handle = handle;
     this.name = name;
     core.call('gl_dataset_info', handle, core.outIntsPtr);
-    const [inputs, outputs, classes, trainSize, testSize, , , h, w, c] = core.outInts;
+    const { inputs, outputs, classes, trainSize, testSize, height, width, channels } = readSlots(core.outInts, DATASET_INFO_SLOTS);
     /** shape: [height, width, channels] of a row; [1, 1, inputs] unless the rows are images */
-    Object.assign(this, { inputs, outputs, classes, trainSize, testSize, shape: [h, w, c] });
+    Object.assign(this, { inputs, outputs, classes, trainSize, testSize, shape: [height, width, channels] });
   }
 
   /** @internal the live handle, or an error if this data set was disposed */
@@ -32,13 +32,13 @@ export class Dataset {
   rows(split = 'train') {
     const core = this.core;
     core.call('gl_dataset_info', this.live(), core.outIntsPtr);
-    const info = core.outInts;
+    const info = readSlots(core.outInts, DATASET_INFO_SLOTS);
     const first = split === 'test' ? this.trainSize : split === 'train' ? 0 : fail(`split '${split}' is not known; allowed: train, test`);
     const count = split === 'test' ? this.testSize : this.trainSize;
-    const x = core.f32(info[5] + first * this.inputs * 4, count * this.inputs);
+    const x = core.f32(info.x + first * this.inputs * 4, count * this.inputs);
     const y = this.classes
-      ? core.i32(info[6] + first * 4, count)
-      : core.f32(info[6] + first * this.outputs * 4, count * this.outputs);
+      ? core.i32(info.y + first * 4, count)
+      : core.f32(info.y + first * this.outputs * 4, count * this.outputs);
     return { x, y, count };
   }
 

@@ -6,7 +6,7 @@ import {
 } from './names.js';
 import {
   LAYER_FLOATS, LAYER_FLOAT_SLOTS, LAYER_INTS, LAYER_INT_SLOTS, LIMITS, OPTIMIZER_SLOTS, STATS_POSITIONS, STATS_SLOTS,
-  TRAIN_SLOTS, putSlots, slotIndex,
+  TRAIN_SLOTS, NETWORK_INFO_SLOTS, OPTIMIZER_STATE_SLOTS, putSlots, readSlots, slotIndex,
 } from './boundary.js';
 import { Dataset } from './dataset.js';
 
@@ -217,8 +217,7 @@ export class Network {
     const batch = int32(options.batchSize, 'batchSize', 0);
     const core = this.core;
     core.call('gl_network_train', this.live(), liveData(core, data), steps, batch, core.outFloatsPtr);
-    const out = core.outFloats;
-    const r = Object.fromEntries(TRAIN_SLOTS.map((name, i) => [name, out[i]]));
+    const r = readSlots(core.outFloats, TRAIN_SLOTS);
     return {
       step: r.step,
       steps: r.steps,
@@ -368,7 +367,7 @@ export class Network {
   optimizerState() {
     const core = this.core;
     core.call('gl_network_optimizer_state', this.live(), core.outIntsPtr);
-    const [ptr, count, arrays, updates, kind, stride] = core.outInts;
+    const { pointer: ptr, count, arrays, updates, kind, stride } = readSlots(core.outInts, OPTIMIZER_STATE_SLOTS);
     const name = OPTIMIZERS[kind];
     const names = {
       momentum: ['velocity'], nesterov: ['velocity'], adagrad: ['sum'], adam: ['m', 'v'], adamw: ['m', 'v'],
@@ -384,8 +383,7 @@ export class Network {
   info() {
     const core = this.core;
     core.call('gl_network_info', this.live(), core.outIntsPtr, core.outFloatsPtr);
-    const [layers, parameters, step, rows, stateArrays, updates] = core.outInts;
-    return { layers, parameters, step, rows, stateArrays, updates, learningRate: core.outFloats[0] };
+    return { ...readSlots(core.outInts, NETWORK_INFO_SLOTS), learningRate: core.outFloats[0] };
   }
 
   get step() { return this.info().step; }
