@@ -633,20 +633,27 @@ EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
 }
 
 /* ---- 2-D surfaces ---- */
-static int check_surface(int kind) {
-    if (kind < 0 || kind >= GL_SURF_COUNT)
-        return fail(GL_ERR_ARGUMENT, "surface %d is out of range; allowed 0..%d", kind, GL_SURF_COUNT - 1);
+static int check_surface(int kind) { return check_enum("surface", kind, GL_SURF_COUNT); }
+
+/* a range [lo, hi] of one coordinate of a surface */
+static int check_span(const char *what, float lo, float hi) {
+    char key[16];
+    snprintf(key, sizeof key, "%s[0]", what);
+    CHECK(check_number(key, lo, GL_RANGE_COORDINATE));
+    snprintf(key, sizeof key, "%s[1]", what);
+    CHECK(check_number(key, hi, GL_RANGE_COORDINATE));
+    if (!(lo < hi)) {
+        char a[32], b[32];
+        return fail(GL_ERR_ARGUMENT, "%s [%s, %s] is not allowed; it needs min < max", what, show(a, lo), show(b, hi));
+    }
     return GL_OK;
 }
 
 EXPORT int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out) {
-    int st = check_surface(kind);
-    if (st) return st;
-    if (!(isfinite(x0) && isfinite(x1) && x0 < x1 && fabsf(x0) <= 1e6f && fabsf(x1) <= 1e6f))
-        return fail(GL_ERR_ARGUMENT, "x range [%g, %g] is not allowed; it needs finite min < max within +-1e6", x0, x1);
-    if (!(isfinite(y0) && isfinite(y1) && y0 < y1 && fabsf(y0) <= 1e6f && fabsf(y1) <= 1e6f))
-        return fail(GL_ERR_ARGUMENT, "y range [%g, %g] is not allowed; it needs finite min < max within +-1e6", y0, y1);
-    if (res < 2 || res > 2048) return fail(GL_ERR_ARGUMENT, "resolution %d is out of range; allowed 2..2048", res);
+    CHECK(check_surface(kind));
+    CHECK(check_span("x", x0, x1));
+    CHECK(check_span("y", y0, y1));
+    CHECK(check_integer("resolution", res, GL_RANGE_RESOLUTION));
     if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
     for (int i = 0; i < res; ++i) {
         float y = y0 + (y1 - y0) * (float)i / (float)(res - 1);
@@ -658,15 +665,14 @@ EXPORT int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int
 
 EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
                        float *path, float *loss) {
-    int st = check_surface(kind);
-    if (st) return st;
+    CHECK(check_surface(kind));
     NEED(row, "the optimizer row");
     gl_optimizer o; gl_schedule s;
-    if ((st = read_optimizer(row, &o, &s))) return st;
-    if (!(isfinite(x) && isfinite(y) && fabsf(x) <= 1e6f && fabsf(y) <= 1e6f))
-        return fail(GL_ERR_ARGUMENT, "start (%g, %g) is not allowed; coordinates must be finite, within +-1e6", x, y);
-    if (steps < 0 || steps > 1000000) return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..1000000", steps);
-    if (!(noise >= 0 && noise <= 1e6f)) return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..1e6", noise);
+    CHECK(read_optimizer(row, &o, &s));
+    CHECK(check_number("start[0]", x, GL_RANGE_COORDINATE));
+    CHECK(check_number("start[1]", y, GL_RANGE_COORDINATE));
+    CHECK(check_integer("steps", steps, GL_RANGE_RACE_STEPS));
+    CHECK(check_number("noise", noise, GL_RANGE_GRADIENT_NOISE));
     if (!path || !loss) return fail(GL_ERR_ARGUMENT, "path and loss must be given");
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_NOISE);
@@ -690,7 +696,7 @@ EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, 
 
 EXPORT int gl_random_normal(float *out, int n, uint32_t seed) {
     if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
-    if (n < 0 || n > GL_LIMIT_DATA_FLOATS) return fail(GL_ERR_ARGUMENT, "n %d is out of range; allowed 0..%ld", n, GL_LIMIT_DATA_FLOATS);
+    CHECK(check_integer("n", n, 0, GL_LIMIT_DATA_FLOATS));
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_DATA);
     for (int i = 0; i < n; ++i) out[i] = gl_rng_normal(&r);

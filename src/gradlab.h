@@ -133,6 +133,8 @@ enum { GL_OPT_STATE_SLOTS(GL_ENUM_ITEM) GL_OPT_STATE_COUNT };
 #define GL_LIMIT_IMAGE 32                /* side of a generated image (digits, shapes) */
 #define GL_LIMIT_CLASSES 64              /* classes of a generated data set */
 #define GL_LIMIT_BINS 4096               /* bins of a histogram */
+#define GL_LIMIT_RESOLUTION 2048         /* side of a surface grid */
+#define GL_LIMIT_RACE_STEPS 1000000      /* steps of one optimiser run on a surface */
 
 /* Ranges of settings, lowest and highest allowed, each with the spec key it checks (the engine
  * refuses anything else with a message naming the key, the value and the range; docs/api.md
@@ -173,6 +175,10 @@ enum { GL_OPT_STATE_SLOTS(GL_ENUM_ITEM) GL_OPT_STATE_COUNT };
 #define GL_RANGE_STEPS 0, GL_LIMIT_STEPS            /* steps */
 #define GL_RANGE_BATCH 0, GL_LIMIT_BATCH            /* batchSize */
 #define GL_RANGE_BINS 1, GL_LIMIT_BINS              /* bins */
+#define GL_RANGE_COORDINATE -1e6, 1e6               /* start, x, y (of a surface) */
+#define GL_RANGE_RESOLUTION 2, GL_LIMIT_RESOLUTION  /* resolution */
+#define GL_RANGE_RACE_STEPS 0, GL_LIMIT_RACE_STEPS  /* steps (of a surface run) */
+#define GL_RANGE_GRADIENT_NOISE 0, 1e6              /* noise (of a surface run) */
 
 void *gl_alloc(int bytes);                 /* NULL when memory runs out */
 void gl_free(void *p);

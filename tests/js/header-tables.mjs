@@ -59,6 +59,7 @@ export const NUMBERS = {
   LAYER_INTS: 'GL_LAYER_INTS', LAYER_FLOATS: 'GL_LAYER_FLOATS', STATS_SLOTS: 'GL_STATS_SLOTS', ERROR_TEXT: 'GL_ERROR_TEXT',
   'LIMITS.layers': 'GL_LIMIT_LAYERS', 'LIMITS.units': 'GL_LIMIT_UNITS', 'LIMITS.samples': 'GL_LIMIT_SAMPLES',
   'LIMITS.dataFloats': 'GL_LIMIT_DATA_FLOATS', 'LIMITS.steps': 'GL_LIMIT_STEPS', 'LIMITS.bins': 'GL_LIMIT_BINS',
+  'LIMITS.resolution': 'GL_LIMIT_RESOLUTION', 'LIMITS.raceSteps': 'GL_LIMIT_RACE_STEPS',
 };
 
 /** Every difference between the header and the JavaScript tables js ({ ACTIVATIONS, ..., LIMITS }). */

@@ -34,7 +34,8 @@ export const OPTIMIZER_STATE_SLOTS = ['pointer', 'count', 'arrays', 'updates', '
 export const ERROR_TEXT = 512;
 /** Limits checked before arrays are copied or reserved (the GL_LIMIT_* of the same names). */
 export const LIMITS = {
-  layers: 64, units: 4096, samples: 1000000, dataFloats: 33554432, steps: 10000000, bins: 4096,
+  layers: 64, units: 4096, samples: 1000000, dataFloats: 33554432, steps: 10000000, bins: 4096, resolution: 2048,
+  raceSteps: 1000000,
 };
 
 /** { slot name: index } of a slot list. */
