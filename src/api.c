@@ -44,8 +44,8 @@ static const char *show(char buf[32], double v) {
     return buf;
 }
 
-/* The two range checks every setting goes through; `what` is the spec key the user wrote. Values
- * arrive as float32, so the bounds are compared as float32 too. */
+/* The range checks every setting goes through, each with one message form; `what` is the spec key
+ * the user wrote. Values arrive as float32, so the bounds are compared as float32 too. */
 static int check_number(const char *what, float v, double lo, double hi) {
     if (v >= (float)lo && v <= (float)hi) return GL_OK;
     char a[32], b[32], c[32];
@@ -63,7 +63,7 @@ static int check_whole(const char *what, float v, double lo, double hi) {
     char a[32];
     return fail(GL_ERR_ARGUMENT, "%s %s is not allowed; it must be an integer from %.0f to %.0f", what, show(a, v), lo, hi);
 }
-/* an enum value: an integer in 0..count-1, named in the message by its table's names */
+/* an enum value: an integer in 0..count-1 (JavaScript sends only known names' indexes) */
 static int check_enum(const char *what, int v, int count) { return check_integer(what, v, 0, count - 1); }
 
 /* the top of a range whose bottom another setting moves (uniform's b >= a, a cyclic rate >= the base) */
