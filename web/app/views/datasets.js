@@ -4,7 +4,7 @@
 import { DATASETS } from '../../lib/names.js';
 import { el } from '../dom.js';
 import { drawDataPicture } from '../draw.js';
-import { endWorker, newWorker } from '../session.js';
+import { moduleWorker } from '../spawn.js';
 
 const $ = (id) => document.getElementById(id);
 const SIDE = 48;
@@ -21,9 +21,9 @@ export function createDatasets(page) {
   }
   $('datasets').replaceChildren(...[...buttons.values()].map((b) => b.button));
 
-  const worker = newWorker(new URL('../datasets-worker.js', import.meta.url));
-  let ended = false;
-  const end = () => { if (!ended) { ended = true; endWorker(worker); } };
+  // a one-off helper of the page's (not a run): spawn.js starts it, from another origin too
+  const worker = moduleWorker(new URL('../datasets-worker.js', import.meta.url).href);
+  const end = () => worker.terminate();
   worker.onmessage = ({ data }) => {
     if (data.done) { end(); return; }
     const entry = buttons.get(data.name);
