@@ -273,7 +273,7 @@ describe('the page', () => {
     const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
     await page.goto(server.url);
     const controls = await page.locator('.controls').boundingBox();
-    const views = await page.locator('.views').boundingBox();
+    const views = await page.locator('.train-views').boundingBox();   // .views is only a wrapper on a phone
     assert.ok(controls.y + controls.height <= views.y + 1, 'controls above views');
     assert.ok(controls.width > 440, `controls span the width (${controls.width})`);
     await page.screenshot({ path: 'build/screenshot-narrow.png' });
