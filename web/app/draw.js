@@ -33,7 +33,7 @@ const AXIS = '#5b5b66', AXIS_FONT = '11px system-ui';
  * x ticks and names. Clicks on a plot are read through the same box.
  */
 export function plotBox(canvas) {
-  const left = 32, bottom = canvas.width < 240 ? 26 : 30;
+  const small = canvas.width < 160, left = small ? 26 : 32, bottom = small ? 24 : canvas.width < 240 ? 26 : 30;
   return { left, top: 6, width: canvas.width - left - 6, height: canvas.height - bottom - 6 };
 }
 
@@ -68,7 +68,7 @@ export function drawAxes(ctx, box, [x0, x1], [y0, y1], xName, yName) {
   ctx.font = `600 ${AXIS_FONT}`;
   ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
   ctx.fillText(xName, left + width, ctx.canvas.height - 1);
-  ctx.save(); ctx.translate(8, top); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  ctx.save(); ctx.translate(7, top); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
   ctx.fillText(yName, 0, 0); ctx.restore();
   ctx.restore();
   ctx.canvas.dataset.axes = `${xName},${yName}`;   // what the axes say, for tests and tools reading the page
