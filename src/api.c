@@ -717,10 +717,10 @@ EXPORT int gl_network_landscape(int h, int data, int mode, float span, int res, 
     int automatic = mode == 1 && span == 0;
     if (!automatic && !(span > 0 && span <= GL_LIMIT_SPAN))
         return fail(GL_ERR_ARGUMENT, "span %g is not allowed; it must be a finite number > 0, at most %g%s", span,
-                    GL_LIMIT_SPAN, mode == 1 ? " (or 0 for the extent of the path)" : "");
+                    (double)GL_LIMIT_SPAN, mode == 1 ? " (or 0 for the extent of the path)" : "");
     if (res < 3 || res > GL_LIMIT_LANDSCAPE_RESOLUTION)
         return fail(GL_ERR_ARGUMENT, "resolution %d is out of range; allowed 3..%d", res, GL_LIMIT_LANDSCAPE_RESOLUTION);
-    int count;
+    int count = 0;
     if ((st = check_instrument_rows(n, d, rows, 1, &count))) return st;
     const gl_trajectory *t = n->trajectory;
     if (mode == 1 && (!t || t->count < 2))
@@ -789,7 +789,7 @@ EXPORT int gl_network_sharpness(int h, int data, int iterations, int rows, float
     if (!(tolerance >= 0 && tolerance < 1))
         return fail(GL_ERR_ARGUMENT, "tolerance %g is out of range; allowed 0 <= tolerance < 1 (relative change of the estimate)",
                     tolerance);
-    int count;
+    int count = 0;
     if ((st = check_instrument_rows(n, d, rows, gl_net_has_bn(n) ? 2 : 1, &count))) return st;
     if (count > GL_LIMIT_BATCH)
         return fail(GL_ERR_ARGUMENT, "rows %d is more than one pass takes; allowed up to %d", count, GL_LIMIT_BATCH);
@@ -817,9 +817,9 @@ EXPORT int gl_network_lr_find(int h, int data, const float *row, float from, flo
     gl_optimizer o; gl_schedule s;
     if (row && (st = read_optimizer(row, &o, &s))) return st;
     if (!(from > 0 && from <= GL_LIMIT_LEARNING_RATE))
-        return fail(GL_ERR_ARGUMENT, "from %g is out of range; allowed 0 < from <= %g", from, GL_LIMIT_LEARNING_RATE);
+        return fail(GL_ERR_ARGUMENT, "from %g is out of range; allowed 0 < from <= %g", from, (double)GL_LIMIT_LEARNING_RATE);
     if (!(to > from && to <= GL_LIMIT_LEARNING_RATE))
-        return fail(GL_ERR_ARGUMENT, "to %g is out of range; allowed from (%g) < to <= %g", to, from, GL_LIMIT_LEARNING_RATE);
+        return fail(GL_ERR_ARGUMENT, "to %g is out of range; allowed from (%g) < to <= %g", to, from, (double)GL_LIMIT_LEARNING_RATE);
     if (steps < 2 || steps > GL_LIMIT_LRFIND_STEPS)
         return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 2..%d", steps, GL_LIMIT_LRFIND_STEPS);
     if (!(smoothing >= 0 && smoothing < 1))

@@ -113,10 +113,10 @@ int gl_optimize(int kind, float x, float y, const float *row, int steps, float n
  * rows: the first `rows` training rows of the data set, 0 = all of them. A loss that is not finite
  * at the current weights is refused with GL_ERR_STATE. */
 #define GL_LIMIT_LANDSCAPE_RESOLUTION 101  /* grid side, 3..101 */
-#define GL_LIMIT_SPAN 1e6f                 /* largest span of a landscape, in units of its directions */
+#define GL_LIMIT_SPAN 1000000              /* largest span of a landscape, in units of its directions */
 #define GL_LIMIT_SHARPNESS_ITERATIONS 1000 /* Hessian-vector products of one sharpness estimate */
 #define GL_LIMIT_LRFIND_STEPS 10000        /* steps of one range test, 2..10000 */
-#define GL_LIMIT_LEARNING_RATE 1000.0f     /* the largest learning rate of an optimiser and a range test */
+#define GL_LIMIT_LEARNING_RATE 1000        /* the largest learning rate of an optimiser and a range test */
 #define GL_LIMIT_TRAJECTORY_POINTS 1024    /* copies of the weights in a training record, 2..1024 */
 #define GL_LIMIT_TRAJECTORY_FLOATS 16777216L /* copies x parameters of a record, 64 MiB */
 

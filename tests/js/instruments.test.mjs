@@ -331,9 +331,11 @@ describe('every instrument leaves the network bit for bit as it was', () => {
           return net;
         };
         const net = make(), twin = make();
-        const before = state(net);
+        run(net, data); // a first call may grow the activation arena to the data's rows
+        const before = state(net), live = lab.memoryStats().liveBytes;
         run(net, data);
         assertSameState(before, state(net), `${name}, seed ${seed}`);
+        assert.equal(lab.memoryStats().liveBytes, live, 'it frees what it took');
         assert.deepEqual(net.trajectory(), twin.trajectory());
         // and training goes on exactly as it would have: same batches, masks and updates
         const a = net.train(data, { steps: 17, batchSize: 40 }), b = twin.train(data, { steps: 17, batchSize: 40 });
