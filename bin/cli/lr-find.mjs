@@ -44,9 +44,9 @@ export async function run(v, io) {
     const lowest = Math.min(...finite);
     const top = Math.min(Math.max(...finite), 4 * lowest);
     io.stdout.write(`${p.describe}; batch ${v.batch || 'full'}\n`);
-    io.stdout.write(`smoothed loss (*) against the learning rate, ${fixed(v.from)} to ${fixed(F.learningRates[F.steps - 1])} on a log scale over ${F.steps} steps` +
-      `${F.stoppedEarly ? ' (stopped early: the loss passed 4x its lowest)' : ''}; loss ${fixed(lowest)} at the bottom, ${fixed(top)} at the top;\n` +
-      `| = steepest descent, : = minimum / 10\n\n`);
+    io.stdout.write(`smoothed loss (*) against the learning rate, ${fixed(v.from)} to ${fixed(F.learningRates[F.steps - 1])} on a log scale, ${F.steps} steps` +
+      `${F.stoppedEarly ? ' (stopped early: the loss passed 4x its lowest)' : ''}\n` +
+      `loss ${fixed(lowest)} at the bottom, ${fixed(top)} at the top; | = steepest descent, : = minimum / 10\n\n`);
     const marks = [s.minimumDividedBy10 && { x: s.minimumDividedBy10, char: ':' }, s.steepest && { x: s.steepest, char: '|' }].filter(Boolean);
     for (const line of plot(F.learningRates, F.smoothed, { yMin: lowest, yMax: top, marks })) io.stdout.write(`  ${line}\n`);
     io.stdout.write(`\nsuggested learning rates: steepest ${fixed(s.steepest)}, minimum / 10 ${fixed(s.minimumDividedBy10)}\n`);
