@@ -229,9 +229,10 @@ describe('sharpness', () => {
   });
 
   it('matches the top eigenvalue of a Hessian built column by column from finite differences of net.gradients', () => {
-    for (const seed of [1, 2, 3]) {
+    // three seeds of a tanh net, and one with batch norm (training mode: the rows' own statistics)
+    for (const [seed, batchNorm] of [[1, false], [2, false], [3, false], [4, true]]) {
       const data = lab.dataset('sine', { samples: 60, noise: 0.05, testFraction: 0, seed });
-      const net = lab.network({ inputs: 1, seed, loss: 'mse', layers: [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'linear' }] });
+      const net = lab.network({ inputs: 1, seed, loss: 'mse', layers: [{ units: 6, activation: 'tanh', batchNorm }, { units: 1, activation: 'linear' }] });
       net.setOptimizer({ name: 'sgd', learningRate: 0.1 });
       net.train(data, { steps: 200 });
       const S = net.sharpness(data, { tolerance: 1e-6, iterations: 1000 });
@@ -252,6 +253,27 @@ describe('sharpness', () => {
       assert.ok(Math.abs(S.lambdaMax - exact) <= 0.01 * Math.abs(exact), `seed ${seed}: ${S.lambdaMax} vs ${exact}`);
       net.dispose(); data.dispose();
     }
+  });
+
+  it('thins the record evenly when it is full, and drops a copy whose step was undone', () => {
+    const data = spiral(2);
+    const net = lab.network({ inputs: 2, seed: 1, layers: [{ units: 8, activation: 'tanh' }, { units: 3, activation: 'softmax' }] });
+    net.setOptimizer({ name: 'sgd', learningRate: 0.1 });
+    net.recordTrajectory({ capacity: 4, interval: 1 });
+    net.train(data, { steps: 10 });
+    // 0 1 2 3 | full at step 4: keep 0 2, interval 2, add 4 | 6 | full at 8: keep 0 4, interval 4, add 8
+    assert.deepEqual(Array.from(net.trajectory().steps), [0, 4, 8]);
+    assert.equal(net.trajectory().interval, 4);
+    net.dispose(); data.dispose();
+    const plane = lab.dataset('plane', { samples: 100, seed: 1 });
+    const line = lab.network({ inputs: 2, seed: 1, loss: 'mse', layers: [{ units: 1, activation: 'linear' }] });
+    line.recordTrajectory({ capacity: 64, interval: 1 });
+    line.setOptimizer({ name: 'sgd', learningRate: 100 });
+    const r = line.train(plane, { steps: 500 });
+    assert.equal(r.status, 'diverged');
+    const steps = Array.from(line.trajectory().steps);
+    assert.ok(steps.length > 2 && steps.at(-1) === line.step, `record ${steps} after undoing to step ${line.step}`);
+    line.dispose(); plane.dispose();
   });
 
   it('finds the largest eigenvalue when the one of largest magnitude is negative', () => {
