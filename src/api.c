@@ -677,6 +677,13 @@ static int not_finite_loss(float loss, int rows, const char *what) {
                 loss, rows, what);
 }
 
+EXPORT int gl_instrument_limits(int32_t *out) {
+    NEED(out, "out");
+    out[0] = GL_LIMIT_LANDSCAPE_RESOLUTION; out[1] = GL_LIMIT_SHARPNESS_ITERATIONS;
+    out[2] = GL_LIMIT_LRFIND_STEPS; out[3] = GL_LIMIT_TRAJECTORY_POINTS;
+    return GL_OK;
+}
+
 EXPORT int gl_network_record_trajectory(int h, int capacity, int interval) {
     GET_NET(n, h);
     if (capacity != 0 && (capacity < 2 || capacity > GL_LIMIT_TRAJECTORY_POINTS))

@@ -120,6 +120,9 @@ int gl_optimize(int kind, float x, float y, const float *row, int steps, float n
 #define GL_LIMIT_TRAJECTORY_POINTS 1024    /* copies of the weights in a training record, 2..1024 */
 #define GL_LIMIT_TRAJECTORY_FLOATS 16777216L /* copies x parameters of a record, 64 MiB */
 
+/* out[0..3] = GL_LIMIT_LANDSCAPE_RESOLUTION, GL_LIMIT_SHARPNESS_ITERATIONS, GL_LIMIT_LRFIND_STEPS,
+ * GL_LIMIT_TRAJECTORY_POINTS: for callers sizing output arrays (the calls check the ranges) */
+int gl_instrument_limits(int32_t *out);
 /* Starts (replacing any other) a record of the weights during training: the current weights, then
  * a copy every `interval` steps; at `capacity` copies every second one is dropped and the interval
  * doubles. capacity 0 stops and frees the record. */

@@ -27,6 +27,19 @@ function whole(value, what, fallback) {
   return value;
 }
 
+/** The engine's limits for sizing output arrays: { resolution, iterations, lrSteps, trajectoryPoints }. */
+function limits(core) {
+  if (!core.instrumentLimits) {
+    core.call('gl_instrument_limits', core.outIntsPtr);
+    const [resolution, iterations, lrSteps, trajectoryPoints] = core.outInts;
+    core.instrumentLimits = { resolution, iterations, lrSteps, trajectoryPoints };
+  }
+  return core.instrumentLimits;
+}
+
+/** n clamped to 1..most: an output array's length; a count outside that is refused by the engine before it writes. */
+const bounded = (n, most) => Math.min(Math.max(n, 1), most);
+
 function seedOf(value) {
   const seed = whole(value, 'seed', 1);
   if (seed < 0 || seed > 0xffffffff) fail(`seed ${seed} is out of range; allowed 0..4294967295`);
@@ -79,7 +92,7 @@ export function lossLandscape(net, data, options = {}) {
   const recorded = mode === 1 ? trajectoryInfo(net) : null;
   const points = recorded ? recorded.steps.length : 0;
   return core.scoped((take) => {
-    const size = Math.min(Math.max(res, 1), 101); // the engine refuses other sizes before writing
+    const size = bounded(res, limits(core).resolution);
     const values = take(size * size * 4), axes = take(2 * size * 4), dirs = take(2 * parameters * 4);
     const path = take(Math.max(1, 2 * points) * 4), out = take(8 * 4);
     core.call('gl_network_landscape', net.live(), liveData(core, data), mode, span, res, rows, seed, values, axes, dirs, path, out);
@@ -189,7 +202,7 @@ export function findLearningRate(net, data, options = {}) {
   const row = options.optimizer === undefined ? null : optimizerRow(options.optimizer);
   const core = net.core;
   return core.scoped((take) => {
-    const n = Math.min(Math.max(steps, 1), 10000); // the engine refuses other counts before writing
+    const n = bounded(steps, limits(core).lrSteps);
     const lrs = take(n * 4), losses = take(n * 4), smoothed = take(n * 4);
     const ran = core.call('gl_network_lr_find', net.live(), liveData(core, data), row ? take(row) : 0,
       real(options.from, 'from', 1e-7), real(options.to, 'to', 10), steps, whole(options.batchSize, 'batchSize', 0),
