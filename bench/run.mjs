@@ -14,6 +14,7 @@ import { ensureNativeTools } from '../scripts/toolchain.mjs';
 import { brainEngine, convnetEngine, gradlabEngine, nativeEngine, tfjsEngine } from './engines.mjs';
 import { benchConv } from './conv.mjs';
 import { benchGemm } from './gemm.mjs';
+import { benchInstruments } from './instruments.mjs';
 import { benchMemory } from './memory.mjs';
 import { NETWORKS, toyData } from './networks.mjs';
 
@@ -129,6 +130,19 @@ for (const net of config.networks) {
   say(`| ${net} | ${others.map((n) => `${ratio(results[net]['gradlab SIMD'], results[net][n]).toFixed(2)}×`).join(' | ')} |`);
 }
 
+// ---- the instruments of issue 15, beside the training figures ----
+const inst = await benchInstruments({ labs: { 'gradlab SIMD': engines[0].lab, 'gradlab scalar': engines[1].lab }, reps: config.reps,
+  resolution: quick ? 9 : 41 });
+const ms = (v) => cell(v.map((x) => x * 1e3));
+say();
+say(`## Instruments (issue 15) on s32 over 512 rows: milliseconds, median (min–max) of ${config.reps} interleaved repetitions`);
+say();
+say(`| build | ${quick ? '9 × 9' : '41 × 41'} loss landscape | λmax to 1% (tolerance 0.01) | its error against a 1e-6-tolerance estimate | Hessian-vector products |`);
+say('| --- | ---: | ---: | ---: | ---: |');
+for (const b of ['gradlab SIMD', 'gradlab scalar']) {
+  say(`| ${b} | ${ms(inst[`${b} landscape`])} | ${ms(inst[`${b} sharpness`])} | ${cell(inst[`${b} sharpness error`].map((x) => x * 100))}% | ${cell(inst[`${b} sharpness products`])} |`);
+}
+
 // ---- GEMM ----
 if (tfWasm) await tfWasm.activate(); // matMul below runs on the wasm backend
 const gemm = await benchGemm({ sizes: config.gemmSizes, reps: config.gemmReps, target: config.gemmTarget, tf: tfWasm?.tf });
@@ -194,10 +208,16 @@ for (const n of [256, 512].filter((x) => config.gemmSizes.includes(x))) {
   for (const f of ['tn', 'nt']) check(`GEMM ${f} ÷ nn, n=${n}`, med(`gradlab ${f} ${n} / nn`), 0.8);
 }
 for (const net of ['m256', 'd500']) check(`${net}: gradlab SIMD ÷ native`, R(net, 'gradlab native'), 0.5);
+if (!quick) {
+  const slower = (what, value, goal) => checks.push({ what, value, goal, ok: value < goal });
+  slower('s32, 512 rows: 41 × 41 landscape, SIMD, seconds (under 0.5)', median(inst['gradlab SIMD landscape']), 0.5);
+  slower('s32, 512 rows: λmax to 1%, SIMD, seconds (under 0.05)', median(inst['gradlab SIMD sharpness']), 0.05);
+  slower('s32: λmax to 1%, error against a tight estimate (under 0.01)', Math.max(...inst['gradlab SIMD sharpness error']), 0.01);
+}
 checks.push({ what: 'd500 peak memory ÷ need (at most 1.25)', value: mem.ratio, goal: 1.25, ok: mem.ratio <= 1.25 });
 checks.push({ what: `liveBytes unchanged after ${mem.cycles} cycles`, value: mem.liveAfter - mem.liveBefore, goal: 0, ok: mem.liveAfter === mem.liveBefore });
 say();
-say(`## Issue 5 "Done when" targets in this run${quick ? ' (--quick: not meaningful)' : ''}`);
+say(`## Issue 5 and issue 15 targets in this run${quick ? ' (--quick: not meaningful)' : ''}`);
 say();
 say('| target | measured | goal | holds |');
 say('| --- | ---: | ---: | --- |');
@@ -206,4 +226,4 @@ for (const c of checks) say(`| ${c.what} | ${typeof c.value === 'number' ? c.val
 say();
 say(`Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (1, 5, 15 min; ${os.cpus().length} cores).`);
 
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, conv, mem, checks, tfjs: tfWasm?.info }, null, 1));
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, conv, instruments: inst, mem, checks, tfjs: tfWasm?.info }, null, 1));

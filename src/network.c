@@ -2,6 +2,7 @@
 #include "batchnorm.h"
 #include "dense.h"
 #include "aligned.h"
+#include "trajectory.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,7 @@ void gl_net_free(gl_net *n) {
     if (!n) return;
     free(n->params); free(n->grads); free(n->state); free(n->bn); free(n->acts); free(n->delta);
     free(n->delta2); free(n->dcols); free(n->xb); free(n->ybf); free(n->ybi); free(n->perm);
-    free(n->prev); free(n->prev_bn); free(n->step_bn); free(n);
+    free(n->prev); free(n->prev_bn); free(n->step_bn); gl_trajectory_free(n->trajectory); free(n);
 }
 
 int gl_net_has_bn(const gl_net *n) {
@@ -450,6 +451,7 @@ static void diverge(gl_net *n, gl_train_result *out, int undo_update, const floa
         memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
         n->opt_t--;
         n->prev_ok = 0;
+        if (n->trajectory) gl_trajectory_truncate(n->trajectory, n->step);   /* the undone step's copy goes too */
     }
     if (nb) memcpy(n->bn, bn_before, sizeof(float) * (size_t)nb);
     out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
@@ -491,6 +493,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         if (nb) { float *t = n->prev_bn; n->prev_bn = n->step_bn; n->step_bn = t; }
         n->prev_ok = 1;
         n->step++;
+        if (n->trajectory) gl_trajectory_note(n->trajectory, n->params, n->step);
         out->step = (float)n->step;
         n->last_lr = lr;
         out->steps = (float)(s + 1);
@@ -574,3 +577,5 @@ void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
         s->dead = (float)dead / (float)ch;
     }
 }
+
+long gl_net_bn_floats(const gl_net *n) { return bn_floats(n); }

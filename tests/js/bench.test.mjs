@@ -31,6 +31,11 @@ it('the quick benchmark runs every engine, the GEMM, convolution and memory sect
       assert.ok(r.conv[e]?.length === r.config.reps && r.conv[e].every((x) => Number.isFinite(x) && x > 0), `convnet ${e}: ${r.conv[e]}`);
     }
     assert.match(run.stdout, /## Convolution: digits convnet/);
+    assert.match(run.stdout, /## Instruments \(issue 15\) on s32 over 512 rows/);
+    for (const b of ['gradlab SIMD', 'gradlab scalar']) {
+      for (const what of ['landscape', 'sharpness']) assert.ok(r.instruments[`${b} ${what}`]?.every((x) => x > 0), `${b} ${what}`);
+      assert.ok(r.instruments[`${b} sharpness error`].every((x) => x >= 0 && x < 0.05), `${b}: lambda max to 1% is near the tight estimate`);
+    }
     assert.equal(r.mem.liveAfter, r.mem.liveBefore, 'create/dispose cycles leak');
     // at least what the network needs (the accounting is sane); whether it stays within issue 5's
     // 1.25 is a target the benchmark reports, not a property this smoke test holds the engine to

@@ -9,11 +9,12 @@ import { Dataset, makeDataset } from './dataset.js';
 import { Network, scheduleCurve } from './network.js';
 import { optimizeSurface, surfaceGrid } from './surface.js';
 import { depthExperiment } from './experiments.js';
+import { lrSuggestions, trackSharpness } from './instruments.js';
 import { integer } from './names.js';
 import { LIMITS } from './boundary.js';
 
 export * from './names.js';
-export { Dataset, Network, depthExperiment, simdSupported };
+export { Dataset, Network, depthExperiment, lrSuggestions, simdSupported, trackSharpness };
 
 export class Lab {
   constructor(core) {
