@@ -158,7 +158,8 @@ describe('the page', () => {
     await page.waitForTimeout(500);
     assert.ok(await painted(page, '#contour', { plot: true }) > 0.9);
     await page.locator('#contour').click({ position: { x: 100, y: 100 } });
-    await page.waitForFunction(() => /raceX=/.test(location.search));
+    // the new start's paths, not only the address: under load the worker may still be computing them
+    await page.waitForFunction(() => /raceX=/.test(location.search) && window.gradlabPage.summary().race?.paths.length === 3);
     const s = await summary(page);
     assert.ok(s.race.paths.every((p) => p.last < p.first), 'every optimiser goes downhill on the bowl');
     // each optimiser may take a learning rate of its own
