@@ -2,7 +2,8 @@
 // smoke run for CI: two networks, one repetition, tiny blocks, no conclusions).
 // One run, side by side: every repetition times each engine in turn (the order rotates), and the
 // tables give medians with min-max over repetitions and the ratios issue 5 asks about.
-// `--json FILE` also writes the raw samples; `--networks s32,d500` trains only those networks.
+// `--json FILE` also writes the raw samples; `--networks s32,d500` trains only those networks;
+// `--kernel NAME` forces gradlab's GEMM micro-kernel variant (default: the one chosen at load).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : nu
 const config = quick
   ? { networks: ['s8', 'm256'], reps: 1, block: 0.005, gemmSizes: [64], gemmReps: 1, gemmTarget: 0.002, cycles: 200 }
   : { networks: NETWORKS.map((n) => n.name), reps: 7, block: 0.2, gemmSizes: [128, 256, 512], gemmReps: 7, gemmTarget: 0.05, cycles: 10000 };
+const kernel = args.includes('--kernel') ? args[args.indexOf('--kernel') + 1] : undefined;
 if (args.includes('--networks')) {
   const wanted = String(args[args.indexOf('--networks') + 1] ?? '').split(',').filter(Boolean);
   const known = NETWORKS.map((n) => n.name);
@@ -55,7 +57,8 @@ say(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores,
   `load average at start ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
 // ---- engines ----
-const engines = [await gradlabEngine(true), await gradlabEngine(false), nativeEngine(join(nativeDir, 'gradlab_bench'))];
+const engines = [await gradlabEngine(true, kernel), await gradlabEngine(false), nativeEngine(join(nativeDir, 'gradlab_bench'))];
+const kernelInfo = engines[0].lab.kernelInfo();
 const failed = [];
 for (const make of [() => tfjsEngine('wasm'), () => tfjsEngine('cpu'), convnetEngine, brainEngine]) {
   try { engines.push(await make()); } catch (e) { failed.push(String(e.message ?? e).split('\n')[0]); }
@@ -68,6 +71,10 @@ if (tfWasm) {
     (i.binary.includes('simd') ? ' (the SIMD build)' : ' (NOT the SIMD build)'));
 }
 for (const f of failed) say(`could not load a competitor: ${f}`);
+say();
+say(`gradlab SIMD GEMM micro-kernel: **${kernelInfo.variant}** (${kernelInfo.forced ? 'forced by --kernel'
+  : `chosen at load: ${kernelInfo.rounds} rounds in ${kernelInfo.calibrationMs.toFixed(1)} ms${kernelInfo.settled ? '' : ', not settled, so the default'}; best GFLOP/s on ` +
+    `${kernelInfo.shape.M}x${kernelInfo.shape.N}x${kernelInfo.shape.K}: ${kernelInfo.variants.map((v) => `${v.name} ${v.gflops.toFixed(1)}`).join(', ')}`})`);
 
 // ---- training throughput ----
 const results = {}; // net -> engine -> samples/s per repetition
@@ -131,13 +138,15 @@ for (const net of config.networks) {
 
 // ---- GEMM ----
 if (tfWasm) await tfWasm.activate(); // matMul below runs on the wasm backend
-const gemm = await benchGemm({ sizes: config.gemmSizes, reps: config.gemmReps, target: config.gemmTarget, tf: tfWasm?.tf });
+const gemmRun = await benchGemm({ sizes: config.gemmSizes, reps: config.gemmReps, target: config.gemmTarget, tf: tfWasm?.tf,
+  variant: kernelInfo.variant, variantSizes: config.gemmSizes.filter((n) => n >= 256 || quick) });
+const gemm = gemmRun.samples;
 say();
 say(`## GEMM GFLOP/s, square n×n×n: median (min–max) of ${config.gemmReps} interleaved repetitions`);
 say();
 say(`f32x4 mul+add peak of this Node on this machine: **${cell(gemm.peak)}** GFLOP/s (measured before each product)`);
 say();
-say('Ratios are medians (min–max) of the ratios within each repetition.');
+say(`Ratios are medians (min–max) of the ratios within each repetition. gradlab's products below use the variant the SIMD build runs (${gemmRun.variant}).`);
 say();
 say(`| n | form | gradlab | tfjs matMul (${tfWasm ? `${tfWasm.tf.getBackend()} backend` : 'not loaded'}) | gradlab ÷ peak | gradlab ÷ tfjs | form ÷ nn (gradlab) | form ÷ nn (tfjs) |`);
 say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -148,6 +157,16 @@ for (const n of config.gemmSizes) {
       `${cell(gemm[`${g} / tfjs`])} | ${cell(gemm[`${g} / nn`])} | ${cell(gemm[`tfjs ${form} ${n} / nn`])} |`);
   }
 }
+
+const vSizes = config.gemmSizes.filter((n) => gemm[`variant ${gemmRun.variants[0]} nn ${n} / peak`]);
+say();
+say('### Every GEMM micro-kernel variant: nn ÷ f32x4 peak (each product timed right after its own peak measurement)');
+say();
+say('Which variant is fastest depends on the code the engine makes for this CPU (docs/benchmarks.md, "CPU kinds").');
+say();
+say(`| n | ${gemmRun.variants.map((v) => `${v}${v === gemmRun.variant ? ' (running)' : ''}`).join(' | ')} |`);
+say(`| ---: |${gemmRun.variants.map(() => ' ---: |').join('')}`);
+for (const n of vSizes) say(`| ${n} | ${gemmRun.variants.map((v) => cell(gemm[`variant ${v} nn ${n} / peak`])).join(' | ')} |`);
 
 // ---- convolution (issue 9) ----
 const tfCpu = engines.find((e) => e.name === 'tfjs-cpu');

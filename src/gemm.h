@@ -35,4 +35,16 @@ void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, co
 void gl_gemm_nt_deriv(int M, int N, int K, const float *A, const float *B, float *C,
                       const float *z, const float *a, int act, float slope);
 
+/* The packed path's micro-kernel variants (gemm.c): how many, the name and tile (mr*100 + nr) of
+ * variant i, which one runs, and selecting one (returns i, or -1 when out of range). The SIMD
+ * build has several; the scalar build has one, "reference". */
+int gl_gemm_variant_count(void);
+const char *gl_gemm_variant_name(int i);
+int gl_gemm_variant_tile(int i);
+int gl_gemm_selected(void);
+int gl_gemm_select(int i);
+/* reps products C += A.B (M,N,K) with variant `variant`, the selection restored after (for timing
+ * the variants at load); 0, or -1 for an argument out of range */
+int gl_gemm_trial(int variant, int M, int N, int K, const float *A, const float *B, float *C, int reps);
+
 #endif

@@ -45,6 +45,8 @@ GL_INLINE gl_v4 v4_mantissa(gl_v4 x) {
 }
 GL_INLINE gl_v4 v4_set(float a, float b, float c, float d) { return wasm_f32x4_make(a, b, c, d); }
 #define v4_lane(v, i) wasm_f32x4_extract_lane(v, i)
+/* lane i of v in all four lanes (one shuffle) */
+#define v4_dup(v, i) wasm_i32x4_shuffle(v, v, i, i, i, i)
 /* transposes the 4x4 matrix whose rows are r[0..3] */
 GL_INLINE void v4_transpose(gl_v4 r[4]) {
     gl_v4 t0 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7);
@@ -93,6 +95,7 @@ GL_INLINE gl_v4 v4_set(float a, float b, float c, float d) { return (gl_v4){a, b
 #else
 #define GL_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, (gl_v4i){i, j, k, l})
 #endif
+#define v4_dup(v, i) GL_SHUFFLE(v, v, i, i, i, i)
 GL_INLINE void v4_transpose(gl_v4 r[4]) {
     gl_v4 t0 = GL_SHUFFLE(r[0], r[1], 0, 4, 1, 5), t1 = GL_SHUFFLE(r[0], r[1], 2, 6, 3, 7);
     gl_v4 t2 = GL_SHUFFLE(r[2], r[3], 0, 4, 1, 5), t3 = GL_SHUFFLE(r[2], r[3], 2, 6, 3, 7);

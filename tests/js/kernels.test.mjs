@@ -135,6 +135,96 @@ describe('GEMM kernels against references and double-precision products', () => 
   });
 });
 
+// Every micro-kernel variant of the packed path (gemm.c's table: tiles 4x8, 8x4, 2x16, 6x8, two ways
+// of broadcasting A), at shapes the packed path takes (K > 256, or a B too large to read in place)
+// with M and N below, at and above each tile's mr (2, 4, 6, 8) and nr (4, 8, 16), above MC = 32 mr
+// and above NC = 512.
+const EDGE_M = [5, 6, 7, 8, 9, 12, 13, 16, 17, 33], EDGE_N = [5, 7, 8, 9, 12, 15, 16, 17, 33];
+const VARIANT_SHAPES = [];
+for (const M of EDGE_M) for (const N of EDGE_N) VARIANT_SHAPES.push([M, N, 257 + (M * 5 + N) % 9]);
+VARIANT_SHAPES.push([65, 20, 300], [129, 9, 270], [193, 13, 260], [257, 17, 258], [7, 513, 300], [130, 70, 260],
+  [64, 500, 128], [12, 530, 513], [128, 256, 64]);
+
+describe('every micro-kernel variant of the packed GEMM', () => {
+  it('the variants are listed, and the first is selected by default', () => {
+    const names = k.variants();
+    console.log(`  variants: ${names.join(', ')}`);
+    assert.ok(names.length >= 4, names.join());
+    assert.equal(new Set(names).size, names.length);
+    assert.equal(k.x.kt_gemm_select(names.length), -1);
+    assert.equal(k.x.kt_gemm_select(-1), -1);
+  });
+  for (const form of FORMS) {
+    it(`${form}: each variant within float's rounding bound on ${VARIANT_SHAPES.length} shapes at every tile edge`, () => {
+      const names = k.variants(), worst = {};
+      let seed = 3000;
+      for (const [M, N, K] of VARIANT_SHAPES) {
+        const A = randomFloats(M * K, seed += 3), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
+        const { exact, scale } = product(form, M, N, K, A, B, C0);
+        const pa = k.array(M * K, A), pb = k.array(K * N, B);
+        let first;
+        for (let v = 0; v < names.length; ++v) {
+          assert.equal(k.x.kt_gemm_select(v), v);
+          const pc = k.array(M * N, C0);
+          k.x.kt_gemm(FORMS.indexOf(form), 1, M, N, K, pa, pb, pc, 1);
+          const got = k.read(pc, M * N);
+          const r = worstRatio(got, exact, scale, K);
+          assert.ok(r < 1, `${names[v]} ${form} ${M}x${N}x${K}: off by ${r} of the rounding bound`);
+          // each entry is summed over k in the same order by every tile shape (wasm has no fused
+          // multiply-add), so the choice made at load never changes a result
+          first ??= got;
+          assert.deepEqual(got, first, `${names[v]} ${form} ${M}x${N}x${K}: not bit-identical to ${names[0]}`);
+          worst[names[v]] = Math.max(worst[names[v]] ?? 0, r);
+        }
+        k.x.kt_gemm_select(0);
+        k.freeAll();
+      }
+      console.log(`  ${form}: worst error / bound: ${Object.entries(worst).map(([n, w]) => `${n} ${w.toFixed(3)}`).join(', ')}`);
+    });
+  }
+  it('tn_set, its finiteness check and the fused epilogues agree with the references in each variant', () => {
+    const names = k.variants();
+    for (let v = 0; v < names.length; ++v) {
+      k.x.kt_gemm_select(v);
+      for (const [M, N, K] of [[13, 17, 300], [9, 33, 260], [130, 70, 260], [7, 513, 258]]) {
+        const A = randomFloats(M * K, M + v), B = randomFloats(K * N, N + v), bias = randomFloats(N, K);
+        const pa = k.array(M * K, A), pb = k.array(K * N, B), pbias = k.array(N, bias);
+        // tn_set, then a NaN reaching only the last column (an edge tile unless N is a multiple of nr)
+        const { exact, scale } = product('tn', M, N, K, A, B, null);
+        const pc = k.array(M * N, randomFloats(M * N, 5));
+        assert.equal(k.x.kt_gemm_tn_set_finite(1, M, N, K, pa, pb, pc), 1, `${names[v]} ${M}x${N}x${K}: finite`);
+        assert.ok(worstRatio(k.read(pc, M * N), exact, scale, K) < 1, `${names[v]} tn_set ${M}x${N}x${K}`);
+        for (const j of [0, N - 1]) {
+          const b = B.slice(); b[j] = NaN;
+          k.view(pb, K * N).set(b);
+          assert.equal(k.x.kt_gemm_tn_set_finite(1, M, N, K, pa, pb, pc), 0, `${names[v]} ${M}x${N}x${K}: NaN in column ${j}`);
+        }
+        k.view(pb, K * N).set(B);
+        // nn_bias_act (ReLU) and nt_deriv (tanh) against the references, within the product's
+        // rounding bound (|f'| <= 1 and f is 1-Lipschitz for both)
+        const z = randomFloats(M * N, 11, -3, 3), pzz = k.array(M * N, z), paa = k.array(M * N);
+        k.x.kt_act_forward(0, paa, pzz, M, N, ACTS.tanh, 0.1);
+        for (const [act, form] of [['relu', 'nn'], ['tanh', 'nt']]) {
+          const res = {};
+          for (const fast of [1, 0]) {
+            const pz = k.array(M * N, randomFloats(M * N, 7)), po = k.array(M * N, randomFloats(M * N, 8));
+            if (form === 'nn') k.x.kt_gemm_nn_bias_act(fast, M, N, K, pa, pb, pbias, pz, po, ACTS[act], 0.1);
+            else k.x.kt_gemm_nt_deriv(fast, M, N, K, pa, pb, pz, pzz, paa, ACTS[act], 0.1);
+            res[fast] = k.read(form === 'nn' ? po : pz, M * N);
+          }
+          const prod = product(form, M, N, K, A, B, form === 'nn' ? Float32Array.from({ length: M * N }, (_, i) => bias[i % N]) : null);
+          for (let i = 0; i < M * N; ++i) {
+            const tol = (K + 2) * EPS * prod.scale[i] * 2 + 1e-6;
+            assert.ok(Math.abs(res[1][i] - res[0][i]) <= tol, `${names[v]} ${form} ${act} ${M}x${N}x${K}: [${i}] ${res[1][i]} vs ${res[0][i]}`);
+          }
+        }
+        k.freeAll();
+      }
+    }
+    k.x.kt_gemm_select(0);
+  });
+});
+
 const ACT_NAMES = Object.keys(ACTS);
 const FUSED_SHAPES = [[1, 1, 1], [3, 5, 7], [4, 8, 13], [5, 9, 33], [7, 13, 1], [13, 33, 5], [33, 17, 257],
   [128, 10, 64], [6, 515, 3], [64, 32, 2], [64, 2, 32], [128, 3, 64], [37, 1, 9], [19, 2, 5], [23, 3, 6],

@@ -14,6 +14,11 @@
 EXPORT float *kt_alloc(int floats) { return malloc(sizeof(float) * (size_t)(floats > 0 ? floats : 1)); }
 EXPORT void kt_free(float *p) { free(p); }
 
+/* the packed GEMM's micro-kernel variants (gemm.c) */
+EXPORT int kt_gemm_variants(void) { return gl_gemm_variant_count(); }
+EXPORT const char *kt_gemm_variant_name(int i) { return gl_gemm_variant_name(i); }
+EXPORT int kt_gemm_select(int i) { return gl_gemm_select(i); }
+
 /* form 0: nn, 1: tn, 2: nt; repeated reps times (for timing) */
 EXPORT void kt_gemm(int form, int fast, int M, int N, int K, const float *A, const float *B, float *C, int reps) {
     for (int r = 0; r < reps; ++r) {
