@@ -28,10 +28,17 @@ void gl_conv_forward(float *z, float *cols, const float *x, const float *W, cons
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols);
 
+/* the plain loops: the reference the 4-lane versions above and below are tested against (and the
+ * kernels of builds without SIMD); the same values */
+void gl_im2col_ref(float *cols, const float *x, int rows, const gl_conv_geom *g);
+void gl_col2im_ref(float *dx, const float *dcols, int rows, const gl_conv_geom *g);
+
 enum { GL_POOL_MAX = 0, GL_POOL_AVERAGE = 1 };
 /* 2x2 pooling with stride 2 of (rows, h, w, c) into (rows, h/2, w/2, c); max pooling records in
  * idx the index (within the example) of each window's largest input */
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);
 /* dx (rows, h*w*c) = the pooled gradient routed back (to the max, or shared evenly) */
 void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode);
+void gl_pool_forward_ref(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);
+void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode);
 #endif

@@ -38,6 +38,17 @@ void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *
         }
 }
 
+void gl_gemm_nn_bias_ref(int M, int N, int K, const float *A, const float *B, const float *bias, float *C) {
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) C[(long)i * N + j] = bias[j];
+    gl_gemm_nn_ref(M, N, K, A, B, C);
+}
+
+void gl_gemm_nt_set_ref(int M, int N, int K, const float *A, const float *B, float *C) {
+    for (long i = 0; i < (long)M * N; ++i) C[i] = 0.0f;
+    gl_gemm_nt_ref(M, N, K, A, B, C);
+}
+
 void gl_gemm_nn_bias_act_ref(int M, int N, int K, const float *A, const float *B, const float *bias,
                              float *C, float *out, int act, float slope) {
     for (int i = 0; i < M; ++i)
@@ -336,6 +347,14 @@ int gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C
     gemm_strided(M, N, K, A, 1, M, B, N, 1, C, &store, &nonfinite);
     return !nonfinite;
 }
+void gl_gemm_nn_bias(int M, int N, int K, const float *A, const float *B, const float *bias, float *C) {
+    gl_epilogue e = {1, bias, 0, 0, 0.0f, 0, 0, 0};
+    GEMM(M, N, K, A, K, 1, B, N, 1, C, &e);
+}
+void gl_gemm_nt_set(int M, int N, int K, const float *A, const float *B, float *C) {
+    static const gl_epilogue store = {1, 0, 0, 0, 0.0f, 0, 0, 0};
+    GEMM(M, N, K, A, K, 1, B, 1, K, C, &store);
+}
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope) {
     int rowwise = act == GL_ACT_SOFTMAX;
@@ -368,6 +387,12 @@ void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C) {
 }
 int gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C) {
     return gl_gemm_tn_set_ref(M, N, K, A, B, C);
+}
+void gl_gemm_nn_bias(int M, int N, int K, const float *A, const float *B, const float *bias, float *C) {
+    gl_gemm_nn_bias_ref(M, N, K, A, B, bias, C);
+}
+void gl_gemm_nt_set(int M, int N, int K, const float *A, const float *B, float *C) {
+    gl_gemm_nt_set_ref(M, N, K, A, B, C);
 }
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope) {

@@ -19,6 +19,10 @@ void gl_gemm_nn_ref(int M, int N, int K, const float *A, const float *B, float *
 void gl_gemm_tn_ref(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *C);
 int gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
+/* C = bias + A.B, bias (N) (a convolution's forward pass), and C = A.B^T (its input gradient, before
+ * col2im): stored, without first filling or zeroing C */
+void gl_gemm_nn_bias_ref(int M, int N, int K, const float *A, const float *B, const float *bias, float *C);
+void gl_gemm_nt_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
 /* C = bias + A.B (bias (N) may be NULL: zero), then out = f(C) by activation act (activation.h) */
 void gl_gemm_nn_bias_act_ref(int M, int N, int K, const float *A, const float *B, const float *bias,
                              float *C, float *out, int act, float slope);
@@ -30,6 +34,8 @@ void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C);
 int gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C);
+void gl_gemm_nn_bias(int M, int N, int K, const float *A, const float *B, const float *bias, float *C);
+void gl_gemm_nt_set(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope);
 void gl_gemm_nt_deriv(int M, int N, int K, const float *A, const float *B, float *C,

@@ -27,6 +27,7 @@ GL_INLINE gl_v4 v4_min(gl_v4 a, gl_v4 b) { return wasm_f32x4_pmin(a, b); }
 GL_INLINE gl_v4 v4_max(gl_v4 a, gl_v4 b) { return wasm_f32x4_pmax(a, b); }
 GL_INLINE gl_v4 v4_gt(gl_v4 a, gl_v4 b) { return wasm_f32x4_gt(a, b); }
 GL_INLINE gl_v4 v4_lt(gl_v4 a, gl_v4 b) { return wasm_f32x4_lt(a, b); }
+GL_INLINE gl_v4 v4_eq(gl_v4 a, gl_v4 b) { return wasm_f32x4_eq(a, b); }
 GL_INLINE gl_v4 v4_and(gl_v4 a, gl_v4 b) { return wasm_v128_and(a, b); }
 GL_INLINE gl_v4 v4_or(gl_v4 a, gl_v4 b) { return wasm_v128_or(a, b); }
 /* mask ? a : b */
@@ -74,6 +75,7 @@ GL_INLINE gl_v4 v4_div(gl_v4 a, gl_v4 b) { return a / b; }
 GL_INLINE gl_v4 v4_sqrt(gl_v4 a) { return (gl_v4){__builtin_sqrtf(a[0]), __builtin_sqrtf(a[1]), __builtin_sqrtf(a[2]), __builtin_sqrtf(a[3])}; }
 GL_INLINE gl_v4 v4_gt(gl_v4 a, gl_v4 b) { return (gl_v4)(a > b); }
 GL_INLINE gl_v4 v4_lt(gl_v4 a, gl_v4 b) { return (gl_v4)(a < b); }
+GL_INLINE gl_v4 v4_eq(gl_v4 a, gl_v4 b) { return (gl_v4)(a == b); }
 GL_INLINE gl_v4 v4_and(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a & (gl_v4i)b); }
 GL_INLINE gl_v4 v4_or(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a | (gl_v4i)b); }
 GL_INLINE gl_v4 v4_select(gl_v4 mask, gl_v4 a, gl_v4 b) {

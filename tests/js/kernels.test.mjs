@@ -3,7 +3,8 @@
 // tile and blocking size (MR = 4 rows, NR = 8 columns, KC = 256, NC = 512) and odd sizes, and for the
 // shapes that take gemm_small.c's paths: N <= 4 (dot products for nn and nt, vectors along M for tn,
 // with their row blocks of 2-16 rows and leftover rows and k), and K <= 256 with a small B (direct
-// tiles of 1-4 rows, B in place or transposed, the last N mod 4 columns padded).
+// tiles of 1-4 rows, B in place or transposed, the last N mod 4 columns padded), and tn with a small C
+// and any K.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ACTS, FORMS, loadKernels, randomFloats } from '../wasm/kernels.mjs';
@@ -54,7 +55,9 @@ SHAPES.push([5, 9, 0], [4, 8, 255], [4, 8, 256], [7, 9, 257], [3, 13, 513], [129
   // the training steps of small networks (s32, s64) and the edges of gemm_small.c's kernels
   [64, 2, 32], [64, 32, 2], [32, 2, 64], [2, 32, 64], [128, 3, 64], [64, 3, 128], [128, 64, 3], [2, 64, 128],
   [37, 1, 9], [19, 2, 5], [23, 3, 6], [10, 4, 7], [6, 3, 0], [3, 2, 0], [1, 4, 300], [3, 4, 5000],
-  [7, 21, 10], [6, 21, 3], [5, 22, 1], [21, 70, 40], [40, 64, 64], [50, 10, 11], [9, 300, 13], [2, 201, 100], [3, 130, 70]);
+  [7, 21, 10], [6, 21, 3], [5, 22, 1], [21, 70, 40], [40, 64, 64], [50, 10, 11], [9, 300, 13], [2, 201, 100], [3, 130, 70],
+  // tn with a small C and a long K (a convolution's filter gradient: gemm_small.c's direct path over all of K)
+  [9, 8, 4608], [72, 16, 1152], [13, 4, 600], [33, 60, 300], [5, 12, 257]);
 
 function gemmCase(form, M, N, K, seed) {
   const A = randomFloats(M * K, seed), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
