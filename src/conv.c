@@ -64,6 +64,12 @@ void gl_conv_forward(float *z, float *cols, const float *x, const float *W, cons
     gl_gemm_nn_bias(rows * g->oh * g->ow, g->f, g->k * g->k * g->c, cols, W, b, z);
 }
 
+void gl_conv_forward_act(float *z, float *a, float *cols, const float *x, const float *W, const float *b, int rows,
+                         const gl_conv_geom *g, int act, float slope) {
+    gl_im2col(cols, x, rows, g);
+    gl_gemm_nn_bias_act(rows * g->oh * g->ow, g->f, g->k * g->k * g->c, cols, W, b, z, a, act, slope);
+}
+
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols) {
     int positions = rows * g->oh * g->ow, kkc = g->k * g->k * g->c;

@@ -23,6 +23,9 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g);
 /* z (rows, oh*ow*f) = im2col(x) . W + b; keeps cols for the backward pass */
 void gl_conv_forward(float *z, float *cols, const float *x, const float *W, const float *b, int rows,
                      const gl_conv_geom *g);
+/* the same, and a = f(z) by activation act (activation.h) as each tile of z is finished */
+void gl_conv_forward_act(float *z, float *a, float *cols, const float *x, const float *W, const float *b, int rows,
+                         const gl_conv_geom *g, int act, float slope);
 /* dW = cols^T . dz, db = sums of dz per filter (both stored), and unless dx is NULL
  * dx = col2im(dz . W^T). dcols: rows*oh*ow*k*k*c floats of scratch. Returns 1 when dW is all finite. */
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
