@@ -168,19 +168,31 @@ say(`| n | ${gemmRun.variants.map((v) => `${v}${v === gemmRun.variant ? ' (runni
 say(`| ---: |${gemmRun.variants.map(() => ' ---: |').join('')}`);
 for (const n of vSizes) say(`| ${n} | ${gemmRun.variants.map((v) => cell(gemm[`variant ${v} nn ${n} / peak`])).join(' | ')} |`);
 
-// ---- convolution (issue 9) ----
+// ---- convolution (issues 9 and 18) ----
 const tfCpu = engines.find((e) => e.name === 'tfjs-cpu');
 if (tfCpu) await tfCpu.activate(); // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel
-const conv = await benchConv({ labs: { simd: engines[0].lab, scalar: engines[1].lab }, tf: tfCpu?.tf, reps: config.reps, block: config.block });
+const conv = await benchConv({ labs: { simd: engines[0].lab, scalar: engines[1].lab }, tf: tfCpu?.tf, reps: config.reps, block: config.block,
+  samples: quick ? 256 : 2048 });
 say();
 say(`## Convolution: digits convnet (conv 8 -> pool -> conv 16 -> pool -> dense 10, 12x12 inputs, Adam, batch 32), samples/s: median (min–max) of ${config.reps} interleaved repetitions`);
 say();
 say('TensorFlow.js trains it on its cpu backend: its wasm backend (4.22) has no Conv2DBackpropFilter kernel.');
 say();
-say(`| ${Object.keys(conv).join(' | ')} | SIMD ÷ scalar | SIMD ÷ tfjs-cpu |`);
-say(`|${Object.keys(conv).map(() => ' ---: |').join('')} ---: | ---: |`);
-say(`| ${Object.values(conv).map(cell).join(' | ')} | ${ratio(conv['gradlab SIMD'], conv['gradlab scalar']).toFixed(2)}× | ` +
-  `${ratio(conv['gradlab SIMD'], conv['tfjs-cpu']).toFixed(2)}× |`);
+say(`| ${Object.keys(conv.adam).join(' | ')} | SIMD ÷ scalar | SIMD ÷ tfjs-cpu |`);
+say(`|${Object.keys(conv.adam).map(() => ' ---: |').join('')} ---: | ---: |`);
+say(`| ${Object.values(conv.adam).map(cell).join(' | ')} | ${ratio(conv.adam['gradlab SIMD'], conv.adam['gradlab scalar']).toFixed(2)}× | ` +
+  `${ratio(conv.adam['gradlab SIMD'], conv.adam['tfjs-cpu']).toFixed(2)}× |`);
+say();
+say(`## Convolution against ConvNetJS 0.3: SGD + momentum 0.9, rate 0.01, batch 32, samples/s: median (min–max) of ${config.reps} interleaved repetitions`);
+say();
+say('digits: the convnet above (12x12). lenet: conv 6 (5x5, same) -> pool -> conv 16 (5x5, valid) -> pool -> dense 120 -> dense 84 -> dense 10, ReLU, on 28x28 digits.');
+say();
+say('| network | gradlab SIMD | gradlab scalar | ConvNetJS | SIMD ÷ scalar | SIMD ÷ ConvNetJS |');
+say('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, r] of Object.entries(conv.sgd)) {
+  say(`| ${name} | ${cell(r['gradlab SIMD'])} | ${cell(r['gradlab scalar'])} | ${cell(r.ConvNetJS)} | ` +
+    `${ratio(r['gradlab SIMD'], r['gradlab scalar']).toFixed(2)}× | ${ratio(r['gradlab SIMD'], r.ConvNetJS).toFixed(2)}× |`);
+}
 
 // ---- memory ----
 const mem = await benchMemory({ cycles: config.cycles });
@@ -215,6 +227,19 @@ for (const n of [256, 512].filter((x) => config.gemmSizes.includes(x))) {
 for (const net of ['m256', 'd500']) check(`${net}: gradlab SIMD ÷ native`, R(net, 'gradlab native'), 0.5);
 checks.push({ what: 'd500 peak memory ÷ need (at most 1.25)', value: mem.ratio, goal: 1.25, ok: mem.ratio <= 1.25 });
 checks.push({ what: `liveBytes unchanged after ${mem.cycles} cycles`, value: mem.liveAfter - mem.liveBefore, goal: 0, ok: mem.liveAfter === mem.liveBefore });
+const checks18 = [];
+const check18 = (what, value, goal) => { if (Number.isFinite(value)) checks18.push({ what, value, goal, ok: value >= goal }); };
+for (const n of [256, 512].filter((x) => config.gemmSizes.includes(x))) {
+  check18(`GEMM nn n=${n} ÷ f32x4 peak (${gemmRun.variant})`, gemm[`gradlab nn ${n} / peak`]?.length ? median(gemm[`gradlab nn ${n} / peak`]) : NaN, 0.85);
+}
+check18('digits convnet (Adam): gradlab SIMD ÷ scalar', ratio(conv.adam['gradlab SIMD'], conv.adam['gradlab scalar']), 7);
+check18('digits convnet (SGD+momentum): gradlab SIMD ÷ ConvNetJS', ratio(conv.sgd.digits?.['gradlab SIMD'], conv.sgd.digits?.ConvNetJS), 20);
+say();
+say(`## Issue 18 "Done when" targets in this run${quick ? ' (--quick: not meaningful)' : ''} (GEMM micro-kernel ${kernelInfo.variant})`);
+say();
+say('| target | measured | goal | holds |');
+say('| --- | ---: | ---: | --- |');
+for (const c of checks18) say(`| ${c.what} | ${c.value.toFixed(2)} | ${c.goal} | ${c.ok ? 'yes' : '**no**'} |`);
 say();
 say(`## Issue 5 "Done when" targets in this run${quick ? ' (--quick: not meaningful)' : ''}`);
 say();
@@ -225,4 +250,4 @@ for (const c of checks) say(`| ${c.what} | ${typeof c.value === 'number' ? c.val
 say();
 say(`Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (1, 5, 15 min; ${os.cpus().length} cores).`);
 
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, conv, mem, checks, tfjs: tfWasm?.info }, null, 1));
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, kernel: kernelInfo, results, gemm, conv, mem, checks, checks18, tfjs: tfWasm?.info }, null, 1));
