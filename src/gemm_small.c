@@ -78,9 +78,12 @@ static void dot_row(int NN, int K, const float *A, const float *Bt, long ldbt, f
         gl_v4 acc = v4_splat(0.0f);
         int k = 0;
         for (; k + 4 <= K; k += 4) acc = v4_add(acc, v4_mul(v4_load(A + k), v4_load(b + k)));
-        float s = v4_sum(acc);
-        for (; k < K; ++k) s += A[k] * b[k];
-        t[j] = s;
+        /* summed as dot_block sums (its hadd4 and its separate tail), so that a row gives the same
+         * result whether it is one of a block or left over: one example's output does not depend
+         * on the batch it came with */
+        float tail = 0.0f;
+        for (; k < K; ++k) tail += A[k] * b[k];
+        t[j] = ((v4_lane(acc, 0) + v4_lane(acc, 1)) + (v4_lane(acc, 2) + v4_lane(acc, 3))) + tail;
     }
     gl_finish_part(t, NN, C, off, e->bias, 1, 1, e);
 }

@@ -130,6 +130,25 @@ describe('GEMM kernels against references and double-precision products', () => 
     }
   });
 
+  it('a row of A gives the same row of C alone or among others (one example\'s output does not depend on its batch)', () => {
+    for (const form of ['nn', 'nt']) {
+      for (const N of [1, 2, 3, 4, 8, 16]) {
+        for (const K of [2, 3, 5, 16, 18, 33]) {
+          const M = 13, A = randomFloats(M * K, N + K), B = randomFloats(K * N, K);
+          const pa = k.array(M * K, A), pb = k.array(K * N, B), all = k.array(M * N, new Float32Array(M * N));
+          k.x.kt_gemm(FORMS.indexOf(form), 1, M, N, K, pa, pb, all, 1);
+          const many = k.read(all, M * N);
+          for (const r of [0, 5, 12]) {
+            const one = k.array(N, new Float32Array(N));
+            k.x.kt_gemm(FORMS.indexOf(form), 1, 1, N, K, pa + 4 * r * K, pb, one, 1);
+            assert.deepEqual(k.read(one, N), many.slice(r * N, r * N + N), `${form} ${N} columns, K ${K}, row ${r}`);
+          }
+          k.freeAll();
+        }
+      }
+    }
+  });
+
   it('a zero-size K still adds nothing, and a wrong result would be caught (a corrupted entry fails)', () => {
     const r = gemmCase('nn', 5, 9, 0, 99);
     assert.deepEqual(r.fast, r.ref);

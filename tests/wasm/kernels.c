@@ -2,6 +2,7 @@
  * built as a third wasm module (gradlab-kernels.wasm, SIMD) that tests/js/kernels.test.mjs and
  * bench/ drive from Node. `fast` picks the kernel (1) or its reference (0). */
 #include "../../src/activation.h"
+#include "../../src/batchnorm.h"
 #include "../../src/conv.h"
 #include "../../src/gemm.h"
 #include "../../src/loss.h"
@@ -117,4 +118,21 @@ EXPORT void kt_pool_forward(int fast, float *y, float *idx, const float *x, int 
 }
 EXPORT void kt_pool_backward(int fast, float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
     (fast ? gl_pool_backward : gl_pool_backward_ref)(dx, dy, idx, rows, h, w, c, mode);
+}
+
+/* batch norm (batchnorm.c): stats[0..4 units) = mean, invstd, running mean, running variance
+ * (the running ones read as given, then updated) */
+EXPORT void kt_batchnorm_train(int fast, float *y, float *stats, const float *x, const float *gamma, const float *beta,
+                               int rows, int units) {
+    (fast ? gl_batchnorm_forward_train : gl_batchnorm_forward_train_ref)(y, stats, stats + units, stats + 2 * units,
+                                                                          stats + 3 * units, x, gamma, beta, rows, units, 0.1f, 1e-5f);
+}
+EXPORT void kt_batchnorm_eval(int fast, float *y, const float *x, const float *stats, const float *gamma, const float *beta,
+                              int rows, int units) {
+    (fast ? gl_batchnorm_forward_eval : gl_batchnorm_forward_eval_ref)(y, x, stats + 2 * units, stats + 3 * units, gamma, beta,
+                                                                        rows, units, 1e-5f);
+}
+EXPORT void kt_batchnorm_backward(int fast, float *dx, float *dgamma, float *dbeta, const float *dy, const float *x,
+                                  const float *stats, const float *gamma, int rows, int units) {
+    (fast ? gl_batchnorm_backward : gl_batchnorm_backward_ref)(dx, dgamma, dbeta, dy, x, stats, stats + units, gamma, rows, units);
 }
