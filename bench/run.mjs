@@ -73,7 +73,7 @@ if (tfWasm) {
 for (const f of failed) say(`could not load a competitor: ${f}`);
 say();
 say(`gradlab SIMD GEMM micro-kernel: **${kernelInfo.variant}** (${kernelInfo.forced ? 'forced by --kernel'
-  : `chosen at load: ${kernelInfo.rounds} rounds in ${kernelInfo.calibrationMs.toFixed(1)} ms${kernelInfo.settled ? '' : ', not settled, so the default'}; best GFLOP/s on ` +
+  : `chosen at load: ${kernelInfo.rounds} round${kernelInfo.rounds === 1 ? '' : 's'} in ${kernelInfo.calibrationMs.toFixed(1)} ms${kernelInfo.settled ? '' : ', not settled, so the default'}; best GFLOP/s on ` +
     `${kernelInfo.shape.M}x${kernelInfo.shape.N}x${kernelInfo.shape.K}: ${kernelInfo.variants.map((v) => `${v.name} ${v.gflops.toFixed(1)}`).join(', ')}`})`);
 
 // ---- training throughput ----
