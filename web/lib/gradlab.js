@@ -16,9 +16,8 @@ export * from './names.js';
 export { Dataset, Network, depthExperiment, simdSupported };
 
 export class Lab {
-  constructor(core, kernel) {
+  constructor(core) {
     this.core = core;
-    this.kernel = kernel;
     /** true when the SIMD build is running */
     this.simd = core.simd;
     /** the URL of the loaded .wasm */
@@ -58,7 +57,7 @@ export class Lab {
    * calibration's timings, absent when the variant was forced).
    */
   kernelInfo() {
-    const k = this.kernel;
+    const k = this.core.kernel;
     return { ...k, shape: { ...k.shape }, variants: k.variants.map((v) => ({ ...v })) };
   }
 
@@ -74,6 +73,7 @@ export class Lab {
  */
 export async function loadGradlab(options = {}) {
   const engine = await instantiate(options);
-  const kernel = chooseKernel(engine, options.kernel ?? 'auto');
-  return new Lab(new Core(engine), kernel);
+  const core = new Core(engine);
+  core.kernel = chooseKernel(engine, options.kernel ?? 'auto');
+  return new Lab(core);
 }
