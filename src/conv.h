@@ -4,6 +4,7 @@
  * again (height, width, channels) per example. */
 #ifndef GL_CONV_H
 #define GL_CONV_H
+#include "gradlab.h"
 
 typedef struct {
     int h, w, c;          /* input height, width, channels */
@@ -36,7 +37,7 @@ int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const flo
 void gl_im2col_ref(float *cols, const float *x, int rows, const gl_conv_geom *g);
 void gl_col2im_ref(float *dx, const float *dcols, int rows, const gl_conv_geom *g);
 
-enum { GL_POOL_MAX = 0, GL_POOL_AVERAGE = 1 };
+/* pool modes (GL_POOL_*) are named in gradlab.h */
 /* 2x2 pooling with stride 2 of (rows, h, w, c) into (rows, h/2, w/2, c); max pooling records in
  * idx the index (within the example) of each window's largest input */
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);

@@ -40,7 +40,7 @@ void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *
 
 void gl_gemm_nn_bias_ref(int M, int N, int K, const float *A, const float *B, const float *bias, float *C) {
     for (int i = 0; i < M; ++i)
-        for (int j = 0; j < N; ++j) C[(long)i * N + j] = bias[j];
+        for (int j = 0; j < N; ++j) C[(long)i * N + j] = bias ? bias[j] : 0.0f;
     gl_gemm_nn_ref(M, N, K, A, B, C);
 }
 

@@ -19,7 +19,7 @@ void gl_gemm_nn_ref(int M, int N, int K, const float *A, const float *B, float *
 void gl_gemm_tn_ref(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *C);
 int gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
-/* C = bias + A.B, bias (N) (a convolution's forward pass), and C = A.B^T (its input gradient, before
+/* C = bias + A.B, bias (N) or NULL for none (a convolution's forward pass), and C = A.B^T (its input gradient, before
  * col2im): stored, without first filling or zeroing C */
 void gl_gemm_nn_bias_ref(int M, int N, int K, const float *A, const float *B, const float *bias, float *C);
 void gl_gemm_nt_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
