@@ -117,6 +117,21 @@ describe('convolution lowering', () => {
     }
   });
 
+  it('without a bias (bias: false) the forward pass is im2col . W alone', () => {
+    for (const g of [[9, 9, 3, 5, 3, 1, 1], [12, 12, 8, 16, 3, 1, 1], [13, 6, 1, 8, 5, 2, 0]]) {
+      const [h, w, c, f, kern, stride, same] = g, rows = 2;
+      const { pg, oh, ow } = shape(g);
+      const padT = same ? Math.max(0, Math.floor(((oh - 1) * stride + kern - h) / 2)) : 0;
+      const padL = same ? Math.max(0, Math.floor(((ow - 1) * stride + kern - w) / 2)) : 0;
+      const x = randomFloats(rows * h * w * c, 7), W = randomFloats(kern * kern * c * f, 8);
+      const px = k.array(x.length, x), pW = k.array(W.length, W);
+      const pz = k.array(rows * oh * ow * f, randomFloats(rows * oh * ow * f, 9)), pc = k.array(rows * oh * ow * kern * kern * c);
+      k.x.kt_conv_forward(pz, pc, px, pW, 0, rows, pg);
+      close(k.read(pz, rows * oh * ow * f), directForward(x, W, new Float32Array(f), rows, g, oh, ow, padT, padL), `no bias ${g}`);
+      k.freeAll();
+    }
+  });
+
   it('a wrong lowering would be caught: a shifted padding fails the direct comparison', () => {
     const g = [9, 9, 3, 5, 3, 1, 1];
     const { pg, oh, ow } = shape(g);
