@@ -233,6 +233,11 @@ int gl_schedule_curve(const float *row, int steps, float *rate);
  * to whole 64-byte lines, and each array is laid out like the parameters */
 int gl_network_optimizer_state(int h, int32_t *out);
 
+/* GEMM micro-kernel variants (declared and documented in gemm.h; web/lib/kernels.js times them
+ * at load and selects one): gl_gemm_variant_count, gl_gemm_variant_name, gl_gemm_variant_tile,
+ * gl_gemm_selected, gl_gemm_select, gl_gemm_trial */
+#include "gemm.h"
+
 /* values of a 2-D surface on a res x res grid: row i at y0 + i (y1-y0)/(res-1), column j likewise in x */
 int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out);
 /* Runs an optimiser row from (x, y) for steps on a surface, with seeded Gaussian noise of std

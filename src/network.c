@@ -221,14 +221,17 @@ void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
         float *q = gl_net_buf(n, L->q_off), *a = gl_net_buf(n, L->a_off);
         long count = (long)rows * L->out;
         const float *W = n->params + L->w_off, *b = gl_layer_biases(L) ? n->params + L->b_off : 0;
-        /* a dense layer whose activation reads z directly gets both from one fused pass */
-        int fused = L->type == GL_LAYER_DENSE && p == z && h != p;
+        /* a dense or conv layer whose activation reads z directly gets both from one fused pass */
+        int fused = (L->type == GL_LAYER_DENSE || L->type == GL_LAYER_CONV) && p == z && h != p;
         switch (L->type) {
         case GL_LAYER_DENSE:
             if (fused) gl_dense_forward_act(z, h, in, W, b, rows, L->in, L->out, L->act, L->slope);
             else gl_dense_forward(z, in, W, b, rows, L->in, L->out);
             break;
-        case GL_LAYER_CONV: gl_conv_forward(z, gl_net_buf(n, L->c_off), in, W, b, rows, &L->geom); break;
+        case GL_LAYER_CONV:
+            if (fused) gl_conv_forward_act(z, h, gl_net_buf(n, L->c_off), in, W, b, rows, &L->geom, L->act, L->slope);
+            else gl_conv_forward(z, gl_net_buf(n, L->c_off), in, W, b, rows, &L->geom);
+            break;
         case GL_LAYER_POOL:
             gl_pool_forward(z, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, in, rows, L->geom.h, L->geom.w,
                             L->geom.c, L->pool_mode);

@@ -11,6 +11,36 @@ export interface LoadOptions {
   simd?: boolean;
   /** URL of the folder holding gradlab-simd.wasm and gradlab-scalar.wasm; default ../wasm/ beside gradlab.js */
   wasmBase?: string | URL;
+  /** GEMM micro-kernel variant: 'auto' (default) times them at load (at most 30 ms) and takes the fastest;
+   * a name from lab.kernelInfo().variants forces one ('reference' is the scalar build's only one) */
+  kernel?: string;
+}
+
+export interface KernelVariant {
+  /** e.g. '4x8-loadsplat': the tile (rows x columns of C in registers) and how A is broadcast */
+  name: string;
+  mr: number;
+  nr: number;
+  /** best milliseconds per calibration product (absent when the variant was forced) */
+  ms?: number;
+  /** GFLOP/s of that best time (absent when the variant was forced) */
+  gflops?: number;
+}
+
+export interface KernelInfo {
+  /** the variant running */
+  variant: string;
+  /** true when loadGradlab's kernel option named it */
+  forced: boolean;
+  /** true when every variant ran enough products to be timed in optimised code; if false the default runs */
+  settled: boolean;
+  calibrationMs: number;
+  /** interleaved rounds timed, and products of each variant in them */
+  rounds: number;
+  productsEach: number;
+  /** the product timed: C(M,N) += A(M,K) B(K,N) */
+  shape: { M: number; N: number; K: number };
+  variants: KernelVariant[];
 }
 
 /** Loads the wasm engine: the SIMD build where wasm SIMD works, else the scalar one. */
@@ -556,4 +586,6 @@ export class Lab {
   /** n draws of N(0, 1) from the seeded generator (its data stream) */
   randomNormal(n: number, seed?: number): Float32Array;
   memoryStats(): { wasmBytes: number; liveBytes: number };
+  /** the GEMM micro-kernel variant running and how it was chosen (a copy) */
+  kernelInfo(): KernelInfo;
 }
