@@ -10,6 +10,8 @@
 //                   the element with id `panel` (web/index.html) with `text`
 //   claims          { says, from, to, holds }: `says` quotes the part of `text` it stands for; `holds`
 //                   must be true at every recorded step from `from` (default 0) to `to` (default `steps`)
+//                   (`readsPath: true` on a claim or moment of a race: it reads the optimisers' x and y,
+//                   which the CLI runner records and the page's test hook does not give yet)
 //
 // `holds(at)` reads one recorded step `at` (see lessonView below): for a training lesson
 // at.step and at.run(label) with the numbers the page shows then; for a race at.step and
@@ -47,10 +49,10 @@ export const LESSONS = [
     name: 'small-init', title: 'Small initialisation: the signal fades layer by layer',
     params: 'data=spiral&layers=32_tanh,32_tanh,32_tanh,32_tanh,32_tanh&init=normal&initStd=0.01&opt=sgd&lr=0.1',
     steps: 1500, stepsPerSecond: 100,
-    text: 'Each layer multiplies its input by weights of size about 0.01 times the square root of 32, so the activations shrink by roughly twenty times per layer: by the third hidden layer their spread is below a ten-thousandth. The gradients flowing back shrink the same way, and the loss sits at ln 3 ≈ 1.10 (three classes guessed evenly) for the whole run, while the same network with Xavier weights (the next lesson) learns the spiral in 300 steps.',
+    text: 'Each layer multiplies its input by weights of size about 0.01 times the square root of 32, so the activations shrink by roughly twenty times per layer: by the third hidden layer their spread is below a ten-thousandth. The gradients flowing back shrink the same way, and the loss sits at ln 3 ≈ 1.10 (three classes guessed evenly) for the whole run, while the same network with Xavier weights (the next lesson) learns the spiral.',
     moments: [
       { step: 0, panel: 'depth-chart', text: 'Before any training the activation std drops by more than ten times from each layer to the next.', holds: (at) => stds(at.run()).slice(1, 3).every((s, i) => s < stds(at.run())[i] / 10) },
-      { step: 300, panel: 'loss-chart', text: 'By now Xavier weights would have learned the spiral; this loss has not left ln 3.', holds: (at) => near(at.run().trainLoss, LN3, 0.01) },
+      { step: 300, panel: 'loss-chart', text: 'Three hundred steps in, the loss has not left ln 3, and it will not in this run.', holds: (at) => near(at.run().trainLoss, LN3, 0.01) },
     ],
     claims: [
       { says: 'the activations shrink by roughly twenty times per layer', holds: (at) => stds(at.run()).slice(1, 3).every((s, i) => s < stds(at.run())[i] / 10) },
@@ -125,12 +127,12 @@ export const LESSONS = [
     text: 'The surface x² − y² curves up along x and down along y. Both optimisers start a hair off the x axis and are first pulled towards the saddle point in the middle, where the slope vanishes. Gradient descent slows to a crawl there, because its steps shrink with the gradient, and slides off sideways only very slowly: its loss first drops below −1 at step 233. Momentum arrives with speed, carries on through past the middle, and piles up the small sideways pushes, so it leaves the saddle far sooner: its loss is below −1 at step 49.',
     moments: [
       { step: 49, panel: 'contour', text: 'Momentum has swung past the middle and is sliding off down the y direction; gradient descent is still creeping towards the saddle.', holds: (at) => at.path('momentum').loss < -1 && at.path('sgd').loss > 0.02 },
-      { step: 233, panel: 'race-chart', text: 'Only now does gradient descent\'s loss drop below −1, long after momentum left the plot.', holds: (at) => at.path('sgd').loss < -1 && at.path('sgd').losses.slice(0, -1).every((v) => v >= -1) && Math.abs(at.path('momentum').y) > 1.5 },
+      { step: 233, panel: 'race-chart', readsPath: true, text: 'Only now does gradient descent\'s loss drop below −1, long after momentum left the plot.', holds: (at) => at.path('sgd').loss < -1 && at.path('sgd').losses.slice(0, -1).every((v) => v >= -1) && Math.abs(at.path('momentum').y) > 1.5 },
     ],
     claims: [
-      { says: 'are first pulled towards the saddle point in the middle', from: 1, to: 10, holds: (at) => at.paths.every((p) => Math.abs(p.x) < Math.abs(p.xs[0]) && p.loss < p.losses[0]) },
+      { says: 'are first pulled towards the saddle point in the middle', from: 1, to: 10, readsPath: true, holds: (at) => at.paths.every((p) => Math.abs(p.x) < Math.abs(p.xs[0]) && p.loss < p.losses[0]) },
       { says: 'its loss first drops below −1 at step 233', holds: (at) => (at.path('sgd').loss < -1) === (at.step >= 233) },
-      { says: 'carries on through past the middle', from: 49, holds: (at) => signChanges(at.path('momentum').xs) > 0 },
+      { says: 'carries on through past the middle', from: 49, readsPath: true, holds: (at) => signChanges(at.path('momentum').xs) > 0 },
       { says: 'its loss is below −1 at step 49', holds: (at) => (at.path('momentum').loss < -1) === (at.step >= 49) },
     ],
   },
@@ -140,14 +142,14 @@ export const LESSONS = [
     steps: 200, stepsPerSecond: 15,
     text: 'In a long, narrow valley, here the bowl x²/2 + 25y²/2, the walls are 25 times steeper than the floor. With a learning rate small enough to be safe on the walls, gradient descent drops onto the floor at once and then crawls along it, because the slope along the floor is gentle. Momentum keeps adding up those small but steady pushes along the floor and reaches the bottom far sooner: its loss first drops below 0.001 at step 61 and stays there from step 85, gradient descent\'s only at step 183; it pays with swings from wall to wall, which die away because their pushes cancel out.',
     moments: [
-      { step: 20, panel: 'contour', text: 'Gradient descent is already on the floor of the valley; momentum swings across it from wall to wall.', holds: (at) => Math.abs(at.path('sgd').y) < 0.05 && signChanges(at.path('momentum').ys) >= 2 },
+      { step: 20, panel: 'contour', readsPath: true, text: 'Gradient descent is already on the floor of the valley; momentum swings across it from wall to wall.', holds: (at) => Math.abs(at.path('sgd').y) < 0.05 && signChanges(at.path('momentum').ys) >= 2 },
       { step: 61, panel: 'race-chart', text: 'Momentum\'s loss is below 0.001 (the chart has a log scale); gradient descent needs until step 183.', holds: (at) => at.path('momentum').loss < 1e-3 && at.path('sgd').loss > 1e-3 },
     ],
     claims: [
-      { says: 'gradient descent drops onto the floor at once', from: 20, holds: (at) => Math.abs(at.path('sgd').y) < 0.05 },
+      { says: 'gradient descent drops onto the floor at once', from: 20, readsPath: true, holds: (at) => Math.abs(at.path('sgd').y) < 0.05 },
       { says: 'its loss first drops below 0.001 at step 61 and stays there from step 85', holds: (at) => (at.step < 61 ? at.path('momentum').loss >= 1e-3 : true) && (at.step === 61 || at.step >= 85 ? at.path('momentum').loss < 1e-3 : true) },
       { says: 'gradient descent\'s only at step 183', holds: (at) => (at.path('sgd').loss < 1e-3) === (at.step >= 183) },
-      { says: 'swings from wall to wall, which die away', from: 100, holds: (at) => Math.abs(at.path('momentum').y) < 0.01 && signChanges(at.path('momentum').ys.slice(0, 40)) >= 2 },
+      { says: 'swings from wall to wall, which die away', from: 100, readsPath: true, holds: (at) => Math.abs(at.path('momentum').y) < 0.01 && signChanges(at.path('momentum').ys.slice(0, 40)) >= 2 },
     ],
   },
   {
