@@ -1,7 +1,7 @@
 // lesson.mjs: `gradlab lesson NAME`: runs one of the page's lessons (web/app/lessons.js) without a
 // browser and prints what the page would show: the loss curves of its runs (or the optimisers' paths
-// of a race), the final losses, per-layer statistics, and the lesson's own explanation, which is the
-// claim the numbers can be held against. The settings go through the page's own pure modules
+// of a race), the final losses, per-layer statistics, the lesson's explanation and moments, and
+// whether the claims the lesson writes beside its text held at every recorded step. The settings go through the page's own pure modules
 // (state.js reads the lesson, config.js turns it into engine specs), and training is the engine's:
 // the worker trains `speed` steps per tick, and splitting steps over calls changes no result, so the
 // curves here are the ones the page draws.
@@ -18,17 +18,18 @@ const PROBE_ROWS = 256;       // the page's worker measures layers on up to this
 const SAMPLES = 30;           // and shows the predictions for this many test images (image data sets)
 const NAMES = LESSONS.map((l) => l.name);
 
-export const usage = 'gradlab lesson NAME [--steps 700] [--json | --csv]';
+export const usage = 'gradlab lesson NAME [--steps N] [--seed N] [--json | --csv]';
 export const positional = { name: 'NAME', choices: NAMES };
 export const summary = `Runs a lesson of the page (${NAMES.length} of them; --list names them) headless with the same engine and
 settings, and prints its loss curves as text lines, the final train and test losses, per-layer
-statistics of every run, and the lesson's explanation. Race lessons print each optimiser's path.`;
+statistics of every run, the lesson's explanation and moments, and whether each of its claims held at
+every recorded step. Race lessons print each optimiser's path.`;
 export const notes = `lessons: ${NAMES.join(', ')}`;
 
 export const flags = {
-  steps: { type: 'int', min: 1, max: 1000000, help: 'training steps of every run (default 700; a race: the lesson\'s own)' },
+  steps: { type: 'int', min: 1, max: 1000000, help: 'training steps of every run (default the lesson\'s end step)' },
   seed: { type: 'int', min: 0, max: 4294967295, help: 'seed of the data and of every network (default the lesson\'s, 1)' },
-  every: { type: 'int', min: 1, max: 1000000, help: 'record the curves every N steps (default steps/50)' },
+  every: { type: 'int', min: 1, max: 1000000, help: 'record the curves every N steps, and at each moment (default steps/50)' },
   width: { type: 'int', min: 10, max: 200, default: 40, help: 'characters of each text curve' },
   list: { type: 'bool', help: 'list the lessons with their titles and stop' },
   json: { type: 'bool', help: 'print one JSON document: settings, curves, final losses, layers, text' },
