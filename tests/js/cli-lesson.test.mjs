@@ -99,12 +99,13 @@ describe('gradlab lesson', { concurrency: 2 }, () => {
     assert.match(checkLesson(lesson, cut).join('\n'), /moment at step 100: the step was not recorded/);
   });
 
-  it('docs/lessons.md shows every lesson\'s text, end step, pace and moments as lessons.js has them', () => {
+  it('docs/lessons.md shows every lesson\'s text, end step, pace, moments and checked claims as lessons.js has them', () => {
     const doc = readFileSync(fileURLToPath(new URL('../../docs/lessons.md', import.meta.url)), 'utf8');
     for (const l of LESSONS) {
       assert.ok(doc.includes(`\`?lesson=${l.name}\` · ends at step **${l.steps}** · plays at **${l.stepsPerSecond} steps per second**`), `${l.name}: end step and pace`);
       assert.ok(doc.includes(`> ${l.text}\n`), `${l.name}: text`);
       for (const m of l.moments) assert.ok(doc.includes(`| ${m.step} | \`#${m.panel}\` | ${m.text} |`), `${l.name}: moment at ${m.step}`);
+      for (const c of l.claims) assert.ok(doc.includes(`"${c.says}"`), `${l.name}: claim '${c.says}' listed`);
     }
   });
 

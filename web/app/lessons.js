@@ -57,6 +57,7 @@ export const LESSONS = [
     claims: [
       { says: 'the activations shrink by roughly twenty times per layer', holds: (at) => stds(at.run()).slice(1, 3).every((s, i) => s < stds(at.run())[i] / 10) },
       { says: 'by the third hidden layer their spread is below a ten-thousandth', holds: (at) => stds(at.run())[2] < 1e-4 },
+      { says: 'The gradients flowing back shrink the same way', from: 1, holds: (at) => at.run().layers[0].gradientNorm < at.run().layers.at(-1).gradientNorm / 100 },
       { says: 'the loss sits at ln 3 ≈ 1.10 (three classes guessed evenly) for the whole run', holds: (at) => near(at.run().trainLoss, LN3, 0.01) },
     ],
   },
@@ -175,6 +176,7 @@ export const LESSONS = [
       { step: 1500, panel: 'loss-chart', text: 'Cosine and SGDR have settled; the constant rate still rattles, above both.', holds: (at) => at.run('constant').trainLoss > at.run('cosine').trainLoss && at.run('constant').trainLoss > at.run('sgdr').trainLoss },
     ],
     claims: [
+      { says: 'A large, constant learning rate makes fast early progress', from: 100, to: 100, holds: (at) => at.run('constant').trainLoss < 0.4 },
       { says: 'the loss then rattles around without settling', from: 1500, holds: (at) => peak(at.run('constant'), 1000, 1500) > 1.5 * peak(at.run('cosine'), 1000, 1500) },
       { says: 'which it ends well below the constant rate\'s', from: 1500, holds: (at) => at.run('cosine').trainLoss < 0.5 * at.run('constant').trainLoss },
       { says: 'jump back to the high rate every 500 steps', holds: (at) => at.run('constant').learningRate === 0.5 && (at.step % 500 === 0 && at.step > 0 ? at.run('sgdr').learningRate < 0.01 : true) && (at.step % 500 === 10 ? near(at.run('sgdr').learningRate, 0.5, 0.01) : true) },
@@ -224,6 +226,8 @@ export const LESSONS = [
     ],
     claims: [
       { says: 'the layers here need only 8 and 16 pairs of statistics', holds: (at) => at.runs[1].layers.map((l) => l.runningCount).join() === '8,0,16,0,0,0' && at.runs[0].layers.every((l) => l.runningCount === 0) },
+      { says: 'the plain network\'s signal has all but vanished by the output', to: 350, holds: (at) => hiddenLayers(at.runs[0]).at(-1).activationStd < 0.05 },
+      { says: 'every map is brought back to a useful size', from: 50, holds: (at) => [0, 2].every((i) => at.runs[1].layers[i].activationStd > 0.2) },
       { says: 'for 350 steps its loss stays at ln 10 ≈ 2.3', to: 350, holds: (at) => near(at.runs[0].trainLoss, LN10, 0.05) },
       { says: 'within 50 steps nearly every test image is labelled right', from: 50, holds: (at) => at.runs[1].testAccuracy > 0.95 },
       { says: 'its loss leaves ln 10 between steps 400 and 600', holds: (at) => (at.step <= 400 ? at.runs[0].trainLoss > LN10 - 0.1 : true) && (at.step >= 600 ? at.runs[0].trainLoss < LN10 - 0.1 : true) },
