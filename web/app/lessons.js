@@ -109,16 +109,16 @@ export const LESSONS = [
   {
     name: 'batch-norm', title: 'Batch norm rescues a bad initialisation',
     params: 'mode=compare&data=spiral&init=normal&initStd=0.01&opt=sgd&lr=0.1&runs=layers:32_tanh,32_tanh,32_tanh,32_tanh~layers:32_tanh_bn,32_tanh_bn,32_tanh_bn,32_tanh_bn',
-    steps: 1000, stepsPerSecond: 60,
+    steps: 2500, stepsPerSecond: 100,
     text: 'Batch normalisation rescales each unit\'s pre-activations over the minibatch to mean zero and variance one before the nonlinearity, whatever the size of the weights. The same tiny initialisation that leaves the plain network stuck at ln 3 ≈ 1.10 for the whole run is harmless with batch norm: every layer again sees inputs of a useful size, the loss falls within the first 50 steps and ends below 0.2, though with minibatches of 32 it jumps up now and then on the way.',
     moments: [
       { step: 50, panel: 'loss-chart', text: 'The batch-norm run has already left ln 3; the plain run sits on it.', holds: (at) => at.runs[1].trainLoss < 0.95 && near(at.runs[0].trainLoss, LN3, 0.01) },
-      { step: 1000, panel: 'multiples', text: 'Only the batch-norm run has found the spiral.', holds: (at) => at.runs[1].trainLoss < 0.2 && near(at.runs[0].trainLoss, LN3, 0.01) },
+      { step: 2500, panel: 'multiples', text: 'Only the batch-norm run has found the spiral.', holds: (at) => at.runs[1].trainLoss < 0.2 && near(at.runs[0].trainLoss, LN3, 0.01) },
     ],
     claims: [
       { says: 'leaves the plain network stuck at ln 3 ≈ 1.10 for the whole run', holds: (at) => near(at.runs[0].trainLoss, LN3, 0.01) },
       { says: 'the loss falls within the first 50 steps', from: 50, to: 50, holds: (at) => at.runs[1].trainLoss < 0.95 },
-      { says: 'ends below 0.2', from: 1000, holds: (at) => at.runs[1].trainLoss < 0.2 },
+      { says: 'ends below 0.2', from: 2500, holds: (at) => at.runs[1].trainLoss < 0.2 },
     ],
   },
   {
