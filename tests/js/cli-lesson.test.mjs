@@ -154,6 +154,7 @@ describe('gradlab lesson', { concurrency: 2 }, () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.race.paths.map((p) => [p.name, p.learningRate]), [['sgd', out.race.learningRate], ['adam', 0.02]]);
+    assert.equal(out.failures, null, 'other racers are not the lesson: its claims are not held against them');
     const lab = await loadGradlab();
     for (const p of out.race.paths) {
       const direct = lab.optimize({ surface: 'saddle', start: out.race.start, steps: 80, optimizer: { name: p.name, learningRate: p.learningRate } });
