@@ -168,7 +168,7 @@ export const LESSONS = [
   },
   {
     name: 'lr-decay', title: 'Learning-rate decay and warm restarts',
-    params: 'mode=compare&data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.5&batch=8&speed=10&period=500&decaySteps=1500&runs=sched:constant~sched:cosine~sched:sgdr',
+    params: 'mode=compare&data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.5&batch=8&period=500&decaySteps=1500&runs=sched:constant~sched:cosine~sched:sgdr',
     steps: 1500, stepsPerSecond: 100,
     text: 'A large, constant learning rate makes fast early progress, but with small minibatches the loss then rattles around without settling. Shrinking the rate over time (cosine) lets the run settle into a minimum, which it ends well below the constant rate\'s. Warm restarts (SGDR) jump back to the high rate every 500 steps, which shakes the run loose before it settles again.',
     moments: [
