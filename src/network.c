@@ -544,3 +544,5 @@ void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
         s->dead = (float)dead / (float)ch;
     }
 }
+
+long gl_net_bn_floats(const gl_net *n) { return bn_floats(n); }

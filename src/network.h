@@ -134,6 +134,8 @@ void gl_net_predict(gl_net *n, const float *x, int rows, float *y);
 void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s);
 /* does any layer use batch norm? */
 int gl_net_has_bn(const gl_net *n);
+/* floats of the batch-norm arena (running mean and var, batch mean and invstd per bn layer) */
+long gl_net_bn_floats(const gl_net *n);
 
 static inline float *gl_net_buf(const gl_net *n, long off) { return n->acts + off; }
 /* batch norm and statistics treat a layer as positions x channels per example */

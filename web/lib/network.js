@@ -176,6 +176,8 @@ export class Network {
   constructor(core, spec) {
     const p = parseNetwork(spec);
     this.core = core;
+    /** the spec this network was made from, as plain JSON (a saved run rebuilds the network from it) */
+    this.spec = JSON.parse(JSON.stringify(spec));
     this.inputs = p.inputs;
     this.inputShape = p.shape ?? [1, 1, p.inputs];
     this.loss = p.lossName;
@@ -191,6 +193,7 @@ export class Network {
       layer.shape = Array.from(core.outInts.subarray(0, 3));
     });
     this.optimizer = { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd };
+    this.optimizerSpec = { name: 'sgd' };
   }
 
   live() {
@@ -204,6 +207,7 @@ export class Network {
     const core = this.core;
     core.scoped((take) => core.call('gl_network_set_optimizer', this.live(), take(row)));
     this.optimizer = { ...OPTIMIZER_DEFAULTS[spec.name ?? 'sgd'], ...spec };
+    this.optimizerSpec = JSON.parse(JSON.stringify({ name: 'sgd', ...spec }));
     return this;
   }
 
@@ -392,6 +396,34 @@ export class Network {
 
   get step() { return this.info().step; }
   get learningRate() { return this.info().learningRate; }
+
+  /**
+   * The engine's training state as bytes (a copy): weights, batch-norm statistics, optimiser state,
+   * step counts, the batch-order and dropout streams. See web/lib/runfile.js for a whole saved run.
+   */
+  saveState() {
+    const core = this.core;
+    core.call('gl_network_state_size', this.live(), core.outIntsPtr);
+    const bytes = core.outInts[0];
+    return core.scoped((take) => {
+      const out = take(bytes);
+      core.call('gl_network_state_save', this.handle, out, bytes);
+      return new Uint8Array(core.memory.buffer, out, bytes).slice();
+    });
+  }
+
+  /**
+   * Loads bytes from saveState() of a network made from the same spec, with the same optimiser set
+   * (setOptimizer first), for training on the same data set: the next step then equals the saved
+   * network's next step bit for bit. Bytes that do not fit are refused (GradlabError saying what does
+   * not match) and the network is left as it was.
+   */
+  loadState(data, bytes) {
+    if (!(bytes instanceof Uint8Array)) fail('the run state must be a Uint8Array (from saveState())');
+    const core = this.core;
+    core.scoped((take) => core.call('gl_network_state_load', this.live(), liveData(core, data), take(bytes), bytes.length));
+    return this;
+  }
 
   dispose() {
     if (!this.handle) return;
