@@ -4,6 +4,8 @@ import {
   fail, integer, known, number, object, pick,
 } from './names.js';
 import { Dataset } from './dataset.js';
+import { RunRecord } from './record.js';
+import { takeSnapshot } from './snapshot.js';
 
 const LAYER_INTS = 12;
 const LAYER_FLOATS = 10;
@@ -227,6 +229,7 @@ export class Network {
     const core = this.core;
     core.call('gl_network_train', this.live(), liveData(core, data), steps, batch, core.outFloatsPtr);
     const [run, loss, accuracy, penalty, learningRate, diverged, step] = core.outFloats;
+    if (this.record?.wants(step)) this.record.add(step, takeSnapshot(this, data, this.recordOptions));
     return {
       step,
       steps: run,
@@ -396,6 +399,26 @@ export class Network {
 
   get step() { return this.info().step; }
   get learningRate() { return this.info().learningRate; }
+
+  /**
+   * Starts keeping a record of this network's training for time travel: after each train() call whose
+   * step is due, a snapshot (web/lib/snapshot.js: statistics and histograms of every layer, weights,
+   * filters, outputs over options.grid) goes into a RunRecord (web/lib/record.js) of options.budget
+   * bytes (default 16 MiB), thinned evenly as it fills. Train in slices for a finer record. Given
+   * options.data, the present step is recorded at once (the start of the run, before any training).
+   */
+  keepHistory(options = {}) {
+    object(options, 'history options');
+    known(options, ['budget', 'bins', 'probeRows', 'grid', 'diagram', 'data'], 'history options');
+    const { budget, data, ...snapshot } = options;
+    this.record = new RunRecord({ budget });
+    this.recordOptions = snapshot;
+    if (data !== undefined) this.record.add(this.step, takeSnapshot(this, data, snapshot));
+    return this.record;
+  }
+
+  /** The record started by keepHistory() (null before): record.nearest(step), record.steps(), record.usage(). */
+  history() { return this.record ?? null; }
 
   /**
    * The engine's training state as bytes (a copy): weights, batch-norm statistics, optimiser state,
