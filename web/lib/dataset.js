@@ -1,5 +1,5 @@
 // dataset.js: data sets living in wasm memory, made from a seed or from the user's arrays.
-import { DATASETS, fail, integer, known, number, object, pick } from './names.js';
+import { DATASETS, DATA_LIMITS, fail, integer, known, number, object, pick } from './names.js';
 
 const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2, plane: 0, sine: 0, digits: 10, shapes: 4 };
 const IMAGES = ['digits', 'shapes'];
@@ -77,13 +77,13 @@ export function makeDataset(core, nameOrData, options = {}) {
   if (!(y instanceof Int32Array) && !(y instanceof Float32Array)) {
     fail('dataset y must be an Int32Array of class ids or a Float32Array of targets');
   }
-  const inputs = integer(spec.inputs, 'inputs', 1, 4096);
+  const inputs = integer(spec.inputs, 'inputs', 1, DATA_LIMITS.inputs);
   if (x.length === 0 || x.length % inputs) fail(`x has ${x.length} values, not a whole number of rows of ${inputs} inputs`);
   const samples = x.length / inputs;
   // refused before anything is copied into wasm memory (the same limits as src/gradlab.h)
-  if (samples > 1000000) fail(`x has ${samples} rows; the limit is 1000000 samples`);
-  if (x.length > 33554432) fail(`x has ${x.length} values (samples x inputs); the limit is 33554432`);
-  if (y.length > 33554432) fail(`y has ${y.length} values (samples x outputs); the limit is 33554432`);
+  if (samples > DATA_LIMITS.samples) fail(`x has ${samples} rows; the limit is ${DATA_LIMITS.samples} samples`);
+  if (x.length > DATA_LIMITS.values) fail(`x has ${x.length} values (samples x inputs); the limit is ${DATA_LIMITS.values}`);
+  if (y.length > DATA_LIMITS.values) fail(`y has ${y.length} values (samples x outputs); the limit is ${DATA_LIMITS.values}`);
   const testFraction = number(spec.testFraction, 'testFraction', 0, 0.95, 0);
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   let classes = 0;

@@ -95,3 +95,6 @@ export function known(spec, keys, what) {
     if (!keys.includes(key)) fail(`${what} has no option '${key}'; allowed: ${keys.join(', ')}`);
   }
 }
+
+/** Limits of data sets, the same as src/gradlab.h (GL_LIMIT_SAMPLES, GL_LIMIT_DATA_FLOATS, GL_LIMIT_UNITS). */
+export const DATA_LIMITS = { samples: 1000000, values: 33554432, inputs: 4096 };
