@@ -16,7 +16,11 @@ static int64_t words(const gl_net *n, int prev_ok, int order) {
            (int64_t)n->state_arrays * n->n_params + (prev_ok ? n->n_params + nb : 0) + order;
 }
 
-int64_t gl_runstate_bytes(const gl_net *n) { return 4 * words(n, n->prev_ok, n->perm ? n->perm_n : 0); }
+/* the epoch order is kept only while one is under way: when the cursor is at its end (or there is none)
+ * the next minibatch draws a new order from the identity, and what the array holds is never read */
+static int order_in_use(const gl_net *n) { return n->perm && n->cursor < n->perm_n ? n->perm_n : 0; }
+
+int64_t gl_runstate_bytes(const gl_net *n) { return 4 * words(n, n->prev_ok, order_in_use(n)); }
 
 /* FNV-1a over bytes: enough to tell a damaged record from a good one (not a defence against forgery) */
 static uint32_t checksum(const uint8_t *p, int64_t len) {
@@ -40,10 +44,10 @@ static uint64_t get_u64(const uint8_t **at) {
 
 void gl_runstate_write(const gl_net *n, uint8_t *out) {
     long P = n->n_params, nb = gl_net_bn_floats(n), S = gl_floats_stride(P);
-    int order = n->perm ? n->perm_n : 0;
+    int order = order_in_use(n);
     int32_t h[GL_RUNSTATE_HEADER] = {(int32_t)GL_RUNSTATE_MAGIC, GL_RUNSTATE_VERSION,
         (int32_t)gl_runstate_bytes(n), 0, n->inputs, n->n_layers, (int32_t)P, (int32_t)nb, n->state_arrays,
-        n->opt.kind, order, n->cursor, n->prev_ok, n->loss};
+        n->opt.kind, order, order ? n->cursor : 0, n->prev_ok, n->loss};
     uint8_t *at = out + sizeof h;
     const gl_rng *g[2] = {&n->rng_shuffle, &n->rng_dropout};
     for (int i = 0; i < 2; ++i) { put_u64(&at, g[i]->state); put_u64(&at, g[i]->inc); }
@@ -93,7 +97,7 @@ int gl_runstate_check(const gl_net *n, const uint8_t *rec, int64_t bytes, int n_
                         "(set the saved optimiser first)", h[H_OPT_KIND], h[H_ARRAYS], n->opt.kind, n->state_arrays);
     if (h[H_ORDER] != 0 && h[H_ORDER] != n_train)
         return MISMATCH("the saved batch order covers %d training rows; this data set has %d", h[H_ORDER], n_train);
-    if (h[H_CURSOR] < 0 || h[H_CURSOR] > (h[H_ORDER] ? h[H_ORDER] : n_train) || (h[H_PREV_OK] & ~1))
+    if (h[H_CURSOR] < 0 || h[H_CURSOR] >= (h[H_ORDER] ? h[H_ORDER] : 1) || (h[H_PREV_OK] & ~1))
         return MISMATCH("the run state's batch cursor %d or undo flag %d is out of range", h[H_CURSOR], h[H_PREV_OK]);
     if (words(n, h[H_PREV_OK], h[H_ORDER]) * 4 != bytes)
         return MISMATCH("the run state has %lld bytes; this network's needs %lld", (long long)bytes,
@@ -142,7 +146,8 @@ void gl_runstate_read(gl_net *n, const uint8_t *rec) {
         at = get(at, n->prev, 4 * (size_t)P);
         if (nb) at = get(at, n->prev_bn, 4 * (size_t)nb);
     }
-    if (h[H_ORDER]) get(at, n->perm, 4 * (size_t)h[H_ORDER]);
-    n->cursor = h[H_CURSOR];
+    /* without an order under way the cursor stays where gl_net_prepare put it: at the end, so the next
+     * minibatch draws a new order */
+    if (h[H_ORDER]) { get(at, n->perm, 4 * (size_t)h[H_ORDER]); n->cursor = h[H_CURSOR]; }
     n->rows = 0; /* no pass of this network has run: activations are empty until the next one */
 }
