@@ -35,6 +35,8 @@ export const TENSORS: TensorName[];
 /** The tensor each histogram name reads ('gradients' reads 'weightGradients'). */
 export const HISTOGRAM_TENSORS: Record<HistogramTensor, TensorName>;
 export const DROPOUT_MODES: DropoutMode[];
+/** Limits of data sets, the same as src/gradlab.h: rows, rows x inputs values, inputs per row. */
+export const DATA_LIMITS: { samples: number; values: number; inputs: number };
 
 export interface SurfaceView {
   /** x range that shows the interesting part */
