@@ -523,6 +523,20 @@ export function lineChartSvg(data: ArrayLike<number | null>[], options?: {
   width?: number; height?: number; title?: string; series?: { label?: string; color?: string }[]; logY?: boolean; xLabel?: string;
 }): string;
 
+/** A depth x time strip: values (layers x steps, row-major) of one quantity; NaN where missing or <= 0. */
+export interface Strip { quantity: StripQuantity; steps: number[]; layers: number; values: Float32Array; lo: number | null; hi: number | null }
+export type StripQuantity = 'gradientNorm' | 'updateRatio' | 'saturated' | 'dead' | 'activationStd';
+export const STRIP_QUANTITIES: Record<StripQuantity, (layer: object) => number | undefined>;
+export function depthTimeStrip(entries: { step: number; snapshot: { layers: object[] } }[], quantity: StripQuantity): Strip;
+/** 0 (lo) .. 1 (hi) on the strip's log scale, or null. */
+export function stripPosition(strip: Strip, value: number): number | null;
+/** [r, g, b] of a position 0..1 on the colour ramp. */
+export function rampColor(t: number): [number, number, number];
+/** The legend's values: powers of ten within [lo, hi]. */
+export function stripTicks(strip: Strip): number[];
+/** A strip as SVG text, with a legend. */
+export function stripSvg(strip: Strip, options?: { width?: number; rowHeight?: number; title?: string }): string;
+
 export class Lab {
   private constructor();
   /** true when the SIMD build is running */

@@ -19,7 +19,8 @@ export { UNZIP_LIMIT, unzipRun, zipRun } from './runzip.js';
 export { decodeNpy, encodeNpy } from './npy.js';
 export { CSV_LIMITS, parseDataCsv } from './csv.js';
 export { CURVE_COLUMNS, STAT_COLUMNS, curvesCsv, curvesFromCsv, fromCsv, statsCsv, statsRecords, toCsv, toJson } from './tables.js';
-export { lineChartSvg } from './svg.js';
+export { lineChartSvg, stripSvg } from './svg.js';
+export { STRIP_QUANTITIES, depthTimeStrip, rampColor, stripPosition, stripTicks } from './strips.js';
 // the record of a run for time travel
 export { RECORD_BUDGET, RunRecord, snapshotBytes } from './record.js';
 export { SNAPSHOT_DEFAULTS, SNAPSHOT_HISTOGRAMS, takeSnapshot } from './snapshot.js';

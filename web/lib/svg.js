@@ -2,6 +2,8 @@
 // ([xs, ys1, ys2, ...]). Pure: a string out, no DOM, so the page and Node export the same picture.
 // Missing values (null, NaN) break a line; a log scale drops values <= 0.
 
+import { rampColor, stripPosition, stripTicks } from './strips.js';
+
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf'];
 
@@ -72,6 +74,46 @@ export function lineChartSvg(data, options = {}) {
     parts.push(`<line x1="${lx}" x2="${lx + 16}" y1="${m.top + 10}" y2="${m.top + 10}" stroke="${escape(color)}" stroke-width="2"/>`);
     parts.push(`<text x="${lx + 20}" y="${m.top + 14}">${escape(series[k]?.label ?? `series ${k + 1}`)}</text>`);
   });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+/**
+ * SVG text of a depth x time strip (strips.js): one row per layer (layer 0 on top), one column per
+ * recorded step, coloured on its log scale, with a legend of powers of ten; missing values are grey.
+ */
+export function stripSvg(strip, options = {}) {
+  const { width = 640, rowHeight = 14, title = strip.quantity } = options;
+  const m = { left: 56, right: 70, top: title ? 24 : 8, bottom: 30 };
+  const height = m.top + m.bottom + Math.max(1, strip.layers) * rowHeight;
+  const cols = strip.steps.length, pw = width - m.left - m.right, cw = cols ? pw / cols : pw;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`];
+  if (title) parts.push(`<text x="${m.left}" y="16" font-size="13">${escape(title)}</text>`);
+  for (let r = 0; r < strip.layers; ++r) {
+    const y = m.top + r * rowHeight;
+    parts.push(`<text x="${m.left - 4}" y="${(y + rowHeight - 3).toFixed(1)}" text-anchor="end">layer ${r}</text>`);
+    for (let c = 0; c < cols; ++c) {
+      const v = strip.values[r * cols + c], t = stripPosition(strip, v);
+      const fill = t === null ? '#ddd' : `rgb(${rampColor(t).join(',')})`;
+      parts.push(`<rect class="cell" x="${(m.left + c * cw).toFixed(2)}" y="${y}" width="${(cw + 0.05).toFixed(2)}" height="${rowHeight}" fill="${fill}"><title>layer ${r}, step ${strip.steps[c]}: ${Number.isNaN(v) ? 'none' : label(v)}</title></rect>`);
+    }
+  }
+  const bottom = m.top + strip.layers * rowHeight;
+  for (const t of ticks(strip.steps[0] ?? 0, strip.steps.at(-1) ?? 1)) {
+    const c = strip.steps.findIndex((s) => s >= t);
+    if (c >= 0) parts.push(`<text x="${(m.left + (c + 0.5) * cw).toFixed(1)}" y="${bottom + 14}" text-anchor="middle">${escape(label(t))}</text>`);
+  }
+  parts.push(`<text x="${m.left + pw / 2}" y="${height - 4}" text-anchor="middle">step</text>`);
+  // the legend: the ramp from lo (bottom) to hi (top), labelled at powers of ten
+  const lx = width - m.right + 10, lh = Math.max(rowHeight, bottom - m.top);
+  for (let i = 0; i < 16; ++i) {
+    parts.push(`<rect x="${lx}" y="${(m.top + lh - ((i + 1) * lh) / 16).toFixed(2)}" width="10" height="${(lh / 16 + 0.05).toFixed(2)}" fill="rgb(${rampColor((i + 0.5) / 16).join(',')})"/>`);
+  }
+  for (const v of stripTicks(strip)) {
+    const y = m.top + lh - stripPosition(strip, v) * lh;
+    parts.push(`<text class="legend" x="${lx + 13}" y="${(y + 4).toFixed(1)}">${escape(label(v))}</text>`);
+  }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
