@@ -67,6 +67,24 @@ describe('save, load, continue', () => {
     }
   }
 
+  it('a run saved just before it diverges diverges the same way after loading, and undoes the same step', () => {
+    const data = lab.dataset('sine', { seed: 1 });
+    const spec = { inputs: 1, layers: [{ units: 16, activation: 'tanh' }, { units: 1 }], seed: 3 };
+    const probe = lab.network(spec).setOptimizer({ name: 'sgd', learningRate: 100 });
+    const blown = probe.train(data, { steps: 50, batchSize: 8 });
+    assert.equal(blown.status, 'diverged');
+    const k = blown.step - 1;   // one kept step before the one that failed
+    const run = lab.network(spec).setOptimizer({ name: 'sgd', learningRate: 100 });
+    run.train(data, { steps: k, batchSize: 8 });
+    const { net: loaded, data: same } = loadRun(lab, runFiles(run, data, { batchSize: 8 }));
+    const a = run.train(data, { steps: 10, batchSize: 8 }), b = loaded.train(same, { steps: 10, batchSize: 8 });
+    assert.equal(a.status, 'diverged');
+    assert.deepEqual(b, a);
+    assert.ok(equalBytes(loaded.saveState(), run.saveState()));
+    assert.ok(equalBytes(run.saveState(), probe.saveState()), 'and both stand where the uninterrupted run stopped');
+    for (const n of [probe, run, loaded, data, same]) n.dispose();
+  });
+
   it('keeps the tensors as .npy copies of the right shapes, and the page settings as given', () => {
     const c = CASES[3], data = c.data();
     const net = lab.network(c.spec).setOptimizer(c.optimizer);
