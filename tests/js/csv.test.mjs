@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import { CSV_LIMITS, parseDataCsv, splitCsvLine } from '../../web/lib/csv.js';
-import { DATA_LIMITS } from '../../web/lib/names.js';
+import { LIMITS } from '../../web/lib/boundary.js';
 
 const rows = (r) => ({ x: Array.from(r.dataset.x), y: Array.from(r.dataset.y) });
 
@@ -74,15 +74,15 @@ describe('parseDataCsv refuses, naming the row and column', () => {
 
   it('too many values, before any array is made', () => {
     const line = `${Array(100).fill(1).join(',')},0\n`;   // 100 inputs
-    const text = line.repeat(Math.floor(DATA_LIMITS.values / 100) + 1);
+    const text = line.repeat(Math.floor(LIMITS.dataFloats / 100) + 1);
     assert.throws(() => parseDataCsv(text), /CSV: 335545 rows of 100 inputs are 33554500 values; the limit is 33554432$/);
   });
 
   it('uses the limits of src/gradlab.h', () => {
     const h = readFileSync(new URL('../../src/gradlab.h', import.meta.url), 'utf8');
     const limit = (name) => Number(new RegExp(`#define ${name} (\\d+)`).exec(h)[1]);
-    assert.equal(DATA_LIMITS.samples, limit('GL_LIMIT_SAMPLES'));
-    assert.equal(DATA_LIMITS.values, limit('GL_LIMIT_DATA_FLOATS'));
-    assert.equal(DATA_LIMITS.inputs, limit('GL_LIMIT_UNITS'));
+    assert.equal(CSV_LIMITS.rows, limit('GL_LIMIT_SAMPLES'));
+    assert.equal(LIMITS.dataFloats, limit('GL_LIMIT_DATA_FLOATS'));
+    assert.equal(CSV_LIMITS.columns, limit('GL_LIMIT_UNITS') + 1);
   });
 });

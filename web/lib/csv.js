@@ -5,14 +5,15 @@
 // Rows are numbered from 1 counting the header when there is one, like the line numbers of an editor
 // (blank lines are skipped but still counted). Cells are separated by commas; a cell may be quoted
 // ("a, b" and "" for a quote inside) but may not span lines.
-import { DATA_LIMITS, GradlabError } from './names.js';
+import { LIMITS } from './boundary.js';
+import { GradlabError } from './names.js';
 
-/** What a CSV may hold; rows x inputs is also bounded by DATA_LIMITS.values. */
+/** What a CSV may hold; rows x inputs is also bounded by LIMITS.dataFloats (src/gradlab.h). */
 export const CSV_LIMITS = {
   characters: 256 * 1024 * 1024,      // of the text
-  rows: DATA_LIMITS.samples,          // data rows, the header not counted
-  columns: DATA_LIMITS.inputs + 1,    // inputs and the label
-  classes: DATA_LIMITS.inputs,        // distinct labels of a classification
+  rows: LIMITS.samples,          // data rows, the header not counted
+  columns: LIMITS.units + 1,    // inputs and the label
+  classes: LIMITS.units,        // distinct labels of a classification
 };
 
 const fail = (message) => { throw new GradlabError(`CSV: ${message}`); };
@@ -43,7 +44,7 @@ export function splitCsvLine(line, row) {
     cells.push(cell.trim());
     if (i >= line.length) return cells;
     ++i; // the comma
-    if (cells.length > CSV_LIMITS.columns) fail(`row ${row} has more than ${CSV_LIMITS.columns} columns; the limit is ${CSV_LIMITS.columns} (${DATA_LIMITS.inputs} inputs and a label)`);
+    if (cells.length > CSV_LIMITS.columns) fail(`row ${row} has more than ${CSV_LIMITS.columns} columns; the limit is ${CSV_LIMITS.columns} (${LIMITS.units} inputs and a label)`);
   }
 }
 
@@ -71,7 +72,7 @@ export function parseDataCsv(text, options = {}) {
   const first = splitCsvLine(lines[firstLine], firstLine + 1);
   const width = first.length;
   if (width < 2) fail(`row ${firstLine + 1} has 1 column; a data set needs at least one input column and a label column`);
-  if (width > CSV_LIMITS.columns) fail(`row ${firstLine + 1} has ${width} columns; the limit is ${CSV_LIMITS.columns} (${DATA_LIMITS.inputs} inputs and a label)`);
+  if (width > CSV_LIMITS.columns) fail(`row ${firstLine + 1} has ${width} columns; the limit is ${CSV_LIMITS.columns} (${LIMITS.units} inputs and a label)`);
 
   // which column is the label: a name needs the header, so it decides whether there is one
   const named = typeof label === 'string' && !['last', 'first'].includes(label);
@@ -97,8 +98,8 @@ export function parseDataCsv(text, options = {}) {
     if (++rows > CSV_LIMITS.rows) fail(`row ${l + 1} is one row too many; the limit is ${CSV_LIMITS.rows} data rows`);
   }
   if (rows === 0) fail('there are no data rows after the header');
-  if (rows * inputs > DATA_LIMITS.values) {
-    fail(`${rows} rows of ${inputs} inputs are ${rows * inputs} values; the limit is ${DATA_LIMITS.values}`);
+  if (rows * inputs > LIMITS.dataFloats) {
+    fail(`${rows} rows of ${inputs} inputs are ${rows * inputs} values; the limit is ${LIMITS.dataFloats}`);
   }
 
   const x = new Float32Array(rows * inputs);

@@ -1,5 +1,6 @@
-// names.js: the names the API accepts, in the order of the C enums (src/*.h), and the checks that
-// turn a user's spec into numbers. Pure: no wasm, no DOM, so the page's URL parser can use it too.
+// names.js: the names the API accepts, in the order of the C name tables of src/gradlab.h (checked
+// by tests/js/boundary.test.mjs), and the checks that turn a user's spec into numbers. Pure: no
+// wasm, no DOM, so the page's URL parser can use it too.
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'tanh', 'sigmoid', 'softmax'];
 export const LOSSES = ['cross-entropy', 'binary-cross-entropy', 'mse'];
@@ -73,6 +74,25 @@ export function number(value, what, lo, hi, fallback) {
   return value;
 }
 
+/**
+ * A number for the engine, which checks its range and says what is allowed (NaN and infinities pass
+ * here and are refused there); the default when undefined.
+ */
+export function numeric(value, what, fallback) {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number') fail(`${what} ${show(value)} is not allowed; it must be a number`);
+  return value;
+}
+
+/** An integer for the engine's int32 arguments (their range is the engine's); the default when undefined. */
+export function int32(value, what, fallback) {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) {
+    fail(`${what} ${show(value)} is not allowed; it must be an integer`);
+  }
+  return value;
+}
+
 /** An integer in [lo, hi] (or the default when undefined). */
 export function integer(value, what, lo, hi, fallback) {
   if (value === undefined && fallback !== undefined) return fallback;
@@ -95,6 +115,3 @@ export function known(spec, keys, what) {
     if (!keys.includes(key)) fail(`${what} has no option '${key}'; allowed: ${keys.join(', ')}`);
   }
 }
-
-/** Limits of data sets, the same as src/gradlab.h (GL_LIMIT_SAMPLES, GL_LIMIT_DATA_FLOATS, GL_LIMIT_UNITS). */
-export const DATA_LIMITS = { samples: 1000000, values: 33554432, inputs: 4096 };
