@@ -107,18 +107,15 @@ const labelOption = (text) => (text === undefined ? 'last' : /^\d+$/.test(text) 
 
 /** A new run from the flags: { net, data, batch, history, describe } */
 function newRun(p, lab) {
-  let data;
-  if (p.csv !== undefined) {
-    let text;
-    try { text = readFileSync(p.csv, 'utf8'); } catch (error) { throw new UsageError(`--data-csv '${p.csv}' cannot be read (${error.code ?? error.message})`); }
-    data = lab.dataset({ ...parseDataCsv(text, { label: labelOption(p.label) }).dataset, testFraction: p.data.testFraction, seed: p.seed });
-  } else data = lab.dataset(p.dataset, p.data);
-  const regression = data.classes === 0;
-  const output = regression ? { units: data.outputs, activation: 'linear' } : { units: data.classes, activation: 'softmax' };
-  const layers = [...p.hidden, output];
-  const net = lab.network({ inputs: data.inputs, layers, loss: regression ? 'mse' : 'cross-entropy', init: p.init, seed: p.seed });
-  net.setOptimizer(p.optimizer);
-  return { net, data, batch: p.batch, history: [], name: p.dataset, dataOptions: p.data, layers };
+  const { net, data, output } = makeRun(lab, p);
+  return { net, data, batch: p.batch, history: [], name: p.dataset, dataOptions: p.data, layers: [...p.hidden, output] };
+}
+
+/** The rows of --data-csv as a data set (split by --test-fraction and --seed). */
+function csvDataset(lab, p) {
+  let text;
+  try { text = readFileSync(p.csv, 'utf8'); } catch (error) { throw new UsageError(`--data-csv '${p.csv}' cannot be read (${error.code ?? error.message})`); }
+  return lab.dataset({ ...parseDataCsv(text, { label: labelOption(p.label) }).dataset, testFraction: p.data.testFraction, seed: p.seed });
 }
 
 /** The run saved in p.load, ready to go on: { net, data, batch, history, ... } */
@@ -127,6 +124,23 @@ function loadedRun(p, lab) {
   const { net, data, manifest } = loadRun(lab, files);
   const history = files['curves.csv'] ? curvesFromCsv(new TextDecoder().decode(files['curves.csv'])) : [];
   return { net, data, batch: manifest.batchSize, history, name: manifest.data.name, dataOptions: manifest.data.options, layers: manifest.network.layers };
+}
+
+/** The data set and the network (with its optimiser set) that a plan describes; output is the added last layer. */
+export function makeRun(lab, p) {
+  const data = p.csv !== undefined ? csvDataset(lab, p) : lab.dataset(p.dataset, p.data);
+  const regression = data.classes === 0;
+  const output = regression ? { units: data.outputs, activation: 'linear' } : { units: data.classes, activation: 'softmax' };
+  const net = lab.network({
+    inputs: data.inputs, layers: [...p.hidden, output], loss: regression ? 'mse' : 'cross-entropy', init: p.init, seed: p.seed,
+  });
+  net.setOptimizer(p.optimizer);
+  return { data, net, output };
+}
+
+/** 'spiral: 240 training and 60 test points; network 2-100:relu-3, 503 parameters; adam at learning rate 0.001' */
+export function describeRun(p, { data, net, output }) {
+  return `${p.dataset}: ${data.trainSize} training and ${data.testSize} test points; network ${data.inputs}-${[...p.hidden, output].map((l) => `${l.units}${l.activation === 'linear' ? '' : ':' + l.activation}`).join('-')}, ${net.info().parameters} parameters; ${p.optimizer.name} at learning rate ${net.optimizer.learningRate}`;
 }
 
 export async function run(v, io) {
