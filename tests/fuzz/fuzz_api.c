@@ -282,7 +282,7 @@ static void run(reader *r) {
     int32_t ints[8];
     int ops = 0;
     while (r->at < r->n && ops++ < 48) {
-        switch (u8(r) % 18) {
+        switch (u8(r) % 19) {
         case 0: make_set(r); break;
         case 1: load(r); break;
         case 2: make_net(r); break;
@@ -389,6 +389,22 @@ static void run(reader *r) {
             break;
         }
         case 17: instruments(r); break;
+        case 18: { /* a run state saved from one network, perhaps damaged, loaded into another */
+            int from = pick_net(r), to = pick_net(r), d = pick_set(r);
+            int32_t size[1];
+            if (status_of(gl_network_state_size(from, size)) != GL_OK || size[0] > (1 << 24)) break;
+            uint8_t *state = malloc((size_t)size[0] + 8);
+            if (status_of(gl_network_state_save(from, state, size[0])) == GL_OK) {
+                int flips = u8(r) % 4, bytes = size[0] - (int)(u8(r) % 3 == 0 ? u8(r) % 16 : 0);
+                for (int i = 0; i < flips; ++i) state[u32(r) % (uint32_t)size[0]] ^= (uint8_t)(1u << (u8(r) % 8));
+                if (status_of(gl_network_state_load(to, d, state, bytes)) == GL_OK) {
+                    int steps = any_int(r, 0, 5), batch = any_int(r, 0, 20);
+                    if (steps >= 0 && steps <= 5) status_of(gl_network_train(to, d, steps, batch, out));
+                }
+            }
+            free(state);
+            break;
+        }
         case 12: { /* forged handles, null outputs */
             int h = (int)u32(r);
             status_of(gl_network_train(h, h, 1, 0, out));
