@@ -312,6 +312,16 @@ export interface NetworkLayer {
   dropout: number;
   /** side of a convolution's kernel; 0 for other layers */
   kernel: number;
+  /** a convolution's stride; 0 for other layers */
+  stride: number;
+  /** a convolution's padding (meaningful for conv layers only) */
+  padding: 'same' | 'valid';
+  /** a pool layer's mode (meaningful for pool layers only) */
+  mode: PoolMode;
+  /** leaky-relu's slope */
+  slope: number;
+  l1Scale: number;
+  l2Scale: number;
   /** the layer's output shape */
   shape: Shape;
 }
@@ -327,6 +337,8 @@ export class Network {
   readonly layers: NetworkLayer[];
   readonly seed: number;
   readonly dropoutMode: DropoutMode;
+  /** a copy of the spec the network was made from */
+  readonly spec: NetworkSpec;
   /** the last spec given to setOptimizer, with its defaults filled in */
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
@@ -357,6 +369,8 @@ export class Network {
   runningVar(layer: number): Float32Array;
   /** 1 kept, 0 dropped, rows x units of the last training pass (empty without dropout) */
   dropoutMask(layer: number): Float32Array;
+  /** the training rows of the last minibatch step, in batch order (empty after a full-batch step) */
+  batchRows(): Int32Array;
   /** Statistics of every layer after the last pass and step. */
   layerStats(): LayerStats[];
   /** A histogram of one layer's tensor over [min, max], or over the data's own range when neither is given. */

@@ -80,13 +80,16 @@ function parseNetwork(spec) {
     const [initKind, p0, p1] = layer.init === undefined ? netInit : parseInit(layer.init, `${what}.init`);
     const bn = parseBatchNorm(layer.batchNorm, `${what}.batchNorm`);
     const dropout = number(layer.dropout, `${what}.dropout`, 0, 0.99, 0);
+    const slope = number(layer.slope, `${what}.slope`, 0, 1, 0.01);
+    const l1Scale = number(layer.l1Scale, `${what}.l1Scale`, 0, 1e6, 1), l2Scale = number(layer.l2Scale, `${what}.l2Scale`, 0, 1e6, 1);
     ints.set([units, act, initKind, bn ? 1 : 0, bn?.after ? 1 : 0, type, kernel, stride, same, poolMode], i * LAYER_INTS);
     floats.set([
-      number(layer.slope, `${what}.slope`, 0, 1, 0.01), p0, p1,
-      number(layer.l1Scale, `${what}.l1Scale`, 0, 1e6, 1), number(layer.l2Scale, `${what}.l2Scale`, 0, 1e6, 1),
+      slope, p0, p1, l1Scale, l2Scale,
       dropout, number(layer.bias, `${what}.bias`, -1e6, 1e6, 0), bn?.momentum ?? 0.1, bn?.epsilon ?? 1e-5,
     ], i * LAYER_FLOATS);
-    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel };
+    // every setting resolved (defaults filled in), for readers such as the PyTorch export
+    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, stride,
+      padding: same ? 'same' : 'valid', mode: POOL_MODES[poolMode], slope, l1Scale, l2Scale };
   });
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   const dropoutMode = pick(DROPOUT_MODES, spec.dropoutMode ?? 'inverted', 'dropoutMode');
@@ -182,6 +185,7 @@ export class Network {
     this.layers = p.layers;
     this.outputs = p.layers[p.layers.length - 1].units;
     this.seed = p.seed;
+    this.spec = JSON.parse(JSON.stringify(spec)); // for twins made from the same spec (toPyTorch)
     this.dropoutMode = DROPOUT_MODES[p.dropoutMode];
     this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.shape ? take(new Int32Array(p.shape)) : 0,
       p.layers.length, take(p.ints), take(p.floats), p.loss, p.dropoutMode, p.seed));
@@ -311,6 +315,13 @@ export class Network {
   runningVar(i) { return this.tensor(i, 'runningVar'); }
   /** The mask (1 kept, 0 dropped) of the last training pass, rows x units (empty without dropout). */
   dropoutMask(i) { return this.tensor(i, 'dropoutMask'); }
+  /** The training rows of the last minibatch step, in batch order (an Int32Array view; empty after a full batch). */
+  batchRows() {
+    const core = this.core;
+    core.call('gl_network_batch', this.live(), core.outIntsPtr);
+    const [ptr, count] = core.outInts;
+    return core.i32(ptr, count);
+  }
 
   /**
    * Per layer: { weights, biases, preactivations, activations, gradients } each { mean, std, min, max }
