@@ -197,6 +197,7 @@ EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const
         memset(L, 0, sizeof *L);
         L->out = li[0]; L->act = li[1]; L->init.kind = li[2]; L->bn = li[3] != 0; L->bn_after = L->bn && li[4] != 0;
         L->type = li[5]; L->kernel = li[6]; L->stride = li[7]; L->same = li[8] != 0; L->pool_mode = li[9];
+        L->no_bias = li[10] != 0;
         if (L->type < 0 || L->type >= GL_LAYER_TYPES)
             return fail(GL_ERR_ARGUMENT, "layers[%d].type %d is out of range; allowed 0..%d", l, L->type, GL_LAYER_TYPES - 1);
         if (L->type == GL_LAYER_CONV) {
@@ -256,8 +257,8 @@ EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const
     for (int l = 0; l < n_layers; ++l) {
         const gl_layer *L = &shaped[l];
         int64_t ch = L->geom.f;
-        if (L->type == GL_LAYER_DENSE) params += (int64_t)L->in * L->out + ch;
-        if (L->type == GL_LAYER_CONV) params += (int64_t)L->kernel * L->kernel * L->geom.c * ch + ch;
+        if (L->type == GL_LAYER_DENSE) params += (int64_t)L->in * L->out + gl_layer_biases(L);
+        if (L->type == GL_LAYER_CONV) params += (int64_t)L->kernel * L->kernel * L->geom.c * ch + gl_layer_biases(L);
         if (L->bn) params += 2 * ch;
         per_row += L->out;
         if (L->out > GL_LIMIT_INPUTS)
@@ -468,7 +469,7 @@ EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
 /* pointer and length of a tensor of a layer; NULL when the layer has none */
 static float *tensor(gl_net *n, int layer, int what, long *len) {
     const gl_layer *L = &n->layer[layer];
-    long wn = L->b_off - L->w_off, an = (long)n->rows * L->out, bn = wn ? gl_layer_channels(L) : 0;
+    long wn = L->b_off - L->w_off, an = (long)n->rows * L->out, bn = gl_layer_biases(L);
     *len = 0;
     switch (what) {
     case GL_T_WEIGHTS: *len = wn; return n->params + L->w_off;

@@ -22,14 +22,14 @@ static void column_sums(float *db, const float *dz, int B, int out) {
 
 void gl_dense_forward(float *z, const float *x, const float *W, const float *b, int B, int in, int out) {
     for (int r = 0; r < B; ++r)
-        for (int j = 0; j < out; ++j) z[(long)r * out + j] = b[j];
+        for (int j = 0; j < out; ++j) z[(long)r * out + j] = b ? b[j] : 0.0f;
     gl_gemm_nn(B, out, in, x, W, z);
 }
 
 int gl_dense_backward(float *dx, float *dW, float *db, const float *dz, const float *x,
                        const float *W, int B, int in, int out) {
     int finite = gl_gemm_tn_set(in, out, B, x, dz, dW);
-    column_sums(db, dz, B, out);
+    if (db) column_sums(db, dz, B, out);
     if (dx) {
         for (long i = 0; i < (long)B * in; ++i) dx[i] = 0.0f;
         gl_gemm_nt(B, in, out, dz, W, dx);
@@ -45,7 +45,7 @@ void gl_dense_forward_act(float *z, float *a, const float *x, const float *W, co
 int gl_dense_backward_act(float *dx, float *dW, float *db, const float *dz, const float *x,
                            const float *x_z, const float *W, int B, int in, int out, int act, float slope) {
     int finite = gl_gemm_tn_set(in, out, B, x, dz, dW);
-    column_sums(db, dz, B, out);
+    if (db) column_sums(db, dz, B, out);
     if (dx) gl_gemm_nt_deriv(B, in, out, dz, W, dx, x_z, x, act, slope);
     return finite;
 }

@@ -3,7 +3,7 @@
 #ifndef GL_DENSE_H
 #define GL_DENSE_H
 
-/* z(B,out) = x(B,in) . W(in,out) + b(out) */
+/* z(B,out) = x(B,in) . W(in,out) + b(out); b and db may be NULL for a layer without biases */
 void gl_dense_forward(float *z, const float *x, const float *W, const float *b, int B, int in, int out);
 /* dW(in,out) = x^T . dz, db(out) = column sums of dz (both overwritten: each layer's gradient has
  * one writer, so nothing zeroes them first), and, unless dx is NULL, dx(B,in) = dz(B,out) . W^T.

@@ -30,7 +30,7 @@ enum { GL_OK = 0, GL_ERR_ARGUMENT = -1, GL_ERR_MEMORY = -2, GL_ERR_HANDLE = -3, 
 /* Layer table rows, GL_LAYER_INTS int32 and GL_LAYER_FLOATS float32 per layer */
 #define GL_LAYER_INTS 12   /* units or filters, activation, init kind, batch norm, batch norm after activation,
                               type (0 dense, 1 conv, 2 pool, 3 flatten), kernel, stride, same padding (0/1),
-                              pool mode (0 max, 1 average), (reserved x2) */
+                              pool mode (0 max, 1 average), no bias (0/1), (reserved) */
 #define GL_LAYER_FLOATS 10 /* leaky slope, init p0, init p1, l1 scale, l2 scale, dropout, bias init,
                               batch-norm momentum, batch-norm epsilon, (reserved) */
 /* Optimiser row, GL_OPT_FLOATS float32:

@@ -54,7 +54,7 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
         int rows, cols, ch = gl_layer_channels(L);
         weight_shape(L, &rows, &cols);
         L->w_off = p; p += (long)rows * cols;
-        L->b_off = p; p += rows ? ch : 0;
+        L->b_off = p; p += gl_layer_biases(L);
         if (L->bn) {
             L->g_off = p; p += ch;
             L->be_off = p; p += ch;
@@ -81,7 +81,7 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
         if (!rows) continue;
         int k2 = L->type == GL_LAYER_CONV ? L->kernel * L->kernel : 1;
         gl_init_fill(n->params + L->w_off, rows, cols, rows, cols * k2, &L->init, &r, scratch);
-        for (int j = 0; j < ch; ++j) n->params[L->b_off + j] = L->bias_init;
+        for (int j = 0; j < gl_layer_biases(L); ++j) n->params[L->b_off + j] = L->bias_init;
         if (L->bn)
             for (int j = 0; j < ch; ++j) { n->params[L->g_off + j] = 1.0f; n->bn[L->rv_off + j] = 1.0f; }
     }
@@ -202,7 +202,7 @@ void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
         float *z = gl_net_buf(n, L->z_off), *p = gl_net_buf(n, L->p_off), *h = gl_net_buf(n, L->h_off);
         float *q = gl_net_buf(n, L->q_off), *a = gl_net_buf(n, L->a_off);
         long count = (long)rows * L->out;
-        const float *W = n->params + L->w_off, *b = n->params + L->b_off;
+        const float *W = n->params + L->w_off, *b = gl_layer_biases(L) ? n->params + L->b_off : 0;
         /* a dense layer whose activation reads z directly gets both from one fused pass */
         int fused = L->type == GL_LAYER_DENSE && p == z && h != p;
         switch (L->type) {
@@ -267,7 +267,7 @@ static void backward(gl_net *n, const float *x, int rows) {
         gl_layer *L = &n->layer[l];
         layer_backward_to_z(n, L, g, rows, g_is_dp);
         const float *in = l ? gl_net_buf(n, n->layer[l - 1].a_off) : x;
-        float *dx = l ? gin : 0, *dW = n->grads + L->w_off, *db = n->grads + L->b_off;
+        float *dx = l ? gin : 0, *dW = n->grads + L->w_off, *db = gl_layer_biases(L) ? n->grads + L->b_off : 0;
         const float *W = n->params + L->w_off;
         /* when the layer below feeds its activation straight out (no dropout or batch norm after
          * it), its activation derivative is applied as dx is computed */
@@ -517,7 +517,7 @@ void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
     long wn = L->b_off - L->w_off, an = (long)n->rows * L->out;
     memset(s, 0, sizeof *s);
     s->weights = moments(n->params + L->w_off, wn);
-    s->biases = moments(n->params + L->b_off, wn ? gl_layer_channels(L) : 0);
+    s->biases = moments(n->params + L->b_off, gl_layer_biases(L));
     s->grads = moments(n->grads + L->w_off, wn);
     double gsq = 0, wsq = 0;
     const float *w = n->params + L->w_off, *g = n->grads + L->w_off;

@@ -35,6 +35,7 @@ typedef struct {
     float slope;                 /* leaky ReLU slope */
     gl_init init;
     float bias_init;             /* every bias starts at this value */
+    int no_bias;                 /* dense, conv: no bias vector (batch norm before the activation cancels it) */
     float l1_scale, l2_scale;    /* per-layer multipliers of the network's l1 and l2 */
     int bn, bn_after;            /* batch norm, and whether it follows the activation */
     float bn_momentum, bn_eps;
@@ -140,4 +141,8 @@ static inline float *gl_net_buf(const gl_net *n, long off) { return n->acts + of
 /* batch norm and statistics treat a layer as positions x channels per example */
 static inline int gl_layer_positions(const gl_layer *L) { return L->geom.oh * L->geom.ow; }
 static inline int gl_layer_channels(const gl_layer *L) { return L->geom.f; }
+/* the biases a layer has: one per channel for dense and conv layers that keep them, else none */
+static inline int gl_layer_biases(const gl_layer *L) {
+    return (L->type == GL_LAYER_DENSE || L->type == GL_LAYER_CONV) && !L->no_bias ? L->geom.f : 0;
+}
 #endif

@@ -71,8 +71,11 @@ export interface TrainableLayerSpec {
   l1Scale?: number;
   /** multiplies the optimiser's l2 for this layer, default 1 */
   l2Scale?: number;
-  /** initial value of every bias, default 0 */
-  bias?: number;
+  /**
+   * false: no biases (biases(i) and biasGradients(i) are then empty views); a number: every bias's
+   * starting value (true = 0). Default 0, and false on a layer whose batch norm comes before its activation.
+   */
+  bias?: number | boolean;
   /** batch normalisation: true, or { after: true to normalise after the activation, momentum 0.1, epsilon 1e-5 } */
   batchNorm?: boolean | BatchNormSpec;
   /** probability of dropping each unit of this layer in training passes, 0..0.99, default 0 */
@@ -322,6 +325,8 @@ export interface NetworkLayer {
   slope: number;
   l1Scale: number;
   l2Scale: number;
+  /** whether the layer has biases (false for pool and flatten, and for bias: false) */
+  bias: boolean;
   /** the layer's output shape */
   shape: Shape;
 }
@@ -352,6 +357,7 @@ export class Network {
   /** A view of a tensor of layer i, valid until wasm memory grows. */
   tensor(layer: number, name: TensorName): Float32Array;
   weights(layer: number): Float32Array;
+  /** empty (length 0) for a layer without biases */
   biases(layer: number): Float32Array;
   preactivations(layer: number): Float32Array;
   activations(layer: number): Float32Array;

@@ -97,7 +97,11 @@ int main(void) {
         layers[0].bn = 1; layers[0].bn_after = variant & 1;
         layers[1].act = GL_ACT_SIGMOID; layers[1].bn = 1; layers[1].dropout = 0.3f;
         layers[2].bn = variant >= 2; /* batch norm on the output layer, before the softmax */
+        layers[0].no_bias = variant == 2; /* bias: false, as batch norm before the activation suggests */
+        layers[1].no_bias = variant == 3; /* and without batch norm right after it */
         gl_net *bn = gl_net_create(3, NULL, 3, layers, GL_LOSS_CROSS_ENTROPY, variant & 1 ? GL_DROPOUT_CLASSIC : GL_DROPOUT_INVERTED, 8);
+        long want = 3 * 5 + 5 * 5 + 5 * 3 + 5 + 5 + 3 + 2 * 5 + 2 * 5 + (variant >= 2 ? 2 * 3 : 0) - (variant >= 2 ? 5 : 0);
+        CHECK(bn->n_params == want, "batch norm variant %d: %ld parameters, want %ld", variant, bn->n_params, want);
         gl_rng_seed(&r, 3, 9);
         /* perturb gamma and beta away from 1 and 0 so their gradients are tested in general */
         for (int l = 0; l < 3; ++l) if (layers[l].bn)
@@ -125,12 +129,16 @@ int main(void) {
         layers[1].type = GL_LAYER_POOL; layers[1].pool_mode = GL_POOL_AVERAGE;
         layers[2].type = GL_LAYER_CONV; layers[2].out = 4; layers[2].kernel = 3; layers[2].stride = variant ? 1 : 2;
         layers[2].same = !variant; layers[2].act = GL_ACT_SIGMOID; layers[2].dropout = 0.2f;
+        layers[0].no_bias = variant; layers[2].no_bias = !variant; /* conv without biases, with and without batch norm */
         layers[3].type = GL_LAYER_FLATTEN;
         layers[4].out = 3; layers[4].act = GL_ACT_SOFTMAX;
         int shape[3] = {6, 6, 2};
         gl_net *cn = gl_net_create(IMG, shape, 5, layers, GL_LOSS_CROSS_ENTROPY, GL_DROPOUT_INVERTED, 3);
         CHECK(cn->layer[2].geom.oh == (variant ? 1 : 2) && cn->layer[4].in == (variant ? 4 : 16),
               "shapes: conv 2 gives %d x %d, dense sees %d inputs", cn->layer[2].geom.oh, cn->layer[2].geom.ow, cn->layer[4].in);
+        CHECK(cn->layer[0].b_off == cn->layer[0].w_off + (variant ? 5 : 3) * (variant ? 5 : 3) * 2 * 3 &&
+              (cn->layer[0].g_off == cn->layer[0].b_off) == variant,
+              "conv variant %d: the biases take %ld floats", variant, cn->layer[0].g_off - cn->layer[0].b_off);
         double e = gradient_error(cn, img, classes, 0, ROWS);
         printf("conv %dx%d then conv 3x3 stride %d %s, average pool, spatial batch norm, dropout: max relative error %.2e\n",
                variant ? 5 : 3, variant ? 5 : 3, variant ? 1 : 2, variant ? "valid" : "same", e);

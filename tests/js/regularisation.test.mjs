@@ -108,12 +108,13 @@ describe('batch normalisation', () => {
     const net = lab.network({ inputs: 5, layers: [{ units: 4, activation: 'tanh', batchNorm: true }, { units: 2, activation: 'softmax' }], init: 'xavier', seed: 2 });
     net.forward(x, 64, { training: true });
     const out = net.preactivations(0); // batch norm's output, the input of tanh
-    const W = net.weights(0), b = net.biases(0), rm = net.runningMean(0), rv = net.runningVar(0);
+    const W = net.weights(0), rm = net.runningMean(0), rv = net.runningVar(0);
+    assert.equal(net.biases(0).length, 0, 'batch norm before the activation: no bias by default');
     for (let j = 0; j < 4; ++j) {
       let m = 0, v = 0, zm = 0, zv = 0;
       const z = [];
       for (let r = 0; r < 64; ++r) {
-        let s = b[j];
+        let s = 0;
         for (let i = 0; i < 5; ++i) s += x[r * 5 + i] * W[i * 4 + j];
         z.push(s); zm += s / 64; m += out[r * 4 + j] / 64;
       }

@@ -196,6 +196,12 @@ describe('URL state', () => {
     assert.equal(typeof parseLayers('129_relu'), 'string');
     assert.equal(typeof parseLayers(Array(9).fill('4_relu').join(',')), 'string');
     assert.deepEqual(parseLayers('8_tanh_bna_d0.25_ixavier'), [{ units: 8, activation: 'tanh', batchNorm: 'after', dropout: 0.25, init: 'xavier' }]);
+    // nb: no bias (issue 17), read and written back, and passed to the engine as bias: false
+    assert.deepEqual(parseLayers('c4_relu_nb,8_tanh_nb'), [
+      { type: 'conv', filters: 4, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchNorm: 'off', dropout: 0, init: '', bias: false },
+      { units: 8, activation: 'tanh', batchNorm: 'off', dropout: 0, init: '', bias: false }]);
+    assert.equal(layersText(parseLayers('8_tanh_bna_nb_d0.25,16_relu')), '8_tanh_bna_nb_d0.25,16_relu');
+    assert.deepEqual(runConfig({ ...parseState('').state, data: 'circle', layers: '8_tanh_nb' }).network.layers[0], { units: 8, activation: 'tanh', bias: false });
     assert.equal(typeof parseRuns('init:zeros'), 'string');              // one run is not a comparison
     assert.equal(typeof parseRuns('mode:race~mode:train'), 'string');    // not a per-run setting
     assert.equal(typeof parseRuns('lr:1!lr:2~lr:3'), 'string');          // the same setting twice

@@ -103,11 +103,11 @@ class Replayed(nn.Module):
             m = nn.ModuleDict()
             h, w, c = L['input']
             if L['type'] == 'dense':
-                m['core'] = nn.Linear(h * w * c, L['units'])
+                m['core'] = nn.Linear(h * w * c, L['units'], bias=L['bias'])
             elif L['type'] == 'conv':
                 t, b, l, r = L['pad']
                 m['pad'] = nn.ZeroPad2d((l, r, t, b))
-                m['core'] = nn.Conv2d(c, L['units'], L['kernel'], stride=L['stride'])
+                m['core'] = nn.Conv2d(c, L['units'], L['kernel'], stride=L['stride'], bias=L['bias'])
             elif L['type'] == 'pool':
                 m['core'] = nn.MaxPool2d(2) if L['mode'] == 'max' else nn.AvgPool2d(2)
             bn = L['batchNorm']
@@ -191,7 +191,7 @@ def read(model, net):
             p['weights'] = m['core'].weight.T.flatten()
         if L['type'] == 'conv':
             p['weights'] = m['core'].weight.permute(2, 3, 1, 0).flatten()
-        if L['type'] in ('dense', 'conv'):
+        if L['type'] in ('dense', 'conv') and L['bias']:
             p['biases'] = m['core'].bias
         if 'bn' in m:
             p.update(gamma=m['bn'].weight, beta=m['bn'].bias, runningMean=m['bn'].running_mean, runningVar=m['bn'].running_var)

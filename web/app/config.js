@@ -54,6 +54,7 @@ function hiddenLayerSpec(l, state) {
   if (l.init) layer.init = initSpec(l.init, state.initStd);
   if (l.batchNorm === 'before') layer.batchNorm = true;
   if (l.batchNorm === 'after') layer.batchNorm = { after: true };
+  if (l.bias === false) layer.bias = false;
   if (l.dropout > 0) layer.dropout = l.dropout;
   return layer;
 }

@@ -90,13 +90,14 @@ function quote(text) {
 // conv { type: 'conv', filters, kernel, stride, padding, activation, batchNorm, dropout, init };
 // pool { type: 'pool', mode }; flatten { type: 'flatten' }.
 
-const LAYER_FIELDS_HELP = `activations: ${HIDDEN_ACTIVATIONS.join(', ')}; bn, bna, d0.1, i<init>`;
+const LAYER_FIELDS_HELP = `activations: ${HIDDEN_ACTIVATIONS.join(', ')}; bn, bna, nb, d0.1, i<init>`;
 
 /** Reads the fields shared by dense and conv layers into layer; an error string or ''. */
 function readCommonField(layer, field) {
   if (HIDDEN_ACTIVATIONS.includes(field)) layer.activation = field;
   else if (field === 'bn') layer.batchNorm = 'before';
   else if (field === 'bna') layer.batchNorm = 'after';
+  else if (field === 'nb') layer.bias = false; // no bias (a layer with bn before its activation has none anyway)
   else if (/^d0?\.\d{1,4}$|^d0$/.test(field) && Number(field.slice(1)) <= 0.9) layer.dropout = Number(field.slice(1));
   else if (field.startsWith('i') && INITS.includes(field.slice(1))) layer.init = field.slice(1);
   else return `layer field ${quote(field)} is not known (${LAYER_FIELDS_HELP})`;
@@ -150,6 +151,7 @@ export function layerToken(layer) {
   t += `_${layer.activation}`;
   if (layer.batchNorm === 'before') t += '_bn';
   if (layer.batchNorm === 'after') t += '_bna';
+  if (layer.bias === false) t += '_nb';
   if (layer.dropout > 0) t += `_d${layer.dropout}`;
   if (layer.init) t += `_i${layer.init}`;
   return t;

@@ -82,18 +82,33 @@ function parseNetwork(spec) {
     const dropout = number(layer.dropout, `${what}.dropout`, 0, 0.99, 0);
     const slope = number(layer.slope, `${what}.slope`, 0, 1, 0.01);
     const l1Scale = number(layer.l1Scale, `${what}.l1Scale`, 0, 1e6, 1), l2Scale = number(layer.l2Scale, `${what}.l2Scale`, 0, 1e6, 1);
-    ints.set([units, act, initKind, bn ? 1 : 0, bn?.after ? 1 : 0, type, kernel, stride, same, poolMode], i * LAYER_INTS);
+    const bias = plain ? false : parseBias(layer.bias, bn, `${what}.bias`);
+    ints.set([units, act, initKind, bn ? 1 : 0, bn?.after ? 1 : 0, type, kernel, stride, same, poolMode,
+      plain || bias !== false ? 0 : 1], i * LAYER_INTS);
     floats.set([
       slope, p0, p1, l1Scale, l2Scale,
-      dropout, number(layer.bias, `${what}.bias`, -1e6, 1e6, 0), bn?.momentum ?? 0.1, bn?.epsilon ?? 1e-5,
+      dropout, bias === false ? 0 : bias, bn?.momentum ?? 0.1, bn?.epsilon ?? 1e-5,
     ], i * LAYER_FLOATS);
     // every setting resolved (defaults filled in), for readers such as the PyTorch export
-    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, stride,
-      padding: same ? 'same' : 'valid', mode: POOL_MODES[poolMode], slope, l1Scale, l2Scale };
+    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, bias: bias !== false,
+      stride, padding: same ? 'same' : 'valid', mode: POOL_MODES[poolMode], slope, l1Scale, l2Scale };
   });
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   const dropoutMode = pick(DROPOUT_MODES, spec.dropoutMode ?? 'inverted', 'dropoutMode');
   return { inputs, shape, loss, lossName, layers, ints, floats, seed, dropoutMode };
+}
+
+/**
+ * A dense or conv layer's bias: false (none), or the biases' starting value. By default a layer whose
+ * batch norm comes before its activation has none (the normalisation subtracts any bias again, so it
+ * would only learn rounding noise, which adaptive optimisers blow up); every other layer starts at 0.
+ */
+function parseBias(spec, bn, what) {
+  if (spec === false) return false;
+  if (spec === undefined) return bn && !bn.after ? false : 0;
+  if (spec === true) return 0;
+  if (typeof spec !== 'number') fail(`${what} ${JSON.stringify(spec)} is not allowed; it must be false (no bias) or a starting value from -1e6 to 1e6`);
+  return number(spec, what, -1e6, 1e6);
 }
 
 /** false, or { after, momentum, epsilon } from true | { after, momentum, epsilon } */
