@@ -375,6 +375,11 @@ export class Network {
   runningVar(layer: number): Float32Array;
   /** 1 kept, 0 dropped, rows x units of the last training pass (empty without dropout) */
   dropoutMask(layer: number): Float32Array;
+  /**
+   * A self-contained PyTorch script (Python source) that replays `steps` steps of this network's
+   * training on data: same model, weights, rows, batch order, dropout masks, optimiser and schedule.
+   */
+  toPyTorch(data: Dataset, options?: { steps?: number; batchSize?: number }): string;
   /** the training rows of the last minibatch step, in batch order (empty after a full-batch step) */
   batchRows(): Int32Array;
   /** Statistics of every layer after the last pass and step. */

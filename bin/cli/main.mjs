@@ -7,14 +7,16 @@ import * as train from './train.mjs';
 import * as depth from './depth.mjs';
 import * as race from './race.mjs';
 import * as lesson from './lesson.mjs';
+import * as pytorch from './pytorch.mjs';
 
-const COMMANDS = { train, depth, race, lesson };
+const COMMANDS = { train, depth, race, lesson, pytorch };
 
 const SUMMARIES = {
   train: 'train a network on a toy data set; print its loss curve (text, --json, --csv)',
   depth: 'forward normal inputs through a deep stack; per-layer activation statistics and histograms',
   race: 'race optimisers on a 2-D surface (rosenbrock, beale, ...); final points, losses, paths as --csv',
   lesson: 'run a lesson of the page headless: its curves, final losses, layer statistics and explanation',
+  pytorch: 'write the run gradlab train would do as a self-contained PyTorch script (same weights, data, batches)',
 };
 
 function mainHelp() {

@@ -76,9 +76,8 @@ export function plan(v) {
   return { dataset: v.dataset, data, hidden: parseLayers(v.layers), init, optimizer, steps: v.steps, batch: v.batch, seed: v.seed, every };
 }
 
-export async function run(v, io) {
-  const p = plan(v);
-  const lab = await io.lab();
+/** The data set and the network (optimiser set) of a plan, with the output layer the data needs. */
+export function makeRun(lab, p) {
   const data = lab.dataset(p.dataset, p.data);
   const regression = data.classes === 0;
   const output = regression ? { units: data.outputs, activation: 'linear' } : { units: data.classes, activation: 'softmax' };
@@ -86,6 +85,13 @@ export async function run(v, io) {
     inputs: data.inputs, layers: [...p.hidden, output], loss: regression ? 'mse' : 'cross-entropy', init: p.init, seed: p.seed,
   });
   net.setOptimizer(p.optimizer);
+  return { data, net, output };
+}
+
+export async function run(v, io) {
+  const p = plan(v);
+  const lab = await io.lab();
+  const { data, net, output } = makeRun(lab, p);
   const history = [];
   const hasTest = data.testSize > 0;
   const progress = new Progress(io.stderr, progressWanted(v, io.stderr), 'train', p.steps);

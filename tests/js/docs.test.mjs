@@ -17,6 +17,7 @@ import { flags as trainFlags } from '../../bin/cli/train.mjs';
 import { flags as depthFlags } from '../../bin/cli/depth.mjs';
 import { flags as raceFlags } from '../../bin/cli/race.mjs';
 import { flags as lessonFlags } from '../../bin/cli/lesson.mjs';
+import { flags as pytorchFlags } from '../../bin/cli/pytorch.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,7 +66,7 @@ describe('docs/cli.md', () => {
   const runnable = blocks(text).filter((b) => b.info === 'sh run');
 
   it('has runnable examples for every command', () => {
-    for (const c of ['train', 'depth', 'race', 'lesson']) assert.ok(runnable.some((b) => b.code.includes(`gradlab ${c} `)), c);
+    for (const c of ['train', 'depth', 'race', 'lesson', 'pytorch']) assert.ok(runnable.some((b) => b.code.includes(`gradlab ${c} `)), c);
   });
 
   for (const block of runnable) {
@@ -79,7 +80,7 @@ describe('docs/cli.md', () => {
   }
 
   it('documents every command and every flag', () => {
-    for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags], ['lesson', lessonFlags]]) {
+    for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags], ['lesson', lessonFlags], ['pytorch', pytorchFlags]]) {
       assert.match(text, new RegExp(`^## \`gradlab ${command}\``, 'm'), command);
       const section = text.split(new RegExp(`^## \`gradlab ${command}\``, 'm'))[1].split(/^## /m)[0];
       for (const name of Object.keys(table)) assert.ok(section.includes(`\`--${name}`), `${command} --${name}`);

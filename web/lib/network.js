@@ -4,6 +4,7 @@ import {
   fail, integer, known, number, object, pick,
 } from './names.js';
 import { Dataset } from './dataset.js';
+import { pytorchScript } from './pytorch.js'; // pytorch.js reads networks only through their methods
 
 const LAYER_INTS = 12;
 const LAYER_FLOATS = 10;
@@ -330,6 +331,8 @@ export class Network {
   runningVar(i) { return this.tensor(i, 'runningVar'); }
   /** The mask (1 kept, 0 dropped) of the last training pass, rows x units (empty without dropout). */
   dropoutMask(i) { return this.tensor(i, 'dropoutMask'); }
+  /** A self-contained PyTorch script that replays options.steps steps of this network's training (web/lib/pytorch.js). */
+  toPyTorch(data, options) { return pytorchScript(this, data, options); }
   /** The training rows of the last minibatch step, in batch order (an Int32Array view; empty after a full batch). */
   batchRows() {
     const core = this.core;
