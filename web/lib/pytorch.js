@@ -78,7 +78,7 @@ function modelRows(run) {
     if (norm && l.batchNorm.after) rows.push([`norm${i}`, norm]);
     if (l.batchNorm) params.push({ layer: i, module: `norm${i}`, kind: 'norm' });
     if (l.dropout > 0) {
-      rows.push([`drop${i}`, `ReplayedDropout(${num(l.dropout)}, '${run.network.dropoutMode}', ${image ? `(${l.output.join(', ')})` : 'None'})`]);
+      rows.push([`drop${i}`, `ReplayedDropout(${num(l.dropout)}, '${run.network.dropoutMode}'${image ? `, image_shape=(${l.output.join(', ')})` : ''})`]);
       dropouts.push({ layer: i, module: `drop${i}` });
     }
   });
@@ -261,7 +261,7 @@ function writeScript(run) {
     '    """gradlab\'s dropout with gradlab\'s masks (1 kept, 0 dropped; set .mask before each training step).',
     '    inverted: training scales kept units by 1 / (1 - p), evaluation passes through (like nn.Dropout);',
     '    classic: training leaves kept units as they are, evaluation multiplies by 1 - p."""',
-    '    def __init__(self, p, mode, image_shape):',
+    '    def __init__(self, p, mode, image_shape=None):  # image_shape: (height, width, channels) of an image layer\'s output',
     '        super().__init__()',
     '        self.p, self.mode, self.image_shape, self.mask = p, mode, image_shape, None',
     '',
