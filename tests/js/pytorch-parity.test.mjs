@@ -83,8 +83,8 @@ const TRAIN = [
   // batch norm: dense (BatchNorm1d) before and after the activation, running statistics, evaluation mode
   { name: 'batch norm before the activation (BatchNorm1d)', net: withLayers([{ units: 12, activation: 'tanh', batchNorm: true }, { units: 10, activation: 'relu', batchNorm: true }, { units: 3, activation: 'softmax' }]),
     optimizer: { name: 'sgd', learningRate: 0.05 } },
-  { name: 'batch norm after the activation, momentum 0.3, epsilon 1e-3, minibatches', net: withLayers([{ units: 12, activation: 'relu', batchNorm: { after: true, momentum: 0.3, epsilon: 1e-3 } }, { units: 3, activation: 'softmax' }]),
-    optimizer: { name: 'momentum', learningRate: 0.05 }, batchSize: 16 },
+  { name: 'batch norm after the activation, momentum 0.3, epsilon 1e-3, minibatches, weightDecay on every parameter', net: withLayers([{ units: 12, activation: 'relu', batchNorm: { after: true, momentum: 0.3, epsilon: 1e-3 } }, { units: 3, activation: 'softmax' }]),
+    optimizer: { name: 'momentum', learningRate: 0.05, weightDecay: 1e-2 }, batchSize: 16 },
   // bias: false (the default under batch norm before the activation) with an adaptive optimiser
   { name: 'batch norm + RMSProp with bias: false equals PyTorch\'s bias=False', net: withLayers(BN_NO_BIAS),
     optimizer: { name: 'rmsprop', learningRate: 0.001 } },
@@ -94,10 +94,10 @@ const TRAIN = [
   { name: 'classic dropout', net: withLayers([{ units: 16, activation: 'relu', dropout: 0.3 }, { units: 3, activation: 'softmax' }], { dropoutMode: 'classic' }),
     optimizer: { name: 'momentum', learningRate: 0.05 } },
   // convolutions on digits: NHWC in gradlab, NCHW in torch
-  { name: 'conv + batch norm (BatchNorm2d) + max pool + strided conv + flatten', data: ['digits', { samples: 60, size: 8, seed: 3 }],
+  { name: 'conv + batch norm (BatchNorm2d) + max pool + strided conv + flatten, L1 and L2 on the filters', data: ['digits', { samples: 60, size: 8, seed: 3 }],
     net: { inputs: [8, 8, 1], layers: [{ type: 'conv', filters: 4, kernel: 3, activation: 'relu', batchNorm: true }, { type: 'pool', mode: 'max' },
       { type: 'conv', filters: 6, kernel: 3, stride: 2, activation: 'tanh' }, { type: 'flatten' }, { units: 10, activation: 'softmax' }], seed: 6 },
-    optimizer: { name: 'momentum', learningRate: 0.05 } },
+    optimizer: { name: 'momentum', learningRate: 0.05, l2: 1e-2, l1: 1e-3 } },
   { name: 'valid conv + average pool + dropout + dense straight after pooling, minibatches', data: ['digits', { samples: 60, size: 8, seed: 3 }],
     net: { inputs: [8, 8, 1], layers: [{ type: 'conv', filters: 5, kernel: 5, padding: 'valid', activation: 'relu' }, { type: 'pool', mode: 'average', dropout: 0.2 },
       { units: 10, activation: 'softmax' }], seed: 6 },
