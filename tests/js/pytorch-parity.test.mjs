@@ -43,6 +43,7 @@ const spiral = ['spiral', { samples: 60, classes: 3, noise: 0.1, seed: 2 }];
 const withLayers = (layers, extra = {}) => ({ ...dense, layers, ...extra });
 
 const BN_NO_BIAS = [{ units: 12, activation: 'tanh', batchNorm: true, bias: false }, { units: 10, activation: 'relu', batchNorm: true, bias: false }, { units: 3, activation: 'softmax' }];
+const BN_BIAS_KEPT = BN_NO_BIAS.map((l) => (l.batchNorm ? { ...l, bias: 0 } : l));
 const TRAIN = [
   // every optimiser and its options, full batch
   { name: 'sgd', optimizer: { name: 'sgd', learningRate: 0.5 } },
@@ -83,6 +84,8 @@ const TRAIN = [
   // batch norm: dense (BatchNorm1d) before and after the activation, running statistics, evaluation mode
   { name: 'batch norm before the activation (BatchNorm1d)', net: withLayers([{ units: 12, activation: 'tanh', batchNorm: true }, { units: 10, activation: 'relu', batchNorm: true }, { units: 3, activation: 'softmax' }]),
     optimizer: { name: 'sgd', learningRate: 0.05 } },
+  { name: 'batch norm before the activation with the biases kept (bias: 0), SGD', net: withLayers(BN_BIAS_KEPT),
+    optimizer: { name: 'sgd', learningRate: 0.05 } },
   { name: 'batch norm after the activation, momentum 0.3, epsilon 1e-3, minibatches, weightDecay on every parameter', net: withLayers([{ units: 12, activation: 'relu', batchNorm: { after: true, momentum: 0.3, epsilon: 1e-3 } }, { units: 3, activation: 'softmax' }]),
     optimizer: { name: 'momentum', learningRate: 0.05, weightDecay: 1e-2 }, batchSize: 16 },
   // bias: false (the default under batch norm before the activation) with an adaptive optimiser
@@ -111,7 +114,7 @@ const TRAIN = [
 // their true gradient is 0 and training losses still agree, but gradlab's float32 gradient of them is
 // rounding noise that RMSProp scales up to full steps: the biases wander, the running means follow,
 // and the evaluation-mode loss moves away from PyTorch's (docs/optimizers.md quotes the numbers).
-const DRIFT = { name: 'batch norm + RMSProp with the biases kept', net: withLayers(BN_NO_BIAS.map((l) => (l.batchNorm ? { ...l, bias: 0 } : l))),
+const DRIFT = { name: 'batch norm + RMSProp with the biases kept', net: withLayers(BN_BIAS_KEPT),
   optimizer: { name: 'rmsprop', learningRate: 0.001 } };
 const CASES = [...TRAIN, DRIFT];
 
