@@ -8,7 +8,8 @@
 import { SURFACE_VIEWS } from '../../web/lib/gradlab.js';
 import { runConfig } from '../../web/app/config.js';
 import { LESSONS } from '../../web/app/lessons.js';
-import { baseState, describeLayers, parseRuns, runLabel, runState } from '../../web/app/state.js';
+import { racePaths, racePlan } from '../../web/app/race-plan.js';
+import { baseState, describeLayers, paramInfo, readValue, runState, runsOf } from '../../web/app/state.js';
 import { UsageError, exclusive } from './flags.mjs';
 import { csv, curveLine, fixed, table } from './format.mjs';
 import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
@@ -16,7 +17,7 @@ import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 const PROBE_ROWS = 256;       // the page's worker measures layers on up to this many training rows
 const NAMES = LESSONS.map((l) => l.name);
 
-export const usage = 'gradlab lesson NAME [--steps 700] [--json | --csv]';
+export const usage = 'gradlab lesson NAME [--steps 700] [--racers sgd~adam@0.02] [--json | --csv]';
 export const positional = { name: 'NAME', choices: NAMES };
 export const summary = `Runs a lesson of the page (${NAMES.length} of them; --list names them) headless with the same engine and
 settings, and prints its loss curves as text lines, the final train and test losses, per-layer
@@ -25,6 +26,7 @@ export const notes = `lessons: ${NAMES.join(', ')}`;
 
 export const flags = {
   steps: { type: 'int', min: 1, max: 1000000, help: 'training steps of every run (default 700; a race: the lesson\'s own)' },
+  racers: { type: 'string', value: 'LIST', help: 'a race lesson\'s optimisers joined by ~, each name@rate for a rate of its own (as racers= in the page\'s address)' },
   every: { type: 'int', min: 1, max: 1000000, help: 'record the curves every N steps (default steps/50)' },
   width: { type: 'int', min: 10, max: 200, default: 40, help: 'characters of each text curve' },
   list: { type: 'bool', help: 'list the lessons with their titles and stop' },
@@ -53,7 +55,7 @@ function layerReport(net, data) {
 }
 
 /** One run of a train or compare lesson: curves recorded every `every` steps, from step 0. */
-function trainRun(lab, state, overrides, index, steps, every, progress, offset) {
+function trainRun(lab, state, { overrides, label }, steps, every, progress, offset) {
   const config = runConfig(runState(state, overrides));
   const data = lab.dataset(config.dataset.name, config.dataset.options);
   const net = lab.network(config.network);
@@ -74,7 +76,7 @@ function trainRun(lab, state, overrides, index, steps, every, progress, offset) 
   }
   const tests = curve.testLoss.filter((v) => v !== null);
   const run = {
-    label: state.mode === 'compare' ? runLabel(overrides, index) : 'train', overrides: Object.fromEntries(overrides), status, divergedAt,
+    label, overrides: Object.fromEntries(overrides), status, divergedAt,
     network: describeLayers(runState(state, overrides).layers), parameters: net.info().parameters, curve,
     final: { trainLoss: curve.trainLoss.at(-1), testLoss: curve.testLoss.at(-1), trainAccuracy: curve.trainAccuracy.at(-1), testAccuracy: curve.testAccuracy.at(-1) },
     minTestLoss: tests.length ? Math.min(...tests) : null,
@@ -85,16 +87,17 @@ function trainRun(lab, state, overrides, index, steps, every, progress, offset) 
   return run;
 }
 
-/** A race lesson: each optimiser's path on the surface, as the page's worker computes it. */
+/** A race lesson: each optimiser's path on the surface, as the page's worker computes it (race-plan.js). */
 function raceRun(lab, state, steps) {
-  const view = SURFACE_VIEWS[state.surface];
-  const start = [state.raceX ?? view.start[0], state.raceY ?? view.start[1]];
+  const plan = { ...racePlan(state), steps };
   return {
-    surface: state.surface, start, minimum: view.minimum, learningRate: state.raceLr, steps,
-    paths: state.racers.split('~').map((name) => {
-      const r = lab.optimize({ surface: state.surface, start, steps, noise: state.raceNoise, seed: state.seed, optimizer: { name, learningRate: state.raceLr } });
+    surface: plan.surface, start: plan.start, minimum: SURFACE_VIEWS[plan.surface].minimum, learningRate: plan.learningRate, steps,
+    paths: racePaths(lab, plan).map((r) => {
       const n = r.loss.length - 1;
-      return { name, loss: Array.from(r.loss), first: r.loss[0], last: r.loss[n], point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps };
+      return {
+        name: r.name, learningRate: r.learningRate, loss: Array.from(r.loss), first: r.loss[0], last: r.loss[n],
+        point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps,
+      };
     }),
   };
 }
@@ -123,6 +126,12 @@ export async function run(v, io) {
   if (!lesson) throw new UsageError(`lesson '${name}' is not known; allowed: ${NAMES.join(', ')}`);
   const state = baseState(name);
   const race = state.mode === 'race';
+  if (v.racers !== undefined) {
+    if (!race) throw new UsageError(`--racers is for race lessons only; '${name}' is a ${state.mode} lesson`);
+    const read = readValue(paramInfo('racers'), v.racers);
+    if (read.error) throw new UsageError(`--racers '${v.racers}' is not allowed; ${read.error}`);
+    state.racers = read.value;
+  }
   const steps = v.steps ?? (race ? state.raceSteps : 700);
   const every = Math.min(steps, v.every ?? Math.max(1, Math.ceil(steps / 50)));
   const lab = await io.lab();
@@ -130,10 +139,10 @@ export async function run(v, io) {
   if (race) {
     out.race = raceRun(lab, state, steps);
   } else {
-    const defs = state.mode === 'compare' ? parseRuns(state.runs) : [[]];
+    const defs = runsOf(state);
     const progress = new Progress(io.stderr, progressWanted(v, io.stderr), `lesson ${name}`, steps * defs.length);
     out.every = every;
-    out.runs = defs.map((overrides, i) => trainRun(lab, state, overrides, i, steps, every, progress, i * steps));
+    out.runs = defs.map((def, i) => trainRun(lab, state, def, steps, every, progress, i * steps));
     progress.done();
   }
   if (v.json) {
@@ -169,7 +178,7 @@ function text(out, state, width) {
     const r = out.race;
     parts.push(`optimiser race on ${r.surface}, from (${r.start.join(', ')}), learning rate ${r.learningRate}, ${r.steps} steps\n`);
     parts.push(table(['optimiser', `loss over steps 0..${r.steps}`, 'first', 'last', 'ends at'],
-      r.paths.map((p) => [p.name, curveText(p.loss, width), fixed(p.first), fixed(p.last),
+      r.paths.map((p) => [p.learningRate === r.learningRate ? p.name : `${p.name} (lr ${p.learningRate})`, curveText(p.loss, width), fixed(p.first), fixed(p.last),
         `(${fixed(p.point[0], 3)}, ${fixed(p.point[1], 3)})${p.diverged ? ' diverged' : ''}`])));
   } else {
     const first = out.runs[0];

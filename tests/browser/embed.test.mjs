@@ -49,7 +49,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await site?.close(); });
 
-const seen = () => page.evaluate(() => window.seen);
+const seen = (p = page) => p.evaluate(() => window.seen);
 const lastStep = (events, id) => events.filter((e) => e.id === id && e.type === 'gradlab-step').at(-1);
 
 describe('two elements and an iframe under a strict CSP', () => {
@@ -147,6 +147,60 @@ describe('two elements and an iframe under a strict CSP', () => {
     assert.ok(errors.some((t) => /Content Security Policy/.test(t)));
     await bad.close();
     site.reports.length = 0;
+  });
+});
+
+const RACERS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Week 5: optimisers</title>
+<script src="/site/watch.js"></script>
+<script type="module" src="/gradlab/embed/gradlab-embed.js"></script>
+</head><body>
+<gradlab-playground id="r" lesson="saddle" racers="sgd~adam@0.02" controls="racers,play" autoplay></gradlab-playground>
+<iframe id="f" title="A race" src="/gradlab/embed.html?lesson=saddle&amp;racers=sgd~adam@0.02&amp;autoplay" width="720" height="460"></iframe>
+</body></html>`;
+
+describe('racers with learning rates of their own (racers="sgd~adam@0.02")', () => {
+  const legend = (p, id) => p.evaluate((i) => [...document.getElementById(i).shadowRoot.querySelectorAll('.legend .item')].map((e) => e.textContent), id);
+
+  it('the element and the iframe race both, each at its rate, and the Optimisers field recovers from a bad list', async () => {
+    const racersSite = await courseSite({ pages: { '/site/week5.html': RACERS_PAGE, '/site/watch.js': WATCH_JS } });
+    const p = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+    watch(p);
+    try {
+      await p.goto(`${racersSite.url}/site/week5.html`);
+      await p.waitForFunction(() => window.seen.events.some((e) => e.id === 'r' && e.type === 'gradlab-step' && e.step >= 100)
+        && window.seen.messages.some((m) => m.type === 'gradlab-step' && m.step >= 100), null, { timeout: 30000 });
+      const s = await seen(p);
+      assert.deepEqual(s.events.filter((e) => e.type === 'gradlab-error'), []);
+      assert.deepEqual(s.messages.filter((m) => m.type === 'gradlab-error'), []);
+      const step = s.events.filter((e) => e.id === 'r' && e.type === 'gradlab-step').at(-1);
+      assert.deepEqual(step.runs.map((r) => [r.label, r.learningRate]), [['sgd', 0.01], ['adam', 0.02]]);
+      const framed = s.messages.filter((m) => m.type === 'gradlab-step').at(-1);
+      assert.deepEqual(framed.runs.map((r) => [r.label, r.learningRate]), [['sgd', 0.01], ['adam', 0.02]]);
+      assert.deepEqual(await legend(p, 'r'), ['sgd (lr 0.01)', 'adam (lr 0.02)']);
+      const frame = p.frames().find((f) => f.url().includes('embed.html'));
+      assert.deepEqual(await frame.evaluate(() => [...document.querySelector('gradlab-playground').shadowRoot.querySelectorAll('.legend .item')].map((e) => e.textContent)),
+        ['sgd (lr 0.01)', 'adam (lr 0.02)']);
+      assert.deepEqual(await p.evaluate(() => document.getElementById('r').notes), []);
+      // a list the table refuses marks the field; a good one after it races again
+      const field = p.locator('#r').locator('label.field', { hasText: 'Optimisers' });
+      await field.locator('input').fill('adam@fast');
+      await field.locator('input').dispatchEvent('change');
+      assert.match(await field.getAttribute('class'), /invalid/);
+      await field.locator('input').fill('momentum~adam@0.05');
+      await field.locator('input').dispatchEvent('change');
+      assert.doesNotMatch(await field.getAttribute('class'), /invalid/);
+      await p.waitForFunction(() => window.seen.events.some((e) => e.id === 'r' && e.type === 'gradlab-step' && e.runs?.[1]?.learningRate === 0.05), null, { timeout: 20000 });
+      assert.deepEqual(await legend(p, 'r'), ['momentum (lr 0.01)', 'adam (lr 0.05)']);
+      assert.equal(await p.evaluate(() => document.getElementById('r').state.racers), 'momentum~adam@0.05');
+      assert.match(await p.evaluate(() => { try { document.getElementById('r').set({ racers: 'adam@0' }); return ''; } catch (e) { return e.message; } }), /racers "adam@0" is not allowed/);
+      assert.deepEqual((await seen(p)).events.filter((e) => e.type === 'gradlab-error'), []);
+      assert.deepEqual(consoleErrors, []);
+      assert.deepEqual(racersSite.reports, []);
+    } finally {
+      await p.close();
+      await racersSite.close();
+    }
   });
 });
 

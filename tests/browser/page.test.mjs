@@ -179,6 +179,26 @@ describe('the page', () => {
     await page.close();
   });
 
+  it('?lesson=saddle&racers=sgd~adam@0.02 races each optimiser at its own rate, labelled so', async () => {
+    const page = await openPage(browser, `${server.url}?lesson=saddle&racers=sgd~adam@0.02`);
+    await page.waitForFunction(() => window.gradlabPage?.summary().race?.paths.length === 2);
+    const s = await summary(page);
+    assert.equal(s.mode, 'race');
+    assert.deepEqual(s.race.paths.map((p) => [p.name, p.learningRate]), [['sgd', 0.01], ['adam', 0.02]]);
+    assert.deepEqual(s.race.legend, ['sgd (lr 0.01)', 'adam (lr 0.02)']);
+    assert.match(await page.locator('#race-chart').textContent(), /adam \(lr 0\.02\)/);
+    assert.equal(await page.locator('#notes').isHidden(), true, 'the address was read without a note');
+    assert.equal(await page.locator('#racer-adam').isChecked(), true);
+    assert.equal(await page.inputValue('#racer-lr-adam'), '0.02');
+    assert.equal(await page.locator('#racer-momentum').isChecked(), false);
+    const adam = s.race.paths[1].loss;
+    await page.waitForFunction((steps) => window.gradlabPage.summary().race.upto === steps, adam.length - 1);
+    assert.ok(await painted(page, '#contour') > 0.9);
+    assert.ok(adam.at(-1) < s.race.paths[0].loss.at(-1), 'adam at 0.02 leaves the saddle further than sgd at 0.01');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   it('compare runs may change several settings each; the cards switch their histograms', async () => {
     const page = await openPage(browser, `${server.url}?mode=compare&data=moons&runs=opt:adam!lr:0.01~opt:sgd`);
     await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null));

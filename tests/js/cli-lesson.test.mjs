@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { LESSONS } from '../../web/app/lessons.js';
+import { loadGradlab } from '../../web/lib/gradlab.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gradlab.mjs', import.meta.url));
 const LN2 = Math.log(2), LN3 = Math.log(3);
@@ -154,5 +155,26 @@ describe('gradlab lesson', () => {
     }
     const unknown = await gradlab(['lesson', 'mnist']);
     assert.match(unknown.stderr, /lesson 'mnist' is not known; allowed: zero-init, small-init/);
+  });
+
+  it('--racers gives a race lesson other optimisers, each at its own rate or the shared one', async () => {
+    const r = await gradlab(['lesson', 'saddle', '--racers', 'sgd~adam@0.02', '--steps', '80', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.race.paths.map((p) => [p.name, p.learningRate]), [['sgd', out.race.learningRate], ['adam', 0.02]]);
+    const lab = await loadGradlab();
+    for (const p of out.race.paths) {
+      const direct = lab.optimize({ surface: 'saddle', start: out.race.start, steps: 80, optimizer: { name: p.name, learningRate: p.learningRate } });
+      assert.deepEqual(p.loss, Array.from(direct.loss), `${p.name} follows the engine's path at lr ${p.learningRate}`);
+    }
+    const text = await gradlab(['lesson', 'saddle', '--racers', 'sgd~adam@0.02', '--steps', '80']);
+    assert.match(text.stdout, /^adam \(lr 0\.02\) +\|/m);
+    assert.match(text.stdout, /^sgd +\|/m);
+    const bad = await gradlab(['lesson', 'saddle', '--racers', 'sgd~adam@fast']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--racers 'sgd~adam@fast' is not allowed; 1 to 6 of sgd, momentum/);
+    const notRace = await gradlab(['lesson', 'small-init', '--racers', 'sgd']);
+    assert.equal(notRace.code, 2);
+    assert.match(notRace.stderr, /--racers is for race lessons only/);
   });
 });

@@ -41,17 +41,3 @@ function shadeBand(u, [lo, hi]) {
 
 /** Aligns several [xs, ys...] tables on one x column (nulls where a table has no point). */
 export const join = (tables) => uPlot.join(tables);
-
-/** Keeps a growing series short: when it passes `limit` points, every other point but the newest is dropped. */
-export function appendCapped(columns, values, limit = 1500) {
-  columns.forEach((c, i) => c.push(values[i]));
-  if (columns[0].length > limit) {
-    for (const c of columns) {
-      const last = c[c.length - 1];
-      let w = 0;
-      for (let r = 0; r < c.length - 1; r += 2) c[w++] = c[r];
-      c[w++] = last;
-      c.length = w;
-    }
-  }
-}

@@ -1,4 +1,10 @@
-// format.js: number formatting for chart axes. Pure, so Node tests cover it.
+// format.js: number formatting for chart axes and status lines. Pure, so Node tests cover it.
+
+/** A number for a status line: 4 decimals, exponent form for the very large and very small, '–' for none. */
+export const fmt = (v, digits = 4) => (v == null || !Number.isFinite(v) ? '–'
+  : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(digits));
+/** A share as a percentage with one decimal, '–' for none. */
+export const pct = (v) => (v == null ? '–' : `${(100 * v).toFixed(1)}%`);
 
 /** Tick labels with as many digits as the ticks need, so no two read the same. */
 export function formatTicks(ticks) {

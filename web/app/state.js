@@ -18,6 +18,10 @@ export const DEFAULT_LAYERS = '32_relu,32_relu';
 export const DEFAULT_IMAGE_LAYERS = 'c8_relu,pmax,c16_relu,pmax,flat';
 export const defaultLayersFor = (data) => (isImageData(data) ? DEFAULT_IMAGE_LAYERS : DEFAULT_LAYERS);
 export const MAX_RUNS = 4;
+/** The runs compare mode starts with when none are given. */
+export const COMPARE_DEFAULT_RUNS = 'init:he-normal~init:xavier~init:normal';
+/** Keys whose change only replays the optimiser race (no network is rebuilt). */
+export const raceOnly = (keys) => keys.length > 0 && keys.every((k) => k.startsWith('race') || k === 'surface');
 const MAX_QUERY = 8192;
 const MAX_ENTRIES = 200;
 
@@ -213,12 +217,12 @@ export const layersText = (layers) => layers.map(layerToken).join(',');
 
 const RACE_RATE = { type: 'float', min: 1e-5, max: 10 };
 
+/** A racers text split into [name, rate text] pairs: 'sgd~adam@0.02' → [['sgd'], ['adam', '0.02']]. */
+const racerParts = (text) => text.split('~').map((part) => part.split('@'));
+
 /** The racers of a race state: [{ name, learningRate (null: the shared raceLr) }]. */
 export function parseRacers(text) {
-  return text.split('~').map((part) => {
-    const [name, rate] = part.split('@');
-    return { name, learningRate: rate === undefined ? null : Number(rate) };
-  });
+  return racerParts(text).map(([name, rate]) => ({ name, learningRate: rate === undefined ? null : Number(rate) }));
 }
 
 export const racersText = (racers) => racers.map((r) => (r.learningRate == null ? r.name : `${r.name}@${r.learningRate}`)).join('~');
@@ -245,7 +249,7 @@ export function readValue(p, text) {
     }
     case 'optimizers': {
       // each racer is a name, or name@rate for a learning rate of its own
-      const racers = text.split('~').map((part) => part.split('@'));
+      const racers = racerParts(text);
       const rateOk = (r) => r.length === 1 || (r.length === 2 && !readValue(RACE_RATE, r[1]).error);
       if (racers.length < 1 || racers.length > 6 || !racers.every((r) => OPTIMIZERS.includes(r[0]) && rateOk(r))) {
         return { error: `1 to 6 of ${OPTIMIZERS.join(', ')} joined by ~, each with an optional @rate (${RACE_RATE.min} to ${RACE_RATE.max})` };
@@ -289,6 +293,16 @@ export function parseRuns(text) {
 }
 
 export const runsText = (runs) => runs.map((o) => o.map(([k, v]) => `${k}:${v}`).join('!')).join('~');
+
+/**
+ * The runs a state asks for, as [{ overrides, label }]: its compare runs (two or more), else one run
+ * labelled 'train' that changes nothing.
+ */
+export function runsOf(state) {
+  const list = state.mode === 'compare' ? parseRuns(state.runs) : [];
+  if (!Array.isArray(list) || list.length < 2) return [{ overrides: [], label: 'train' }];
+  return list.map((overrides, i) => ({ overrides, label: runLabel(overrides, i) }));
+}
 
 /** The state of compare run i: the shared state with the run's overrides. */
 export function runState(state, overrides) {
@@ -398,7 +412,7 @@ function checkState(state, notes) {
     }
   }
   if (state.mode === 'compare' && state.runs === '') {
-    state.runs = 'init:he-normal~init:xavier~init:normal';
+    state.runs = COMPARE_DEFAULT_RUNS;
     notes.push('compare mode had no runs; comparing three initialisations');
   }
   return state;

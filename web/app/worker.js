@@ -1,7 +1,9 @@
-// worker.js: owns the engine for one run. The page sends commands ({ type, ... }); the worker
+// worker.js: owns the engine for one run. The page sends commands (protocol.js); the worker
 // trains in ticks of `speed` steps and posts small snapshots (copies, transferred) at most every
 // SNAPSHOT_MS, so neither side ever waits for the other.
 import { loadGradlab } from '../lib/gradlab.js';
+import * as protocol from './protocol.js';
+import { racePaths } from './race-plan.js';
 import { nearZero, summary } from './stats.js';
 
 const GRID = 48;            // boundary / fit heatmap resolution
@@ -35,7 +37,7 @@ async function ensureLab(scalar) {
   if (lab && loadedScalar === scalar) return;
   lab = await loadGradlab(scalar ? { simd: false } : {});
   loadedScalar = scalar;
-  postMessage({ type: 'ready', simd: lab.simd });
+  postMessage(protocol.ready(lab.simd));
 }
 
 function build(c) {
@@ -53,13 +55,13 @@ function build(c) {
   const train = data.rows('train'), test = data.rows('test');
   const image = c.image ? { shape: data.shape, samples: Math.min(SAMPLES, test.count) } : null;
   example = Math.min(example, Math.max(0, test.count - 1));
-  postMessage({
-    type: 'built', generation: c.generation, inputs: net.inputs, classes: data.classes, extent: EXTENT, gridSize: GRID,
+  postMessage(protocol.built({
+    generation: c.generation, inputs: net.inputs, classes: data.classes, extent: EXTENT, gridSize: GRID,
     layers: net.layers.map((l) => ({ units: l.units ?? l.shape[2], activation: l.activation, type: l.type, shape: l.shape, kernel: l.kernel })),
     // image sets: the test images only (the page shows some of them), not the whole training set
     train: { x: image ? new Float32Array(0) : train.x.slice(), y: train.y.slice() }, test: { x: test.x.slice(), y: test.y.slice() },
     scheduleCurve: schedulePreview(c.optimizer), image,
-  });
+  }));
   snapshot(true);
 }
 
@@ -158,13 +160,13 @@ function snapshot(detail) {
   const conv = config.image ? convViews() : null;
   const weights = detail && !config.image ? layers.map((l) => l.weights) : [];
   const r = lastResult;
-  const message = {
-    type: 'snapshot', generation: config.generation, step: net.step, status,
+  const message = protocol.snapshot({
+    generation: config.generation, step: net.step, status,
     batchLoss: r ? finiteOrNull(r.loss) : null, learningRate: finiteOrNull(net.learningRate),
     train: { loss: finiteOrNull(trainEval.loss), accuracy: finiteOrNull(trainEval.accuracy) },
     test: { loss: finiteOrNull(testEval.loss), accuracy: finiteOrNull(testEval.accuracy) },
     layers: layers.map((l) => l.report), outputs, weights, conv,
-  };
+  });
   if (status === 'diverged') message.divergedAt = r.step;
   const running = layers.flatMap((l) => (l.report.running ? [l.report.running.means.buffer, l.report.running.variances.buffer] : []));
   postMessage(message, [outputs.buffer, ...weights.map((w) => w.buffer), ...convBuffers(conv), ...running]);
@@ -211,19 +213,15 @@ function unitOutput(layer, unit) {
 
 function race(msg) {
   const surface = lab.surface(msg.surface, { x: msg.x, y: msg.y, resolution: msg.resolution });
-  const paths = msg.racers.map((name) => {
-    const r = lab.optimize({
-      surface: msg.surface, start: msg.start, steps: msg.steps, noise: msg.noise, seed: msg.seed,
-      optimizer: { name, learningRate: msg.learningRates?.[name] ?? msg.learningRate },
-    });
-    return { name, path: r.path, loss: r.loss };
-  });
+  const paths = racePaths(lab, msg).map(({ name, learningRate, path, loss }) => ({ name, learningRate, path, loss }));
   const transfer = [surface.values.buffer, ...paths.flatMap((p) => [p.path.buffer, p.loss.buffer])];
-  postMessage({ type: 'race', id: msg.id, surface, paths }, transfer);
+  postMessage(protocol.raceResult(msg.id, surface, paths), transfer);
 }
 
 onmessage = async ({ data: msg }) => {
   try {
+    const problem = protocol.checkCommand(msg);
+    if (problem) throw new Error(problem);
     switch (msg.type) {
       case 'build':
         await ensureLab(msg.config.scalar);
@@ -252,25 +250,19 @@ onmessage = async ({ data: msg }) => {
         if (!net || !config.image) break;
         example = Math.max(0, Math.min(data.rows('test').count - 1, msg.example | 0));
         const conv = convViews();
-        postMessage({ type: 'conv', generation: config.generation, conv }, convBuffers(conv));
+        postMessage(protocol.conv(config.generation, conv), convBuffers(conv));
         break;
       }
       case 'unit':
-        if (net) postMessage({ type: 'unit', layer: msg.layer, unit: msg.unit, values: unitOutput(msg.layer, msg.unit) });
-        break;
-      case 'schedule':
-        await ensureLab(msg.scalar);
-        postMessage({ type: 'schedule', id: msg.id, curve: schedulePreview(msg.optimizer, msg.steps) });
+        if (net) postMessage(protocol.unitOutput(msg.layer, msg.unit, unitOutput(msg.layer, msg.unit)));
         break;
       case 'race':
         await ensureLab(msg.scalar);
         race(msg);
         break;
-      default:
-        throw new Error(`unknown command '${msg.type}'`);
     }
   } catch (error) {
     pause();
-    postMessage({ type: 'error', generation: config?.generation, message: String(error?.message ?? error), command: msg?.type });
+    postMessage(protocol.error(config?.generation, String(error?.message ?? error), typeof msg?.type === 'string' ? msg.type : undefined));
   }
 };

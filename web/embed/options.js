@@ -1,7 +1,9 @@
 // options.js: the pure side of the embed. Attributes (or an iframe's query) become the page's state
 // through the page's own table (web/app/state.js), `controls="..."` becomes a list of controls, and
 // worker snapshots become the small records the embed's events carry. No DOM, so Node tests cover it.
-import { PARAMS, baseState, paramInfo, parseState, readValue } from '../app/state.js';
+import { COMPARE_DEFAULT_RUNS, PARAMS, baseState, paramInfo, parseState, readValue } from '../app/state.js';
+
+export { raceOnly } from '../app/state.js';
 
 /** Attributes of the element that are not page state. */
 export const ELEMENT_ATTRIBUTES = ['controls', 'autoplay', 'compact', 'theme', 'height'];
@@ -93,16 +95,13 @@ export function patchState(state, patch) {
     if (read.error) fail(`${key} ${JSON.stringify(value)} is not allowed; ${read.error}`);
     next[key] = read.value;
   }
-  if (next.mode === 'compare' && !next.runs) next.runs = 'init:he-normal~init:xavier~init:normal';
+  if (next.mode === 'compare' && !next.runs) next.runs = COMPARE_DEFAULT_RUNS;
   return next;
 }
 
 function fail(message) {
   throw new Error(`gradlab-playground: ${message}`);
 }
-
-/** Keys whose change only replays the optimiser race (no network is rebuilt). */
-export const raceOnly = (keys) => keys.length > 0 && keys.every((k) => k.startsWith('race') || k === 'surface');
 
 /** A worker snapshot as the detail of a gradlab-step event: { step, loss, accuracy, learningRate }. */
 export function stepDetail(snapshot) {

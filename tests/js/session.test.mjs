@@ -1,0 +1,289 @@
+// The run controller (web/app/session.js) without a browser: a fake Worker records the commands a
+// session sends and plays the worker's part by hand, so generations, the CPU share, curves, play
+// and step, live changes and the race clock are checked message by message. A second part runs the
+// real worker.js in this thread behind the same Worker interface, so the commands the session sends
+// and the events the engine answers with are checked against each other (protocol.js) and against
+// the engine called directly.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { loadGradlab } from '../../web/lib/gradlab.js';
+import * as protocol from '../../web/app/protocol.js';
+import {
+  CURVE_POINTS, RACE_MS, Session, appendCapped, cpuShare, newWorker, raceCurves, racerLabel, useWorkerClass, workersAlive,
+} from '../../web/app/session.js';
+import { baseState, parseState } from '../../web/app/state.js';
+
+class FakeWorker {
+  static all = [];
+  constructor(url, options) {
+    Object.assign(this, { url: String(url), options, sent: [], terminated: false, onmessage: null, onerror: null });
+    FakeWorker.all.push(this);
+  }
+  postMessage(msg) {
+    assert.equal(protocol.checkCommand(msg), '', `the session sent a command the worker refuses: ${JSON.stringify(msg)}`);
+    this.sent.push(msg);
+  }
+  terminate() { this.terminated = true; }
+  /** The worker's side: an event to the session. */
+  answer(msg) { this.onmessage({ data: msg }); }
+  types() { return this.sent.map((m) => m.type); }
+}
+
+const stats = { mean: 0, std: 1, min: -1, max: 1 };
+const layer = () => ({ weights: stats, activations: stats, gradients: stats, saturated: 0, dead: 0, gradientNorm: 1, updateRatio: 1e-3, nearZero: 0, hist: {} });
+const snapshotAt = (generation, step, status = 'ok', loss = 1 / (1 + step)) => protocol.snapshot({
+  generation, step, status, batchLoss: loss, learningRate: 0.1, train: { loss, accuracy: 0.5 }, test: { loss, accuracy: 0.5 },
+  layers: [layer(), layer()], outputs: new Float32Array(4), weights: [], conv: null, ...(status === 'diverged' ? { divergedAt: step } : {}),
+});
+const builtFor = (generation) => protocol.built({
+  generation, inputs: 2, classes: 3, extent: 1.6, gridSize: 48, layers: [], train: {}, test: {}, scheduleCurve: new Float32Array(0), image: null,
+});
+const events = (session, types) => {
+  const seen = [];
+  for (const type of types) session.on(type, (detail) => seen.push({ type, ...detail }));
+  return seen;
+};
+const build = (w) => w.sent.filter((m) => m.type === 'build').at(-1);
+
+describe('session with a fake worker', () => {
+  useWorkerClass(FakeWorker);
+  after(() => useWorkerClass(globalThis.Worker));
+
+  it('starts one worker per run with a share of the CPU that shrinks as workers are added', () => {
+    const before = workersAlive();
+    const a = new Session();
+    a.start(parseState('?lesson=zero-init').state);   // compare: two runs
+    assert.equal(a.runs.length, 2);
+    assert.equal(workersAlive(), before + 2);
+    const shares = a.runs.map((r) => build(r.worker).config.duty);
+    const b = new Session();
+    b.start(baseState(''));
+    assert.equal(workersAlive(), before + 3);
+    assert.equal(build(b.runs[0].worker).config.duty, cpuShare(before + 3));
+    assert.ok(build(b.runs[0].worker).config.duty <= Math.min(...shares), 'a later worker gets no more than the earlier ones');
+    assert.equal(cpuShare(1, 2), 1);
+    assert.equal(cpuShare(3, 2), 0.5);
+    assert.equal(cpuShare(100, 2), 0.15);
+    a.dispose(); b.dispose();
+    assert.equal(workersAlive(), before);
+    assert.ok(FakeWorker.all.slice(-3).every((w) => w.terminated && w.options.type === 'module'));
+  });
+
+  it('drops messages of an older generation and counts ready once all runs have a snapshot', () => {
+    const s = new Session();
+    const seen = events(s, ['ready', 'step', 'runs']);
+    s.start(parseState('?lesson=zero-init').state);
+    const [r0, r1] = s.runs;
+    const g0 = build(r0.worker).config.generation, g1 = build(r1.worker).config.generation;
+    assert.notEqual(g0, g1);
+    r0.worker.answer(snapshotAt(g0 - 1000, 5));   // stale
+    assert.equal(r0.last, null);
+    r0.worker.answer(snapshotAt(g0, 0));
+    assert.equal(seen.filter((e) => e.type === 'ready').length, 0);
+    r1.worker.answer(snapshotAt(g1, 0));
+    assert.equal(seen.filter((e) => e.type === 'ready').length, 1);
+    r1.worker.answer(snapshotAt(g1, 10));
+    assert.equal(seen.filter((e) => e.type === 'ready').length, 1);
+    assert.deepEqual(r1.curves.x, [0, 10]);
+    // a live change rebuilds: the old run objects and their generation are gone
+    s.update({ ...s.state, lr: 0.05 }, { keepPlaying: false });
+    assert.equal(seen.filter((e) => e.type === 'runs').length, 2);
+    r0.worker.answer(snapshotAt(g0, 20));
+    assert.equal(s.runs[0].last, null, 'a snapshot of the network before the change is dropped');
+    assert.ok(build(s.runs[0].worker).config.generation > g1);
+    s.dispose();
+  });
+
+  it('plays, pauses, steps, sends speed alone, and stops when every run diverged', () => {
+    const s = new Session();
+    const seen = events(s, ['diverged', 'playing']);
+    s.start(baseState(''));
+    const w = s.runs[0].worker, g = build(w).config.generation;
+    s.play();
+    assert.ok(!w.types().includes('play'), 'no play before the network is built');
+    w.answer(builtFor(g));
+    assert.equal(w.types().at(-1), 'play', 'play is sent once built');
+    s.pause();
+    s.step();
+    assert.deepEqual(w.types().slice(-2), ['pause', 'step']);
+    assert.equal(s.playing, false);
+    assert.equal(s.update({ ...s.state, speed: 40 }), 'speed');
+    assert.deepEqual(w.sent.at(-1), protocol.speed(40));
+    assert.equal(w.types().filter((t) => t === 'build').length, 1, 'speed rebuilds nothing');
+    s.play();
+    w.answer(snapshotAt(g, 3, 'diverged', NaN));
+    const d = seen.find((e) => e.type === 'diverged');
+    assert.equal(d.step, 3);
+    assert.equal(d.learningRate, s.state.lr);
+    assert.equal(s.playing, false);
+    assert.equal(seen.at(-1).type, 'playing');
+    s.dispose();
+  });
+
+  it('with autoplay, plays when ready; reset keeps playing; a bad setting or a worker error is reported', () => {
+    const s = new Session({ autoplay: true });
+    const seen = events(s, ['error']);
+    s.start(baseState(''));
+    const w = s.runs[0].worker;
+    w.answer(builtFor(build(w).config.generation));
+    w.answer(snapshotAt(build(w).config.generation, 0));
+    assert.equal(s.playing, true);
+    s.reset();
+    assert.equal(w.types().at(-1), 'build');
+    w.answer(builtFor(build(w).config.generation));
+    w.answer(snapshotAt(build(w).config.generation, 0));
+    assert.equal(s.playing, true, 'reset kept playing');
+    w.answer(protocol.error(build(w).config.generation, 'boom', 'step'));
+    assert.equal(s.runs[0].status, 'error');
+    assert.equal(seen.at(-1).message, 'boom');
+    w.answer({ type: 'snapshot', generation: build(w).config.generation, step: 'x' });
+    assert.match(seen.at(-1).message, /cannot read: event 'snapshot': field 'step'/);
+    s.update({ ...s.state, layers: 'c8_relu' });   // conv layers need an image data set
+    assert.match(seen.at(-1).message, /conv layers need an image data set/);
+    s.dispose();
+  });
+
+  it('keeps curves bounded by thinning them', () => {
+    const columns = [[], []];
+    for (let i = 0; i < 5 * CURVE_POINTS; ++i) appendCapped(columns, [i, 2 * i]);
+    assert.ok(columns[0].length <= CURVE_POINTS && columns[0].length > CURVE_POINTS / 2);
+    assert.equal(columns[0].at(-1), 5 * CURVE_POINTS - 1, 'the newest point is kept');
+    assert.equal(columns[0][0], 0, 'the first point is kept');
+    assert.deepEqual(columns[1], columns[0].map((x) => 2 * x), 'columns stay aligned');
+  });
+
+  it('races racers with their own learning rates on one clock', () => {
+    let now = 1000;
+    const s = new Session({ clock: () => now });
+    const seen = events(s, ['race', 'ready', 'playing']);
+    s.start(parseState('?lesson=saddle&racers=sgd~adam@0.02').state);
+    assert.equal(s.runs.length, 0);
+    const w = FakeWorker.all.at(-1), cmd = w.sent.at(-1);
+    assert.equal(cmd.type, 'race');
+    assert.deepEqual(cmd.racers, [{ name: 'sgd', learningRate: s.state.raceLr }, { name: 'adam', learningRate: 0.02 }]);
+    assert.deepEqual(s.race.racers.map((r) => racerLabel(r.name, r.learningRate)), [`sgd (lr ${s.state.raceLr})`, 'adam (lr 0.02)']);
+    const steps = s.state.raceSteps;
+    const path = (name, learningRate) => ({ name, learningRate, path: new Float32Array(2 * (steps + 1)), loss: Float32Array.from({ length: steps + 1 }, (_, i) => -i) });
+    w.answer(protocol.raceResult(cmd.id - 1, { min: -10, max: 10 }, []));   // an older race
+    assert.equal(s.race.surface, null);
+    w.answer(protocol.raceResult(cmd.id, { min: -10, max: 10, x: [0, 1], y: [0, 1] }, [path('sgd', 0.01), path('adam', 0.02)]));
+    assert.equal(seen.filter((e) => e.type === 'ready').length, 1);
+    assert.equal(s.race.running, false, 'no autoplay was asked for');
+    s.play();
+    assert.equal(s.raceFrame().upto, 0);
+    now += RACE_MS / 2;
+    assert.equal(s.raceFrame().upto, Math.floor(steps / 2));
+    s.pause();
+    now += RACE_MS;
+    assert.equal(s.raceFrame().upto, Math.floor(steps / 2), 'a paused race holds its step');
+    s.play();
+    now += RACE_MS / 4;
+    assert.equal(s.raceFrame().upto, Math.floor((3 * steps) / 4), 'and goes on from there');
+    now += RACE_MS;
+    const end = s.raceFrame();
+    assert.equal(end.upto, steps);
+    assert.equal(s.running, false, 'the race stops at its last step');
+    assert.equal(seen.filter((e) => e.type === 'playing').at(-1).playing, false);
+    s.play();
+    assert.equal(s.raceFrame().upto, 0, 'playing a finished race starts it again');
+    const cols = raceCurves(s.race, 5);
+    assert.deepEqual(cols[0], [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(cols[2], [-0, -1, -2, -3, -4, -5]);
+    assert.equal(raceCurves(s.race, steps)[1].at(-1), -10, 'losses are clipped to the view');
+    // a race-only change sends a new race to the same worker
+    assert.equal(s.update({ ...s.state, racers: 'rmsprop@0.5' }), 'race');
+    assert.deepEqual(w.sent.at(-1).racers, [{ name: 'rmsprop', learningRate: 0.5 }]);
+    s.dispose();
+    assert.ok(w.terminated);
+  });
+
+  it('makes every worker through newWorker', () => {
+    const before = FakeWorker.all.length;
+    const w = newWorker(new URL('file:///x.js'));
+    assert.equal(FakeWorker.all.length, before + 1);
+    assert.equal(w.url, 'file:///x.js');
+    w.terminate();
+  });
+});
+
+/** The real worker.js in this thread: its global onmessage and postMessage are wired to one fake Worker. */
+class InThreadWorker {
+  static #loaded = null;
+  constructor() {
+    this.onmessage = null;
+    this.onerror = null;
+    this.ready = (InThreadWorker.#loaded ??= (async () => {
+      globalThis.onmessage = null;
+      globalThis.postMessage = (msg) => InThreadWorker.current?.onmessage?.({ data: msg });
+      await import('../../web/app/worker.js');
+      return globalThis.onmessage;
+    })());
+    InThreadWorker.current = this;
+  }
+  postMessage(msg) {
+    assert.equal(protocol.checkCommand(msg), '');
+    this.ready.then((handle) => handle({ data: structuredClone(msg) }));
+  }
+  terminate() {}
+}
+
+const until = (session, type, test = () => true) => new Promise((resolve) => session.on(type, (d) => { if (test(d)) resolve(d); }));
+
+describe('session with the real worker in this thread', () => {
+  it('builds, steps and races through protocol.js; racers get their own rates', async () => {
+    useWorkerClass(InThreadWorker);
+    try {
+      const s = new Session();
+      const errors = [];
+      s.on('error', (e) => errors.push(e.message));
+      const ready = until(s, 'ready');
+      s.start(parseState('?data=circle&layers=8_tanh&samples=100').state);
+      await ready;
+      const stepped = until(s, 'step', ({ run }) => run.last.step === 1);
+      s.step();
+      const { run } = await stepped;
+      assert.deepEqual(run.curves.x, [0, 1]);
+      assert.ok(Number.isFinite(run.curves.trainLoss[1]));
+      assert.deepEqual(errors, []);
+
+      const raced = until(s, 'race');
+      s.start(parseState('?lesson=saddle&racers=sgd~adam@0.02&raceSteps=50').state);
+      const { race } = await raced;
+      assert.deepEqual(race.paths.map((p) => [p.name, p.learningRate]), [['sgd', s.state.raceLr], ['adam', 0.02]]);
+      const lab = await loadGradlab();
+      const direct = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: 0.02 } });
+      assert.deepEqual(Array.from(race.paths[1].loss), Array.from(direct.loss), 'adam ran at its own rate of 0.02');
+      const shared = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: s.state.raceLr } });
+      assert.notDeepEqual(Array.from(race.paths[1].loss), Array.from(shared.loss), 'and not at the shared rate');
+      assert.deepEqual(errors, []);
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+});
+
+describe('protocol.js', () => {
+  it('builds every command the worker accepts and refuses what it does not know', () => {
+    const race = protocol.race({ id: 1, surface: 'bowl', x: [0, 1], y: [0, 1], resolution: 10, start: [0, 0], racers: [{ name: 'sgd', learningRate: null }], learningRate: 0.1, steps: 10, noise: 0, seed: 1 });
+    for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), race]) {
+      assert.equal(protocol.checkCommand(msg), '', msg.type);
+    }
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'pause', 'play', 'race', 'speed', 'step', 'unit']);
+    assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);
+    assert.match(protocol.checkCommand({ type: '__proto__' }), /unknown command/);
+    assert.match(protocol.checkCommand(null), /must be an object/);
+    assert.match(protocol.checkCommand({ type: 'speed', speed: '3' }), /field 'speed'/);
+    assert.match(protocol.checkCommand({ ...race, racers: ['sgd'] }), /field 'racers'/);
+  });
+
+  it('checks the events a view receives, snapshot shape included', () => {
+    assert.equal(protocol.checkEvent(snapshotAt(1, 0)), '');
+    assert.equal(protocol.checkEvent(builtFor(1)), '');
+    assert.equal(protocol.checkEvent(protocol.error(undefined, 'x')), '');
+    assert.match(protocol.checkEvent({ ...snapshotAt(1, 0), status: 'fine' }), /field 'status'/);
+    assert.match(protocol.checkEvent({ ...snapshotAt(1, 0), train: { loss: 'a' } }), /field 'train'/);
+    assert.match(protocol.checkEvent({ ...snapshotAt(1, 0), outputs: [0, 1] }), /field 'outputs'/);
+    assert.match(protocol.checkEvent({ type: 'schedule' }), /unknown event/);
+  });
+});

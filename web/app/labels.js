@@ -1,0 +1,40 @@
+// labels.js: the words the page and the embed show for settings and runs, written once. Pure.
+import { fmt, pct } from './format.js';
+import { runState } from './state.js';
+
+/** A field's label on the page. */
+export const LABELS = {
+  data: 'Data set', classes: 'Classes', size: 'Image size', dataSeed: 'Data seed (0 = seed)', samples: 'Samples', noise: 'Noise', test: 'Test share', seed: 'Seed',
+  loss: 'Loss', dropoutMode: 'Dropout mode', init: 'Initialisation', initStd: 'Init std (normal)', opt: 'Optimiser',
+  lr: 'Learning rate', momentum: 'Momentum', beta1: 'Adam β1', beta2: 'Adam β2', alpha: 'RMSprop α', sched: 'Schedule',
+  stepSize: 'Step size', gamma: 'Gamma', period: 'Restart period', mult: 'Period ×', decaySteps: 'Decay steps',
+  minLr: 'Min rate', maxLr: 'Max rate (0 = 10×)', warmup: 'Warm-up steps', l1: 'L1', l2: 'L2', wd: 'Weight decay',
+  clip: 'Clip norm (0 off)', batch: 'Batch (0 = all)', surface: 'Surface', raceLr: 'Learning rate', raceNoise: 'Gradient noise',
+  raceSteps: 'Steps', build: 'Engine build', layers: 'Layers', speed: 'Speed', runs: 'Runs', mode: 'Mode', racers: 'Optimisers',
+  raceX: 'Start x', raceY: 'Start y',
+};
+
+/** Shorter words where the embed's bar has less room than the page's side panel. */
+export const SHORT_LABELS = {
+  ...LABELS, data: 'Data', dataSeed: 'Data seed', dropoutMode: 'Dropout', init: 'Init', initStd: 'Init std', beta1: 'β1', beta2: 'β2',
+  alpha: 'α', period: 'Period', maxLr: 'Max rate', warmup: 'Warm-up', clip: 'Clip norm', batch: 'Batch',
+};
+
+/**
+ * What a run's status line says: { text, accuracy ('' when the run has none), bad }. `text` is the
+ * first line (the compare cards show only it); the accuracy goes below it or after it.
+ */
+export function runStatus(run, state) {
+  if (run.error) return { text: `Error: ${run.error}`, accuracy: '', bad: true };
+  const s = run.last;
+  if (!s) return { text: 'building…', accuracy: '', bad: false };
+  if (s.status === 'diverged') {
+    const lr = runState(state, run.overrides).lr;
+    return {
+      text: `Diverged at step ${s.divergedAt ?? s.step}: the loss or a gradient became NaN or infinite. Lower the learning rate (now ${lr}) and press Reset.`,
+      accuracy: '', bad: true,
+    };
+  }
+  const accuracy = s.train.accuracy == null ? '' : `accuracy train ${pct(s.train.accuracy)} · test ${pct(s.test.accuracy)}`;
+  return { text: `step ${s.step} · loss train ${fmt(s.train.loss)} · test ${fmt(s.test.loss)}`, accuracy, bad: false };
+}

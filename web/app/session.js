@@ -1,0 +1,415 @@
+// session.js: the run controller shared by the page and the embed. No DOM: it starts the workers
+// (one per run, one for a race), gives each its share of the CPU, drops stale messages, keeps every
+// run's curves and status, plays and steps, applies live setting changes, and keeps the race clock.
+// Views listen to it and draw; they never talk to a worker themselves.
+//
+//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, workerUrl, clock });
+//   session.on('step', ({ run }) => ...);        // every event is listed below
+//   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
+//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'race' | 'runs' | 'restart'
+//   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
+//   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
+//   session.raceFrame() → { upto, changed }   // where the race clock stands (RACE_MS for a whole race)
+//   session.dispose();
+// State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
+// session.running (playing, or the race clock running), session.simd.
+// Events (EventTarget; `on(type, fn)` passes the detail):
+//   engine { simd }     a worker loaded the engine          built { run }       a run's network exists
+//   step { run }        a snapshot arrived                  ready { runs }      every run has its first snapshot (or failed)
+//   diverged { run, step, learningRate }                     error { run, message } (run null for the race)
+//   runs { runs }       the runs were (re)built: views make their charts and cards again
+//   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
+//   conv { run }  unit { run, layer, unit, values }
+//   playing { playing }                                       whenever play / pause state changes
+// Module functions: newWorker(url) is the one place a Worker is made (useWorkerClass(C) swaps the
+// class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
+// appendCapped, raceCurves and racerLabel shape what the views draw.
+import { runConfig } from './config.js';
+import * as protocol from './protocol.js';
+import { racePlan } from './race-plan.js';
+import { raceOnly, runState, runsOf } from './state.js';
+
+/** A whole race is drawn over this many milliseconds, whatever its number of steps. */
+export const RACE_MS = 4000;
+/** Points kept per curve: past it, every other point but the newest is dropped. */
+export const CURVE_POINTS = 1500;
+/** Histogram snapshots kept per run for the ridgelines, and the least time between two kept ones. */
+export const HISTORY = 14;
+export const HISTORY_EVERY = 250;
+
+const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
+
+// ---------- workers: made in one place, counted across the document ----------
+
+let WorkerClass = globalThis.Worker;
+let liveWorkers = 0;
+
+/** Replaces the Worker class (Node tests pass a fake). */
+export function useWorkerClass(C) { WorkerClass = C; }
+
+/** Every worker of every session in this document is started here. */
+export function newWorker(url) {
+  liveWorkers++;
+  return new WorkerClass(url, { type: 'module' });
+}
+
+function endWorker(worker) {
+  worker.terminate();
+  liveWorkers = Math.max(0, liveWorkers - 1);
+}
+
+/**
+ * The share of a core one worker may take. One rule for every session in the document: together
+ * the live workers leave half a core for the page's own thread, and none gets less than 0.15.
+ */
+export function cpuShare(live = liveWorkers, cores = globalThis.navigator?.hardwareConcurrency || 2) {
+  return Math.min(1, Math.max(0.15, (cores - 0.5) / Math.max(1, live)));
+}
+
+export const workersAlive = () => liveWorkers;
+
+// ---------- curves ----------
+
+/** Appends one value per column; a column past `limit` points keeps every other point and the newest. */
+export function appendCapped(columns, values, limit = CURVE_POINTS) {
+  columns.forEach((c, i) => c.push(values[i]));
+  if (columns[0].length > limit) {
+    for (const c of columns) {
+      const last = c[c.length - 1];
+      let w = 0;
+      for (let r = 0; r < c.length - 1; r += 2) c[w++] = c[r];
+      c[w++] = last;
+      c.length = w;
+    }
+  }
+}
+
+const positive = (v) => (v != null && v > 0 ? v : null);
+
+function recordSnapshot(run, s, now) {
+  const c = run.curves;
+  if (c.x.length === 0 || s.step > c.x[c.x.length - 1]) {
+    appendCapped([c.x, c.trainLoss, c.testLoss, c.trainAcc, c.testAcc, c.lr, c.batchLoss],
+      [s.step, s.train.loss, s.test.loss, s.train.accuracy, s.test.accuracy, s.learningRate, s.batchLoss]);
+    const lc = run.layerCurves;
+    appendCapped([lc.x, ...s.layers.map((_, l) => (lc.gradNorm[l] ??= [])), ...s.layers.map((_, l) => (lc.ratio[l] ??= []))],
+      [s.step, ...s.layers.map((l) => positive(l.gradientNorm)), ...s.layers.map((l) => positive(l.updateRatio))]);
+  }
+  if (run.firstLoss == null && s.train.loss != null) run.firstLoss = s.train.loss;
+  if (s.test.loss != null) run.minTest = Math.min(run.minTest, s.test.loss);
+  if (now - run.lastHistoryAt > HISTORY_EVERY || run.histHistory.length === 0) {
+    run.histHistory.push(s.layers.map((l) => l.hist));
+    if (run.histHistory.length > HISTORY) run.histHistory.shift();
+    run.lastHistoryAt = now;
+  }
+}
+
+// ---------- what a state asks for ----------
+
+/** A racer as legends show it: its name and the rate it runs at. */
+export const racerLabel = (name, learningRate) => `${name} (lr ${learningRate})`;
+
+/** A run as session.runs holds it. Views may set `fresh = false` once they drew its last snapshot. */
+function newRun(worker, index, overrides, label) {
+  return {
+    worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false,
+    curves: { x: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], lr: [], batchLoss: [] },
+    layerCurves: { x: [], gradNorm: [], ratio: [] },
+    histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
+  };
+}
+
+let generations = 0;
+
+export class Session extends EventTarget {
+  state = null;
+  runs = [];
+  race = null;
+  playing = false;
+  simd = null;
+  #raceWorker = null;
+  #raceId = 0;
+  #readyFired = false;
+  #wantPlay = false;
+
+  /**
+   * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
+   * only; raceResolution: contour grid of the race surface; workerUrl: the worker script; clock:
+   * milliseconds now (the race clock and the histogram history read it).
+   */
+  constructor({ autoplay = false, autoplayRace = false, raceResolution = 200, workerUrl = DEFAULT_WORKER_URL, clock = () => performance.now() } = {}) {
+    super();
+    Object.assign(this, { autoplay, autoplayRace, raceResolution, workerUrl, clock });
+  }
+
+  on(type, fn) {
+    this.addEventListener(type, (e) => fn(e.detail));
+    return this;
+  }
+
+  #emit(type, detail = {}) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  get running() {
+    return this.state?.mode === 'race' ? Boolean(this.race?.running) : this.playing;
+  }
+
+  /** Starts a state from scratch: the runs of train and compare modes, or the race. */
+  start(state, { play = false } = {}) {
+    this.state = state;
+    this.#readyFired = false;
+    if (state.mode === 'race') {
+      this.#stopRuns();
+      this.#startRace(play);
+    } else {
+      this.#stopRace();
+      this.#buildRuns(play);
+    }
+  }
+
+  /** A live change to `next`; says what it took: nothing, a new speed, a new race, new runs, a restart. */
+  update(next, { keepPlaying = this.playing } = {}) {
+    const prev = this.state;
+    this.state = next;
+    const changed = Object.keys(next).filter((k) => next[k] !== prev?.[k]);
+    if (!prev || next.mode !== prev.mode || next.lesson !== prev.lesson) { this.start(next); return 'restart'; }
+    if (next.mode === 'race') {
+      if (!changed.length) return 'none';
+      this.#startRace(false);
+      return 'race';
+    }
+    if (!changed.length || raceOnly(changed)) return 'none';   // race settings wait for race mode
+    if (changed.length === 1 && changed[0] === 'speed') {
+      for (const r of this.runs) r.worker.postMessage(protocol.speed(next.speed));
+      return 'speed';
+    }
+    this.#buildRuns(keepPlaying);
+    return 'runs';
+  }
+
+  play() {
+    if (!this.state) return;
+    if (this.state.mode === 'race') { this.#playRace(); return; }
+    if (this.runs.every((r) => r.status !== 'ok')) return;
+    this.playing = true;
+    for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.play());
+    this.#emit('playing', { playing: true });
+  }
+
+  pause() {
+    if (!this.state) return;
+    if (this.state.mode === 'race') { this.#pauseRace(); return; }
+    this.playing = false;
+    for (const r of this.runs) r.worker.postMessage(protocol.pause());
+    this.#emit('playing', { playing: false });
+  }
+
+  toggle() {
+    if (this.running) this.pause(); else this.play();
+  }
+
+  /** One training step of every run (a race: nothing). */
+  step() {
+    if (!this.state || this.state.mode === 'race') return;
+    this.playing = false;
+    for (const r of this.runs) r.worker.postMessage(protocol.step());
+    this.#emit('playing', { playing: false });
+  }
+
+  /** The same settings from the start (the same seed gives the same run). */
+  reset({ keepPlaying = this.playing } = {}) {
+    if (!this.state) return;
+    if (this.state.mode === 'race') this.#startRace(keepPlaying); else this.#buildRuns(keepPlaying);
+  }
+
+  showExample(k) {
+    const run = this.runs[0];
+    if (run?.built?.image) run.worker.postMessage(protocol.example(k));
+    if (run) run.fresh = true;
+  }
+
+  probeUnit(layer, unit) {
+    this.runs[0]?.worker.postMessage(protocol.unit(layer, unit));
+  }
+
+  dispose() {
+    this.#stopRuns();
+    this.#stopRace();
+  }
+
+  // ---------- training runs ----------
+
+  #stopRuns() {
+    const was = this.playing;
+    this.playing = false;
+    for (const r of this.runs) endWorker(r.worker);
+    this.runs = [];
+    if (was) this.#emit('playing', { playing: false });
+  }
+
+  #buildRuns(keepPlaying) {
+    const defs = runsOf(this.state);
+    const was = this.playing;
+    this.playing = false;
+    this.#readyFired = false;
+    this.#wantPlay = keepPlaying;
+    while (this.runs.length > defs.length) endWorker(this.runs.pop().worker);
+    while (this.runs.length < defs.length) this.runs.push(newRun(newWorker(this.workerUrl)));
+    this.runs = this.runs.map((old, i) => {
+      const run = newRun(old.worker, i, defs[i].overrides, defs[i].label);
+      run.worker.onmessage = (e) => this.#onRunMessage(run, e.data);
+      run.worker.onerror = (e) => this.#runFailed(run, `worker failed: ${e?.message ?? 'it could not start'}`);
+      return run;
+    });
+    for (const run of this.runs) {
+      let config;
+      try {
+        config = runConfig(runState(this.state, run.overrides));
+      } catch (error) {
+        this.#runFailed(run, String(error.message));
+        continue;
+      }
+      run.generation = ++generations;
+      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: cpuShare() }));
+    }
+    this.#emit('runs', { runs: this.runs });
+    if (was) this.#emit('playing', { playing: false });
+  }
+
+  #runFailed(run, message) {
+    if (!this.runs.includes(run)) return;
+    run.status = 'error';
+    run.error = message;
+    this.#emit('error', { run, message });
+    this.#checkReady();
+  }
+
+  #onRunMessage(run, msg) {
+    // a message from before the last rebuild describes a network that no longer exists
+    if (!this.runs.includes(run) || (msg?.generation !== undefined && msg.generation !== run.generation)) return;
+    const problem = protocol.checkEvent(msg);
+    if (problem) { this.#runFailed(run, `the worker sent what the page cannot read: ${problem}`); return; }
+    if (msg.type === 'ready') {
+      this.simd = msg.simd;
+      this.#emit('engine', { simd: msg.simd });
+    } else if (msg.type === 'built') {
+      run.built = msg;
+      if (this.playing) run.worker.postMessage(protocol.play());
+      this.#emit('built', { run });
+    } else if (msg.type === 'snapshot') {
+      this.#onSnapshot(run, msg);
+    } else if (msg.type === 'conv') {
+      if (run.last) { run.last.conv = msg.conv; run.fresh = true; }
+      this.#emit('conv', { run });
+    } else if (msg.type === 'unit') {
+      this.#emit('unit', { run, layer: msg.layer, unit: msg.unit, values: msg.values });
+    } else if (msg.type === 'error') {
+      this.#runFailed(run, msg.message);
+    }
+  }
+
+  #onSnapshot(run, s) {
+    const wasOk = run.status === 'ok';
+    run.last = s;
+    run.status = s.status;
+    run.fresh = true;
+    recordSnapshot(run, s, this.clock());
+    this.#emit('step', { run });
+    this.#checkReady();
+    if (wasOk && s.status === 'diverged') {
+      this.#emit('diverged', { run, step: s.divergedAt ?? s.step, learningRate: runState(this.state, run.overrides).lr });
+      if (this.runs.every((r) => r.status !== 'ok') && this.playing) {
+        this.playing = false;
+        this.#emit('playing', { playing: false });
+      }
+    }
+  }
+
+  #checkReady() {
+    if (this.#readyFired || !this.runs.every((r) => r.last || r.status === 'error')) return;
+    this.#readyFired = true;
+    this.#emit('ready', { runs: this.runs });
+    if (this.#wantPlay || this.autoplay) { this.#wantPlay = false; this.play(); }
+  }
+
+  // ---------- the optimiser race ----------
+
+  #stopRace() {
+    if (this.#raceWorker) endWorker(this.#raceWorker);
+    this.#raceWorker = null;
+    this.race = null;
+  }
+
+  /**
+   * session.race: { id, racers: [{ name, learningRate (its own, or the shared rate) }], start,
+   * surface and paths (null until the worker answers), running, elapsed, since, upto }.
+   */
+  #startRace(play) {
+    if (!this.#raceWorker) {
+      const worker = this.#raceWorker = newWorker(this.workerUrl);
+      worker.onmessage = (e) => this.#onRaceMessage(e.data);
+      worker.onerror = (e) => this.#emit('error', { run: null, message: `worker failed: ${e?.message ?? 'it could not start'}` });
+    }
+    const plan = racePlan(this.state);
+    this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1 };
+    this.#wantPlay = play;
+    this.#raceWorker.postMessage(protocol.race({ ...plan, id: this.race.id, resolution: this.raceResolution }));
+    this.#emit('racestart', { race: this.race });
+    this.#emit('playing', { playing: false });
+  }
+
+  #onRaceMessage(msg) {
+    const problem = protocol.checkEvent(msg);
+    if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
+    if (msg.type === 'ready') { this.simd = msg.simd; this.#emit('engine', { simd: msg.simd }); return; }
+    if (msg.type === 'error') { this.#emit('error', { run: null, message: msg.message }); return; }
+    if (msg.type !== 'race' || msg.id !== this.race?.id) return;
+    Object.assign(this.race, { surface: msg.surface, paths: msg.paths });
+    this.#emit('race', { race: this.race });
+    if (!this.#readyFired) { this.#readyFired = true; this.#emit('ready', { runs: msg.paths }); }
+    if (this.#wantPlay || this.autoplay || this.autoplayRace) { this.#wantPlay = false; this.#playRace(); }
+  }
+
+  #playRace() {
+    const race = this.race;
+    if (!race?.surface) { this.#wantPlay = true; return; }
+    if (race.upto >= this.state.raceSteps) race.elapsed = 0;   // play again from the start
+    race.running = true;
+    race.since = this.clock();
+    this.#emit('playing', { playing: true });
+  }
+
+  #pauseRace() {
+    const race = this.race;
+    if (!race?.running) return;
+    race.elapsed += this.clock() - race.since;
+    race.running = false;
+    this.#emit('playing', { playing: false });
+  }
+
+  /** Where the race clock stands at `now`: the last step to draw, and whether it moved since the last call. */
+  raceFrame(now = this.clock()) {
+    const race = this.race;
+    if (!race?.surface) return { upto: -1, changed: false };
+    const steps = this.state.raceSteps;
+    const elapsed = race.elapsed + (race.running ? now - race.since : 0);
+    const upto = Math.min(steps, Math.floor((elapsed / RACE_MS) * steps));
+    const changed = upto !== race.upto;
+    race.upto = upto;
+    if (race.running && upto >= steps) {
+      race.running = false;
+      race.elapsed = RACE_MS;
+      this.#emit('playing', { playing: false });
+    }
+    return { upto, changed };
+  }
+}
+
+/** The race's loss curves up to step `upto` as chart columns, clipped to the values of the plotted view. */
+export function raceCurves(race, upto) {
+  // a run that escapes (a saddle has no bottom) must not flatten the others
+  const { min, max } = race.surface;
+  const clip = (v) => (Number.isFinite(v) ? Math.max(min, Math.min(max, v)) : null);
+  return [Array.from({ length: upto + 1 }, (_, i) => i), ...race.paths.map((p) => Array.from(p.loss.subarray(0, upto + 1), clip))];
+}

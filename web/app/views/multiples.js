@@ -1,0 +1,69 @@
+// multiples.js: compare mode's small multiples, one card per run: its status, boundary (or sample
+// grid and first-layer filters), histograms and the share of weights near zero.
+import { PALETTE } from '../charts.js';
+import { classSymbols } from '../config.js';
+import { el } from '../dom.js';
+import { drawBoundary, drawFilters, drawHistograms, drawSamples, filtersHeight } from '../draw.js';
+import { runStatus } from '../labels.js';
+import { isImageData, runState } from '../state.js';
+import { layerNames } from './single.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** The cards over `page` ({ state, session, redraw() }); returns { build(), render() }. */
+export function createMultiples(page) {
+  const cards = new Map();   // run → its card's elements
+  $('cards-hist-kind').addEventListener('change', () => { for (const r of page.session.runs) r.fresh = true; page.redraw(); });
+
+  const drawCard = (r, card) => {
+    if (r.built.image) {
+      drawSamples(card.boundary, r.built, r.last.outputs, classSymbols(runState(page.state, r.overrides).data));
+      const h = filtersHeight(200, r.last.conv?.filters.count ?? 8, false);
+      if (card.filters.height !== h) card.filters.height = h;
+      card.filters.hidden = !r.last.conv;
+      drawFilters(card.filters, r.last.conv, false);
+    } else drawBoundary(card.boundary, r.built, r.last.outputs);
+    const names = layerNames(r.built, r.last.layers.length);
+    drawHistograms(card.hist, r.histHistory, $('cards-hist-kind').value, names);
+    const weighted = r.last.layers.map((l, i) => [l, i]).filter(([, i]) => ['conv', 'dense'].includes(r.built.layers[i].type ?? 'dense'));
+    card.sparse.textContent = `weights |w| < 0.001: ${weighted.map(([l, i]) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
+  };
+
+  return {
+    build() {
+      cards.clear();
+      const box = $('multiples');
+      if (page.state.mode !== 'compare') { box.replaceChildren(); return; }
+      box.replaceChildren(...page.session.runs.map((r) => {
+        const swatch = el('span', { class: 'swatch' });
+        swatch.style.background = PALETTE[r.index];
+        const image = isImageData(runState(page.state, r.overrides).data);
+        const card = {
+          status: el('div', { class: 'run-status', 'aria-live': 'polite' }),
+          boundary: el('canvas', { width: '200', height: image ? '184' : '200', 'aria-label': image ? `Test images and predictions of ${r.label}` : `Boundary of ${r.label}` }),
+          filters: el('canvas', { width: '200', height: '40', 'aria-label': `First-layer filters of ${r.label}` }),
+          hist: el('canvas', { width: '200', height: '100', 'aria-label': `Histograms of ${r.label}` }),
+          sparse: el('div', { class: 'run-status' }),
+        };
+        card.filters.hidden = !image;
+        cards.set(r, card);
+        return el('figure', { class: 'multiple' }, [el('figcaption', {}, [swatch, el('span', { text: r.label })]), card.status, card.boundary,
+          card.filters, card.hist, card.sparse]);
+      }));
+    },
+    render() {
+      const runs = page.session.runs, lines = runs.map((r) => runStatus(r, page.state));
+      $('status').textContent = runs.map((r, i) => `${r.label}: ${lines[i].text}`).join('\n');
+      $('status').classList.toggle('diverged', lines.some((l) => l.bad));
+      runs.forEach((r, i) => {
+        const card = cards.get(r);
+        if (!card) return;
+        card.status.textContent = lines[i].text;
+        card.status.classList.toggle('diverged', lines[i].bad);
+        if (!r.built || !r.last || !r.fresh) return;
+        r.fresh = false;
+        drawCard(r, card);
+      });
+    },
+  };
+}
