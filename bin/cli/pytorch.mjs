@@ -1,6 +1,7 @@
 // pytorch.mjs: `gradlab pytorch`: the run that `gradlab train` would do, written as a self-contained
 // PyTorch script (net.toPyTorch): same model, initial weights, data rows, batch order and schedule.
 import { writeFileSync } from 'node:fs';
+import { REPLAY_LIMITS } from '../../web/lib/replay.js';
 import { flags as trainFlags, makeRun, plan } from './train.mjs';
 
 export const usage = 'gradlab pytorch --dataset spiral --layers 100:relu --optimizer adam --lr 0.01 --steps 200 [--out run.py]';
@@ -13,6 +14,7 @@ optimiser and steps. \`python3 run.py\` prints the loss of every step; \`python3
 const OUTPUT_ONLY = new Set(['json', 'csv', 'every', 'progress', 'quiet']);
 export const flags = {
   ...Object.fromEntries(Object.entries(trainFlags).filter(([name]) => !OUTPUT_ONLY.has(name))),
+  steps: { ...trainFlags.steps, max: REPLAY_LIMITS.steps, help: 'training steps (each step\'s batch rows and dropout masks are embedded)' },
   out: { type: 'string', value: 'FILE', help: 'write the script to FILE (default: standard output)' },
 };
 
