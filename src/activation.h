@@ -4,9 +4,9 @@
  * against and the kernels of builds without SIMD. */
 #ifndef GL_ACTIVATION_H
 #define GL_ACTIVATION_H
+#include "gradlab.h"
 
-enum { GL_ACT_LINEAR = 0, GL_ACT_RELU = 1, GL_ACT_LEAKY_RELU = 2, GL_ACT_TANH = 3,
-       GL_ACT_SIGMOID = 4, GL_ACT_SOFTMAX = 5, GL_ACT_COUNT = 6 };
+/* the activations (GL_ACT_*) are named in gradlab.h */
 
 /* softmax and sigmoid outputs below this are stored as 0 (see activation.c) */
 #define GL_TINY_PROBABILITY 1e-30f

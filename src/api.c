@@ -21,7 +21,7 @@
 #define EXPORT
 #endif
 
-static char error_text[512];
+static char error_text[GL_ERROR_TEXT];
 
 static int fail(int status, const char *fmt, ...) {
     va_list ap;
@@ -30,6 +30,53 @@ static int fail(int status, const char *fmt, ...) {
     va_end(ap);
     return status;
 }
+
+/* a number as JavaScript prints it, so that messages read the same whichever side wrote them: whole
+ * numbers in full, others as the shortest decimal that reads back as the same float32 */
+static const char *show(char buf[32], double v) {
+    if (isnan(v)) return "NaN";
+    if (isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+    if (v == floor(v) && fabs(v) < 1e15) { snprintf(buf, 32, "%.0f", v); return buf; }
+    for (int digits = 1; digits <= 9; ++digits) {
+        snprintf(buf, 32, "%.*g", digits, v);
+        if ((float)strtod(buf, 0) == (float)v) break;
+    }
+    return buf;
+}
+
+/* The range checks every setting goes through, each with one message form; `what` is the spec key
+ * the user wrote. Values arrive as float32, so the bounds are compared as float32 too. */
+static int check_number(const char *what, float v, double lo, double hi) {
+    if (v >= (float)lo && v <= (float)hi) return GL_OK;
+    char a[32], b[32], c[32];
+    return fail(GL_ERR_ARGUMENT, "%s %s is not allowed; it must be a number from %s to %s", what, show(a, v),
+                show(b, lo), show(c, hi));
+}
+static int check_integer(const char *what, int64_t v, int64_t lo, int64_t hi) {
+    if (v >= lo && v <= hi) return GL_OK;
+    return fail(GL_ERR_ARGUMENT, "%s %lld is not allowed; it must be an integer from %lld to %lld", what,
+                (long long)v, (long long)lo, (long long)hi);
+}
+/* a whole number that arrives as a float32 */
+static int check_whole(const char *what, float v, double lo, double hi) {
+    if (v >= (float)lo && v <= (float)hi && v == floorf(v)) return GL_OK;
+    char a[32];
+    return fail(GL_ERR_ARGUMENT, "%s %s is not allowed; it must be an integer from %.0f to %.0f", what, show(a, v), lo, hi);
+}
+/* an enum value: an integer in 0..count-1 (JavaScript sends only known names' indexes) */
+static int check_enum(const char *what, int v, int count) { return check_integer(what, v, 0, count - 1); }
+
+/* the top of a range whose bottom another setting moves (uniform's b >= a, a cyclic rate >= the base) */
+static double highest(double lo, double hi) { (void)lo; return hi; }
+
+/* "layers[l].key", for messages (one at a time) */
+static const char *layer_key(int l, const char *key) {
+    static char buf[80];
+    snprintf(buf, sizeof buf, "layers[%d].%s", l, key);
+    return buf;
+}
+
+#define CHECK(call) do { int st_ = (call); if (st_) return st_; } while (0)
 
 EXPORT const char *gl_error_message(void) { return error_text; }
 EXPORT void *gl_alloc(int bytes) { return bytes > 0 ? malloc((size_t)bytes) : 0; }
@@ -65,11 +112,10 @@ static void handle_drop(slot *table, int h) { table[h & 0xfff].ptr = 0; }
 #define GET_SET(d, h) gl_dataset *d = handle_get(sets, h); \
     if (!d) return fail(GL_ERR_HANDLE, "data set handle %d is not a live data set (disposed, or never made)", h)
 
-static int bad_fraction(float f) { return !(f >= 0.0f && f < 1.0f); }
-
 #define NEED(p, name) if (!(p)) return fail(GL_ERR_ARGUMENT, "%s must be given (got a null pointer)", name)
 
-_Static_assert(GL_LIMIT_PASS_FLOATS == GL_NET_PASS_FLOATS, "network.c refuses passes at the documented limit");
+_Static_assert(GL_LI_USED <= GL_LAYER_INTS && GL_LF_USED <= GL_LAYER_FLOATS, "the layer row holds its slots");
+_Static_assert(GL_S_UPDATE_RATIO < GL_STATS_SLOTS, "the statistics row holds its slots");
 
 /* refuses a pass of rows through n whose activations and scratch would pass the limit */
 static int check_pass(const gl_net *n, int rows, const char *what) {
@@ -82,53 +128,50 @@ static int check_pass(const gl_net *n, int rows, const char *what) {
 }
 
 /* ---- data sets ---- */
-EXPORT int gl_dataset_make(int kind, int samples, int classes, int size, float noise, float test_fraction,
-                           uint32_t seed) {
-    if (kind < 0 || kind >= GL_DATA_COUNT)
-        return fail(GL_ERR_ARGUMENT, "kind %d is not a data set; allowed 0..%d", kind, GL_DATA_COUNT - 1);
-    if (samples < 2 || samples > GL_LIMIT_SAMPLES)
-        return fail(GL_ERR_ARGUMENT, "samples %d is out of range; allowed 2..%d", samples, GL_LIMIT_SAMPLES);
-    if (gl_dataset_kind_classes(kind) < 0 && (classes < 2 || classes > 64))
-        return fail(GL_ERR_ARGUMENT, "classes %d is out of range; allowed 2..64", classes);
-    if ((kind == GL_DATA_DIGITS || kind == GL_DATA_SHAPES) && (size < 8 || size > GL_LIMIT_IMAGE))
-        return fail(GL_ERR_ARGUMENT, "size %d is out of range; allowed 8..%d", size, GL_LIMIT_IMAGE);
-    if ((long)samples * gl_dataset_kind_inputs(kind, size) > GL_LIMIT_DATA_FLOATS)
-        return fail(GL_ERR_ARGUMENT, "samples x inputs = %ld is over the limit of %ld values",
-                    (long)samples * gl_dataset_kind_inputs(kind, size), GL_LIMIT_DATA_FLOATS);
-    if (!(noise >= 0.0f && noise <= 10.0f))
-        return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..10", noise);
-    if (bad_fraction(test_fraction))
-        return fail(GL_ERR_ARGUMENT, "testFraction %g is out of range; allowed 0 <= f < 1", test_fraction);
+/* the test split of samples rows must leave at least one training row */
+static int check_split(float test_fraction, int samples) {
+    CHECK(check_number("testFraction", test_fraction, GL_RANGE_TEST_FRACTION));
     if (samples - (int)lroundf(samples * test_fraction) < 1)
         return fail(GL_ERR_ARGUMENT, "testFraction %g leaves no training rows of %d samples", test_fraction, samples);
-    gl_dataset *d = gl_dataset_generate(kind, samples, classes, size, noise, test_fraction, seed);
-    if (!d) return fail(GL_ERR_MEMORY, "not enough memory for %d samples", samples);
+    return GL_OK;
+}
+
+/* a new handle for a data set just made, or (freeing it) the reason there is none */
+static int dataset_handle(gl_dataset *d, int samples) {
+    if (!d) return fail(GL_ERR_MEMORY, "not enough memory for a data set of %d samples", samples);
     int h = handle_new(sets, d);
     if (h < 0) { gl_dataset_free(d); return fail(GL_ERR_MEMORY, "more than %d live data sets", GL_LIMIT_OBJECTS); }
     return h;
 }
 
+EXPORT int gl_dataset_make(int kind, int samples, int classes, int size, float noise, float test_fraction,
+                           uint32_t seed) {
+    CHECK(check_enum("data set", kind, GL_DATA_COUNT));
+    CHECK(check_integer("samples", samples, GL_RANGE_SAMPLES));
+    if (gl_dataset_kind_classes(kind) < 0) CHECK(check_integer("classes", classes, GL_RANGE_CLASSES));
+    if (kind == GL_DATA_DIGITS || kind == GL_DATA_SHAPES) CHECK(check_integer("size", size, GL_RANGE_IMAGE_SIZE));
+    if ((long)samples * gl_dataset_kind_inputs(kind, size) > GL_LIMIT_DATA_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "samples x inputs = %ld is over the limit of %ld values",
+                    (long)samples * gl_dataset_kind_inputs(kind, size), GL_LIMIT_DATA_FLOATS);
+    CHECK(check_number("noise", noise, GL_RANGE_NOISE));
+    CHECK(check_split(test_fraction, samples));
+    return dataset_handle(gl_dataset_generate(kind, samples, classes, size, noise, test_fraction, seed), samples);
+}
+
 EXPORT int gl_dataset_load(const float *x, const void *y, int samples, int inputs, int outputs, int classes,
                            float test_fraction, uint32_t seed) {
     if (!x || !y) return fail(GL_ERR_ARGUMENT, "x and y must be given");
-    if (samples < 1 || samples > GL_LIMIT_SAMPLES)
-        return fail(GL_ERR_ARGUMENT, "samples %d is out of range; allowed 1..%d", samples, GL_LIMIT_SAMPLES);
-    if (inputs < 1 || inputs > GL_LIMIT_UNITS)
-        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_UNITS);
+    CHECK(check_integer("samples", samples, 1, GL_LIMIT_SAMPLES));
+    CHECK(check_integer("inputs", inputs, 1, GL_LIMIT_UNITS));
     if ((int64_t)samples * inputs > GL_LIMIT_DATA_FLOATS)
         return fail(GL_ERR_ARGUMENT, "samples x inputs = %lld is over the limit of %lld values",
                     (long long)samples * inputs, (long long)GL_LIMIT_DATA_FLOATS);
-    if (classes < 0 || classes == 1 || classes > GL_LIMIT_UNITS)
-        return fail(GL_ERR_ARGUMENT, "classes %d is out of range; allowed 0 (regression) or 2..%d", classes, GL_LIMIT_UNITS);
-    if (!classes && (outputs < 1 || outputs > GL_LIMIT_UNITS))
-        return fail(GL_ERR_ARGUMENT, "outputs %d is out of range; allowed 1..%d", outputs, GL_LIMIT_UNITS);
+    if (classes != 0) CHECK(check_integer("classes", classes, 2, GL_LIMIT_UNITS));
+    if (!classes) CHECK(check_integer("outputs", outputs, 1, GL_LIMIT_UNITS));
     if (!classes && (int64_t)samples * outputs > GL_LIMIT_DATA_FLOATS)
         return fail(GL_ERR_ARGUMENT, "samples x outputs = %lld is over the limit of %lld values",
                     (long long)samples * outputs, (long long)GL_LIMIT_DATA_FLOATS);
-    if (bad_fraction(test_fraction))
-        return fail(GL_ERR_ARGUMENT, "testFraction %g is out of range; allowed 0 <= f < 1", test_fraction);
-    if (samples - (int)lroundf(samples * test_fraction) < 1)
-        return fail(GL_ERR_ARGUMENT, "testFraction %g leaves no training rows of %d samples", test_fraction, samples);
+    CHECK(check_split(test_fraction, samples));
     for (int64_t i = 0; i < (int64_t)samples * inputs; ++i)
         if (!isfinite(x[i])) return fail(GL_ERR_ARGUMENT, "x[%lld] is %g; inputs must be finite", (long long)i, x[i]);
     if (classes) {
@@ -141,22 +184,18 @@ EXPORT int gl_dataset_load(const float *x, const void *y, int samples, int input
         for (int64_t i = 0; i < (int64_t)samples * outputs; ++i)
             if (!isfinite(yf[i])) return fail(GL_ERR_ARGUMENT, "y[%lld] is %g; targets must be finite", (long long)i, yf[i]);
     }
-    gl_dataset *d = gl_dataset_from(x, classes ? y : 0, classes ? 0 : y, samples, inputs, outputs, classes,
-                                    test_fraction, seed);
-    if (!d) return fail(GL_ERR_MEMORY, "not enough memory for %d samples", samples);
-    int h = handle_new(sets, d);
-    if (h < 0) { gl_dataset_free(d); return fail(GL_ERR_MEMORY, "more than %d live data sets", GL_LIMIT_OBJECTS); }
-    return h;
+    return dataset_handle(gl_dataset_from(x, classes ? y : 0, classes ? 0 : y, samples, inputs, outputs, classes,
+                                          test_fraction, seed), samples);
 }
 
 EXPORT int gl_dataset_info(int h, int32_t *info) {
     GET_SET(d, h);
     NEED(info, "info");
-    info[0] = d->inputs; info[1] = d->outputs; info[2] = d->classes;
-    info[3] = d->n_train; info[4] = d->n_test;
-    info[5] = (int32_t)(intptr_t)d->x;
-    info[6] = (int32_t)(intptr_t)(d->yi ? (void *)d->yi : (void *)d->yf);
-    info[7] = d->shape[0]; info[8] = d->shape[1]; info[9] = d->shape[2];
+    info[GL_DI_INPUTS] = d->inputs; info[GL_DI_OUTPUTS] = d->outputs; info[GL_DI_CLASSES] = d->classes;
+    info[GL_DI_TRAIN_ROWS] = d->n_train; info[GL_DI_TEST_ROWS] = d->n_test;
+    info[GL_DI_X] = (int32_t)(intptr_t)d->x;
+    info[GL_DI_Y] = (int32_t)(intptr_t)(d->yi ? (void *)d->yi : (void *)d->yf);
+    info[GL_DI_HEIGHT] = d->shape[0]; info[GL_DI_WIDTH] = d->shape[1]; info[GL_DI_CHANNELS] = d->shape[2];
     return GL_OK;
 }
 
@@ -168,104 +207,93 @@ EXPORT int gl_dataset_dispose(int h) {
 }
 
 /* ---- networks ---- */
-static const char *const act_names[GL_ACT_COUNT] = {"linear", "relu", "leaky-relu", "tanh", "sigmoid", "softmax"};
+static const char *const act_names[GL_ACT_COUNT] = {GL_ACTIVATIONS(GL_NAME_ITEM)};
+static const char *const type_names[GL_LAYER_TYPES] = {GL_LAYER_TYPE_NAMES(GL_NAME_ITEM)};
 
-static const char *const type_names[GL_LAYER_TYPES] = {"dense", "conv", "pool", "flatten"};
+/* reading: row l of the layer table as the fields of a layer, unchecked */
+static void read_layer(gl_layer *L, const int32_t *li, const float *lf) {
+    memset(L, 0, sizeof *L);
+    L->type = li[GL_LI_TYPE]; L->out = li[GL_LI_UNITS]; L->act = li[GL_LI_ACTIVATION];
+    L->init.kind = li[GL_LI_INIT]; L->bn = li[GL_LI_BATCH_NORM] != 0; L->bn_after = L->bn && li[GL_LI_BATCH_NORM_AFTER] != 0;
+    L->kernel = li[GL_LI_KERNEL]; L->stride = li[GL_LI_STRIDE]; L->same = li[GL_LI_SAME_PADDING] != 0;
+    L->pool_mode = li[GL_LI_POOL_MODE]; L->no_bias = li[GL_LI_NO_BIAS] != 0;
+    L->slope = lf[GL_LF_SLOPE]; L->init.p0 = lf[GL_LF_INIT_P0]; L->init.p1 = lf[GL_LF_INIT_P1];
+    L->l1_scale = lf[GL_LF_L1_SCALE]; L->l2_scale = lf[GL_LF_L2_SCALE]; L->dropout = lf[GL_LF_DROPOUT];
+    L->bias_init = lf[GL_LF_BIAS]; L->bn_momentum = lf[GL_LF_BATCH_NORM_MOMENTUM]; L->bn_eps = lf[GL_LF_BATCH_NORM_EPSILON];
+    /* pooling and flattening take their width from the shape; they have nothing to normalise */
+    if (L->type == GL_LAYER_POOL || L->type == GL_LAYER_FLATTEN) L->out = 1;
+}
 
-EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
-                           int loss, int dropout_mode, uint32_t seed) {
-    if (!ints || !floats) return fail(GL_ERR_ARGUMENT, "the layer table must be given");
-    if (inputs < 1 || inputs > GL_LIMIT_INPUTS)
-        return fail(GL_ERR_ARGUMENT, "inputs %d is out of range; allowed 1..%d", inputs, GL_LIMIT_INPUTS);
-    /* each side is at most the input count, so the product below fits in 64 bits */
-    if (shape && (shape[0] < 1 || shape[1] < 1 || shape[2] < 1 || shape[0] > inputs || shape[1] > inputs ||
-                  shape[2] > inputs || (int64_t)shape[0] * shape[1] * shape[2] != inputs))
-        return fail(GL_ERR_ARGUMENT, "input shape [%d, %d, %d] does not hold %d inputs", shape[0], shape[1], shape[2], inputs);
-    if (n_layers < 1 || n_layers > GL_LIMIT_LAYERS)
-        return fail(GL_ERR_ARGUMENT, "layers %d is out of range; allowed 1..%d", n_layers, GL_LIMIT_LAYERS);
-    if (loss < 0 || loss >= GL_LOSS_COUNT)
-        return fail(GL_ERR_ARGUMENT, "loss %d is out of range; allowed 0..%d", loss, GL_LOSS_COUNT - 1);
-    if (dropout_mode != GL_DROPOUT_INVERTED && dropout_mode != GL_DROPOUT_CLASSIC)
-        return fail(GL_ERR_ARGUMENT, "dropoutMode %d is out of range; allowed 0 (inverted) or 1 (classic)", dropout_mode);
-    gl_layer layers[GL_LIMIT_LAYERS];
-    int64_t params = 0;
-    for (int l = 0; l < n_layers; ++l) {
-        const int32_t *li = ints + l * GL_LAYER_INTS;
-        const float *lf = floats + l * GL_LAYER_FLOATS;
-        gl_layer *L = &layers[l];
-        int last = l == n_layers - 1;
-        memset(L, 0, sizeof *L);
-        L->out = li[0]; L->act = li[1]; L->init.kind = li[2]; L->bn = li[3] != 0; L->bn_after = L->bn && li[4] != 0;
-        L->type = li[5]; L->kernel = li[6]; L->stride = li[7]; L->same = li[8] != 0; L->pool_mode = li[9];
-        L->no_bias = li[10] != 0;
-        if (L->type < 0 || L->type >= GL_LAYER_TYPES)
-            return fail(GL_ERR_ARGUMENT, "layers[%d].type %d is out of range; allowed 0..%d", l, L->type, GL_LAYER_TYPES - 1);
-        if (L->type == GL_LAYER_CONV) {
-            if (L->out > GL_LIMIT_FILTERS)
-                return fail(GL_ERR_ARGUMENT, "layers[%d].filters %d is out of range; allowed 1..%d", l, L->out, GL_LIMIT_FILTERS);
-            if (L->kernel < 1 || L->kernel > 7 || L->kernel % 2 == 0)
-                return fail(GL_ERR_ARGUMENT, "layers[%d].kernel %d is not allowed; use 1, 3, 5 or 7", l, L->kernel);
-            if (L->stride < 1 || L->stride > 2)
-                return fail(GL_ERR_ARGUMENT, "layers[%d].stride %d is not allowed; use 1 or 2", l, L->stride);
-        }
-        if (L->type == GL_LAYER_POOL || L->type == GL_LAYER_FLATTEN) {
-            L->out = 1; /* replaced by the shape */
-            if (L->pool_mode < 0 || L->pool_mode > 1)
-                return fail(GL_ERR_ARGUMENT, "layers[%d].mode %d is out of range; allowed 0 (max) or 1 (average)", l, L->pool_mode);
-            if (li[3] || li[1] != GL_ACT_LINEAR)
-                return fail(GL_ERR_ARGUMENT, "layers[%d]: a %s layer has no activation or batch norm", l, type_names[L->type]);
-        }
-        if (last && L->type != GL_LAYER_DENSE)
-            return fail(GL_ERR_ARGUMENT, "layers[%d]: the output layer must be dense (got '%s')", l, type_names[L->type]);
-        L->slope = lf[0]; L->init.p0 = lf[1]; L->init.p1 = lf[2];
-        L->l1_scale = lf[3]; L->l2_scale = lf[4]; L->dropout = lf[5]; L->bias_init = lf[6];
-        L->bn_momentum = lf[7]; L->bn_eps = lf[8];
-        if (L->out < 1 || L->out > GL_LIMIT_UNITS)
-            return fail(GL_ERR_ARGUMENT, "layers[%d].units %d is out of range; allowed 1..%d", l, L->out, GL_LIMIT_UNITS);
-        if (L->act < 0 || L->act >= GL_ACT_COUNT)
-            return fail(GL_ERR_ARGUMENT, "layers[%d].activation %d is out of range; allowed 0..%d", l, L->act, GL_ACT_COUNT - 1);
-        if (L->act == GL_ACT_SOFTMAX && !last)
-            return fail(GL_ERR_ARGUMENT, "layers[%d].activation 'softmax' is allowed only on the last layer", l);
-        if (L->init.kind < 0 || L->init.kind >= GL_INIT_COUNT)
-            return fail(GL_ERR_ARGUMENT, "layers[%d].init %d is out of range; allowed 0..%d", l, L->init.kind, GL_INIT_COUNT - 1);
-        if (!isfinite(L->slope) || !isfinite(L->init.p0) || !isfinite(L->init.p1) || !isfinite(L->bias_init))
-            return fail(GL_ERR_ARGUMENT, "layers[%d]: slope, init parameters and bias must be finite", l);
-        if (!(L->l1_scale >= 0 && L->l1_scale <= 1e6f) || !(L->l2_scale >= 0 && L->l2_scale <= 1e6f))
-            return fail(GL_ERR_ARGUMENT, "layers[%d]: l1Scale and l2Scale must be in 0..1e6", l);
-        if (L->init.kind == GL_INIT_UNIFORM && !(L->init.p0 <= L->init.p1))
-            return fail(GL_ERR_ARGUMENT, "layers[%d].init uniform needs a <= b (got %g, %g)", l, L->init.p0, L->init.p1);
-        if (L->init.kind == GL_INIT_NORMAL && !(L->init.p0 >= 0))
-            return fail(GL_ERR_ARGUMENT, "layers[%d].init normal needs std >= 0 (got %g)", l, L->init.p0);
-        if (!(L->dropout >= 0 && L->dropout < 1))
-            return fail(GL_ERR_ARGUMENT, "layers[%d].dropout %g is out of range; allowed 0 <= p < 1", l, L->dropout);
-        if (last && L->dropout > 0)
-            return fail(GL_ERR_ARGUMENT, "layers[%d].dropout: the output layer cannot drop units", l);
-        if (last && L->bn_after)
-            return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm: the output layer cannot normalise after its activation", l);
-        if (L->bn && (!(L->bn_momentum >= 0 && L->bn_momentum <= 1) || !(L->bn_eps > 0 && L->bn_eps <= 1)))
-            return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm needs momentum in 0..1 and epsilon in (0, 1] (got %g, %g)",
-                        l, L->bn_momentum, L->bn_eps);
+/* an init's parameters, by the names its spec gives them */
+static int check_init(int l, const gl_init *init) {
+    switch (init->kind) {
+    case GL_INIT_CONSTANT: return check_number(layer_key(l, "init.value"), init->p0, GL_RANGE_INIT_PARAM);
+    case GL_INIT_NORMAL: return check_number(layer_key(l, "init.std"), init->p0, GL_RANGE_INIT_SCALE);
+    case GL_INIT_ORTHOGONAL: return check_number(layer_key(l, "init.gain"), init->p0, GL_RANGE_INIT_SCALE);
+    case GL_INIT_UNIFORM:
+        CHECK(check_number(layer_key(l, "init.a"), init->p0, GL_RANGE_INIT_PARAM));
+        return check_number(layer_key(l, "init.b"), init->p1, init->p0, highest(GL_RANGE_INIT_PARAM));
     }
-    /* shapes on a copy: gl_net_create works them out again from the caller's fields */
-    gl_layer shaped[GL_LIMIT_LAYERS];
-    memcpy(shaped, layers, sizeof(gl_layer) * (size_t)n_layers);
-    int bad = gl_net_shapes(shaped, n_layers, shape ? shape[0] : 1, shape ? shape[1] : 1, shape ? shape[2] : inputs);
+    return GL_OK;
+}
+
+/* checking: one layer as read (li: its row, for the fields a pool or flatten layer must leave empty) */
+static int check_layer(const gl_layer *L, int l, int last, const int32_t *li) {
+    CHECK(check_enum(layer_key(l, "type"), L->type, GL_LAYER_TYPES));
+    int plain = L->type == GL_LAYER_POOL || L->type == GL_LAYER_FLATTEN;
+    if (L->type == GL_LAYER_CONV) {
+        CHECK(check_integer(layer_key(l, "filters"), L->out, GL_RANGE_FILTERS));
+        CHECK(check_integer(layer_key(l, "kernel"), L->kernel, GL_RANGE_KERNEL));
+        if (L->kernel % 2 == 0)
+            return fail(GL_ERR_ARGUMENT, "%s %d is not allowed; it must be odd (1, 3, 5 or 7)", layer_key(l, "kernel"), L->kernel);
+        CHECK(check_integer(layer_key(l, "stride"), L->stride, GL_RANGE_STRIDE));
+    }
+    if (L->type == GL_LAYER_DENSE) CHECK(check_integer(layer_key(l, "units"), L->out, GL_RANGE_UNITS));
+    if (plain) {
+        CHECK(check_enum(layer_key(l, "mode"), L->pool_mode, GL_POOL_COUNT));
+        if (li[GL_LI_BATCH_NORM] || li[GL_LI_ACTIVATION] != GL_ACT_LINEAR)
+            return fail(GL_ERR_ARGUMENT, "layers[%d]: a %s layer has no activation or batch norm", l, type_names[L->type]);
+    }
+    if (last && L->type != GL_LAYER_DENSE)
+        return fail(GL_ERR_ARGUMENT, "layers[%d]: the output layer must be dense (got '%s')", l, type_names[L->type]);
+    CHECK(check_enum(layer_key(l, "activation"), L->act, GL_ACT_COUNT));
+    if (L->act == GL_ACT_SOFTMAX && !last)
+        return fail(GL_ERR_ARGUMENT, "layers[%d].activation 'softmax' is allowed only on the last layer", l);
+    CHECK(check_enum(layer_key(l, "init"), L->init.kind, GL_INIT_COUNT));
+    if (!plain) {
+        CHECK(check_init(l, &L->init));
+        CHECK(check_number(layer_key(l, "slope"), L->slope, GL_RANGE_SLOPE));
+        CHECK(check_number(layer_key(l, "bias"), L->bias_init, GL_RANGE_BIAS));
+    }
+    /* every layer's, as the penalty sums over all of them */
+    CHECK(check_number(layer_key(l, "l1Scale"), L->l1_scale, GL_RANGE_LAYER_SCALE));
+    CHECK(check_number(layer_key(l, "l2Scale"), L->l2_scale, GL_RANGE_LAYER_SCALE));
+    CHECK(check_number(layer_key(l, "dropout"), L->dropout, GL_RANGE_DROPOUT));
+    if (last && L->dropout > 0)
+        return fail(GL_ERR_ARGUMENT, "layers[%d].dropout: the output layer cannot drop units", l);
+    if (last && L->bn_after)
+        return fail(GL_ERR_ARGUMENT, "layers[%d].batchNorm: the output layer cannot normalise after its activation", l);
+    if (L->bn) {
+        CHECK(check_number(layer_key(l, "batchNorm.momentum"), L->bn_momentum, GL_RANGE_BN_MOMENTUM));
+        CHECK(check_number(layer_key(l, "batchNorm.epsilon"), L->bn_eps, GL_RANGE_BN_EPSILON));
+    }
+    return GL_OK;
+}
+
+/* shaping: the layers' shapes for the input shape (on the caller's copy), what each passes on, the
+ * parameter count (the one gl_net_create lays out), and the loss against the output layer */
+static int check_shapes(gl_layer *shaped, int n_layers, const int input[3], int loss, int64_t *params) {
+    int bad = gl_net_shapes(shaped, n_layers, input[0], input[1], input[2]);
     if (bad >= 0)
         return fail(GL_ERR_ARGUMENT, "layers[%d] ('%s') gets an input of shape [%d, %d, %d] and would give an empty output",
                     bad, type_names[shaped[bad].type], shaped[bad].geom.h, shaped[bad].geom.w, shaped[bad].geom.c);
-    int64_t per_row = 0;
-    for (int l = 0; l < n_layers; ++l) {
-        const gl_layer *L = &shaped[l];
-        int64_t ch = L->geom.f;
-        if (L->type == GL_LAYER_DENSE) params += (int64_t)L->in * L->out + gl_layer_biases(L);
-        if (L->type == GL_LAYER_CONV) params += (int64_t)L->kernel * L->kernel * L->geom.c * ch + gl_layer_biases(L);
-        if (L->bn) params += 2 * ch;
-        per_row += L->out;
-        if (L->out > GL_LIMIT_INPUTS)
-            return fail(GL_ERR_ARGUMENT, "layers[%d] gives %d values per example; the limit is %d per layer", l, L->out, GL_LIMIT_INPUTS);
-    }
-    if (params > GL_LIMIT_PARAMS)
-        return fail(GL_ERR_ARGUMENT, "the network has %lld parameters; the limit is %lld", (long long)params,
+    for (int l = 0; l < n_layers; ++l)
+        if (shaped[l].out > GL_LIMIT_INPUTS)
+            return fail(GL_ERR_ARGUMENT, "layers[%d] gives %d values per example; the limit is %d per layer", l,
+                        shaped[l].out, GL_LIMIT_INPUTS);
+    *params = gl_net_params(shaped, n_layers);
+    if (*params > GL_LIMIT_PARAMS)
+        return fail(GL_ERR_ARGUMENT, "the network has %lld parameters; the limit is %lld", (long long)*params,
                     (long long)GL_LIMIT_PARAMS);
     int last = shaped[n_layers - 1].act, K = shaped[n_layers - 1].out;
     if (loss == GL_LOSS_CROSS_ENTROPY && (last != GL_ACT_SOFTMAX || K < 2))
@@ -275,7 +303,31 @@ EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const
         return fail(GL_ERR_ARGUMENT, "loss 'binary-cross-entropy' needs a 'sigmoid' last layer (got '%s')", act_names[last]);
     if (loss == GL_LOSS_MSE && last == GL_ACT_SOFTMAX)
         return fail(GL_ERR_ARGUMENT, "loss 'mse' does not take a 'softmax' last layer; use 'cross-entropy'");
+    return GL_OK;
+}
+
+EXPORT int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
+                           int loss, int dropout_mode, uint32_t seed) {
+    if (!ints || !floats) return fail(GL_ERR_ARGUMENT, "the layer table must be given");
+    CHECK(check_integer("inputs", inputs, GL_RANGE_INPUTS));
+    /* each side is at most the input count, so the product below fits in 64 bits */
+    if (shape && (shape[0] < 1 || shape[1] < 1 || shape[2] < 1 || shape[0] > inputs || shape[1] > inputs ||
+                  shape[2] > inputs || (int64_t)shape[0] * shape[1] * shape[2] != inputs))
+        return fail(GL_ERR_ARGUMENT, "input shape [%d, %d, %d] does not hold %d inputs", shape[0], shape[1], shape[2], inputs);
+    CHECK(check_integer("layers", n_layers, GL_RANGE_LAYERS));
+    CHECK(check_enum("loss", loss, GL_LOSS_COUNT));
+    CHECK(check_enum("dropoutMode", dropout_mode, GL_DROPOUT_COUNT));
+    gl_layer layers[GL_LIMIT_LAYERS], shaped[GL_LIMIT_LAYERS];
+    for (int l = 0; l < n_layers; ++l) {
+        const int32_t *li = ints + l * GL_LAYER_INTS;
+        read_layer(&layers[l], li, floats + l * GL_LAYER_FLOATS);
+        CHECK(check_layer(&layers[l], l, l == n_layers - 1, li));
+    }
+    /* shapes on a copy: gl_net_create works them out again from the caller's fields */
+    memcpy(shaped, layers, sizeof(gl_layer) * (size_t)n_layers);
     int input_shape[3] = {shape ? shape[0] : 1, shape ? shape[1] : 1, shape ? shape[2] : inputs};
+    int64_t params = 0;
+    CHECK(check_shapes(shaped, n_layers, input_shape, loss, &params));
     gl_net *n = gl_net_create(inputs, input_shape, n_layers, layers, loss, dropout_mode, seed);
     if (!n) return fail(GL_ERR_MEMORY, "not enough memory for a network of %lld parameters", (long long)params);
     int h = handle_new(nets, n);
@@ -290,61 +342,59 @@ EXPORT int gl_network_dispose(int h) {
     return GL_OK;
 }
 
-static int check_range(const char *name, float v, float lo, float hi) {
-    if (!(v >= lo && v <= hi)) return fail(GL_ERR_ARGUMENT, "%s %g is out of range; allowed %g..%g", name, v, lo, hi);
-    return GL_OK;
-}
-
 /* reads and checks an optimiser row */
 static int read_optimizer(const float *r, gl_optimizer *o, gl_schedule *s) {
-    int st;
     memset(o, 0, sizeof *o); memset(s, 0, sizeof *s);
-    if ((st = check_range("optimizer kind", r[0], 0, GL_OPT_COUNT - 1))) return st;
-    o->kind = (int)r[0];
-    const char *checks[] = {"learningRate", "momentum", "alpha", "epsilon", "beta1", "beta2", "weightDecay",
-                            "clipNorm", "l1", "l2"};
-    const float lo[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    const float hi[] = {1e3f, 0.9999f, 0.9999f, 1, 0.9999f, 0.999999f, 1e3f, 1e9f, 1e3f, 1e3f};
-    for (int i = 0; i < 10; ++i)
-        if ((st = check_range(checks[i], r[1 + i], lo[i], hi[i]))) return st;
-    o->learning_rate = r[1]; o->momentum = r[2]; o->alpha = r[3]; o->epsilon = r[4];
-    o->beta1 = r[5]; o->beta2 = r[6]; o->weight_decay = r[7]; o->clip_norm = r[8];
-    o->l1 = r[9]; o->l2 = r[10]; o->centered = r[11] != 0;
-    if ((st = check_range("schedule kind", r[12], 0, GL_SCHED_COUNT - 1))) return st;
-    s->kind = (int)r[12];
-    s->step_size = r[13]; s->gamma = r[14]; s->decay = r[15]; s->steps = r[16]; s->min_lr = r[17];
-    s->period = r[18]; s->period_mult = r[19]; s->max_lr = r[20]; s->warmup = r[22];
-    if ((st = check_range("schedule.warmup", s->warmup, 0, 1e9f))) return st;
+    CHECK(check_number("optimizer name", r[GL_O_KIND], 0, GL_OPT_COUNT - 1));
+    CHECK(check_number("learningRate", r[GL_O_LEARNING_RATE], GL_RANGE_LEARNING_RATE));
+    CHECK(check_number("momentum", r[GL_O_MOMENTUM], GL_RANGE_MOMENTUM));
+    CHECK(check_number("alpha", r[GL_O_ALPHA], GL_RANGE_ALPHA));
+    CHECK(check_number("epsilon", r[GL_O_EPSILON], GL_RANGE_EPSILON));
+    CHECK(check_number("beta1", r[GL_O_BETA1], GL_RANGE_BETA1));
+    CHECK(check_number("beta2", r[GL_O_BETA2], GL_RANGE_BETA2));
+    CHECK(check_number("weightDecay", r[GL_O_WEIGHT_DECAY], GL_RANGE_WEIGHT_DECAY));
+    CHECK(check_number("clipNorm", r[GL_O_CLIP_NORM], GL_RANGE_CLIP_NORM));
+    CHECK(check_number("l1", r[GL_O_L1], GL_RANGE_PENALTY));
+    CHECK(check_number("l2", r[GL_O_L2], GL_RANGE_PENALTY));
+    o->kind = (int)r[GL_O_KIND]; o->learning_rate = r[GL_O_LEARNING_RATE]; o->momentum = r[GL_O_MOMENTUM];
+    o->alpha = r[GL_O_ALPHA]; o->epsilon = r[GL_O_EPSILON]; o->beta1 = r[GL_O_BETA1]; o->beta2 = r[GL_O_BETA2];
+    o->weight_decay = r[GL_O_WEIGHT_DECAY]; o->clip_norm = r[GL_O_CLIP_NORM];
+    o->l1 = r[GL_O_L1]; o->l2 = r[GL_O_L2]; o->centered = r[GL_O_CENTERED] != 0;
+    CHECK(check_number("schedule.name", r[GL_O_SCHEDULE], 0, GL_SCHED_COUNT - 1));
+    s->kind = (int)r[GL_O_SCHEDULE];
+    s->step_size = r[GL_O_STEP_SIZE]; s->gamma = r[GL_O_GAMMA]; s->decay = r[GL_O_DECAY]; s->steps = r[GL_O_STEPS];
+    s->min_lr = r[GL_O_MIN_LR]; s->period = r[GL_O_PERIOD]; s->period_mult = r[GL_O_PERIOD_MULT];
+    s->max_lr = r[GL_O_MAX_LR]; s->warmup = r[GL_O_WARMUP];
+    CHECK(check_number("schedule.warmup", s->warmup, GL_RANGE_WARMUP));
+    /* each schedule checks the settings it reads */
+    float lr = o->learning_rate;
     switch (s->kind) {
     case GL_SCHED_STEP:
-        if ((st = check_range("schedule.stepSize", s->step_size, 1, 1e9f))) return st;
-        if ((st = check_range("schedule.gamma", s->gamma, 0, 1))) return st;
+        CHECK(check_number("schedule.stepSize", s->step_size, GL_RANGE_SCHEDULE_STEPS));
+        CHECK(check_number("schedule.gamma", s->gamma, GL_RANGE_SCHEDULE_GAMMA));
         break;
     case GL_SCHED_EXPONENTIAL:
-        if ((st = check_range("schedule.gamma", s->gamma, 0, 1))) return st;
+        CHECK(check_number("schedule.gamma", s->gamma, GL_RANGE_SCHEDULE_GAMMA));
         break;
     case GL_SCHED_INVERSE_TIME:
-        if ((st = check_range("schedule.decay", s->decay, 0, 1e6f))) return st;
+        CHECK(check_number("schedule.decay", s->decay, GL_RANGE_SCHEDULE_DECAY));
         break;
     case GL_SCHED_COSINE:
-        if ((st = check_range("schedule.steps", s->steps, 1, 1e9f))) return st;
-        if ((st = check_range("schedule.minLearningRate", s->min_lr, 0, o->learning_rate))) return st;
+        CHECK(check_number("schedule.steps", s->steps, GL_RANGE_SCHEDULE_STEPS));
+        CHECK(check_number("schedule.minLearningRate", s->min_lr, 0, lr));
         break;
     case GL_SCHED_SGDR:
-        if ((st = check_range("schedule.period", s->period, 1, 1e9f))) return st;
+        CHECK(check_number("schedule.period", s->period, GL_RANGE_SCHEDULE_STEPS));
         /* a whole number, as in PyTorch's T_mult: finding the period then takes at most 64 rounds */
-        if ((st = check_range("schedule.periodMultiplier", s->period_mult, 1, 100))) return st;
-        if (s->period_mult != floorf(s->period_mult))
-            return fail(GL_ERR_ARGUMENT, "schedule.periodMultiplier %g is not allowed; it must be a whole number 1..100",
-                        s->period_mult);
-        if ((st = check_range("schedule.minLearningRate", s->min_lr, 0, o->learning_rate))) return st;
+        CHECK(check_whole("schedule.periodMultiplier", s->period_mult, GL_RANGE_PERIOD_MULT));
+        CHECK(check_number("schedule.minLearningRate", s->min_lr, 0, lr));
         break;
     case GL_SCHED_CYCLIC:
-        if ((st = check_range("schedule.stepSize", s->step_size, 1, 1e9f))) return st;
-        if ((st = check_range("schedule.maxLearningRate", s->max_lr, o->learning_rate, 1e3f))) return st;
-        if ((st = check_range("schedule.mode", r[21], 0, 2))) return st;
-        s->mode = (int)r[21];
-        if ((st = check_range("schedule.gamma", s->gamma, 0, 1))) return st;
+        CHECK(check_number("schedule.stepSize", s->step_size, GL_RANGE_SCHEDULE_STEPS));
+        CHECK(check_number("schedule.maxLearningRate", s->max_lr, lr, highest(GL_RANGE_LEARNING_RATE)));
+        CHECK(check_number("schedule.mode", r[GL_O_MODE], 0, GL_CYCLIC_COUNT - 1));
+        s->mode = (int)r[GL_O_MODE];
+        CHECK(check_number("schedule.gamma", s->gamma, GL_RANGE_SCHEDULE_GAMMA));
         break;
     }
     return GL_OK;
@@ -365,8 +415,7 @@ EXPORT int gl_schedule_curve(const float *row, int steps, float *rate) {
     gl_optimizer o; gl_schedule s;
     int st = read_optimizer(row, &o, &s);
     if (st) return st;
-    if (steps < 0 || steps > GL_LIMIT_STEPS)
-        return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..%d", steps, GL_LIMIT_STEPS);
+    CHECK(check_integer("steps", steps, GL_RANGE_STEPS));
     if (steps) NEED(rate, "rate");
     for (int t = 0; t < steps; ++t) rate[t] = gl_schedule_rate(&s, o.learning_rate, t);
     return GL_OK;
@@ -395,22 +444,20 @@ EXPORT int gl_network_train(int h, int data, int steps, int batch, float *out) {
     NEED(out, "out");
     int st = check_match(n, d);
     if (st) return st;
-    if (steps < 0 || steps > GL_LIMIT_STEPS)
-        return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..%d", steps, GL_LIMIT_STEPS);
-    if (batch < 0 || batch > GL_LIMIT_BATCH)
-        return fail(GL_ERR_ARGUMENT, "batchSize %d is out of range; allowed 0 (full batch)..%d", batch, GL_LIMIT_BATCH);
-    int rows = batch > 0 && batch < d->n_train ? batch : d->n_train;
+    CHECK(check_integer("steps", steps, GL_RANGE_STEPS));
+    CHECK(check_integer("batchSize", batch, GL_RANGE_BATCH));
+    int rows = gl_batch_rows(batch, d->n_train);
     if (rows < 2 && gl_net_has_bn(n))
         return fail(GL_ERR_ARGUMENT, "batchSize %d gives batches of %d row; batch norm needs at least 2 rows to train",
                     batch, rows);
-    if ((st = check_pass(n, rows, batch > 0 && batch < d->n_train ? "a batch" : "a full batch"))) return st;
+    CHECK(check_pass(n, rows, rows < d->n_train ? "a batch" : "a full batch"));
     if (!gl_net_prepare(n, d, data, batch))
-        return fail(GL_ERR_MEMORY, "not enough memory for a batch of %d rows; use a smaller batchSize",
-                    batch > 0 && batch < d->n_train ? batch : d->n_train);
+        return fail(GL_ERR_MEMORY, "not enough memory for a batch of %d rows; use a smaller batchSize", rows);
     gl_train_result r;
     gl_net_train(n, d, steps, batch, &r);
-    float v[7] = {r.steps, r.loss, r.accuracy, r.reg_loss, r.learning_rate, r.diverged, r.step};
-    memcpy(out, v, sizeof v);
+    out[GL_TR_STEPS] = r.steps; out[GL_TR_LOSS] = r.loss; out[GL_TR_ACCURACY] = r.accuracy;
+    out[GL_TR_PENALTY] = r.reg_loss; out[GL_TR_LEARNING_RATE] = r.learning_rate; out[GL_TR_DIVERGED] = r.diverged;
+    out[GL_TR_STEP] = r.step;
     return GL_OK;
 }
 
@@ -432,7 +479,7 @@ EXPORT int gl_network_evaluate(int h, int data, int split, float *out) {
 static int check_rows(const gl_net *n, const float *x, int rows) {
     if (!x) return fail(GL_ERR_ARGUMENT, "x must be given");
     if (rows < 1 || rows > GL_LIMIT_SAMPLES)
-        return fail(GL_ERR_ARGUMENT, "rows %d is out of range; allowed 1..%d", rows, GL_LIMIT_SAMPLES);
+        return check_integer("rows", rows, 1, GL_LIMIT_SAMPLES);
     int K = n->layer[n->n_layers - 1].out, wider = n->inputs > K ? n->inputs : K;
     if ((int64_t)rows * wider > GL_LIMIT_DATA_FLOATS)
         return fail(GL_ERR_ARGUMENT, "rows x %d = %lld is over the limit of %lld values", wider,
@@ -455,7 +502,7 @@ EXPORT int gl_network_predict(int h, const float *x, int rows, float *y) {
 EXPORT int gl_network_forward(int h, const float *x, int rows, int training) {
     GET_NET(n, h);
     if (rows > GL_LIMIT_BATCH) /* before check_rows reads x */
-        return fail(GL_ERR_ARGUMENT, "rows %d is out of range for a forward pass; allowed 1..%d", rows, GL_LIMIT_BATCH);
+        return check_integer("rows of a forward pass", rows, 1, GL_LIMIT_BATCH);
     int st = check_rows(n, x, rows);
     if (st) return st;
     if (training && rows < 2 && gl_net_has_bn(n))
@@ -518,10 +565,13 @@ EXPORT int gl_network_stats(int h, int layer, float *out) {
     gl_layer_stats s;
     gl_net_stats(n, layer, &s);
     const gl_moments *m[5] = {&s.weights, &s.biases, &s.preact, &s.act, &s.grads};
+    const int at[5] = {GL_S_WEIGHTS, GL_S_BIASES, GL_S_PREACT, GL_S_ACT, GL_S_GRADS};
     for (int i = 0; i < 5; ++i) {
-        out[4 * i] = m[i]->mean; out[4 * i + 1] = m[i]->std; out[4 * i + 2] = m[i]->min; out[4 * i + 3] = m[i]->max;
+        float *o = out + at[i];
+        o[0] = m[i]->mean; o[1] = m[i]->std; o[2] = m[i]->min; o[3] = m[i]->max;
     }
-    out[20] = s.saturated; out[21] = s.dead; out[22] = s.grad_norm; out[23] = s.update_ratio;
+    out[GL_S_SATURATED] = s.saturated; out[GL_S_DEAD] = s.dead; out[GL_S_GRAD_NORM] = s.grad_norm;
+    out[GL_S_UPDATE_RATIO] = s.update_ratio;
     return GL_OK;
 }
 
@@ -530,7 +580,7 @@ EXPORT int gl_network_histogram(int h, int layer, int what, int bins, float lo, 
     GET_NET(n, h);
     int st = check_layer_tensor(n, layer, what);
     if (st) return st;
-    if (bins < 1 || bins > 4096) return fail(GL_ERR_ARGUMENT, "bins %d is out of range; allowed 1..4096", bins);
+    CHECK(check_integer("bins", bins, GL_RANGE_BINS));
     if (!counts || !edges) return fail(GL_ERR_ARGUMENT, "counts and edges must be given");
     long len;
     const float *v = tensor(n, layer, what, &len);
@@ -575,8 +625,8 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     GET_NET(n, h);
     NEED(ints, "ints");
     NEED(rate, "rate");
-    ints[0] = n->n_layers; ints[1] = (int32_t)n->n_params; ints[2] = (int32_t)n->step;
-    ints[3] = n->rows; ints[4] = n->state_arrays; ints[5] = (int32_t)n->opt_t;
+    ints[GL_NI_LAYERS] = n->n_layers; ints[GL_NI_PARAMETERS] = (int32_t)n->n_params; ints[GL_NI_STEP] = (int32_t)n->step;
+    ints[GL_NI_ROWS] = n->rows; ints[GL_NI_STATE_ARRAYS] = n->state_arrays; ints[GL_NI_UPDATES] = (int32_t)n->opt_t;
     rate[0] = n->last_lr;
     return GL_OK;
 }
@@ -584,26 +634,34 @@ EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
 EXPORT int gl_network_optimizer_state(int h, int32_t *out) {
     GET_NET(n, h);
     NEED(out, "out");
-    out[0] = (int32_t)(intptr_t)n->state; out[1] = (int32_t)n->n_params; out[2] = n->state_arrays;
-    out[3] = (int32_t)n->opt_t; out[4] = n->opt.kind; out[5] = (int32_t)gl_floats_stride(n->n_params);
+    out[GL_OS_POINTER] = (int32_t)(intptr_t)n->state; out[GL_OS_PARAMETERS] = (int32_t)n->n_params;
+    out[GL_OS_ARRAYS] = n->state_arrays; out[GL_OS_UPDATES] = (int32_t)n->opt_t; out[GL_OS_KIND] = n->opt.kind;
+    out[GL_OS_STRIDE] = (int32_t)gl_floats_stride(n->n_params);
     return GL_OK;
 }
 
 /* ---- 2-D surfaces ---- */
-static int check_surface(int kind) {
-    if (kind < 0 || kind >= GL_SURF_COUNT)
-        return fail(GL_ERR_ARGUMENT, "surface %d is out of range; allowed 0..%d", kind, GL_SURF_COUNT - 1);
+static int check_surface(int kind) { return check_enum("surface", kind, GL_SURF_COUNT); }
+
+/* a range [lo, hi] of one coordinate of a surface */
+static int check_span(const char *what, float lo, float hi) {
+    char key[16];
+    snprintf(key, sizeof key, "%s[0]", what);
+    CHECK(check_number(key, lo, GL_RANGE_COORDINATE));
+    snprintf(key, sizeof key, "%s[1]", what);
+    CHECK(check_number(key, hi, GL_RANGE_COORDINATE));
+    if (!(lo < hi)) {
+        char a[32], b[32];
+        return fail(GL_ERR_ARGUMENT, "%s [%s, %s] is not allowed; it needs min < max", what, show(a, lo), show(b, hi));
+    }
     return GL_OK;
 }
 
 EXPORT int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out) {
-    int st = check_surface(kind);
-    if (st) return st;
-    if (!(isfinite(x0) && isfinite(x1) && x0 < x1 && fabsf(x0) <= 1e6f && fabsf(x1) <= 1e6f))
-        return fail(GL_ERR_ARGUMENT, "x range [%g, %g] is not allowed; it needs finite min < max within +-1e6", x0, x1);
-    if (!(isfinite(y0) && isfinite(y1) && y0 < y1 && fabsf(y0) <= 1e6f && fabsf(y1) <= 1e6f))
-        return fail(GL_ERR_ARGUMENT, "y range [%g, %g] is not allowed; it needs finite min < max within +-1e6", y0, y1);
-    if (res < 2 || res > 2048) return fail(GL_ERR_ARGUMENT, "resolution %d is out of range; allowed 2..2048", res);
+    CHECK(check_surface(kind));
+    CHECK(check_span("x", x0, x1));
+    CHECK(check_span("y", y0, y1));
+    CHECK(check_integer("resolution", res, GL_RANGE_RESOLUTION));
     if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
     for (int i = 0; i < res; ++i) {
         float y = y0 + (y1 - y0) * (float)i / (float)(res - 1);
@@ -615,15 +673,14 @@ EXPORT int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int
 
 EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
                        float *path, float *loss) {
-    int st = check_surface(kind);
-    if (st) return st;
+    CHECK(check_surface(kind));
     NEED(row, "the optimizer row");
     gl_optimizer o; gl_schedule s;
-    if ((st = read_optimizer(row, &o, &s))) return st;
-    if (!(isfinite(x) && isfinite(y) && fabsf(x) <= 1e6f && fabsf(y) <= 1e6f))
-        return fail(GL_ERR_ARGUMENT, "start (%g, %g) is not allowed; coordinates must be finite, within +-1e6", x, y);
-    if (steps < 0 || steps > 1000000) return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 0..1000000", steps);
-    if (!(noise >= 0 && noise <= 1e6f)) return fail(GL_ERR_ARGUMENT, "noise %g is out of range; allowed 0..1e6", noise);
+    CHECK(read_optimizer(row, &o, &s));
+    CHECK(check_number("start[0]", x, GL_RANGE_COORDINATE));
+    CHECK(check_number("start[1]", y, GL_RANGE_COORDINATE));
+    CHECK(check_integer("steps", steps, GL_RANGE_RACE_STEPS));
+    CHECK(check_number("noise", noise, GL_RANGE_GRADIENT_NOISE));
     if (!path || !loss) return fail(GL_ERR_ARGUMENT, "path and loss must be given");
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_NOISE);
@@ -647,7 +704,7 @@ EXPORT int gl_optimize(int kind, float x, float y, const float *row, int steps, 
 
 EXPORT int gl_random_normal(float *out, int n, uint32_t seed) {
     if (!out) return fail(GL_ERR_ARGUMENT, "out must be given");
-    if (n < 0 || n > GL_LIMIT_DATA_FLOATS) return fail(GL_ERR_ARGUMENT, "n %d is out of range; allowed 0..%ld", n, GL_LIMIT_DATA_FLOATS);
+    CHECK(check_integer("n", n, 0, GL_LIMIT_DATA_FLOATS));
     gl_rng r;
     gl_rng_seed(&r, seed, GL_STREAM_DATA);
     for (int i = 0; i < n; ++i) out[i] = gl_rng_normal(&r);

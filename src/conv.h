@@ -4,6 +4,7 @@
  * again (height, width, channels) per example. */
 #ifndef GL_CONV_H
 #define GL_CONV_H
+#include "gradlab.h"
 
 typedef struct {
     int h, w, c;          /* input height, width, channels */
@@ -28,7 +29,7 @@ void gl_conv_forward(float *z, float *cols, const float *x, const float *W, cons
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols);
 
-enum { GL_POOL_MAX = 0, GL_POOL_AVERAGE = 1 };
+/* pool modes (GL_POOL_*) are named in gradlab.h */
 /* 2x2 pooling with stride 2 of (rows, h, w, c) into (rows, h/2, w/2, c); max pooling records in
  * idx the index (within the example) of each window's largest input */
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);

@@ -1,11 +1,10 @@
 /* dataset.h: toy data sets made from a seed, and user data, split into train and test rows. */
 #ifndef GL_DATASET_H
 #define GL_DATASET_H
+#include "gradlab.h"
 #include <stdint.h>
 
-enum { GL_DATA_CIRCLE = 0, GL_DATA_XOR = 1, GL_DATA_BLOBS = 2, GL_DATA_SPIRAL = 3, GL_DATA_MOONS = 4,
-       GL_DATA_CHECKERBOARD = 5, GL_DATA_PLANE = 6, GL_DATA_SINE = 7, GL_DATA_DIGITS = 8, GL_DATA_SHAPES = 9,
-       GL_DATA_COUNT = 10 };
+/* the kinds (GL_DATA_*) are named in gradlab.h */
 
 typedef struct gl_dataset {
     int inputs;     /* features per row */

@@ -1,6 +1,7 @@
 #include "dense.h"
 #include "gemm.h"
 #include "vec4.h"
+#include <string.h>
 
 /* db(out) = the column sums of dz(B,out), each column added row after row (four columns at a time
  * where the build has 4-lane kernels: the same additions in the same order) */
@@ -21,8 +22,8 @@ static void column_sums(float *db, const float *dz, int B, int out) {
 }
 
 void gl_dense_forward(float *z, const float *x, const float *W, const float *b, int B, int in, int out) {
-    for (int r = 0; r < B; ++r)
-        for (int j = 0; j < out; ++j) z[(long)r * out + j] = b ? b[j] : 0.0f;
+    if (b) for (int r = 0; r < B; ++r) memcpy(z + (long)r * out, b, sizeof(float) * (size_t)out);
+    else memset(z, 0, sizeof(float) * (size_t)B * (size_t)out);
     gl_gemm_nn(B, out, in, x, W, z);
 }
 

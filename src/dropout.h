@@ -5,9 +5,10 @@
  * Both give an evaluation output equal to the expected training output. */
 #ifndef GL_DROPOUT_H
 #define GL_DROPOUT_H
+#include "gradlab.h"
 #include "rng.h"
 
-enum { GL_DROPOUT_INVERTED = 0, GL_DROPOUT_CLASSIC = 1 };
+/* the modes (GL_DROPOUT_*) are named in gradlab.h */
 
 void gl_dropout_forward_train(float *y, float *mask, const float *x, long n, float p, int mode, gl_rng *r);
 void gl_dropout_forward_eval(float *y, const float *x, long n, float p, int mode);

@@ -13,6 +13,111 @@
 
 enum { GL_OK = 0, GL_ERR_ARGUMENT = -1, GL_ERR_MEMORY = -2, GL_ERR_HANDLE = -3, GL_ERR_STATE = -4 };
 
+/* ---- The boundary with JavaScript ------------------------------------------------------------
+ * Every name table, row slot, result slot and limit that web/lib reads is defined here, once.
+ * The tables are X-macros, X(C name, JavaScript name): the C enums below are made from them, api.c
+ * takes its messages' names from them, and tests/js/boundary.test.mjs parses this file and checks
+ * web/lib/names.js against it, so a change on one side alone fails the tests. */
+#define GL_ENUM_ITEM(name, js) name,
+#define GL_NAME_ITEM(name, js) js,
+
+#define GL_ACTIVATIONS(X) X(GL_ACT_LINEAR, "linear") X(GL_ACT_RELU, "relu") X(GL_ACT_LEAKY_RELU, "leaky-relu") \
+    X(GL_ACT_TANH, "tanh") X(GL_ACT_SIGMOID, "sigmoid") X(GL_ACT_SOFTMAX, "softmax")
+enum { GL_ACTIVATIONS(GL_ENUM_ITEM) GL_ACT_COUNT };
+/* cross-entropy: softmax output, class ids; binary: sigmoid output, 0/1 targets; mse: any output */
+#define GL_LOSSES(X) X(GL_LOSS_CROSS_ENTROPY, "cross-entropy") X(GL_LOSS_BINARY_CROSS_ENTROPY, "binary-cross-entropy") \
+    X(GL_LOSS_MSE, "mse")
+enum { GL_LOSSES(GL_ENUM_ITEM) GL_LOSS_COUNT };
+#define GL_DATASETS(X) X(GL_DATA_CIRCLE, "circle") X(GL_DATA_XOR, "xor") X(GL_DATA_BLOBS, "blobs") \
+    X(GL_DATA_SPIRAL, "spiral") X(GL_DATA_MOONS, "moons") X(GL_DATA_CHECKERBOARD, "checkerboard") \
+    X(GL_DATA_PLANE, "plane") X(GL_DATA_SINE, "sine") X(GL_DATA_DIGITS, "digits") X(GL_DATA_SHAPES, "shapes")
+enum { GL_DATASETS(GL_ENUM_ITEM) GL_DATA_COUNT };
+#define GL_LAYER_TYPE_NAMES(X) X(GL_LAYER_DENSE, "dense") X(GL_LAYER_CONV, "conv") X(GL_LAYER_POOL, "pool") \
+    X(GL_LAYER_FLATTEN, "flatten")
+enum { GL_LAYER_TYPE_NAMES(GL_ENUM_ITEM) GL_LAYER_TYPES };
+#define GL_POOL_MODES(X) X(GL_POOL_MAX, "max") X(GL_POOL_AVERAGE, "average")
+enum { GL_POOL_MODES(GL_ENUM_ITEM) GL_POOL_COUNT };
+#define GL_INITS(X) X(GL_INIT_ZEROS, "zeros") X(GL_INIT_CONSTANT, "constant") X(GL_INIT_NORMAL, "normal") \
+    X(GL_INIT_UNIFORM, "uniform") X(GL_INIT_XAVIER, "xavier") X(GL_INIT_GLOROT_NORMAL, "glorot-normal") \
+    X(GL_INIT_GLOROT_UNIFORM, "glorot-uniform") X(GL_INIT_HE_NORMAL, "he-normal") X(GL_INIT_HE_UNIFORM, "he-uniform") \
+    X(GL_INIT_LECUN_UNIFORM, "lecun-uniform") X(GL_INIT_ORTHOGONAL, "orthogonal")
+enum { GL_INITS(GL_ENUM_ITEM) GL_INIT_COUNT };
+#define GL_OPTIMIZERS(X) X(GL_OPT_SGD, "sgd") X(GL_OPT_MOMENTUM, "momentum") X(GL_OPT_NESTEROV, "nesterov") \
+    X(GL_OPT_ADAGRAD, "adagrad") X(GL_OPT_RMSPROP, "rmsprop") X(GL_OPT_ADAM, "adam") X(GL_OPT_ADAMW, "adamw")
+enum { GL_OPTIMIZERS(GL_ENUM_ITEM) GL_OPT_COUNT };
+#define GL_SCHEDULES(X) X(GL_SCHED_CONSTANT, "constant") X(GL_SCHED_STEP, "step") X(GL_SCHED_EXPONENTIAL, "exponential") \
+    X(GL_SCHED_INVERSE_TIME, "inverse-time") X(GL_SCHED_COSINE, "cosine") X(GL_SCHED_SGDR, "sgdr") X(GL_SCHED_CYCLIC, "cyclic")
+enum { GL_SCHEDULES(GL_ENUM_ITEM) GL_SCHED_COUNT };
+#define GL_CYCLIC_MODES(X) X(GL_CYCLIC_TRIANGULAR, "triangular") X(GL_CYCLIC_TRIANGULAR2, "triangular2") \
+    X(GL_CYCLIC_EXP_RANGE, "exp_range")
+enum { GL_CYCLIC_MODES(GL_ENUM_ITEM) GL_CYCLIC_COUNT };
+#define GL_SURFACES(X) X(GL_SURF_BOWL, "bowl") X(GL_SURF_SADDLE, "saddle") X(GL_SURF_ROSENBROCK, "rosenbrock") \
+    X(GL_SURF_BEALE, "beale") X(GL_SURF_HIMMELBLAU, "himmelblau")
+enum { GL_SURFACES(GL_ENUM_ITEM) GL_SURF_COUNT };
+#define GL_DROPOUT_MODES(X) X(GL_DROPOUT_INVERTED, "inverted") X(GL_DROPOUT_CLASSIC, "classic")
+enum { GL_DROPOUT_MODES(GL_ENUM_ITEM) GL_DROPOUT_COUNT };
+/* tensors readable in place by gl_network_tensor */
+#define GL_TENSORS(X) X(GL_T_WEIGHTS, "weights") X(GL_T_BIASES, "biases") X(GL_T_PREACT, "preactivations") \
+    X(GL_T_ACT, "activations") X(GL_T_WGRAD, "weightGradients") X(GL_T_BGRAD, "biasGradients") X(GL_T_GAMMA, "gamma") \
+    X(GL_T_BETA, "beta") X(GL_T_RUNNING_MEAN, "runningMean") X(GL_T_RUNNING_VAR, "runningVar") \
+    X(GL_T_DROPOUT_MASK, "dropoutMask")
+enum { GL_TENSORS(GL_ENUM_ITEM) GL_T_COUNT };
+
+/* Layer table rows: GL_LAYER_INTS int32 and GL_LAYER_FLOATS float32 per layer, slots named by the
+ * spec key they come from (flags are 0/1; type, activation, init and mode are the enums above) */
+#define GL_LAYER_INT_SLOTS(X) X(GL_LI_UNITS, "units") X(GL_LI_ACTIVATION, "activation") X(GL_LI_INIT, "init") \
+    X(GL_LI_BATCH_NORM, "batchNorm") X(GL_LI_BATCH_NORM_AFTER, "batchNorm.after") X(GL_LI_TYPE, "type") \
+    X(GL_LI_KERNEL, "kernel") X(GL_LI_STRIDE, "stride") X(GL_LI_SAME_PADDING, "padding") X(GL_LI_POOL_MODE, "mode") \
+    X(GL_LI_NO_BIAS, "bias")
+enum { GL_LAYER_INT_SLOTS(GL_ENUM_ITEM) GL_LI_USED };
+#define GL_LAYER_INTS 12   /* the slots above, and room for one more */
+/* init p0, p1: constant's value, normal's std, uniform's a and b, orthogonal's gain */
+#define GL_LAYER_FLOAT_SLOTS(X) X(GL_LF_SLOPE, "slope") X(GL_LF_INIT_P0, "init.p0") X(GL_LF_INIT_P1, "init.p1") \
+    X(GL_LF_L1_SCALE, "l1Scale") X(GL_LF_L2_SCALE, "l2Scale") X(GL_LF_DROPOUT, "dropout") X(GL_LF_BIAS, "bias") \
+    X(GL_LF_BATCH_NORM_MOMENTUM, "batchNorm.momentum") X(GL_LF_BATCH_NORM_EPSILON, "batchNorm.epsilon")
+enum { GL_LAYER_FLOAT_SLOTS(GL_ENUM_ITEM) GL_LF_USED };
+#define GL_LAYER_FLOATS 10 /* the slots above, and room for one more */
+/* The optimiser row, GL_OPT_FLOATS float32 (kind, centered, schedule kind and mode as numbers) */
+#define GL_OPT_SLOTS(X) X(GL_O_KIND, "name") X(GL_O_LEARNING_RATE, "learningRate") X(GL_O_MOMENTUM, "momentum") \
+    X(GL_O_ALPHA, "alpha") X(GL_O_EPSILON, "epsilon") X(GL_O_BETA1, "beta1") X(GL_O_BETA2, "beta2") \
+    X(GL_O_WEIGHT_DECAY, "weightDecay") X(GL_O_CLIP_NORM, "clipNorm") X(GL_O_L1, "l1") X(GL_O_L2, "l2") \
+    X(GL_O_CENTERED, "centered") X(GL_O_SCHEDULE, "schedule.name") X(GL_O_STEP_SIZE, "schedule.stepSize") \
+    X(GL_O_GAMMA, "schedule.gamma") X(GL_O_DECAY, "schedule.decay") X(GL_O_STEPS, "schedule.steps") \
+    X(GL_O_MIN_LR, "schedule.minLearningRate") X(GL_O_PERIOD, "schedule.period") \
+    X(GL_O_PERIOD_MULT, "schedule.periodMultiplier") X(GL_O_MAX_LR, "schedule.maxLearningRate") \
+    X(GL_O_MODE, "schedule.mode") X(GL_O_WARMUP, "schedule.warmup")
+enum { GL_OPT_SLOTS(GL_ENUM_ITEM) GL_OPT_FLOATS };
+/* gl_network_train's out[0..GL_TRAIN_SLOTS): steps run in this call, loss, accuracy (-1 none),
+ * penalty, learning rate, diverged (0/1), steps the network has taken */
+#define GL_TRAIN_RESULT_SLOTS(X) X(GL_TR_STEPS, "steps") X(GL_TR_LOSS, "loss") X(GL_TR_ACCURACY, "accuracy") \
+    X(GL_TR_PENALTY, "penalty") X(GL_TR_LEARNING_RATE, "learningRate") X(GL_TR_DIVERGED, "diverged") X(GL_TR_STEP, "step")
+enum { GL_TRAIN_RESULT_SLOTS(GL_ENUM_ITEM) GL_TRAIN_SLOTS };
+/* gl_network_stats's out[0..GL_STATS_SLOTS): mean, std, min, max (GL_MOMENTS floats) of each
+ * tensor, then four single values */
+#define GL_MOMENTS 4
+#define GL_POSITION_ITEM(name, js, at) name = at,
+#define GL_STATS_POSITIONS(X) X(GL_S_WEIGHTS, "weights", 0) X(GL_S_BIASES, "biases", 4) \
+    X(GL_S_PREACT, "preactivations", 8) X(GL_S_ACT, "activations", 12) X(GL_S_GRADS, "gradients", 16) \
+    X(GL_S_SATURATED, "saturated", 20) X(GL_S_DEAD, "dead", 21) X(GL_S_GRAD_NORM, "gradientNorm", 22) \
+    X(GL_S_UPDATE_RATIO, "updateRatio", 23)
+enum { GL_STATS_POSITIONS(GL_POSITION_ITEM) GL_STATS_SLOTS = 24 };
+/* gl_dataset_info's info[]: sizes, the x and y pointers, and the (height, width, channels) of a row */
+#define GL_DATASET_INFO_SLOTS(X) X(GL_DI_INPUTS, "inputs") X(GL_DI_OUTPUTS, "outputs") X(GL_DI_CLASSES, "classes") \
+    X(GL_DI_TRAIN_ROWS, "trainSize") X(GL_DI_TEST_ROWS, "testSize") X(GL_DI_X, "x") X(GL_DI_Y, "y") \
+    X(GL_DI_HEIGHT, "height") X(GL_DI_WIDTH, "width") X(GL_DI_CHANNELS, "channels")
+enum { GL_DATASET_INFO_SLOTS(GL_ENUM_ITEM) GL_DATASET_INFO_COUNT };
+/* gl_network_info's ints[]: layers, parameters, steps taken, rows of the last pass, optimiser state
+ * arrays, optimiser updates */
+#define GL_NETWORK_INFO_SLOTS(X) X(GL_NI_LAYERS, "layers") X(GL_NI_PARAMETERS, "parameters") X(GL_NI_STEP, "step") \
+    X(GL_NI_ROWS, "rows") X(GL_NI_STATE_ARRAYS, "stateArrays") X(GL_NI_UPDATES, "updates")
+enum { GL_NETWORK_INFO_SLOTS(GL_ENUM_ITEM) GL_NETWORK_INFO_COUNT };
+/* gl_network_optimizer_state's out[]: state pointer, parameters, state arrays, updates since set,
+ * optimiser kind, and the floats from one array to the next */
+#define GL_OPT_STATE_SLOTS(X) X(GL_OS_POINTER, "pointer") X(GL_OS_PARAMETERS, "count") X(GL_OS_ARRAYS, "arrays") \
+    X(GL_OS_UPDATES, "updates") X(GL_OS_KIND, "kind") X(GL_OS_STRIDE, "stride")
+enum { GL_OPT_STATE_SLOTS(GL_ENUM_ITEM) GL_OPT_STATE_COUNT };
+#define GL_ERROR_TEXT 512  /* bytes of gl_error_message()'s buffer, its final 0 included */
+
 /* Limits, refused up front with the number (see docs/reliability.md) */
 #define GL_LIMIT_LAYERS 64
 #define GL_LIMIT_UNITS 4096
@@ -26,21 +131,54 @@ enum { GL_OK = 0, GL_ERR_ARGUMENT = -1, GL_ERR_MEMORY = -2, GL_ERR_HANDLE = -3, 
 #define GL_LIMIT_INPUTS 16384           /* inputs of a network, values per example of a layer */
 #define GL_LIMIT_FILTERS 1024            /* filters of a convolution */
 #define GL_LIMIT_IMAGE 32                /* side of a generated image (digits, shapes) */
+#define GL_LIMIT_CLASSES 64              /* classes of a generated data set */
+#define GL_LIMIT_BINS 4096               /* bins of a histogram */
+#define GL_LIMIT_RESOLUTION 2048         /* side of a surface grid */
+#define GL_LIMIT_RACE_STEPS 1000000      /* steps of one optimiser run on a surface */
 
-/* Layer table rows, GL_LAYER_INTS int32 and GL_LAYER_FLOATS float32 per layer */
-#define GL_LAYER_INTS 12   /* units or filters, activation, init kind, batch norm, batch norm after activation,
-                              type (0 dense, 1 conv, 2 pool, 3 flatten), kernel, stride, same padding (0/1),
-                              pool mode (0 max, 1 average), no bias (0/1), (reserved) */
-#define GL_LAYER_FLOATS 10 /* leaky slope, init p0, init p1, l1 scale, l2 scale, dropout, bias init,
-                              batch-norm momentum, batch-norm epsilon, (reserved) */
-/* Optimiser row, GL_OPT_FLOATS float32:
- * kind, lr, momentum, alpha, epsilon, beta1, beta2, weight decay, clip norm, l1, l2, centered,
- * schedule kind, step size, gamma, decay, steps, min lr, period, period mult, max lr, mode, warmup */
-#define GL_OPT_FLOATS 23
-/* Tensors readable in place by gl_network_tensor */
-enum { GL_T_WEIGHTS = 0, GL_T_BIASES = 1, GL_T_PREACT = 2, GL_T_ACT = 3, GL_T_WGRAD = 4, GL_T_BGRAD = 5,
-       GL_T_GAMMA = 6, GL_T_BETA = 7, GL_T_RUNNING_MEAN = 8, GL_T_RUNNING_VAR = 9, GL_T_DROPOUT_MASK = 10,
-       GL_T_COUNT = 11 };
+/* Ranges of settings, lowest and highest allowed, each with the spec key it checks (the engine
+ * refuses anything else with a message naming the key, the value and the range; docs/api.md
+ * lists the same ranges, which tests/js/boundary.test.mjs compares) */
+#define GL_RANGE_INPUTS 1, GL_LIMIT_INPUTS          /* inputs */
+#define GL_RANGE_LAYERS 1, GL_LIMIT_LAYERS          /* layers */
+#define GL_RANGE_SAMPLES 2, GL_LIMIT_SAMPLES        /* samples */
+#define GL_RANGE_CLASSES 2, GL_LIMIT_CLASSES        /* classes */
+#define GL_RANGE_IMAGE_SIZE 8, GL_LIMIT_IMAGE       /* size */
+#define GL_RANGE_NOISE 0, 10                        /* noise */
+#define GL_RANGE_TEST_FRACTION 0, 0.95              /* testFraction */
+#define GL_RANGE_UNITS 1, GL_LIMIT_UNITS            /* units */
+#define GL_RANGE_FILTERS 1, GL_LIMIT_FILTERS        /* filters */
+#define GL_RANGE_KERNEL 1, 7                        /* kernel (odd sizes) */
+#define GL_RANGE_STRIDE 1, 2                        /* stride */
+#define GL_RANGE_SLOPE 0, 1                         /* slope */
+#define GL_RANGE_INIT_PARAM -1e6, 1e6               /* init.value, init.a, init.b */
+#define GL_RANGE_INIT_SCALE 0, 1e6                  /* init.std, init.gain */
+#define GL_RANGE_BIAS -1e6, 1e6                     /* bias */
+#define GL_RANGE_LAYER_SCALE 0, 1e6                 /* l1Scale, l2Scale */
+#define GL_RANGE_DROPOUT 0, 0.99                    /* dropout */
+#define GL_RANGE_BN_MOMENTUM 0, 1                   /* batchNorm.momentum */
+#define GL_RANGE_BN_EPSILON 1e-12, 1                /* batchNorm.epsilon */
+#define GL_RANGE_LEARNING_RATE 0, 1000              /* learningRate (and the top of schedule.maxLearningRate) */
+#define GL_RANGE_MOMENTUM 0, 0.9999                 /* momentum */
+#define GL_RANGE_ALPHA 0, 0.9999                    /* alpha */
+#define GL_RANGE_EPSILON 0, 1                       /* epsilon */
+#define GL_RANGE_BETA1 0, 0.9999                    /* beta1 */
+#define GL_RANGE_BETA2 0, 0.999999                  /* beta2 */
+#define GL_RANGE_WEIGHT_DECAY 0, 1000               /* weightDecay */
+#define GL_RANGE_CLIP_NORM 0, 1e9                   /* clipNorm */
+#define GL_RANGE_PENALTY 0, 1000                    /* l1, l2 */
+#define GL_RANGE_SCHEDULE_STEPS 1, 1e9              /* schedule.stepSize, schedule.steps, schedule.period */
+#define GL_RANGE_SCHEDULE_GAMMA 0, 1                /* schedule.gamma */
+#define GL_RANGE_SCHEDULE_DECAY 0, 1e6              /* schedule.decay */
+#define GL_RANGE_PERIOD_MULT 1, 100                 /* schedule.periodMultiplier (whole numbers) */
+#define GL_RANGE_WARMUP 0, 1e9                      /* schedule.warmup */
+#define GL_RANGE_STEPS 0, GL_LIMIT_STEPS            /* steps */
+#define GL_RANGE_BATCH 0, GL_LIMIT_BATCH            /* batchSize */
+#define GL_RANGE_BINS 1, GL_LIMIT_BINS              /* bins */
+#define GL_RANGE_COORDINATE -1e6, 1e6               /* start, x, y (of a surface) */
+#define GL_RANGE_RESOLUTION 2, GL_LIMIT_RESOLUTION  /* resolution */
+#define GL_RANGE_RACE_STEPS 0, GL_LIMIT_RACE_STEPS  /* steps (of a surface run) */
+#define GL_RANGE_GRADIENT_NOISE 0, 1e6              /* noise (of a surface run) */
 
 void *gl_alloc(int bytes);                 /* NULL when memory runs out */
 void gl_free(void *p);
@@ -53,8 +191,7 @@ int gl_dataset_make(int kind, int samples, int classes, int size, float noise, f
 /* y is int32 class ids when classes > 0, else float32 targets with outputs per row */
 int gl_dataset_load(const float *x, const void *y, int samples, int inputs, int outputs, int classes,
                     float test_fraction, uint32_t seed);
-/* info[0..9] = inputs, outputs, classes, train rows, test rows, x pointer, y pointer, and the shape of
- * a row (height, width, channels) */
+/* info[0..GL_DATASET_INFO_COUNT): see GL_DATASET_INFO_SLOTS */
 int gl_dataset_info(int h, int32_t *info);
 int gl_dataset_dispose(int h);
 
@@ -63,7 +200,7 @@ int gl_dataset_dispose(int h);
 int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
                     int loss, int dropout_mode, uint32_t seed);
 int gl_network_set_optimizer(int h, const float *row);
-/* out[0..6] = steps run, loss, accuracy (-1 none), penalty, learning rate, diverged (0/1), steps taken.
+/* out[0..GL_TRAIN_SLOTS): see GL_TRAIN_RESULT_SLOTS.
  * On divergence (a loss, penalty or gradient not finite, or an update overflowing a weight) it stops
  * and undoes the update that led there: the weights are those of the last finite loss. */
 int gl_network_train(int h, int data, int steps, int batch, float *out);
@@ -79,13 +216,11 @@ int gl_network_tensor(int h, int layer, int what, int32_t *out);
 int gl_network_batch(int h, int32_t *out);
 /* out[0..2] = the (height, width, channels) of layer `layer`'s output per example */
 int gl_network_shape(int h, int layer, int32_t *out);
-/* ints[0..5] = layers, parameters, steps taken, rows of the last pass, optimiser state arrays,
- * optimiser updates; rate[0] = the learning rate of the last step */
+/* ints[0..GL_NETWORK_INFO_COUNT): see GL_NETWORK_INFO_SLOTS; rate[0] = the learning rate of the last step */
 int gl_network_info(int h, int32_t *ints, float *rate);
 int gl_network_dispose(int h);
 
-/* out[0..23]: mean, std, min, max of weights, biases, pre-activations, activations and weight
- * gradients (4 each), then saturated fraction, dead fraction, gradient norm, update ratio */
+/* out[0..GL_STATS_SLOTS): see GL_STATS_POSITIONS (weight gradients under "gradients") */
 int gl_network_stats(int h, int layer, float *out);
 /* counts[0..bins) and edges[0..bins] of tensor `what` of a layer over [lo, hi], or over the
  * tensor's own range when automatic; values outside the range go to the end bins */
@@ -97,9 +232,8 @@ int gl_random_normal(float *out, int n, uint32_t seed);
 
 /* rate[0..steps) of an optimiser row's schedule */
 int gl_schedule_curve(const float *row, int steps, float *rate);
-/* out[0..5] = state pointer, parameters, state arrays, updates since set, optimiser kind, and the
- * floats from the start of one array to the next (the parameter count rounded up to whole 64-byte
- * lines); each array is laid out like the parameters */
+/* out[0..GL_OPT_STATE_COUNT): see GL_OPT_STATE_SLOTS; the stride is the parameter count rounded up
+ * to whole 64-byte lines, and each array is laid out like the parameters */
 int gl_network_optimizer_state(int h, int32_t *out);
 
 /* values of a 2-D surface on a res x res grid: row i at y0 + i (y1-y0)/(res-1), column j likewise in x */

@@ -1,11 +1,10 @@
 /* init.h: weight initialisations. fan_in and fan_out are the layer's inputs and outputs. */
 #ifndef GL_INIT_H
 #define GL_INIT_H
+#include "gradlab.h"
 #include "rng.h"
 
-enum { GL_INIT_ZEROS = 0, GL_INIT_CONSTANT = 1, GL_INIT_NORMAL = 2, GL_INIT_UNIFORM = 3,
-       GL_INIT_XAVIER = 4, GL_INIT_GLOROT_NORMAL = 5, GL_INIT_GLOROT_UNIFORM = 6, GL_INIT_HE_NORMAL = 7,
-       GL_INIT_HE_UNIFORM = 8, GL_INIT_LECUN_UNIFORM = 9, GL_INIT_ORTHOGONAL = 10, GL_INIT_COUNT = 11 };
+/* the kinds (GL_INIT_*) are named in gradlab.h */
 
 typedef struct { int kind; float p0, p1; } gl_init; /* p0, p1: value | std | a, b | gain */
 

@@ -2,12 +2,10 @@
  * pre-activations z, in one pass. */
 #ifndef GL_LOSS_H
 #define GL_LOSS_H
+#include "gradlab.h"
 #include <stdint.h>
 
-enum { GL_LOSS_CROSS_ENTROPY = 0, /* softmax output, class ids */
-       GL_LOSS_BINARY_CROSS_ENTROPY = 1, /* sigmoid output, 0/1 targets */
-       GL_LOSS_MSE = 2, /* any output, mean over batch and outputs of (a - t)^2 */
-       GL_LOSS_COUNT = 3 };
+/* the losses (GL_LOSS_*) are named in gradlab.h */
 
 /* z, a: (B,K) output pre-activations and activations. Targets: class ids yi (B) or values yf (B,K);
  * with class ids, BCE reads id as the 0/1 target and MSE compares against one-hot rows.

@@ -38,6 +38,26 @@ static void weight_shape(const gl_layer *L, int *rows, int *cols) {
     if (L->type == GL_LAYER_CONV) { *rows = L->kernel * L->kernel * L->geom.c; *cols = L->geom.f; }
 }
 
+/* places layer L's parameters (W, b, then batch norm's gamma and beta) from offset p; returns the
+ * offset after them */
+static int64_t place_params(gl_layer *L, int64_t p) {
+    int rows, cols, ch = gl_layer_channels(L);
+    weight_shape(L, &rows, &cols);
+    L->w_off = (long)p; p += (int64_t)rows * cols;
+    L->b_off = (long)p; p += gl_layer_biases(L);
+    if (L->bn) {
+        L->g_off = (long)p; p += ch;
+        L->be_off = (long)p; p += ch;
+    }
+    return p;
+}
+
+int64_t gl_net_params(const gl_layer *shaped, int n_layers) {
+    int64_t p = 0;
+    for (int l = 0; l < n_layers; ++l) { gl_layer L = shaped[l]; p = place_params(&L, p); }
+    return p;
+}
+
 gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl_layer *layers, int loss,
                       int dropout_mode, uint32_t seed) {
     gl_net *n = calloc(1, sizeof *n);
@@ -53,11 +73,8 @@ gl_net *gl_net_create(int inputs, const int *input_shape, int n_layers, const gl
         gl_layer *L = &n->layer[l];
         int rows, cols, ch = gl_layer_channels(L);
         weight_shape(L, &rows, &cols);
-        L->w_off = p; p += (long)rows * cols;
-        L->b_off = p; p += gl_layer_biases(L);
+        p = (long)place_params(L, p);
         if (L->bn) {
-            L->g_off = p; p += ch;
-            L->be_off = p; p += ch;
             L->rm_off = bn; L->rv_off = bn + ch; L->mean_off = bn + 2 * ch; L->istd_off = bn + 3 * ch;
             bn += 4L * ch;
         }
@@ -373,7 +390,7 @@ static long bn_floats(const gl_net *n) {
 }
 
 int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
-    if (!gl_net_reserve(n, batch <= 0 || batch >= d->n_train ? d->n_train : batch)) return 0;
+    if (!gl_net_reserve(n, gl_batch_rows(batch, d->n_train))) return 0;
     if (n->perm_data != data_id || n->perm_n != d->n_train) {
         int32_t *perm = malloc(sizeof(int32_t) * (size_t)d->n_train);
         if (!perm) return 0;
@@ -416,9 +433,31 @@ static int update(gl_net *n, float lr, float gscale) {
     return finite;
 }
 
+/* the squared norm of the gradient when clipping needs it; otherwise 0 when it is finite, NaN when
+ * not (which the backward pass found out layer by layer, unless the penalties changed it since) */
+static double gradient_check(const gl_net *n) {
+    if (n->opt.clip_norm > 0) return gl_sum_squares(n->grads, n->n_params);
+    int penalised = n->opt.l1 != 0.0f || n->opt.l2 != 0.0f;
+    int finite = penalised ? gl_all_finite(n->grads, n->n_params) : n->grads_finite;
+    return finite ? 0.0 : NAN;
+}
+
+/* stops training at a step that went wrong: undoes the last applied update when undo_update is set
+ * (the weights before it are in n->prev), puts back the batch-norm statistics bn_before, and
+ * reports the divergence */
+static void diverge(gl_net *n, gl_train_result *out, int undo_update, const float *bn_before, long nb,
+                    float loss, float pen) {
+    if (undo_update) {
+        memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
+        n->opt_t--;
+        n->prev_ok = 0;
+    }
+    if (nb) memcpy(n->bn, bn_before, sizeof(float) * (size_t)nb);
+    out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
+}
+
 void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train_result *out) {
-    int full = batch <= 0 || batch >= d->n_train;
-    int B = full ? d->n_train : batch;
+    int B = gl_batch_rows(batch, d->n_train), full = B == d->n_train;
     memset(out, 0, sizeof *out);
     out->accuracy = -1;
     out->step = (float)n->step;
@@ -434,29 +473,20 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         int correct = 0;
         float loss = gl_net_loss_grad(n, x, yi, yf, B, 1, &correct);
         float pen = add_penalties(n);
-        /* the gradient's norm only when clipping needs it; otherwise whether it is finite, which the
-         * backward pass found out layer by layer unless the penalties have changed it since */
-        int penalised = n->opt.l1 != 0.0f || n->opt.l2 != 0.0f;
-        double sq = n->opt.clip_norm > 0 ? gl_sum_squares(n->grads, n->n_params)
-                    : (penalised ? gl_all_finite(n->grads, n->n_params) : n->grads_finite) ? 0.0 : NAN;
+        double sq = gradient_check(n);
         float lr = gl_schedule_rate(&n->sched, n->opt.learning_rate, n->opt_t);
         if (!isfinite(loss) || !isfinite(pen) || !isfinite(sq) || !isfinite(lr)) {
-            if (n->prev_ok) { /* the last update led here: undo it */
-                memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
-                if (nb) memcpy(n->bn, n->prev_bn, sizeof(float) * (size_t)nb);
-                n->step--; n->opt_t--; n->prev_ok = 0;
-                if (s > 0) out->steps = (float)(s - 1);
-            } else if (nb) memcpy(n->bn, n->step_bn, sizeof(float) * (size_t)nb);
-            out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
+            /* the last applied update led here: undo it with the statistics from before it; with
+             * none to undo, only this step's forward pass moved anything */
+            int undo = n->prev_ok;
+            if (undo) { n->step--; if (s > 0) out->steps = (float)(s - 1); }
+            diverge(n, out, undo, undo ? n->prev_bn : n->step_bn, nb, loss, pen);
             return;
         }
         float norm = (float)sqrt(sq), gscale = 1.0f;
         if (n->opt.clip_norm > 0 && norm > n->opt.clip_norm) gscale = n->opt.clip_norm / (norm + 1e-6f);
         if (!update(n, lr, gscale)) { /* this update overflowed a weight: undo it */
-            memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
-            if (nb) memcpy(n->bn, n->step_bn, sizeof(float) * (size_t)nb);
-            n->opt_t--; n->prev_ok = 0;
-            out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
+            diverge(n, out, 1, n->step_bn, nb, loss, pen);
             return;
         }
         if (nb) { float *t = n->prev_bn; n->prev_bn = n->step_bn; n->step_bn = t; }

@@ -10,6 +10,7 @@
  * layers have no parameters and no activation: z = p = h. */
 #ifndef GL_NETWORK_H
 #define GL_NETWORK_H
+#include "gradlab.h"
 #include <stdint.h>
 #include "activation.h"
 #include "conv.h"
@@ -21,9 +22,9 @@
 #include "rng.h"
 #include "schedule.h"
 
-#define GL_MAX_LAYERS 64
+#define GL_MAX_LAYERS GL_LIMIT_LAYERS
 
-enum { GL_LAYER_DENSE = 0, GL_LAYER_CONV = 1, GL_LAYER_POOL = 2, GL_LAYER_FLATTEN = 3, GL_LAYER_TYPES = 4 };
+/* layer types (GL_LAYER_*) are named in gradlab.h */
 
 typedef struct {
     /* set by the caller */
@@ -99,6 +100,10 @@ typedef struct {
  * of each layer (out becomes the features per example, so call it once per layer table). Returns -1 when they fit, else the index of the first layer whose output is empty
  * or whose input does not suit it (pool needs h, w >= 2). */
 int gl_net_shapes(gl_layer *layers, int n_layers, int h, int w, int c);
+/* the parameters of layers[0..n_layers) once shaped (gl_net_shapes): the count gl_net_create lays out */
+int64_t gl_net_params(const gl_layer *shaped, int n_layers);
+/* the rows of one training step: batch 0, or at least the training rows, means the full batch */
+static inline int gl_batch_rows(int batch, int train_rows) { return batch > 0 && batch < train_rows ? batch : train_rows; }
 /* layers[i]: the fields "set by the caller"; input_shape (h, w, c) or NULL for (1, 1, inputs).
  * Returns NULL when memory runs out; shapes are checked by the caller (gl_net_shapes).
  * dropout_mode: GL_DROPOUT_INVERTED or GL_DROPOUT_CLASSIC. */
@@ -109,7 +114,7 @@ void gl_net_free(gl_net *n);
 int64_t gl_net_pass_floats(const gl_net *n, int rows);
 /* grows the activation arena to hold rows (reallocating; pointers into it change); 0 = no memory
  * (or more than GL_NET_PASS_FLOATS floats, which a 32-bit size_t could not even express) */
-#define GL_NET_PASS_FLOATS (1L << 28)
+#define GL_NET_PASS_FLOATS GL_LIMIT_PASS_FLOATS
 int gl_net_reserve(gl_net *n, int rows);
 /* replaces the optimiser and clears its state; 0 = no memory */
 int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s);
@@ -123,7 +128,7 @@ float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float
 /* sizes the arena and the epoch order for training on d with this batch; data_id identifies the
  * dataset so the epoch order restarts when it changes. 0 = no memory. Call before gl_net_train. */
 int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch);
-/* steps of minibatch training; batch 0 or >= train rows = full batch. Allocates nothing.
+/* steps of minibatch training on gl_batch_rows(batch, train rows) rows each. Allocates nothing.
  * Stops at the first step whose loss, penalty, gradient norm or rate is not finite, undoing the
  * update before it (the one that led there), or at an update that makes a weight not finite,
  * undoing that one: the weights are those of the last finite loss; out->step = steps applied. */

@@ -3,9 +3,9 @@
  * The same code updates a network's flat parameter arena and a point on a 2-D surface. */
 #ifndef GL_OPTIMIZER_H
 #define GL_OPTIMIZER_H
+#include "gradlab.h"
 
-enum { GL_OPT_SGD = 0, GL_OPT_MOMENTUM = 1, GL_OPT_NESTEROV = 2, GL_OPT_ADAGRAD = 3,
-       GL_OPT_RMSPROP = 4, GL_OPT_ADAM = 5, GL_OPT_ADAMW = 6, GL_OPT_COUNT = 7 };
+/* the kinds (GL_OPT_*) are named in gradlab.h */
 
 typedef struct {
     int kind;

@@ -1,10 +1,9 @@
 /* schedule.h: learning-rate schedules, the rate as a function of the step t = 0, 1, 2, ... */
 #ifndef GL_SCHEDULE_H
 #define GL_SCHEDULE_H
+#include "gradlab.h"
 
-enum { GL_SCHED_CONSTANT = 0, GL_SCHED_STEP = 1, GL_SCHED_EXPONENTIAL = 2, GL_SCHED_INVERSE_TIME = 3,
-       GL_SCHED_COSINE = 4, GL_SCHED_SGDR = 5, GL_SCHED_CYCLIC = 6, GL_SCHED_COUNT = 7 };
-enum { GL_CYCLIC_TRIANGULAR = 0, GL_CYCLIC_TRIANGULAR2 = 1, GL_CYCLIC_EXP_RANGE = 2 };
+/* the kinds (GL_SCHED_*) and cyclic modes (GL_CYCLIC_*) are named in gradlab.h */
 
 typedef struct {
     int kind;

@@ -108,7 +108,9 @@ export interface GradlabPlaygroundEventMap extends HTMLElementEventMap {
 
 /**
  * <gradlab-playground lesson="small-init" controls="init,optimizer,play" autoplay compact theme="dark" height="480">.
- * Attributes: lesson, any state key (lower-case in HTML: initstd), controls, autoplay, compact, theme, height.
+ * Attributes: lesson, any state key (lower-case in HTML: initstd), controls, autoplay, compact, theme, height,
+ * and base: the http(s) address of the folder holding app/, embed/, lib/, wasm/ when the files are not beside
+ * the script (default for the page: <meta name="gradlab-base" content="...">).
  */
 export class GradlabPlayground extends HTMLElement {
   static readonly observedAttributes: string[];
@@ -144,7 +146,10 @@ export type FrameMessage =
   | ({ type: 'gradlab-diverged' } & PlaygroundDivergedDetail)
   | ({ type: 'gradlab-error' } & PlaygroundErrorDetail);
 
-/** Commands the parent may post to embed.html. */
+/**
+ * Commands the parent may post to embed.html. With `parent=https://lms.example[,...]` in the frame's
+ * address, the frame posts its messages only to a listed origin and takes commands only from one.
+ */
 export type FrameCommand =
   | { type: 'gradlab-play' | 'gradlab-pause' | 'gradlab-reset' | 'gradlab-step-once' }
   | { type: 'gradlab-set'; state: PlaygroundPatch | string };

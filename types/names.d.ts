@@ -72,6 +72,10 @@ export function pick<T extends string>(list: readonly T[], name: unknown, what: 
 export function number(value: unknown, what: string, lo: number, hi: number, fallback?: number): number;
 /** value if it is an integer in [lo, hi]; fallback when value is undefined and a fallback is given. */
 export function integer(value: unknown, what: string, lo: number, hi: number, fallback?: number): number;
+/** value if it is a number (its range is the engine's to check); fallback when value is undefined. */
+export function numeric(value: unknown, what: string, fallback?: number): number;
+/** value if it is an integer that fits an int32 argument (its range is the engine's); fallback when undefined. */
+export function int32(value: unknown, what: string, fallback?: number): number;
 /** value if it is a plain object (not null, not an array). */
 export function object(value: unknown, what: string): object;
 /** Throws if spec has a key not in keys. */

@@ -15,21 +15,24 @@ static int says(const char *a, const char *b) {
     CHECK(st_ == (status) && says(a, b), "%s -> %d '%s' (wanted %d naming '%s')", #call, st_, \
           gl_error_message(), status, a); } while (0)
 
-enum { PLANE = 6, SPIRAL = 3, LINEAR = 0, RELU = 1, SOFTMAX = 5, MSE = 2, XENT = 0, CONSTANT = 1, NORMAL = 2 };
+enum { PLANE = GL_DATA_PLANE, SPIRAL = GL_DATA_SPIRAL, LINEAR = GL_ACT_LINEAR, RELU = GL_ACT_RELU, SOFTMAX = GL_ACT_SOFTMAX,
+       MSE = GL_LOSS_MSE, XENT = GL_LOSS_CROSS_ENTROPY, CONSTANT = GL_INIT_CONSTANT, NORMAL = GL_INIT_NORMAL };
 
 typedef struct { int32_t ints[(GL_LIMIT_LAYERS + 1) * GL_LAYER_INTS]; float floats[(GL_LIMIT_LAYERS + 1) * GL_LAYER_FLOATS]; } table;
 
 static void layer(table *t, int l, int units, int act, int init, float p0) {
     memset(t->ints + l * GL_LAYER_INTS, 0, sizeof(int32_t) * GL_LAYER_INTS);
     memset(t->floats + l * GL_LAYER_FLOATS, 0, sizeof(float) * GL_LAYER_FLOATS);
-    t->ints[l * GL_LAYER_INTS] = units; t->ints[l * GL_LAYER_INTS + 1] = act; t->ints[l * GL_LAYER_INTS + 2] = init;
-    t->floats[l * GL_LAYER_FLOATS + 1] = p0;
-    t->floats[l * GL_LAYER_FLOATS + 3] = t->floats[l * GL_LAYER_FLOATS + 4] = 1;
+    int32_t *li = t->ints + l * GL_LAYER_INTS;
+    float *lf = t->floats + l * GL_LAYER_FLOATS;
+    li[GL_LI_UNITS] = units; li[GL_LI_ACTIVATION] = act; li[GL_LI_INIT] = init;
+    lf[GL_LF_INIT_P0] = p0;
+    lf[GL_LF_L1_SCALE] = lf[GL_LF_L2_SCALE] = 1;
 }
 
 static void sgd_row(float *row, float lr) {
     memset(row, 0, sizeof(float) * GL_OPT_FLOATS);
-    row[0] = 0; row[1] = lr;
+    row[GL_O_KIND] = GL_OPT_SGD; row[GL_O_LEARNING_RATE] = lr;
 }
 
 /* Generations used to wrap to 0 after 0x7ffff uses of a slot, and slot 0 then gave handle 0: a
@@ -84,7 +87,7 @@ static void null_pointers(void) {
     REFUSED(gl_network_histogram(n, 0, 0, 4, 0, 1, 0, 0, out), GL_ERR_ARGUMENT, "counts and edges", 0);
     REFUSED(gl_network_evaluate(n, d, 1, out), GL_ERR_ARGUMENT, "test", "no rows");
     /* still working */
-    CHECK(gl_network_train(n, d, 3, 0, out) == GL_OK && out[0] == 3, "trains after the refusals");
+    CHECK(gl_network_train(n, d, 3, 0, out) == GL_OK && out[GL_TR_STEPS] == 3, "trains after the refusals");
     gl_network_dispose(n);
     gl_dataset_dispose(d);
 }
@@ -94,13 +97,13 @@ static void limits(void) {
     int live = gl_memory_live();
     table t;
     for (int l = 0; l < GL_LIMIT_LAYERS + 1; ++l) layer(&t, l, 2, RELU, NORMAL, 0.1f);
-    REFUSED(gl_network_make(2, 0, GL_LIMIT_LAYERS + 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "layers 65", "1..64");
+    REFUSED(gl_network_make(2, 0, GL_LIMIT_LAYERS + 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "layers 65", "from 1 to 64");
     layer(&t, 0, GL_LIMIT_UNITS + 1, RELU, NORMAL, 0.1f);
-    REFUSED(gl_network_make(2, 0, 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "units 4097", "1..4096");
-    REFUSED(gl_network_make(4 * GL_LIMIT_UNITS + 1, 0, 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "inputs 16385", "1..16384");
+    REFUSED(gl_network_make(2, 0, 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "layers[0].units 4097", "from 1 to 4096");
+    REFUSED(gl_network_make(4 * GL_LIMIT_UNITS + 1, 0, 1, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "inputs 16385", "from 1 to 16384");
     for (int l = 0; l < 3; ++l) layer(&t, l, 4096, RELU, NORMAL, 0.1f);
     REFUSED(gl_network_make(4096, 0, 3, t.ints, t.floats, MSE, 0, 1), GL_ERR_ARGUMENT, "50343936 parameters", "33554432");
-    REFUSED(gl_dataset_make(PLANE, GL_LIMIT_SAMPLES + 1, 0, 12, 0, 0, 1), GL_ERR_ARGUMENT, "samples 1000001", "2..1000000");
+    REFUSED(gl_dataset_make(PLANE, GL_LIMIT_SAMPLES + 1, 0, 12, 0, 0, 1), GL_ERR_ARGUMENT, "samples 1000001", "from 2 to 1000000");
     float tiny[4] = {0};
     /* claimed sizes over a limit come with a tiny buffer: the call must refuse without reading it */
     REFUSED(gl_dataset_load(tiny, tiny, 10000, 4000, 1, 0, 0, 1), GL_ERR_ARGUMENT, "40000000", "33554432");
@@ -113,14 +116,14 @@ static void limits(void) {
     layer(&t, 1, 2, SOFTMAX, NORMAL, 0.01f);
     int n = gl_network_make(2, 0, 2, t.ints, t.floats, XENT, 0, 1);
     CHECK(d > 0 && n > 0, "a wide network and a big data set (%s)", gl_error_message());
-    float out[8];
+    float out[GL_TRAIN_SLOTS];
     int before = gl_memory_live();
     /* 262145 rows x 4096 units: on wasm32 the old byte count wrapped to a 4 MB block */
     REFUSED(gl_network_train(n, d, 1, 0, out), GL_ERR_MEMORY, "a full batch of 262145 rows", "limit is 1024 MiB");
     REFUSED(gl_network_train(n, d, 1, GL_LIMIT_BATCH + 1, out), GL_ERR_ARGUMENT, "batchSize 65537", "65536");
     REFUSED(gl_network_train(n, d, GL_LIMIT_STEPS + 1, 0, out), GL_ERR_ARGUMENT, "steps 10000001", "10000000");
     CHECK(gl_memory_live() == before, "nothing allocated by refused training: %d -> %d bytes", before, gl_memory_live());
-    CHECK(gl_network_train(n, d, 1, 64, out) == GL_OK && !out[5], "a batch of 64 rows trains (%s)", gl_error_message());
+    CHECK(gl_network_train(n, d, 1, 64, out) == GL_OK && !out[GL_TR_DIVERGED], "a batch of 64 rows trains (%s)", gl_error_message());
     gl_network_dispose(n);
     gl_dataset_dispose(d);
 
@@ -144,14 +147,14 @@ static void linear_weights(int n, float *wb) {
 static void schedules(void) {
     float row[GL_OPT_FLOATS], rate[4];
     sgd_row(row, 0.1f);
-    row[21] = 3e9f; /* cyclic mode slot, unused by a constant schedule: (int)3e9f is undefined behaviour */
+    row[GL_O_MODE] = 3e9f; /* cyclic mode slot, unused by a constant schedule: (int)3e9f is undefined behaviour */
     CHECK(gl_schedule_curve(row, 4, rate) == GL_OK && rate[3] == 0.1f, "constant schedule ignores the mode slot");
-    row[12] = 6; row[13] = 10; row[20] = 1; row[14] = 1;  /* cyclic */
-    REFUSED(gl_schedule_curve(row, 4, rate), GL_ERR_ARGUMENT, "schedule.mode 3e+09", "0..2");
+    row[GL_O_SCHEDULE] = GL_SCHED_CYCLIC; row[GL_O_STEP_SIZE] = 10; row[GL_O_MAX_LR] = 1; row[GL_O_GAMMA] = 1;
+    REFUSED(gl_schedule_curve(row, 4, rate), GL_ERR_ARGUMENT, "schedule.mode 3000000000", "from 0 to 2");
     sgd_row(row, 0.1f);
-    row[12] = 5; row[18] = 10; row[19] = 1.0000001f;    /* sgdr: a multiplier just over 1 made a loop of ~1e8 rounds per step */
-    REFUSED(gl_schedule_curve(row, 4, rate), GL_ERR_ARGUMENT, "periodMultiplier", "whole number");
-    row[19] = 2;
+    row[GL_O_SCHEDULE] = GL_SCHED_SGDR; row[GL_O_PERIOD] = 10; row[GL_O_PERIOD_MULT] = 1.0000001f;    /* sgdr: a multiplier just over 1 made a loop of ~1e8 rounds per step */
+    REFUSED(gl_schedule_curve(row, 4, rate), GL_ERR_ARGUMENT, "periodMultiplier 1.0000001", "integer from 1 to 100");
+    row[GL_O_PERIOD_MULT] = 2;
     CHECK(gl_schedule_curve(row, 4, rate) == GL_OK, "sgdr with multiplier 2 (%s)", gl_error_message());
 }
 
@@ -165,19 +168,19 @@ static void divergence(void) {
     int d = gl_dataset_load(x, y, 64, 2, 1, 0, 0, 1);
     table t; layer(&t, 0, 1, LINEAR, NORMAL, 0.1f);
     int n = gl_network_make(2, 0, 1, t.ints, t.floats, MSE, 0, 3);
-    float row[GL_OPT_FLOATS], out[8], snap[64][3];
+    float row[GL_OPT_FLOATS], out[GL_TRAIN_SLOTS], snap[64][3];
     sgd_row(row, 100);
     gl_network_set_optimizer(n, row);
     int k = -1;
     for (int s = 0; s < 64 && k < 0; ++s) {
         linear_weights(n, snap[s]);
         CHECK(gl_network_train(n, d, 1, 0, out) == GL_OK, "train");
-        if (out[5]) k = s;
+        if (out[GL_TR_DIVERGED]) k = s;
     }
     CHECK(k > 1, "diverged at step %d with rate 100", k);
     if (k > 1) {
         /* the loss went non-finite at the weights after step k-1: that update is undone */
-        CHECK(out[6] == k - 1, "reports %g steps kept, wanted %d", out[6], k - 1);
+        CHECK(out[GL_TR_STEP] == k - 1, "reports %g steps kept, wanted %d", out[GL_TR_STEP], k - 1);
         float wb[3];
         linear_weights(n, wb);
         CHECK(!memcmp(wb, snap[k - 1], sizeof wb), "weights are those before the undone step: %g %g %g vs %g %g %g",
@@ -187,8 +190,8 @@ static void divergence(void) {
         CHECK(info[2] == k - 1, "the network counts %d steps, wanted %d", info[2], k - 1);
         sgd_row(row, 0.3f);
         gl_network_set_optimizer(n, row);
-        CHECK(gl_network_train(n, d, 400, 0, out) == GL_OK && !out[5] && out[1] < 1e-6f,
-              "a lower rate recovers: diverged %g, loss %g", out[5], out[1]);
+        CHECK(gl_network_train(n, d, 400, 0, out) == GL_OK && !out[GL_TR_DIVERGED] && out[GL_TR_LOSS] < 1e-6f,
+              "a lower rate recovers: diverged %g, loss %g", out[GL_TR_DIVERGED], out[GL_TR_LOSS]);
         linear_weights(n, wb);
         CHECK_CLOSE(wb[0], 1, 1e-3, "w0"); CHECK_CLOSE(wb[1], 2, 1e-3, "w1"); CHECK_CLOSE(wb[2], 1, 1e-3, "b");
     }
@@ -205,8 +208,8 @@ static void divergence(void) {
     CHECK(gl_network_train(n, d, 5, 0, out) == GL_OK, "train");
     float one = 1, w[1];
     gl_network_predict(n, &one, 1, w);
-    CHECK(out[5] == 1 && out[6] == 0 && out[0] == 0 && isfinite(out[1]), "diverged at step 0 (diverged %g step %g loss %g)",
-          out[5], out[6], out[1]);
+    CHECK(out[GL_TR_DIVERGED] == 1 && out[GL_TR_STEP] == 0 && out[GL_TR_STEPS] == 0 && isfinite(out[GL_TR_LOSS]), "diverged at step 0 (diverged %g step %g loss %g)",
+          out[GL_TR_DIVERGED], out[GL_TR_STEP], out[GL_TR_LOSS]);
     CHECK(w[0] == 1e-38f, "the overflowing update was undone: w = %g", w[0]);
     gl_network_dispose(n);
     gl_dataset_dispose(d);

@@ -102,9 +102,11 @@ static float *float_array(reader *r, int64_t count) {
 }
 
 static void optimizer_row(reader *r, float *row) {
-    row[0] = (float)any_int(r, 0, 6);
+    row[GL_O_KIND] = (float)any_int(r, 0, GL_OPT_COUNT - 1);
     for (int i = 1; i < GL_OPT_FLOATS; ++i) row[i] = any_float(r);
-    if (u8(r) < 128) { row[1] = 0.1f; row[12] = (float)any_int(r, 0, 6); }  /* a usable rate, a known schedule */
+    if (u8(r) < 128) { /* a usable rate, a known schedule */
+        row[GL_O_LEARNING_RATE] = 0.1f; row[GL_O_SCHEDULE] = (float)any_int(r, 0, GL_SCHED_COUNT - 1);
+    }
 }
 
 /* claimed counts over this many floats come with a tiny buffer (they are over a limit) */
@@ -168,22 +170,27 @@ static void make_net(reader *r) {
         for (int l = 0; l < layers; ++l) {
             int32_t *li = ints + l * GL_LAYER_INTS;
             float *lf = floats + l * GL_LAYER_FLOATS;
-            li[0] = any_int(r, 1, 12); li[1] = any_int(r, 0, 5); li[2] = any_int(r, 0, 10);
-            li[3] = any_int(r, 0, 1); li[4] = any_int(r, 0, 1);  /* batch norm, after the activation */
-            for (int k = 5; k < GL_LAYER_INTS; ++k) li[k] = 0;
-            if (image) { /* type, kernel, stride, same padding, pool mode */
-                li[5] = any_int(r, 0, 3); li[6] = any_int(r, 0, 7); li[7] = any_int(r, 0, 2);
-                li[8] = any_int(r, 0, 1); li[9] = any_int(r, 0, 1);
-                if (li[5] >= 2 && u8(r) < 200) { li[1] = 0; li[3] = 0; } /* pool and flatten take no activation */
+            for (int k = 0; k < GL_LAYER_INTS; ++k) li[k] = 0;
+            li[GL_LI_UNITS] = any_int(r, 1, 12); li[GL_LI_ACTIVATION] = any_int(r, 0, 5); li[GL_LI_INIT] = any_int(r, 0, 10);
+            li[GL_LI_BATCH_NORM] = any_int(r, 0, 1); li[GL_LI_BATCH_NORM_AFTER] = any_int(r, 0, 1);
+            li[GL_LI_NO_BIAS] = any_int(r, 0, 1);
+            if (image) {
+                li[GL_LI_TYPE] = any_int(r, 0, 3); li[GL_LI_KERNEL] = any_int(r, 0, 7); li[GL_LI_STRIDE] = any_int(r, 0, 2);
+                li[GL_LI_SAME_PADDING] = any_int(r, 0, 1); li[GL_LI_POOL_MODE] = any_int(r, 0, 1);
+                if (li[GL_LI_TYPE] >= GL_LAYER_POOL && u8(r) < 200) { /* pool and flatten take no activation */
+                    li[GL_LI_ACTIVATION] = GL_ACT_LINEAR; li[GL_LI_BATCH_NORM] = 0;
+                }
             }
             for (int k = 0; k < GL_LAYER_FLOATS; ++k) lf[k] = any_float(r);
-            if (u8(r) < 200) { /* sane slope, scales, dropout, bias, batch-norm momentum and epsilon */
+            if (u8(r) < 200) { /* sane slope, init, scales, dropout, bias, batch-norm momentum and epsilon */
                 uint8_t c = u8(r);
-                lf[0] = 0.01f; lf[3] = lf[4] = 1; lf[5] = c & 1 ? 0.5f : 0; lf[6] = 0; lf[7] = 0.1f; lf[8] = 1e-5f;
+                lf[GL_LF_SLOPE] = 0.01f; lf[GL_LF_INIT_P0] = 0.1f; lf[GL_LF_INIT_P1] = 0.2f;
+                lf[GL_LF_L1_SCALE] = lf[GL_LF_L2_SCALE] = 1; lf[GL_LF_DROPOUT] = c & 1 ? 0.5f : 0; lf[GL_LF_BIAS] = 0;
+                lf[GL_LF_BATCH_NORM_MOMENTUM] = 0.1f; lf[GL_LF_BATCH_NORM_EPSILON] = 1e-5f;
             }
             /* wide layers are allowed but slow: keep a fuzz input to milliseconds */
-            if (li[0] > 64 && li[0] <= GL_LIMIT_UNITS) li[0] = 64;
-            last = li[0];
+            if (li[GL_LI_UNITS] > 64 && li[GL_LI_UNITS] <= GL_LIMIT_UNITS) li[GL_LI_UNITS] = 64;
+            last = li[GL_LI_UNITS];
         }
         if (inputs > 64 && inputs <= GL_LIMIT_UNITS) inputs = 64;
         int h = status_of(gl_network_make(inputs, image ? shape : 0, layers, ints, floats, loss, any_int(r, 0, 1), u32(r)));
@@ -231,10 +238,11 @@ static void run(reader *r) {
             int h = pick_net(r), d = pick_set(r), steps = any_int(r, 0, 20), batch = any_int(r, 0, 40);
             if (steps > 50 && steps <= GL_LIMIT_STEPS) steps = 50;
             if (status_of(gl_network_train(h, d, steps, batch, out)) == GL_OK) {
-                trained += out[0] > 0;
-                diverged += out[5] != 0;
-                if (out[5] == 0 && out[0] > 0 && !isfinite(out[1])) { fprintf(stderr, "ok with loss %g\n", out[1]); abort(); }
-                if (out[0] < 0 || out[0] > steps) { fprintf(stderr, "%g steps of %d\n", out[0], steps); abort(); }
+                float ran = out[GL_TR_STEPS], loss = out[GL_TR_LOSS];
+                trained += ran > 0;
+                diverged += out[GL_TR_DIVERGED] != 0;
+                if (out[GL_TR_DIVERGED] == 0 && ran > 0 && !isfinite(loss)) { fprintf(stderr, "ok with loss %g\n", loss); abort(); }
+                if (ran < 0 || ran > steps) { fprintf(stderr, "%g steps of %d\n", ran, steps); abort(); }
             }
             break;
         }

@@ -73,7 +73,7 @@ describe('bias: false', () => {
 
   it('refuses a bias that is neither false nor a number, and bias on pool layers', () => {
     assert.throws(() => lab.network({ inputs: 2, layers: [{ units: 2, bias: 'none' }, { units: 1, activation: 'sigmoid' }] }),
-      /layers\[0\]\.bias "none" is not allowed; it must be false \(no bias\) or a starting value from -1e6 to 1e6/);
+      /layers\[0\]\.bias "none" is not allowed; it must be false \(no bias\) or a number \(where the biases start\)/);
     assert.throws(() => lab.network({ inputs: 2, layers: [{ units: 2, bias: 1e7 }, { units: 1, activation: 'sigmoid' }] }),
       /layers\[0\]\.bias 10000000 is not allowed/);
     assert.throws(() => lab.network({ inputs: [4, 4, 1], layers: [{ type: 'pool', bias: false }, { type: 'flatten' }, { units: 2, activation: 'softmax' }] }),

@@ -1,13 +1,15 @@
 // The pure side of the embed (web/embed/options.js): attributes and iframe addresses become the
 // page's state through the page's own table, controls lists are read, set() patches are checked,
-// and step events are throttled. No browser needed.
+// step events are throttled, `base` is read, an iframe's trusted parents are parsed, and the
+// worker bootstrap for another origin is chosen and written (web/app/spawn.js). No browser needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { baseState, defaults, parseState } from '../../web/app/state.js';
 import {
-  OBSERVED_ATTRIBUTES, Throttle, frameAttributes, parseControls, parseHeight, parseTheme, patchState, raceOnly,
-  stateFromAttributes, stepDetail,
+  OBSERVED_ATTRIBUTES, Throttle, frameAttributes, frameTargets, parseBase, parseControls, parseHeight, parseTheme, patchState,
+  raceOnly, stateFromAttributes, stepDetail, trustsOrigin,
 } from '../../web/embed/options.js';
+import { bootstrapSource, needsBootstrap, workerUrl } from '../../web/app/spawn.js';
 
 describe('attributes to state', () => {
   it('a lesson, then its settings changed by attributes in any case, as the address would read them', () => {
@@ -103,5 +105,71 @@ describe('events and the iframe', () => {
     const { attributes, notes } = frameAttributes('?lesson=adam&controls=play,lr&autoplay&initStd=0.1&onload=alert(1)&theme=dark');
     assert.deepEqual(attributes, [['lesson', 'adam'], ['controls', 'play,lr'], ['autoplay', ''], ['initstd', '0.1'], ['theme', 'dark']]);
     assert.deepEqual(notes, ["unknown setting 'onload' was ignored"]);
+  });
+});
+
+describe('where the files are: base', () => {
+  const page = 'https://course.example/week3/index.html';
+  it('an attribute, else the <meta>, read against the page, always a folder', () => {
+    assert.deepEqual(parseBase('https://cdn.example/npm/gradlab@0.1.0/web', null, page), { base: 'https://cdn.example/npm/gradlab@0.1.0/web/', notes: [] });
+    assert.deepEqual(parseBase(null, '/static/gradlab/', page), { base: 'https://course.example/static/gradlab/', notes: [] });
+    assert.deepEqual(parseBase('../gradlab/', 'https://cdn.example/x/', page), { base: 'https://course.example/gradlab/', notes: [] });
+    assert.deepEqual(parseBase(null, null, page), { base: null, notes: [] });
+    assert.deepEqual(parseBase('  ', '', page), { base: null, notes: [] });
+  });
+  it('a value that is not an http(s) folder is passed over with a note', () => {
+    for (const bad of ['javascript:alert(1)', 'data:text/javascript,1', 'https://cdn.example/web/?v=1', 'https://cdn.example/web/#x', 'http://[bad']) {
+      const { base, notes } = parseBase(bad, null, page);
+      assert.equal(base, null, bad);
+      assert.match(notes[0], /^base '.*' is not used; give the http\(s\) address of the folder that holds app\/, embed\/ and wasm\/$/);
+    }
+    const fallback = parseBase('javascript:x', 'https://cdn.example/web/', page);
+    assert.equal(fallback.base, 'https://cdn.example/web/');
+    assert.equal(fallback.notes.length, 1);
+    assert.match(parseBase(null, 'ftp://x/', page).notes[0], /^<meta name="gradlab-base"> 'ftp:\/\/x\/' is not used/);
+  });
+  it('is observed, but an iframe address cannot set it', () => {
+    assert.ok(OBSERVED_ATTRIBUTES.includes('base'));
+    const { attributes, notes } = frameAttributes('?lesson=adam&base=https://evil.example/');
+    assert.deepEqual(attributes, [['lesson', 'adam']]);
+    assert.deepEqual(notes, ["'base' cannot be set from the frame's address and was ignored"]);
+  });
+});
+
+describe('the iframe\'s trusted parents', () => {
+  it('no parent= trusts any page; parent= lists exact origins, and anything else is a note', () => {
+    assert.equal(frameAttributes('?lesson=adam').parents, null);
+    const { parents, notes, attributes } = frameAttributes('?parent=https://lms.example,http://127.0.0.1:8080/,https://lms.example&lesson=adam');
+    assert.deepEqual(parents, ['https://lms.example', 'http://127.0.0.1:8080']);
+    assert.deepEqual(attributes, [['lesson', 'adam']]);
+    assert.deepEqual(notes, []);
+    const bad = frameAttributes('?parent=https://lms.example/course/3,javascript:1,*');
+    assert.deepEqual(bad.parents, [], 'a parent= with no origin in it trusts nobody');
+    assert.equal(bad.notes.length, 3);
+    assert.match(bad.notes[0], /^parent 'https:\/\/lms.example\/course\/3' is not an origin \(scheme:\/\/host\[:port\]\) and was ignored$/);
+  });
+  it('messages go only to a listed parent, and commands are taken only from one', () => {
+    assert.deepEqual(frameTargets(null, 'https://any.example'), ['*']);
+    assert.deepEqual(frameTargets(['https://a.example', 'https://b.example'], 'https://b.example'), ['https://b.example']);
+    assert.deepEqual(frameTargets(['https://a.example'], 'https://evil.example'), []);
+    assert.deepEqual(frameTargets(['https://a.example', 'https://b.example'], null), ['https://a.example', 'https://b.example'], 'parent unknown: the browser delivers to the one that matches');
+    assert.equal(trustsOrigin(null, 'https://any.example'), true);
+    assert.equal(trustsOrigin(['https://a.example'], 'https://a.example'), true);
+    assert.equal(trustsOrigin(['https://a.example'], 'https://a.example.evil'), false);
+    assert.equal(trustsOrigin([], 'https://a.example'), false);
+  });
+});
+
+describe('starting the worker from another origin', () => {
+  it('needs the blob: bootstrap only for a script of another origin', () => {
+    assert.equal(needsBootstrap('https://cdn.example/web/app/worker.js', 'https://course.example'), true);
+    assert.equal(needsBootstrap('https://course.example/gradlab/app/worker.js', 'https://course.example'), false);
+    assert.equal(needsBootstrap('http://course.example/app/worker.js', 'https://course.example'), true, 'another scheme is another origin');
+    assert.equal(needsBootstrap('blob:https://course.example/1234', 'https://course.example'), false);
+  });
+  it('the bootstrap is one static import of the absolute address, quoted safely', async () => {
+    assert.equal(bootstrapSource('https://cdn.example/web/app/worker.js'), 'import "https://cdn.example/web/app/worker.js";\n');
+    assert.equal(bootstrapSource('https://cdn.example/a"b/app/worker.js'), 'import "https://cdn.example/a\\"b/app/worker.js";\n');
+    assert.equal(workerUrl('https://cdn.example/npm/gradlab@0.1.0/web/'), 'https://cdn.example/npm/gradlab@0.1.0/web/app/worker.js');
   });
 });

@@ -179,7 +179,7 @@ describe('surfaces', () => {
     assert.ok(d.diverged && d.steps < 500);
     assert.ok(d.path.every(Number.isFinite) && d.loss.every(Number.isFinite));
     assert.throws(() => lab.optimize({ surface: 'bowls' }), /surface 'bowls' is not known; allowed: bowl, saddle/);
-    assert.throws(() => lab.surface('bowl', { x: [1, -1] }), /x \[1, -1\] needs min < max/);
+    assert.throws(() => lab.surface('bowl', { x: [1, -1] }), /x \[1, -1\] is not allowed; it needs min < max/);
   });
 });
 

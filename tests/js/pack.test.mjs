@@ -37,7 +37,7 @@ it('packs the library, both wasm builds, the CLI and the declarations, and nothi
   for (const f of ['package.json', 'README.md', 'web/lib/gradlab.js', 'web/lib/loader.js', 'web/wasm/gradlab-simd.wasm',
     'web/wasm/gradlab-scalar.wasm', 'bin/gradlab.mjs', 'bin/cli/main.mjs', 'types/gradlab.d.ts', 'types/names.d.ts',
     'docs/api.md', 'docs/cli.md', 'docs/embedding.md', 'web/embed/gradlab-embed.js', 'web/embed/embed.css', 'web/embed.html',
-    'web/app/worker.js', 'web/app/lessons.js', 'web/vendor/uplot/uPlot.esm.js', 'types/embed.d.ts']) assert.ok(files.includes(f), `${f} is packed`);
+    'web/app/worker.js', 'web/app/spawn.js', 'web/app/lessons.js', 'web/vendor/uplot/uPlot.esm.js', 'types/embed.d.ts']) assert.ok(files.includes(f), `${f} is packed`);
   for (const f of files) assert.doesNotMatch(f, /^(src|tests|scripts|build|node_modules|dist)\//, `${f} is not packed`);
 });
 

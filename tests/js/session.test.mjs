@@ -199,9 +199,12 @@ describe('session with a fake worker', () => {
 
   it('makes every worker through newWorker', () => {
     const before = FakeWorker.all.length;
-    const w = newWorker(new URL('file:///x.js'));
+    const w = newWorker('https://cdn.example/gradlab/web/');
     assert.equal(FakeWorker.all.length, before + 1);
-    assert.equal(w.url, 'file:///x.js');
+    assert.equal(w.url, 'https://cdn.example/gradlab/web/app/worker.js', 'worker.js under the base');
+    const beside = newWorker();
+    assert.equal(beside.url, new URL('../../web/app/worker.js', import.meta.url).href, 'or beside session.js');
+    beside.terminate();
     w.terminate();
   });
 });

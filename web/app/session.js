@@ -3,7 +3,7 @@
 // run's curves and status, plays and steps, applies live setting changes, and keeps the race clock.
 // Views listen to it and draw; they never talk to a worker themselves.
 //
-//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, workerUrl, clock });
+//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock });
 //   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
 //   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'race' | 'runs' | 'restart'
@@ -21,13 +21,14 @@
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
 //   playing { playing }                                       whenever play / pause state changes
-// Module functions: newWorker(url) is the one place a Worker is made (useWorkerClass(C) swaps the
-// class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
+// Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
+// too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
 // appendCapped, raceCurves and racerLabel shape what the views draw.
 import { runConfig } from './config.js';
 import * as protocol from './protocol.js';
 import { racePlan } from './race-plan.js';
 import { raceOnly, runState, runsOf } from './state.js';
+import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
 
 /** A whole race is drawn over this many milliseconds, whatever its number of steps. */
 export const RACE_MS = 4000;
@@ -37,20 +38,22 @@ export const CURVE_POINTS = 1500;
 export const HISTORY = 14;
 export const HISTORY_EVERY = 250;
 
-const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
-
 // ---------- workers: made in one place, counted across the document ----------
 
-let WorkerClass = globalThis.Worker;
+let WorkerClass = null;   // null: the browser's Worker, started by spawn.js
 let liveWorkers = 0;
 
-/** Replaces the Worker class (Node tests pass a fake). */
-export function useWorkerClass(C) { WorkerClass = C; }
+/** Replaces the Worker class (Node tests pass a fake; the browser's own Worker puts spawn.js back). */
+export function useWorkerClass(C) { WorkerClass = C && C !== globalThis.Worker ? C : null; }
 
-/** Every worker of every session in this document is started here. */
-export function newWorker(url) {
+/**
+ * Every worker of every session in this document is started here: web/app/worker.js beside this
+ * file, or under `base` (the folder of gradlab's files, as the element's `base` attribute gives it).
+ */
+export function newWorker(base = null) {
   liveWorkers++;
-  return new WorkerClass(url, { type: 'module' });
+  if (WorkerClass) return new WorkerClass(base == null ? defaultWorkerUrl() : workerUrl(base), { type: 'module' });
+  return spawnWorker(base);
 }
 
 function endWorker(worker) {
@@ -134,12 +137,13 @@ export class Session extends EventTarget {
 
   /**
    * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
-   * only; raceResolution: contour grid of the race surface; workerUrl: the worker script; clock:
+   * only; raceResolution: contour grid of the race surface; base: the folder of gradlab's files when they
+   * are not beside this script (null: beside it); clock:
    * milliseconds now (the race clock and the histogram history read it).
    */
-  constructor({ autoplay = false, autoplayRace = false, raceResolution = 200, workerUrl = DEFAULT_WORKER_URL, clock = () => performance.now() } = {}) {
+  constructor({ autoplay = false, autoplayRace = false, raceResolution = 200, base = null, clock = () => performance.now() } = {}) {
     super();
-    Object.assign(this, { autoplay, autoplayRace, raceResolution, workerUrl, clock });
+    Object.assign(this, { autoplay, autoplayRace, raceResolution, base, clock });
   }
 
   on(type, fn) {
@@ -255,7 +259,7 @@ export class Session extends EventTarget {
     this.#readyFired = false;
     this.#wantPlay = keepPlaying;
     while (this.runs.length > defs.length) endWorker(this.runs.pop().worker);
-    while (this.runs.length < defs.length) this.runs.push(newRun(newWorker(this.workerUrl)));
+    while (this.runs.length < defs.length) this.runs.push(newRun(newWorker(this.base)));
     this.runs = this.runs.map((old, i) => {
       const run = newRun(old.worker, i, defs[i].overrides, defs[i].label);
       run.worker.onmessage = (e) => this.#onRunMessage(run, e.data);
@@ -347,7 +351,7 @@ export class Session extends EventTarget {
    */
   #startRace(play) {
     if (!this.#raceWorker) {
-      const worker = this.#raceWorker = newWorker(this.workerUrl);
+      const worker = this.#raceWorker = newWorker(this.base);
       worker.onmessage = (e) => this.#onRaceMessage(e.data);
       worker.onerror = (e) => this.#emit('error', { run: null, message: `worker failed: ${e?.message ?? 'it could not start'}` });
     }

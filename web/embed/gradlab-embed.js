@@ -15,9 +15,14 @@ import { Session, racerLabel, raceCurves } from '../app/session.js';
 import { el } from '../app/dom.js';
 import { SURFACE_VIEWS } from '../lib/names.js';
 import { buildBar } from './bar.js';
-import { OBSERVED_ATTRIBUTES, Throttle, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes, stepDetail } from './options.js';
+import {
+  BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes,
+  stepDetail,
+} from './options.js';
 
+// beside this script (or emitted by a bundler), unless a `base` says where the files are
 const STYLESHEETS = [new URL('../vendor/uplot/uPlot.min.css', import.meta.url), new URL('./embed.css', import.meta.url)];
+const STYLESHEETS_UNDER_BASE = ['vendor/uplot/uPlot.min.css', 'embed/embed.css'];
 const REDRAW_MS = 50;
 
 export class GradlabPlayground extends HTMLElement {
@@ -34,11 +39,14 @@ export class GradlabPlayground extends HTMLElement {
   #lastDraw = 0;
   #restartQueued = false;
   #resize = null;
+  #base = null;
+  #links;
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    for (const href of STYLESHEETS) root.append(el('link', { rel: 'stylesheet', href: href.href }));
+    this.#links = STYLESHEETS.map(() => el('link', { rel: 'stylesheet' }));
+    root.append(...this.#links);
     this.#box = el('div', { class: 'gl', part: 'box' });
     root.append(this.#box);
   }
@@ -92,8 +100,14 @@ export class GradlabPlayground extends HTMLElement {
 
   #restart() {
     const { state, notes } = stateFromAttributes([...this.attributes].map((a) => [a.name, a.value]));
+    const where = parseBase(this.getAttribute('base'), document.querySelector(`meta[name="${BASE_META}"]`)?.content ?? null, document.baseURI);
+    this.#base = where.base;
+    this.#links.forEach((link, i) => {
+      const href = this.#base ? new URL(STYLESHEETS_UNDER_BASE[i], this.#base).href : STYLESHEETS[i].href;
+      if (link.href !== href) link.href = href;
+    });
     this.#controls = parseControls(this.getAttribute('controls'));
-    this.#notes = [...notes, ...this.#controls.unknown.map((w) => `control '${w}' is not known; use a setting's name or play, step, reset, speed`)];
+    this.#notes = [...notes, ...where.notes, ...this.#controls.unknown.map((w) => `control '${w}' is not known; use a setting's name or play, step, reset, speed`)];
     if (this.hasAttribute('height') && parseHeight(this.getAttribute('height')) === null) {
       this.#notes.push(`height '${this.getAttribute('height')}' is not used; give a number of pixels from 120 to 4000`);
     }
@@ -105,7 +119,7 @@ export class GradlabPlayground extends HTMLElement {
   }
 
   #newSession() {
-    const session = new Session({ autoplay: this.hasAttribute('autoplay'), raceResolution: 200 });
+    const session = new Session({ autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base });
     session.on('engine', ({ simd }) => { this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm'; });
     session.on('built', ({ run }) => { run.view.figure.hidden = run.built.inputs > 2; });   // a boundary exists only over one or two inputs
     session.on('ready', ({ runs }) => {

@@ -6,7 +6,11 @@ import { COMPARE_DEFAULT_RUNS, PARAMS, baseState, paramInfo, parseState, readVal
 export { raceOnly } from '../app/state.js';
 
 /** Attributes of the element that are not page state. */
-export const ELEMENT_ATTRIBUTES = ['controls', 'autoplay', 'compact', 'theme', 'height'];
+export const ELEMENT_ATTRIBUTES = ['controls', 'autoplay', 'compact', 'theme', 'height', 'base'];
+/** Attributes an iframe's address may not set: `base` would let a link choose whose scripts run in the frame. */
+export const NOT_FROM_FRAME = ['base'];
+/** The page-wide default of `base`: <meta name="gradlab-base" content="https://cdn.example/gradlab/web/">. */
+export const BASE_META = 'gradlab-base';
 export const THEMES = ['light', 'dark'];
 /** Buttons a `controls` list may name, besides any state key. */
 export const ACTIONS = ['play', 'step', 'reset', 'speed'];
@@ -66,6 +70,27 @@ export function parseHeight(text) {
   if (text == null || !/^\s*\d{2,4}(px)?\s*$/.test(text)) return null;
   const h = parseInt(text, 10);
   return h >= 120 && h <= 4000 ? h : null;
+}
+
+/**
+ * Where the element's files are (the folder laid out like web/: app/, embed/, lib/, wasm/, vendor/),
+ * from the `base` attribute, else the page's <meta name="gradlab-base">, resolved against the page's
+ * address `pageUrl`: { base: an absolute http(s) URL ending in '/', or null for "beside the script",
+ * notes: why a value was not used }. A value that is not such an address is passed over.
+ */
+export function parseBase(attribute, meta, pageUrl) {
+  const notes = [];
+  for (const [from, text] of [['base', attribute], [`<meta name="${BASE_META}">`, meta]]) {
+    if (text == null || text.trim() === '') continue;
+    let url;
+    try { url = new URL(text.trim(), pageUrl); } catch { url = null; }
+    if (url && (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash) {
+      if (!url.pathname.endsWith('/')) url.pathname += '/';
+      return { base: url.href, notes };
+    }
+    notes.push(`${from} '${String(text).slice(0, 80)}' is not used; give the http(s) address of the folder that holds app/, embed/ and wasm/`);
+  }
+  return { base: null, notes };
 }
 
 export const parseTheme = (text) => (THEMES.includes(text) ? text : 'light');
@@ -129,15 +154,54 @@ export class Throttle {
 export const FRAME_EVENTS = ['gradlab-ready', 'gradlab-step', 'gradlab-diverged', 'gradlab-error'];
 export const FRAME_COMMANDS = { 'gradlab-play': 'play', 'gradlab-pause': 'pause', 'gradlab-reset': 'reset', 'gradlab-step-once': 'step', 'gradlab-set': 'set' };
 
+/** The address parameter of embed.html that names the origins allowed to embed and drive it. */
+export const PARENT_PARAM = 'parent';
+
 /**
- * An iframe's query string as { attributes: [[name, value], ...] for the element, notes: what was
- * ignored }. Only the element's own attributes and state keys pass.
+ * An iframe's query string as { attributes: [[name, value], ...] for the element, parents, notes:
+ * what was ignored }. Only the element's own attributes and state keys pass. `parents` is null when
+ * the address has no `parent=`: the frame then talks to whichever page embeds it; else it is the list
+ * of origins given there (`parent=https://lms.example,https://moodle.example`), possibly empty when
+ * none of them was an origin, and the frame trusts only those.
  */
 export function frameAttributes(search) {
   const attributes = [], notes = [];
+  let parents = null;
   for (const [name, value] of new URLSearchParams(String(search).slice(0, 8192).replace(/^\?/, ''))) {
-    if (ELEMENT_ATTRIBUTES.includes(name.toLowerCase()) || stateKey(name)) attributes.push([name.toLowerCase(), value]);
+    const lower = name.toLowerCase();
+    if (lower === PARENT_PARAM) {
+      parents ??= [];
+      for (const text of value.split(',').map((t) => t.trim()).filter(Boolean)) {
+        const origin = originOf(text);
+        if (origin && origin === text.replace(/\/$/, '')) { if (!parents.includes(origin)) parents.push(origin); }
+        else notes.push(`parent '${text.slice(0, 80)}' is not an origin (scheme://host[:port]) and was ignored`);
+      }
+    } else if (NOT_FROM_FRAME.includes(lower)) notes.push(`'${lower}' cannot be set from the frame's address and was ignored`);
+    else if (ELEMENT_ATTRIBUTES.includes(lower) || stateKey(name)) attributes.push([lower, value]);
     else notes.push(`unknown setting '${name.slice(0, 40)}' was ignored`);
   }
-  return { attributes, notes };
+  return { attributes, parents, notes };
 }
+
+function originOf(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The targetOrigin arguments of the frame's postMessage calls: ['*'] when any parent is trusted;
+ * else the trusted origins, narrowed to the parent's own origin when the browser tells it
+ * (`parentOrigin`, from location.ancestorOrigins or the referrer), so a parent that is not listed
+ * receives nothing.
+ */
+export function frameTargets(parents, parentOrigin) {
+  if (parents === null) return ['*'];
+  return parentOrigin ? parents.filter((o) => o === parentOrigin) : [...parents];
+}
+
+/** Whether the frame takes a command sent from `origin` by its parent window. */
+export const trustsOrigin = (parents, origin) => parents === null || parents.includes(origin);

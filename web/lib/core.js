@@ -1,6 +1,7 @@
 // core.js: the thin layer over the wasm exports: heap views, scratch buffers, and statuses turned
 // into exceptions. Everything above it speaks JavaScript values.
 import { GradlabError } from './names.js';
+import { ERROR_TEXT } from './boundary.js';
 
 export class Core {
   constructor({ exports, memory, simd, url }) {
@@ -21,9 +22,9 @@ export class Core {
 
   message() {
     const ptr = this.x.gl_error_message();
-    const bytes = new Uint8Array(this.memory.buffer, ptr, 512);
+    const bytes = new Uint8Array(this.memory.buffer, ptr, ERROR_TEXT);
     const end = bytes.indexOf(0);
-    return new TextDecoder().decode(bytes.subarray(0, end < 0 ? 512 : end));
+    return new TextDecoder().decode(bytes.subarray(0, end < 0 ? ERROR_TEXT : end));
   }
 
   /** Calls an export; a negative status becomes a GradlabError with the module's message. */

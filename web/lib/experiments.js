@@ -1,6 +1,7 @@
 // experiments.js: the classic measurements of a course on training networks, as functions that
 // tests, examples, the CLI and the page share.
 import { integer, known, object } from './names.js';
+import { LIMITS } from './boundary.js';
 
 const DEPTH_KEYS = ['layers', 'units', 'activation', 'init', 'samples', 'seed', 'batchNorm'];
 
@@ -12,8 +13,8 @@ const DEPTH_KEYS = ['layers', 'units', 'activation', 'init', 'samples', 'seed', 
 export function depthExperiment(lab, options = {}) {
   object(options, 'depth experiment');
   known(options, DEPTH_KEYS, 'depth experiment');
-  const layers = integer(options.layers, 'layers', 1, 64, 10);
-  const units = integer(options.units, 'units', 1, 4096, 500);
+  const layers = integer(options.layers, 'layers', 1, LIMITS.layers, 10);
+  const units = integer(options.units, 'units', 1, LIMITS.units, 500);
   const samples = integer(options.samples, 'samples', 2, 100000, 1000);
   const seed = integer(options.seed, 'seed', 0, 0xffffffff, 1);
   const activation = options.activation ?? 'tanh';

@@ -10,6 +10,7 @@ import { Network, scheduleCurve } from './network.js';
 import { optimizeSurface, surfaceGrid } from './surface.js';
 import { depthExperiment } from './experiments.js';
 import { integer } from './names.js';
+import { LIMITS } from './boundary.js';
 
 export * from './names.js';
 export { Dataset, Network, depthExperiment, simdSupported };
@@ -40,7 +41,7 @@ export class Lab {
 
   /** n draws of N(0, 1) from the seeded generator, as a Float32Array. */
   randomNormal(n, seed = 1) {
-    const count = integer(n, 'n', 0, 33554432);
+    const count = integer(n, 'n', 0, LIMITS.dataFloats); // before the draws are reserved
     const s = integer(seed, 'seed', 0, 0xffffffff);
     const core = this.core;
     return core.scoped((take) => {

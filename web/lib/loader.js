@@ -12,6 +12,14 @@ export function simdSupported() {
   }
 }
 
+// Each file named in full beside import.meta.url, the form bundlers (Vite, webpack) recognise: they
+// emit both builds with the bundle and rewrite these addresses. Unbundled, they are ../wasm/ beside
+// this file, on whatever origin it came from (fetch asks with CORS across origins).
+const BUILDS = {
+  simd: () => new URL('../wasm/gradlab-simd.wasm', import.meta.url),
+  scalar: () => new URL('../wasm/gradlab-scalar.wasm', import.meta.url),
+};
+
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 async function readBytes(url) {
@@ -35,9 +43,9 @@ export async function instantiate(options = {}) {
     throw new Error('gradlab: { simd: true } was asked for, but this engine does not support wasm SIMD');
   }
   const simd = options.simd === undefined ? supported : !!options.simd;
-  const base = options.wasmBase ? new URL(options.wasmBase, globalThis.location?.href ?? import.meta.url)
-    : new URL('../wasm/', import.meta.url);
-  const url = new URL(simd ? 'gradlab-simd.wasm' : 'gradlab-scalar.wasm', base);
+  const url = options.wasmBase
+    ? new URL(simd ? 'gradlab-simd.wasm' : 'gradlab-scalar.wasm', new URL(options.wasmBase, globalThis.location?.href ?? import.meta.url))
+    : BUILDS[simd ? 'simd' : 'scalar']();
   const bytes = await readBytes(url);
   let memory = null;
   const imports = {

@@ -1,5 +1,6 @@
-// names.js: the names the API accepts, in the order of the C enums (src/*.h), and the checks that
-// turn a user's spec into numbers. Pure: no wasm, no DOM, so the page's URL parser can use it too.
+// names.js: the names the API accepts, in the order of the C name tables of src/gradlab.h (checked
+// by tests/js/boundary.test.mjs), and the checks that turn a user's spec into numbers. Pure: no
+// wasm, no DOM, so the page's URL parser can use it too.
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky-relu', 'tanh', 'sigmoid', 'softmax'];
 export const LOSSES = ['cross-entropy', 'binary-cross-entropy', 'mse'];
@@ -69,6 +70,25 @@ export function number(value, what, lo, hi, fallback) {
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi) {
     fail(`${what} ${show(value)} is not allowed; it must be a number from ${lo} to ${hi}`);
+  }
+  return value;
+}
+
+/**
+ * A number for the engine, which checks its range and says what is allowed (NaN and infinities pass
+ * here and are refused there); the default when undefined.
+ */
+export function numeric(value, what, fallback) {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number') fail(`${what} ${show(value)} is not allowed; it must be a number`);
+  return value;
+}
+
+/** An integer for the engine's int32 arguments (their range is the engine's); the default when undefined. */
+export function int32(value, what, fallback) {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) {
+    fail(`${what} ${show(value)} is not allowed; it must be an integer`);
   }
   return value;
 }

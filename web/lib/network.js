@@ -1,14 +1,19 @@
 // network.js: a network in wasm memory, its training calls and in-place views of its tensors.
+// Specs become the engine's rows here (names, types, defaults); the engine checks every range.
 import {
   ACTIVATIONS, CYCLIC_MODES, DROPOUT_MODES, HISTOGRAM_TENSORS, INITS, LAYER_TYPES, POOL_MODES, INIT_ALIASES, LOSSES, OPTIMIZERS, OPTIMIZER_DEFAULTS, SCHEDULES, TENSORS,
-  fail, integer, known, number, object, pick,
+  fail, int32, integer, known, number, numeric, object, pick,
 } from './names.js';
+import {
+  LAYER_FLOATS, LAYER_FLOAT_SLOTS, LAYER_INTS, LAYER_INT_SLOTS, LIMITS, OPTIMIZER_SLOTS, STATS_POSITIONS, STATS_SLOTS,
+  TRAIN_SLOTS, NETWORK_INFO_SLOTS, OPTIMIZER_STATE_SLOTS, putSlots, readSlots, slotIndex,
+} from './boundary.js';
 import { Dataset } from './dataset.js';
 import { pytorchScript } from './pytorch.js'; // pytorch.js reads networks only through their methods
 
-const LAYER_INTS = 12;
-const LAYER_FLOATS = 10;
-const OPT_FLOATS = 23;
+const LI = slotIndex(LAYER_INT_SLOTS);
+const LF = slotIndex(LAYER_FLOAT_SLOTS);
+const OPT = slotIndex(OPTIMIZER_SLOTS);
 const NETWORK_KEYS = ['inputs', 'layers', 'loss', 'init', 'seed', 'dropoutMode'];
 const LAYER_KEYS = {
   dense: ['type', 'units', 'activation', 'init', 'slope', 'bias', 'l1Scale', 'l2Scale', 'batchNorm', 'dropout'],
@@ -26,14 +31,10 @@ export function parseInit(spec, what) {
   const name = INIT_ALIASES[s.name] ?? s.name;
   const kind = pick(INITS, name, `${what} name`);
   switch (name) {
-    case 'constant': return [kind, number(s.value, `${what}.value`, -1e6, 1e6, 0), 0];
-    case 'normal': return [kind, number(s.std, `${what}.std`, 0, 1e6, 0.01), 0];
-    case 'uniform': {
-      const a = number(s.a, `${what}.a`, -1e6, 1e6, -0.05);
-      const b = number(s.b, `${what}.b`, a, 1e6, 0.05);
-      return [kind, a, b];
-    }
-    case 'orthogonal': return [kind, number(s.gain, `${what}.gain`, 0, 1e6, 1), 0];
+    case 'constant': return [kind, numeric(s.value, `${what}.value`, 0), 0];
+    case 'normal': return [kind, numeric(s.std, `${what}.std`, 0.01), 0];
+    case 'uniform': return [kind, numeric(s.a, `${what}.a`, -0.05), numeric(s.b, `${what}.b`, 0.05)];
+    case 'orthogonal': return [kind, numeric(s.gain, `${what}.gain`, 1), 0];
     default: return [kind, 0, 0];
   }
 }
@@ -48,12 +49,12 @@ function parseNetwork(spec) {
   let shape = null;
   if (Array.isArray(spec.inputs)) {
     if (spec.inputs.length !== 3) fail('inputs must be a number or a shape [height, width, channels]');
-    shape = spec.inputs.map((v, i) => integer(v, `inputs[${i}]`, 1, 4096));
+    shape = spec.inputs.map((v, i) => int32(v, `inputs[${i}]`));
   }
-  const inputs = shape ? shape[0] * shape[1] * shape[2] : integer(spec.inputs, 'inputs', 1, 16384);
-  if (inputs > 16384) fail(`inputs [${shape}] holds ${inputs} values; the limit is 16384`);
-  if (!Array.isArray(spec.layers) || spec.layers.length < 1 || spec.layers.length > 64) {
-    fail('layers must be an array of 1 to 64 layer specs such as { units: 10, activation: \'relu\' }');
+  const inputs = shape ? shape[0] * shape[1] * shape[2] : int32(spec.inputs, 'inputs');
+  if (!Number.isSafeInteger(inputs) || Math.abs(inputs) > 2147483647) fail(`inputs [${shape}] holds ${inputs} values; it is far too many`);
+  if (!Array.isArray(spec.layers) || spec.layers.length < 1 || spec.layers.length > LIMITS.layers) {
+    fail(`layers must be an array of 1 to ${LIMITS.layers} layer specs such as { units: 10, activation: 'relu' }`);
   }
   const lastSpec = spec.layers[spec.layers.length - 1] ?? {};
   const lossName = spec.loss ?? ({ softmax: 'cross-entropy', sigmoid: 'binary-cross-entropy' }[lastSpec.activation] ?? 'mse');
@@ -69,30 +70,33 @@ function parseNetwork(spec) {
     known(layer, LAYER_KEYS[typeName], `${what} (${typeName})`);
     const last = i === spec.layers.length - 1;
     const plain = typeName === 'pool' || typeName === 'flatten';
-    const units = typeName === 'conv' ? integer(layer.filters, `${what}.filters`, 1, 1024)
-      : plain ? 1 : integer(layer.units, `${what}.units`, 1, 4096);
+    const conv = typeName === 'conv';
+    const units = conv ? int32(layer.filters, `${what}.filters`) : plain ? 1 : int32(layer.units, `${what}.units`);
     const activation = plain ? 'linear' : layer.activation ?? (last ? defaultLastActivation(lossName) : 'relu');
-    const act = pick(ACTIVATIONS, activation, `${what}.activation`);
-    const kernel = typeName === 'conv' ? integer(layer.kernel, `${what}.kernel`, 1, 7, 3) : 0;
-    const stride = typeName === 'conv' ? integer(layer.stride, `${what}.stride`, 1, 2, 1) : 0;
-    const same = typeName === 'conv' ? pick(['valid', 'same'], layer.padding ?? 'same', `${what}.padding`) : 0;
-    const poolMode = typeName === 'pool' ? pick(POOL_MODES, layer.mode ?? 'max', `${what}.mode`) : 0;
     if (typeName === 'pool') integer(layer.size, `${what}.size`, 2, 2, 2);
     const [initKind, p0, p1] = layer.init === undefined ? netInit : parseInit(layer.init, `${what}.init`);
     const bn = parseBatchNorm(layer.batchNorm, `${what}.batchNorm`);
-    const dropout = number(layer.dropout, `${what}.dropout`, 0, 0.99, 0);
-    const slope = number(layer.slope, `${what}.slope`, 0, 1, 0.01);
-    const l1Scale = number(layer.l1Scale, `${what}.l1Scale`, 0, 1e6, 1), l2Scale = number(layer.l2Scale, `${what}.l2Scale`, 0, 1e6, 1);
+    const dropout = numeric(layer.dropout, `${what}.dropout`, 0);
     const bias = plain ? false : parseBias(layer.bias, bn, `${what}.bias`);
-    ints.set([units, act, initKind, bn ? 1 : 0, bn?.after ? 1 : 0, type, kernel, stride, same, poolMode,
-      plain || bias !== false ? 0 : 1], i * LAYER_INTS);
-    floats.set([
-      slope, p0, p1, l1Scale, l2Scale,
-      dropout, bias === false ? 0 : bias, bn?.momentum ?? 0.1, bn?.epsilon ?? 1e-5,
-    ], i * LAYER_FLOATS);
+    const kernel = conv ? int32(layer.kernel, `${what}.kernel`, 3) : 0;
+    const stride = conv ? int32(layer.stride, `${what}.stride`, 1) : 0;
+    const padding = conv ? pick(['valid', 'same'], layer.padding ?? 'same', `${what}.padding`) : 0;
+    const mode = typeName === 'pool' ? pick(POOL_MODES, layer.mode ?? 'max', `${what}.mode`) : 0;
+    const slope = numeric(layer.slope, `${what}.slope`, 0.01);
+    const l1Scale = numeric(layer.l1Scale, `${what}.l1Scale`, 1), l2Scale = numeric(layer.l2Scale, `${what}.l2Scale`, 1);
+    putSlots(ints, i * LAYER_INTS, LI, {
+      units, activation: pick(ACTIVATIONS, activation, `${what}.activation`), init: initKind, type,
+      batchNorm: bn ? 1 : 0, 'batchNorm.after': bn?.after ? 1 : 0, bias: plain || bias !== false ? 0 : 1,
+      kernel, stride, padding, mode,
+    });
+    putSlots(floats, i * LAYER_FLOATS, LF, {
+      slope, 'init.p0': p0, 'init.p1': p1, l1Scale, l2Scale,
+      dropout, bias: bias === false ? 0 : bias,
+      'batchNorm.momentum': bn?.momentum ?? 0.1, 'batchNorm.epsilon': bn?.epsilon ?? 1e-5,
+    });
     // every setting resolved (defaults filled in), for readers such as the PyTorch export
     return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, bias: bias !== false,
-      stride, padding: same ? 'same' : 'valid', mode: POOL_MODES[poolMode], slope, l1Scale, l2Scale };
+      stride, padding: padding ? 'same' : 'valid', mode: POOL_MODES[mode], slope, l1Scale, l2Scale };
   });
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   const dropoutMode = pick(DROPOUT_MODES, spec.dropoutMode ?? 'inverted', 'dropoutMode');
@@ -108,8 +112,8 @@ function parseBias(spec, bn, what) {
   if (spec === false) return false;
   if (spec === undefined) return bn && !bn.after ? false : 0;
   if (spec === true) return 0;
-  if (typeof spec !== 'number') fail(`${what} ${JSON.stringify(spec)} is not allowed; it must be false (no bias) or a starting value from -1e6 to 1e6`);
-  return number(spec, what, -1e6, 1e6);
+  if (typeof spec !== 'number') fail(`${what} ${JSON.stringify(spec)} is not allowed; it must be false (no bias) or a number (where the biases start)`);
+  return spec;
 }
 
 /** false, or { after, momentum, epsilon } from true | { after, momentum, epsilon } */
@@ -117,11 +121,7 @@ function parseBatchNorm(spec, what) {
   if (spec === undefined || spec === false) return false;
   const s = spec === true ? {} : object(spec, what);
   known(s, BATCHNORM_KEYS, what);
-  return {
-    after: !!s.after,
-    momentum: number(s.momentum, `${what}.momentum`, 0, 1, 0.1),
-    epsilon: number(s.epsilon, `${what}.epsilon`, 1e-12, 1, 1e-5),
-  };
+  return { after: !!s.after, momentum: numeric(s.momentum, `${what}.momentum`, 0.1), epsilon: numeric(s.epsilon, `${what}.epsilon`, 1e-5) };
 }
 
 const SCHEDULE_KEYS = {
@@ -138,22 +138,11 @@ export function optimizerRow(spec) {
   const d = OPTIMIZER_DEFAULTS[name];
   known(spec, ['name', 'schedule', 'weightDecay', 'clipNorm', 'l1', 'l2', ...Object.keys(d)], `optimizer '${name}'`);
   const o = { ...d, ...spec };
-  const row = new Float32Array(OPT_FLOATS);
-  row.set([
-    kind,
-    number(o.learningRate, 'learningRate', 0, 1000),
-    number(o.momentum, 'momentum', 0, 0.9999, 0),
-    number(o.alpha, 'alpha', 0, 0.9999, 0.99),
-    number(o.epsilon, 'epsilon', 0, 1, 1e-8),
-    number(o.beta1, 'beta1', 0, 0.9999, 0.9),
-    number(o.beta2, 'beta2', 0, 0.999999, 0.999),
-    number(o.weightDecay, 'weightDecay', 0, 1000, 0),
-    number(o.clipNorm, 'clipNorm', 0, 1e9, 0),
-    number(o.l1, 'l1', 0, 1000, 0),
-    number(o.l2, 'l2', 0, 1000, 0),
-    o.centered ? 1 : 0,
-  ]);
-  if (o.schedule !== undefined) scheduleInto(row, o.schedule, row[1]);
+  const row = new Float32Array(OPTIMIZER_SLOTS.length);
+  const fallback = { momentum: 0, alpha: 0.99, epsilon: 1e-8, beta1: 0.9, beta2: 0.999, weightDecay: 0, clipNorm: 0, l1: 0, l2: 0 };
+  putSlots(row, 0, OPT, { name: kind, learningRate: numeric(o.learningRate, 'learningRate'), centered: o.centered ? 1 : 0 });
+  for (const [key, value] of Object.entries(fallback)) putSlots(row, 0, OPT, { [key]: numeric(o[key], key, value) });
+  if (o.schedule !== undefined) scheduleInto(row, o.schedule, row[OPT.learningRate]);
   return row;
 }
 
@@ -162,26 +151,18 @@ function scheduleInto(row, spec, lr) {
   const name = s.name ?? 'constant';
   const kind = pick(SCHEDULES, name, 'schedule name');
   known(s, ['name', 'warmup', 'learningRate', ...SCHEDULE_KEYS[name]], `schedule '${name}'`);
-  row.set([
-    kind,
-    number(s.stepSize, 'schedule.stepSize', 1, 1e9, 100),
-    number(s.gamma, 'schedule.gamma', 0, 1, name === 'exponential' ? 0.999 : name === 'cyclic' ? 0.999 : 0.5),
-    number(s.decay, 'schedule.decay', 0, 1e6, 0.01),
-    number(s.steps, 'schedule.steps', 1, 1e9, 1000),
-    number(s.minLearningRate, 'schedule.minLearningRate', 0, lr, 0),
-    number(s.period, 'schedule.period', 1, 1e9, 100),
-    integer(s.periodMultiplier, 'schedule.periodMultiplier', 1, 100, 1),
-    number(s.maxLearningRate, 'schedule.maxLearningRate', lr, 1000, lr * 10),
-    s.mode === undefined ? 0 : pick(CYCLIC_MODES, s.mode, 'schedule.mode'),
-    number(s.warmup, 'schedule.warmup', 0, 1e9, 0),
-  ], 12);
+  const gamma = name === 'exponential' || name === 'cyclic' ? 0.999 : 0.5;
+  const fallback = { stepSize: 100, gamma, decay: 0.01, steps: 1000, minLearningRate: 0, period: 100, periodMultiplier: 1,
+    maxLearningRate: lr * 10, warmup: 0 };
+  putSlots(row, 0, OPT, { 'schedule.name': kind, 'schedule.mode': s.mode === undefined ? 0 : pick(CYCLIC_MODES, s.mode, 'schedule.mode') });
+  for (const [key, value] of Object.entries(fallback)) putSlots(row, 0, OPT, { [`schedule.${key}`]: numeric(s[key], `schedule.${key}`, value) });
 }
 
 /** The learning rate at steps 0..steps-1 of a schedule spec (learningRate: the base rate, default 1). */
 export function scheduleCurve(core, spec, steps) {
   const s = typeof spec === 'string' ? { name: spec } : object(spec, 'schedule');
-  const lr = number(s.learningRate, 'learningRate', 0, 1000, 1);
-  const n = integer(steps, 'steps', 0, 10000000);
+  const lr = numeric(s.learningRate, 'learningRate', 1);
+  const n = integer(steps, 'steps', 0, LIMITS.steps); // before its curve is reserved
   const row = optimizerRow({ name: 'sgd', learningRate: lr });
   scheduleInto(row, s, lr);
   return core.scoped((take) => {
@@ -238,19 +219,19 @@ export class Network {
   train(data, options = {}) {
     object(options, 'train options');
     known(options, ['steps', 'batchSize'], 'train options');
-    const steps = integer(options.steps, 'steps', 0, 10000000, 1);
-    const batch = integer(options.batchSize, 'batchSize', 0, 65536, 0);
+    const steps = int32(options.steps, 'steps', 1);
+    const batch = int32(options.batchSize, 'batchSize', 0);
     const core = this.core;
     core.call('gl_network_train', this.live(), liveData(core, data), steps, batch, core.outFloatsPtr);
-    const [run, loss, accuracy, penalty, learningRate, diverged, step] = core.outFloats;
+    const r = readSlots(core.outFloats, TRAIN_SLOTS);
     return {
-      step,
-      steps: run,
-      loss,
-      accuracy: accuracy < 0 ? null : accuracy,
-      penalty,
-      learningRate: diverged ? this.learningRate : learningRate,
-      status: diverged ? 'diverged' : 'ok',
+      step: r.step,
+      steps: r.steps,
+      loss: r.loss,
+      accuracy: r.accuracy < 0 ? null : r.accuracy,
+      penalty: r.penalty,
+      learningRate: r.diverged ? this.learningRate : r.learningRate,
+      status: r.diverged ? 'diverged' : 'ok',
     };
   }
 
@@ -353,11 +334,13 @@ export class Network {
     const handle = this.live();
     return this.layers.map((layer, i) => {
       core.call('gl_network_stats', handle, i, core.outFloatsPtr);
-      const f = core.outFloats.slice(0, 24);
-      const m = (k) => ({ mean: f[4 * k], std: f[4 * k + 1], min: f[4 * k + 2], max: f[4 * k + 3] });
+      const f = core.outFloats.slice(0, STATS_SLOTS);
+      const P = STATS_POSITIONS;
+      const m = (at) => ({ mean: f[at], std: f[at + 1], min: f[at + 2], max: f[at + 3] });
       const stats = {
-        weights: m(0), biases: m(1), preactivations: m(2), activations: m(3), gradients: m(4),
-        saturated: f[20], dead: f[21], gradientNorm: f[22], updateRatio: f[23],
+        weights: m(P.weights), biases: m(P.biases), preactivations: m(P.preactivations), activations: m(P.activations),
+        gradients: m(P.gradients), saturated: f[P.saturated], dead: f[P.dead], gradientNorm: f[P.gradientNorm],
+        updateRatio: f[P.updateRatio],
       };
       if (layer.batchNorm) {
         stats.runningMean = this.runningMean(i).slice();
@@ -377,7 +360,7 @@ export class Network {
     known(options, ['bins', 'min', 'max'], 'histogram options');
     const tensorName = HISTOGRAM_TENSORS[what] ?? fail(`histogram of '${what}' is not known; allowed: ${Object.keys(HISTOGRAM_TENSORS).join(', ')}`);
     const layer = integer(i, 'layer', 0, this.layers.length - 1);
-    const bins = integer(options.bins, 'bins', 1, 4096, 30);
+    const bins = integer(options.bins, 'bins', 1, LIMITS.bins, 30); // before its counts are reserved
     const automatic = options.min === undefined && options.max === undefined;
     const lo = automatic ? 0 : number(options.min, 'min', -1e30, 1e30);
     const hi = automatic ? 0 : number(options.max, 'max', -1e30, 1e30);
@@ -399,7 +382,7 @@ export class Network {
   optimizerState() {
     const core = this.core;
     core.call('gl_network_optimizer_state', this.live(), core.outIntsPtr);
-    const [ptr, count, arrays, updates, kind, stride] = core.outInts;
+    const { pointer: ptr, count, arrays, updates, kind, stride } = readSlots(core.outInts, OPTIMIZER_STATE_SLOTS);
     const name = OPTIMIZERS[kind];
     const names = {
       momentum: ['velocity'], nesterov: ['velocity'], adagrad: ['sum'], adam: ['m', 'v'], adamw: ['m', 'v'],
@@ -415,8 +398,7 @@ export class Network {
   info() {
     const core = this.core;
     core.call('gl_network_info', this.live(), core.outIntsPtr, core.outFloatsPtr);
-    const [layers, parameters, step, rows, stateArrays, updates] = core.outInts;
-    return { layers, parameters, step, rows, stateArrays, updates, learningRate: core.outFloats[0] };
+    return { ...readSlots(core.outInts, NETWORK_INFO_SLOTS), learningRate: core.outFloats[0] };
   }
 
   get step() { return this.info().step; }
@@ -438,7 +420,7 @@ function liveData(core, data) {
 
 function checkRows(x, rows, inputs) {
   if (!(x instanceof Float32Array)) fail('x must be a Float32Array of rows x inputs values');
-  const n = integer(rows ?? x.length / inputs, 'rows', 1, 1000000);
+  const n = integer(rows ?? x.length / inputs, 'rows', 1, LIMITS.samples); // before the output is reserved
   if (x.length < n * inputs) fail(`x has ${x.length} values; ${n} rows of ${inputs} inputs need ${n * inputs}`);
   return n;
 }

@@ -4,22 +4,25 @@
 // from the engine's views (net.batchRows(), net.dropoutMask(i)) rather than drawn again elsewhere.
 // Pure JS over the public API: no Node-only imports, so a worker can run it too.
 import { CYCLIC_MODES, OPTIMIZERS, SCHEDULES, fail, integer, known, object } from './names.js';
+import { OPTIMIZER_SLOTS, readSlots } from './boundary.js';
 import { optimizerRow } from './network.js';
 
 /** Steps a replay may record, and the dropout-mask bits it may hold (32 MiB packed). */
 export const REPLAY_LIMITS = { steps: 100000, maskBits: 2 ** 28 };
 
-/** The optimiser spec as the engine reads it (src/gradlab.h's row), every default filled in. */
+/** The optimiser spec as the engine reads it (its row, see OPTIMIZER_SLOTS), every default filled in. */
 export function optimizerSettings(spec) {
-  const r = optimizerRow(spec);
-  return {
-    name: OPTIMIZERS[r[0]], learningRate: r[1], momentum: r[2], alpha: r[3], epsilon: r[4], beta1: r[5], beta2: r[6],
-    weightDecay: r[7], clipNorm: r[8], l1: r[9], l2: r[10], centered: r[11] === 1,
-    schedule: {
-      name: SCHEDULES[r[12]], stepSize: r[13], gamma: r[14], decay: r[15], steps: r[16], minLearningRate: r[17],
-      period: r[18], periodMultiplier: r[19], maxLearningRate: r[20], mode: CYCLIC_MODES[r[21]], warmup: r[22],
-    },
-  };
+  const r = readSlots(optimizerRow(spec), OPTIMIZER_SLOTS);
+  const o = { schedule: {} };
+  for (const [slot, value] of Object.entries(r)) {
+    if (slot.startsWith('schedule.')) o.schedule[slot.slice('schedule.'.length)] = value;
+    else o[slot] = value;
+  }
+  o.name = OPTIMIZERS[o.name];
+  o.centered = o.centered === 1;
+  o.schedule.name = SCHEDULES[o.schedule.name];
+  o.schedule.mode = CYCLIC_MODES[o.schedule.mode];
+  return o;
 }
 
 /** Rows and columns of zero padding a convolution adds: [top, bottom, left, right] (src/conv.c's rule). */

@@ -1,14 +1,13 @@
 // surface.js: 2-D loss surfaces and optimiser runs on them, with the same C optimiser code that
 // trains networks.
-import { SURFACES, fail, integer, known, number, object, pick } from './names.js';
+import { SURFACES, fail, integer, known, numeric, object, pick } from './names.js';
+import { LIMITS } from './boundary.js';
 import { optimizerRow } from './network.js';
 
+/** [min, max] of a coordinate (the engine checks the values) */
 function range(value, what) {
   if (!Array.isArray(value) || value.length !== 2) fail(`${what} must be [min, max]`);
-  const lo = number(value[0], `${what}[0]`, -1e6, 1e6);
-  const hi = number(value[1], `${what}[1]`, -1e6, 1e6);
-  if (!(lo < hi)) fail(`${what} [${lo}, ${hi}] needs min < max`);
-  return [lo, hi];
+  return [numeric(value[0], `${what}[0]`), numeric(value[1], `${what}[1]`)];
 }
 
 /** Values on a resolution x resolution grid: values[i * res + j] at x = x[0] + j dx, y = y[0] + i dy. */
@@ -18,7 +17,7 @@ export function surfaceGrid(core, name, options = {}) {
   known(options, ['x', 'y', 'resolution'], 'surface options');
   const x = range(options.x ?? [-2, 2], 'x');
   const y = range(options.y ?? [-2, 2], 'y');
-  const resolution = integer(options.resolution, 'resolution', 2, 2048, 128);
+  const resolution = integer(options.resolution, 'resolution', 2, LIMITS.resolution, 128); // before the grid is reserved
   return core.scoped((take) => {
     const out = take(resolution * resolution * 4);
     core.call('gl_surface_grid', kind, x[0], x[1], y[0], y[1], resolution, out);
@@ -39,11 +38,11 @@ export function optimizeSurface(core, spec) {
   const kind = pick(SURFACES, spec.surface, 'surface');
   const start = spec.start ?? [0, 0];
   if (!Array.isArray(start) || start.length !== 2) fail('start must be [x, y]');
-  const x = number(start[0], 'start[0]', -1e6, 1e6);
-  const y = number(start[1], 'start[1]', -1e6, 1e6);
+  const x = numeric(start[0], 'start[0]');
+  const y = numeric(start[1], 'start[1]');
   const row = optimizerRow(spec.optimizer ?? { name: 'sgd' });
-  const steps = integer(spec.steps, 'steps', 0, 1000000, 100);
-  const noise = number(spec.noise, 'noise', 0, 1e6, 0);
+  const steps = integer(spec.steps, 'steps', 0, LIMITS.raceSteps, 100); // before the path is reserved
+  const noise = numeric(spec.noise, 'noise', 0);
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   return core.scoped((take) => {
     const path = take((steps + 1) * 8);

@@ -82,12 +82,16 @@ export function createLayersEditor(page) {
     const drop = numberOf(`Layer ${n} dropout`, 0, 0.9, 0.05, layer.dropout, (v) => v >= 0 && v <= 0.9, (v) => set({ dropout: Math.round(v * 1000) / 1000 }));
     drop.title = 'dropout';
     const init = selectOf(`Layer ${n} initialisation`, [['', 'init: network-wide'], ...INITS.map((v) => [v, `init: ${v}`])], layer.init, (v) => set({ init: v }));
+    // the engine leaves out the bias of a layer whose batch norm comes first; 'no bias' does so anywhere
+    const biasDefault = layer.batchNorm === 'before' ? 'no bias (BN)' : 'bias';
+    const bias = selectOf(`Layer ${n} bias`, [['', biasDefault], ['off', 'no bias']], layer.bias === false ? 'off' : '',
+      (v) => set({ bias: v === 'off' ? false : undefined }));
     const main = el('div', { class: 'layer' }, [number, size, act, bn, drop, remove]);
-    if (!conv) return [main, el('div', { class: 'layer-init' }, [el('span'), init])];
+    if (!conv) return [main, el('div', { class: 'layer-init' }, [el('span'), init, bias])];
     const kernel = selectOf(`Layer ${n} kernel`, [[3, '3×3'], [5, '5×5']], layer.kernel, (v) => set({ kernel: Number(v) }));
     const stride = selectOf(`Layer ${n} stride`, [[1, 'stride 1'], [2, 'stride 2']], layer.stride, (v) => set({ stride: Number(v) }));
     const padding = selectOf(`Layer ${n} padding`, [['same', 'same'], ['valid', 'valid']], layer.padding, (v) => set({ padding: v }));
-    return [main, el('div', { class: 'layer-init conv-options' }, [el('span'), kernel, stride, padding, init, el('span', { class: 'shape', text: `output ${shapeText(i)}` })])];
+    return [main, el('div', { class: 'layer-init conv-options' }, [el('span'), kernel, stride, padding, init, bias, el('span', { class: 'shape', text: `output ${shapeText(i)}` })])];
   };
 
   return {
