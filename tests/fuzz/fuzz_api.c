@@ -279,7 +279,7 @@ static void instruments(reader *r) {
 
 static void run(reader *r) {
     float row[GL_OPT_FLOATS], out[8];
-    int32_t ints[8];
+    int32_t ints[16]; /* the widest out array a call writes: gl_dataset_info, 10 slots */
     int ops = 0;
     while (r->at < r->n && ops++ < 48) {
         switch (u8(r) % 18) {
