@@ -619,6 +619,14 @@ EXPORT int gl_network_shape(int h, int layer, int32_t *out) {
     return GL_OK;
 }
 
+EXPORT int gl_network_batch(int h, int32_t *out) {
+    GET_NET(n, h);
+    NEED(out, "out");
+    int rows = n->perm && n->batch_rows > 0 && n->cursor >= n->batch_rows ? n->batch_rows : 0;
+    out[0] = rows ? (int32_t)(intptr_t)(n->perm + n->cursor - rows) : 0; out[1] = rows;
+    return GL_OK;
+}
+
 EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     GET_NET(n, h);
     NEED(ints, "ints");

@@ -211,6 +211,9 @@ int gl_network_forward(int h, const float *x, int rows, int training);
 /* out[0..1] = pointer, length in floats of tensor `what` of layer `layer` (0, 0 when the layer has
  * no such tensor, or no pass has run yet) */
 int gl_network_tensor(int h, int layer, int what, int32_t *out);
+/* out[0..1] = pointer, count of the training rows (int32 indices into the train split) of the last
+ * minibatch step, in the order the batch used them; 0, 0 after a full-batch step or before any step */
+int gl_network_batch(int h, int32_t *out);
 /* out[0..2] = the (height, width, channels) of layer `layer`'s output per example */
 int gl_network_shape(int h, int layer, int32_t *out);
 /* ints[0..GL_NETWORK_INFO_COUNT): see GL_NETWORK_INFO_SLOTS; rate[0] = the learning rate of the last step */

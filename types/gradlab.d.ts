@@ -469,6 +469,16 @@ export interface NetworkLayer {
   dropout: number;
   /** side of a convolution's kernel; 0 for other layers */
   kernel: number;
+  /** a convolution's stride; 0 for other layers */
+  stride: number;
+  /** a convolution's padding (meaningful for conv layers only) */
+  padding: 'same' | 'valid';
+  /** a pool layer's mode (meaningful for pool layers only) */
+  mode: PoolMode;
+  /** leaky-relu's slope */
+  slope: number;
+  l1Scale: number;
+  l2Scale: number;
   /** whether the layer has biases (false for pool and flatten, and for bias: false) */
   bias: boolean;
   /** the layer's output shape */
@@ -486,6 +496,8 @@ export class Network {
   readonly layers: NetworkLayer[];
   readonly seed: number;
   readonly dropoutMode: DropoutMode;
+  /** a copy of the spec the network was made from */
+  readonly spec: NetworkSpec;
   /** the last spec given to setOptimizer, with its defaults filled in */
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
@@ -517,6 +529,13 @@ export class Network {
   runningVar(layer: number): Float32Array;
   /** 1 kept, 0 dropped, rows x units of the last training pass (empty without dropout) */
   dropoutMask(layer: number): Float32Array;
+  /**
+   * A self-contained PyTorch script (Python source) that replays `steps` steps of this network's
+   * training on data: same model, weights, rows, batch order, dropout masks, optimiser and schedule.
+   */
+  toPyTorch(data: Dataset, options?: { steps?: number; batchSize?: number }): string;
+  /** the training rows of the last minibatch step, in batch order (empty after a full-batch step) */
+  batchRows(): Int32Array;
   /** Statistics of every layer after the last pass and step. */
   layerStats(): LayerStats[];
   /** A histogram of one layer's tensor over [min, max], or over the data's own range when neither is given. */

@@ -10,10 +10,11 @@ import * as lesson from './lesson.mjs';
 import * as landscape from './landscape.mjs';
 import * as sharpness from './sharpness.mjs';
 import * as lrFind from './lr-find.mjs';
+import * as pytorch from './pytorch.mjs';
 
 import * as exportRun from './export.mjs';
 
-const COMMANDS = { train, depth, race, lesson, landscape, sharpness, 'lr-find': lrFind, export: exportRun };
+const COMMANDS = { train, depth, race, lesson, landscape, sharpness, 'lr-find': lrFind, export: exportRun, pytorch };
 
 const SUMMARIES = {
   train: 'train a network on a toy data set; print its loss curve (text, --json, --csv)',
@@ -24,6 +25,7 @@ const SUMMARIES = {
   sharpness: 'train a network, measuring the largest Hessian eigenvalue every few steps beside 2/lr',
   'lr-find': 'the learning-rate range test from the current weights: loss against rate, two suggestions',
   export: 'print a saved run\'s curves, layer statistics or weights as CSV or JSON, or zip the whole run',
+  pytorch: 'write the run gradlab train would do as a self-contained PyTorch script (same weights, data, batches)',
 };
 
 function mainHelp() {

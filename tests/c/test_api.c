@@ -76,6 +76,7 @@ static void null_pointers(void) {
     REFUSED(gl_network_predict(n, x, 1, 0), GL_ERR_ARGUMENT, "y must be given", 0);
     REFUSED(gl_network_forward(n, 0, 1, 0), GL_ERR_ARGUMENT, "x must be given", 0);
     REFUSED(gl_network_tensor(n, 0, 0, 0), GL_ERR_ARGUMENT, "out", "null");
+    REFUSED(gl_network_batch(n, 0), GL_ERR_ARGUMENT, "out", "null");
     REFUSED(gl_network_info(n, 0, out), GL_ERR_ARGUMENT, "ints", "null");
     REFUSED(gl_network_shape(n, 0, 0), GL_ERR_ARGUMENT, "out", "null");
     REFUSED(gl_network_shape(n, 1, ints), GL_ERR_ARGUMENT, "layer 1", "0..0");

@@ -279,7 +279,7 @@ static void instruments(reader *r) {
 
 static void run(reader *r) {
     float row[GL_OPT_FLOATS], out[8];
-    int32_t ints[8];
+    int32_t ints[16]; /* the widest out array a call writes: gl_dataset_info, 10 slots */
     int ops = 0;
     while (r->at < r->n && ops++ < 48) {
         switch (u8(r) % 19) {
@@ -302,7 +302,16 @@ static void run(reader *r) {
         case 5: status_of(gl_network_evaluate(pick_net(r), pick_set(r), any_int(r, 0, 1), out)); break;
         case 6: rows_call(r, 0); break;
         case 7: rows_call(r, 1); break;
-        case 8: status_of(gl_network_tensor(pick_net(r), any_int(r, 0, 4), any_int(r, 0, 5), ints)); break;
+        case 8: {
+            int h = pick_net(r);
+            status_of(gl_network_tensor(h, any_int(r, 0, 4), any_int(r, 0, 5), ints));
+            /* the last minibatch's row count (the pointer is 32-bit, only dereferenceable in wasm) */
+            if (status_of(gl_network_batch(h, ints)) == GL_OK && (ints[1] < 0 || ints[1] > GL_LIMIT_BATCH)) {
+                fprintf(stderr, "a batch of %d rows\n", ints[1]);
+                abort();
+            }
+            break;
+        }
         case 9: {
             int h = pick_net(r);
             if (status_of(gl_network_info(h, ints, out)) == GL_OK && (ints[0] < 1 || ints[0] > GL_LIMIT_LAYERS)) abort();

@@ -12,6 +12,7 @@ import { Dataset } from './dataset.js';
 import { RunRecord } from './record.js';
 import { takeSnapshot } from './snapshot.js';
 import { findLearningRate, lossLandscape, recordTrajectory, sharpness, trajectoryInfo } from './instruments.js';
+import { pytorchScript } from './pytorch.js'; // pytorch.js reads networks only through their methods
 
 const LI = slotIndex(LAYER_INT_SLOTS);
 const LF = slotIndex(LAYER_FLOAT_SLOTS);
@@ -81,20 +82,24 @@ function parseNetwork(spec) {
     const dropout = numeric(layer.dropout, `${what}.dropout`, 0);
     const bias = plain ? false : parseBias(layer.bias, bn, `${what}.bias`);
     const kernel = conv ? int32(layer.kernel, `${what}.kernel`, 3) : 0;
+    const stride = conv ? int32(layer.stride, `${what}.stride`, 1) : 0;
+    const padding = conv ? pick(['valid', 'same'], layer.padding ?? 'same', `${what}.padding`) : 0;
+    const mode = typeName === 'pool' ? pick(POOL_MODES, layer.mode ?? 'max', `${what}.mode`) : 0;
+    const slope = numeric(layer.slope, `${what}.slope`, 0.01);
+    const l1Scale = numeric(layer.l1Scale, `${what}.l1Scale`, 1), l2Scale = numeric(layer.l2Scale, `${what}.l2Scale`, 1);
     putSlots(ints, i * LAYER_INTS, LI, {
       units, activation: pick(ACTIVATIONS, activation, `${what}.activation`), init: initKind, type,
       batchNorm: bn ? 1 : 0, 'batchNorm.after': bn?.after ? 1 : 0, bias: plain || bias !== false ? 0 : 1,
-      kernel, stride: conv ? int32(layer.stride, `${what}.stride`, 1) : 0,
-      padding: conv ? pick(['valid', 'same'], layer.padding ?? 'same', `${what}.padding`) : 0,
-      mode: typeName === 'pool' ? pick(POOL_MODES, layer.mode ?? 'max', `${what}.mode`) : 0,
+      kernel, stride, padding, mode,
     });
     putSlots(floats, i * LAYER_FLOATS, LF, {
-      slope: numeric(layer.slope, `${what}.slope`, 0.01), 'init.p0': p0, 'init.p1': p1,
-      l1Scale: numeric(layer.l1Scale, `${what}.l1Scale`, 1), l2Scale: numeric(layer.l2Scale, `${what}.l2Scale`, 1),
+      slope, 'init.p0': p0, 'init.p1': p1, l1Scale, l2Scale,
       dropout, bias: bias === false ? 0 : bias,
       'batchNorm.momentum': bn?.momentum ?? 0.1, 'batchNorm.epsilon': bn?.epsilon ?? 1e-5,
     });
-    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, bias: bias !== false };
+    // every setting resolved (defaults filled in), for readers such as the PyTorch export
+    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, bias: bias !== false,
+      stride, padding: padding ? 'same' : 'valid', mode: POOL_MODES[mode], slope, l1Scale, l2Scale };
   });
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   const dropoutMode = pick(DROPOUT_MODES, spec.dropoutMode ?? 'inverted', 'dropoutMode');
@@ -182,6 +187,7 @@ export class Network {
     this.layers = p.layers;
     this.outputs = p.layers[p.layers.length - 1].units;
     this.seed = p.seed;
+    this.spec = JSON.parse(JSON.stringify(spec)); // for twins made from the same spec (toPyTorch)
     this.dropoutMode = DROPOUT_MODES[p.dropoutMode];
     this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.shape ? take(new Int32Array(p.shape)) : 0,
       p.layers.length, take(p.ints), take(p.floats), p.loss, p.dropoutMode, p.seed));
@@ -314,6 +320,15 @@ export class Network {
   runningVar(i) { return this.tensor(i, 'runningVar'); }
   /** The mask (1 kept, 0 dropped) of the last training pass, rows x units (empty without dropout). */
   dropoutMask(i) { return this.tensor(i, 'dropoutMask'); }
+  /** A self-contained PyTorch script that replays options.steps steps of this network's training (web/lib/pytorch.js). */
+  toPyTorch(data, options) { return pytorchScript(this, data, options); }
+  /** The training rows of the last minibatch step, in batch order (an Int32Array view; empty after a full batch). */
+  batchRows() {
+    const core = this.core;
+    core.call('gl_network_batch', this.live(), core.outIntsPtr);
+    const [ptr, count] = core.outInts;
+    return core.i32(ptr, count);
+  }
 
   /**
    * Per layer: { weights, biases, preactivations, activations, gradients } each { mean, std, min, max }
