@@ -496,7 +496,7 @@ export class Network {
   readonly layers: NetworkLayer[];
   readonly seed: number;
   readonly dropoutMode: DropoutMode;
-  /** a copy of the spec the network was made from */
+  /** a copy of the spec the network was made from, as plain JSON (saved runs and toPyTorch rebuild from it) */
   readonly spec: NetworkSpec;
   /** the last spec given to setOptimizer, with its defaults filled in */
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
@@ -551,8 +551,6 @@ export class Network {
   recordTrajectory(options?: { capacity?: number; interval?: number }): this;
   trajectory(): TrajectoryRecord;
   info(): NetworkInfo;
-  /** The spec the network was made from, as plain JSON. */
-  spec: NetworkSpec;
   /** The last optimiser spec as given to setOptimizer (with its name), as plain JSON. */
   optimizerSpec: OptimizerSpec;
   /** The engine's training state as bytes: weights, statistics, optimiser state, counters, random streams. */

@@ -10,8 +10,8 @@ network as an nn.Module, the same initial weights and data rows, gradlab's batch
 optimiser and steps. \`python3 run.py\` prints the loss of every step; \`python3 run.py --json\` prints
 {"history": [{"step": 1, "loss": ...}, ...]} as \`gradlab train --json\` does.`;
 
-// the flags of gradlab train that describe the run (not how train prints it), and where to write
-const OUTPUT_ONLY = new Set(['json', 'csv', 'every', 'progress', 'quiet']);
+// the flags of gradlab train that describe the run (not how train prints or saves it), and where to write
+const OUTPUT_ONLY = new Set(['json', 'csv', 'every', 'progress', 'quiet', 'save', 'load']);
 export const flags = {
   ...Object.fromEntries(Object.entries(trainFlags).filter(([name]) => !OUTPUT_ONLY.has(name))),
   steps: { ...trainFlags.steps, max: REPLAY_LIMITS.steps, help: 'training steps (each step\'s batch rows and dropout masks are embedded)' },

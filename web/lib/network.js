@@ -179,7 +179,7 @@ export class Network {
   constructor(core, spec) {
     const p = parseNetwork(spec);
     this.core = core;
-    /** the spec this network was made from, as plain JSON (a saved run rebuilds the network from it) */
+    /** the spec this network was made from, as plain JSON (a saved run rebuilds the network from it; toPyTorch makes a twin from it) */
     this.spec = JSON.parse(JSON.stringify(spec));
     this.inputs = p.inputs;
     this.inputShape = p.shape ?? [1, 1, p.inputs];
@@ -187,7 +187,6 @@ export class Network {
     this.layers = p.layers;
     this.outputs = p.layers[p.layers.length - 1].units;
     this.seed = p.seed;
-    this.spec = JSON.parse(JSON.stringify(spec)); // for twins made from the same spec (toPyTorch)
     this.dropoutMode = DROPOUT_MODES[p.dropoutMode];
     this.handle = core.scoped((take) => core.call('gl_network_make', p.inputs, p.shape ? take(new Int32Array(p.shape)) : 0,
       p.layers.length, take(p.ints), take(p.floats), p.loss, p.dropoutMode, p.seed));
