@@ -9,8 +9,9 @@ import { loadGradlab } from '../web/lib/gradlab.js';
 const require = createRequire(import.meta.url);
 
 // ---- gradlab in wasm (SIMD or scalar build) ----
-export async function gradlabEngine(simd) {
-  const lab = await loadGradlab({ simd });
+/** kernel: a GEMM micro-kernel variant to force (SIMD build), or undefined to let the load choose */
+export async function gradlabEngine(simd, kernel) {
+  const lab = await loadGradlab(simd && kernel ? { simd, kernel } : { simd });
   return {
     name: simd ? 'gradlab SIMD' : 'gradlab scalar', optimizer: 'Adam', lab,
     prepare(net, data) {

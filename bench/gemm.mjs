@@ -17,8 +17,16 @@ function timeCalls(fn, target) {
   }
 }
 
-export async function benchGemm({ sizes, reps, target, tf }) {
+/**
+ * GFLOP/s samples per key. variant: the name of the micro-kernel variant the main table uses (the
+ * one the SIMD build chose or was forced to); every variant's nn product is also timed at each
+ * size of variantSizes, beside a peak measurement, as 'variant NAME nn N / peak'.
+ */
+export async function benchGemm({ sizes, reps, target, tf, variant, variantSizes = [] }) {
   const k = await loadKernels();
+  const names = k.variants();
+  const chosen = Math.max(0, names.indexOf(variant));
+  k.x.kt_gemm_select(chosen);
   const samples = {}; // key -> GFLOP/s per repetition
   const add = (key, v) => (samples[key] ??= []).push(v);
   const peakIterations = 200000;
@@ -46,6 +54,14 @@ export async function benchGemm({ sizes, reps, target, tf }) {
           here[`tfjs ${form}`] = t;
         }
       }
+      for (const [v, name] of names.entries()) {
+        if (!variantSizes.includes(n)) break;
+        k.x.kt_gemm_select(v);
+        const p = peak();
+        const g = flops / timeCalls(() => k.x.kt_gemm(0, 1, n, n, n, A, B, C, 1), target) / 1e9;
+        if (rep >= 0) { add(`variant ${name} nn ${n}`, g); add(`variant ${name} nn ${n} / peak`, g / p); }
+      }
+      k.x.kt_gemm_select(chosen);
       if (rep < 0) continue;
       for (const form of ['nn', 'tn', 'nt']) {
         add(`gradlab ${form} ${n} / nn`, here[form] / here.nn);
@@ -55,5 +71,5 @@ export async function benchGemm({ sizes, reps, target, tf }) {
   }
   for (const s of setups) { s.ta?.dispose(); s.tb?.dispose(); }
   k.freeAll();
-  return samples;
+  return { samples, variants: names, variant: names[chosen] };
 }

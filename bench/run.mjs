@@ -2,7 +2,8 @@
 // smoke run for CI: two networks, one repetition, tiny blocks, no conclusions).
 // One run, side by side: every repetition times each engine in turn (the order rotates), and the
 // tables give medians with min-max over repetitions and the ratios issue 5 asks about.
-// `--json FILE` also writes the raw samples; `--networks s32,d500` trains only those networks.
+// `--json FILE` also writes the raw samples; `--networks s32,d500` trains only those networks;
+// `--kernel NAME` forces gradlab's GEMM micro-kernel variant (default: the one chosen at load).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { ensureNativeTools } from '../scripts/toolchain.mjs';
 import { brainEngine, convnetEngine, gradlabEngine, nativeEngine, tfjsEngine } from './engines.mjs';
 import { benchConv } from './conv.mjs';
 import { benchGemm } from './gemm.mjs';
+import { benchInstruments } from './instruments.mjs';
 import { benchMemory } from './memory.mjs';
 import { NETWORKS, toyData } from './networks.mjs';
 
@@ -23,6 +25,7 @@ const jsonFile = args.includes('--json') ? args[args.indexOf('--json') + 1] : nu
 const config = quick
   ? { networks: ['s8', 'm256'], reps: 1, block: 0.005, gemmSizes: [64], gemmReps: 1, gemmTarget: 0.002, cycles: 200 }
   : { networks: NETWORKS.map((n) => n.name), reps: 7, block: 0.2, gemmSizes: [128, 256, 512], gemmReps: 7, gemmTarget: 0.05, cycles: 10000 };
+const kernel = args.includes('--kernel') ? args[args.indexOf('--kernel') + 1] : undefined;
 if (args.includes('--networks')) {
   const wanted = String(args[args.indexOf('--networks') + 1] ?? '').split(',').filter(Boolean);
   const known = NETWORKS.map((n) => n.name);
@@ -55,7 +58,8 @@ say(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} logical cores,
   `load average at start ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
 // ---- engines ----
-const engines = [await gradlabEngine(true), await gradlabEngine(false), nativeEngine(join(nativeDir, 'gradlab_bench'))];
+const engines = [await gradlabEngine(true, kernel), await gradlabEngine(false), nativeEngine(join(nativeDir, 'gradlab_bench'))];
+const kernelInfo = engines[0].lab.kernelInfo();
 const failed = [];
 for (const make of [() => tfjsEngine('wasm'), () => tfjsEngine('cpu'), convnetEngine, brainEngine]) {
   try { engines.push(await make()); } catch (e) { failed.push(String(e.message ?? e).split('\n')[0]); }
@@ -68,6 +72,10 @@ if (tfWasm) {
     (i.binary.includes('simd') ? ' (the SIMD build)' : ' (NOT the SIMD build)'));
 }
 for (const f of failed) say(`could not load a competitor: ${f}`);
+say();
+say(`gradlab SIMD GEMM micro-kernel: **${kernelInfo.variant}** (${kernelInfo.forced ? 'forced by --kernel'
+  : `chosen at load: ${kernelInfo.rounds} round${kernelInfo.rounds === 1 ? '' : 's'} in ${kernelInfo.calibrationMs.toFixed(1)} ms${kernelInfo.settled ? '' : ', not settled, so the default'}; best GFLOP/s on ` +
+    `${kernelInfo.shape.M}x${kernelInfo.shape.N}x${kernelInfo.shape.K}: ${kernelInfo.variants.map((v) => `${v.name} ${v.gflops.toFixed(1)}`).join(', ')}`})`);
 
 // ---- training throughput ----
 const results = {}; // net -> engine -> samples/s per repetition
@@ -129,15 +137,30 @@ for (const net of config.networks) {
   say(`| ${net} | ${others.map((n) => `${ratio(results[net]['gradlab SIMD'], results[net][n]).toFixed(2)}×`).join(' | ')} |`);
 }
 
+// ---- the instruments of issue 15, beside the training figures ----
+const inst = await benchInstruments({ labs: { 'gradlab SIMD': engines[0].lab, 'gradlab scalar': engines[1].lab }, reps: config.reps,
+  resolution: quick ? 9 : 41 });
+const ms = (v) => cell(v.map((x) => x * 1e3));
+say();
+say(`## Instruments (issue 15) on s32 over 512 rows: milliseconds, median (min–max) of ${config.reps} interleaved repetitions`);
+say();
+say(`| build | ${quick ? '9 × 9' : '41 × 41'} loss landscape | λmax to 1% (tolerance 0.01) | its error against a 1e-6-tolerance estimate | Hessian-vector products |`);
+say('| --- | ---: | ---: | ---: | ---: |');
+for (const b of ['gradlab SIMD', 'gradlab scalar']) {
+  say(`| ${b} | ${ms(inst[`${b} landscape`])} | ${ms(inst[`${b} sharpness`])} | ${cell(inst[`${b} sharpness error`].map((x) => x * 100))}% | ${cell(inst[`${b} sharpness products`])} |`);
+}
+
 // ---- GEMM ----
 if (tfWasm) await tfWasm.activate(); // matMul below runs on the wasm backend
-const gemm = await benchGemm({ sizes: config.gemmSizes, reps: config.gemmReps, target: config.gemmTarget, tf: tfWasm?.tf });
+const gemmRun = await benchGemm({ sizes: config.gemmSizes, reps: config.gemmReps, target: config.gemmTarget, tf: tfWasm?.tf,
+  variant: kernelInfo.variant, variantSizes: config.gemmSizes.filter((n) => n >= 256 || quick) });
+const gemm = gemmRun.samples;
 say();
 say(`## GEMM GFLOP/s, square n×n×n: median (min–max) of ${config.gemmReps} interleaved repetitions`);
 say();
 say(`f32x4 mul+add peak of this Node on this machine: **${cell(gemm.peak)}** GFLOP/s (measured before each product)`);
 say();
-say('Ratios are medians (min–max) of the ratios within each repetition.');
+say(`Ratios are medians (min–max) of the ratios within each repetition. gradlab's products below use the variant the SIMD build runs (${gemmRun.variant}).`);
 say();
 say(`| n | form | gradlab | tfjs matMul (${tfWasm ? `${tfWasm.tf.getBackend()} backend` : 'not loaded'}) | gradlab ÷ peak | gradlab ÷ tfjs | form ÷ nn (gradlab) | form ÷ nn (tfjs) |`);
 say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -149,19 +172,41 @@ for (const n of config.gemmSizes) {
   }
 }
 
-// ---- convolution (issue 9) ----
+const vSizes = config.gemmSizes.filter((n) => gemm[`variant ${gemmRun.variants[0]} nn ${n} / peak`]);
+say();
+say('### Every GEMM micro-kernel variant: nn ÷ f32x4 peak (each product timed right after its own peak measurement)');
+say();
+say('Which variant is fastest depends on the code the engine makes for this CPU (docs/benchmarks.md, "CPU kinds").');
+say();
+say(`| n | ${gemmRun.variants.map((v) => `${v}${v === gemmRun.variant ? ' (running)' : ''}`).join(' | ')} |`);
+say(`| ---: |${gemmRun.variants.map(() => ' ---: |').join('')}`);
+for (const n of vSizes) say(`| ${n} | ${gemmRun.variants.map((v) => cell(gemm[`variant ${v} nn ${n} / peak`])).join(' | ')} |`);
+
+// ---- convolution (issues 9 and 18) ----
 const tfCpu = engines.find((e) => e.name === 'tfjs-cpu');
 if (tfCpu) await tfCpu.activate(); // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel
-const conv = await benchConv({ labs: { simd: engines[0].lab, scalar: engines[1].lab }, tf: tfCpu?.tf, reps: config.reps, block: config.block });
+const conv = await benchConv({ labs: { simd: engines[0].lab, scalar: engines[1].lab }, tf: tfCpu?.tf, reps: config.reps, block: config.block,
+  samples: quick ? 256 : 2048 });
 say();
 say(`## Convolution: digits convnet (conv 8 -> pool -> conv 16 -> pool -> dense 10, 12x12 inputs, Adam, batch 32), samples/s: median (min–max) of ${config.reps} interleaved repetitions`);
 say();
 say('TensorFlow.js trains it on its cpu backend: its wasm backend (4.22) has no Conv2DBackpropFilter kernel.');
 say();
-say(`| ${Object.keys(conv).join(' | ')} | SIMD ÷ scalar | SIMD ÷ tfjs-cpu |`);
-say(`|${Object.keys(conv).map(() => ' ---: |').join('')} ---: | ---: |`);
-say(`| ${Object.values(conv).map(cell).join(' | ')} | ${ratio(conv['gradlab SIMD'], conv['gradlab scalar']).toFixed(2)}× | ` +
-  `${ratio(conv['gradlab SIMD'], conv['tfjs-cpu']).toFixed(2)}× |`);
+say(`| ${Object.keys(conv.adam).join(' | ')} | SIMD ÷ scalar | SIMD ÷ tfjs-cpu |`);
+say(`|${Object.keys(conv.adam).map(() => ' ---: |').join('')} ---: | ---: |`);
+say(`| ${Object.values(conv.adam).map(cell).join(' | ')} | ${ratio(conv.adam['gradlab SIMD'], conv.adam['gradlab scalar']).toFixed(2)}× | ` +
+  `${ratio(conv.adam['gradlab SIMD'], conv.adam['tfjs-cpu']).toFixed(2)}× |`);
+say();
+say(`## Convolution against ConvNetJS 0.3: SGD + momentum 0.9, rate 0.01, batch 32, samples/s: median (min–max) of ${config.reps} interleaved repetitions`);
+say();
+say('digits: the convnet above (12x12). lenet: conv 6 (5x5, same) -> pool -> conv 16 (5x5, valid) -> pool -> dense 120 -> dense 84 -> dense 10, ReLU, on 28x28 digits.');
+say();
+say('| network | gradlab SIMD | gradlab scalar | ConvNetJS | SIMD ÷ scalar | SIMD ÷ ConvNetJS |');
+say('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, r] of Object.entries(conv.sgd)) {
+  say(`| ${name} | ${cell(r['gradlab SIMD'])} | ${cell(r['gradlab scalar'])} | ${cell(r.ConvNetJS)} | ` +
+    `${ratio(r['gradlab SIMD'], r['gradlab scalar']).toFixed(2)}× | ${ratio(r['gradlab SIMD'], r.ConvNetJS).toFixed(2)}× |`);
+}
 
 // ---- memory ----
 const mem = await benchMemory({ cycles: config.cycles });
@@ -194,10 +239,29 @@ for (const n of [256, 512].filter((x) => config.gemmSizes.includes(x))) {
   for (const f of ['tn', 'nt']) check(`GEMM ${f} ÷ nn, n=${n}`, med(`gradlab ${f} ${n} / nn`), 0.8);
 }
 for (const net of ['m256', 'd500']) check(`${net}: gradlab SIMD ÷ native`, R(net, 'gradlab native'), 0.5);
+if (!quick) {
+  const slower = (what, value, goal) => checks.push({ what, value, goal, ok: value < goal });
+  slower('s32, 512 rows: 41 × 41 landscape, SIMD, seconds (under 0.5)', median(inst['gradlab SIMD landscape']), 0.5);
+  slower('s32, 512 rows: λmax to 1%, SIMD, seconds (under 0.05)', median(inst['gradlab SIMD sharpness']), 0.05);
+  slower('s32: λmax to 1%, error against a tight estimate (under 0.01)', Math.max(...inst['gradlab SIMD sharpness error']), 0.01);
+}
 checks.push({ what: 'd500 peak memory ÷ need (at most 1.25)', value: mem.ratio, goal: 1.25, ok: mem.ratio <= 1.25 });
 checks.push({ what: `liveBytes unchanged after ${mem.cycles} cycles`, value: mem.liveAfter - mem.liveBefore, goal: 0, ok: mem.liveAfter === mem.liveBefore });
+const checks18 = [];
+const check18 = (what, value, goal) => { if (Number.isFinite(value)) checks18.push({ what, value, goal, ok: value >= goal }); };
+for (const n of [256, 512].filter((x) => config.gemmSizes.includes(x))) {
+  check18(`GEMM nn n=${n} ÷ f32x4 peak (${gemmRun.variant})`, gemm[`gradlab nn ${n} / peak`]?.length ? median(gemm[`gradlab nn ${n} / peak`]) : NaN, 0.85);
+}
+check18('digits convnet (Adam): gradlab SIMD ÷ scalar', ratio(conv.adam['gradlab SIMD'], conv.adam['gradlab scalar']), 7);
+check18('digits convnet (SGD+momentum): gradlab SIMD ÷ ConvNetJS', ratio(conv.sgd.digits?.['gradlab SIMD'], conv.sgd.digits?.ConvNetJS), 20);
 say();
-say(`## Issue 5 "Done when" targets in this run${quick ? ' (--quick: not meaningful)' : ''}`);
+say(`## Issue 18 "Done when" targets in this run${quick ? ' (--quick: not meaningful)' : ''} (GEMM micro-kernel ${kernelInfo.variant})`);
+say();
+say('| target | measured | goal | holds |');
+say('| --- | ---: | ---: | --- |');
+for (const c of checks18) say(`| ${c.what} | ${c.value.toFixed(2)} | ${c.goal} | ${c.ok ? 'yes' : '**no**'} |`);
+say();
+say(`## Issue 5 and issue 15 targets in this run${quick ? ' (--quick: not meaningful)' : ''}`);
 say();
 say('| target | measured | goal | holds |');
 say('| --- | ---: | ---: | --- |');
@@ -206,4 +270,4 @@ for (const c of checks) say(`| ${c.what} | ${typeof c.value === 'number' ? c.val
 say();
 say(`Load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (1, 5, 15 min; ${os.cpus().length} cores).`);
 
-if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, results, gemm, conv, mem, checks, tfjs: tfWasm?.info }, null, 1));
+if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ config, kernel: kernelInfo, results, gemm, conv, instruments: inst, mem, checks, checks18, tfjs: tfWasm?.info }, null, 1));

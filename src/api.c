@@ -6,6 +6,11 @@
 #include "dataset.h"
 #include "loss.h"
 #include "network.h"
+#include "hessian.h"
+#include "landscape.h"
+#include "lrfind.h"
+#include "snapshot.h"
+#include "trajectory.h"
 #include "surface.h"
 #include <malloc.h>
 #include <math.h>
@@ -701,4 +706,203 @@ EXPORT int gl_random_normal(float *out, int n, uint32_t seed) {
     gl_rng_seed(&r, seed, GL_STREAM_DATA);
     for (int i = 0; i < n; ++i) out[i] = gl_rng_normal(&r);
     return GL_OK;
+}
+
+/* ---- instruments: the loss landscape, sharpness and the learning-rate range test ---- */
+
+/* rows 0 = every training row, else 1..n_train; `least` rows at the minimum (batch norm in training mode) */
+static int check_instrument_rows(const gl_net *n, const gl_dataset *d, int rows, int least, int *out) {
+    if (rows < 0 || rows > d->n_train)
+        return fail(GL_ERR_ARGUMENT, "rows %d is out of range; allowed 1..%d (the training rows), or 0 for all of them",
+                    rows, d->n_train);
+    *out = rows ? rows : d->n_train;
+    if (*out < least)
+        return fail(GL_ERR_ARGUMENT, "rows %d: batch norm needs at least %d rows in training mode", *out, least);
+    (void)n;
+    return GL_OK;
+}
+
+/* the first rows training rows of d, as a data set of its own (sharing d's arrays) */
+static gl_dataset first_rows(const gl_dataset *d, int rows) {
+    gl_dataset v = *d;
+    v.n_train = rows; v.n_test = 0;
+    return v;
+}
+
+static int not_finite_loss(float loss, int rows, const char *what) {
+    return fail(GL_ERR_STATE, "the loss at the current weights is %g on %d rows, not a finite number: %s needs a finite "
+                "loss there (the weights have diverged; make the network again or train it at a smaller learning rate)",
+                loss, rows, what);
+}
+
+EXPORT int gl_instrument_limits(int32_t *out) {
+    NEED(out, "out");
+    out[0] = GL_LIMIT_LANDSCAPE_RESOLUTION; out[1] = GL_LIMIT_SHARPNESS_ITERATIONS;
+    out[2] = GL_LIMIT_LRFIND_STEPS; out[3] = GL_LIMIT_TRAJECTORY_POINTS;
+    return GL_OK;
+}
+
+EXPORT int gl_network_record_trajectory(int h, int capacity, int interval) {
+    GET_NET(n, h);
+    if (capacity != 0 && (capacity < 2 || capacity > GL_LIMIT_TRAJECTORY_POINTS))
+        return fail(GL_ERR_ARGUMENT, "capacity %d is out of range; allowed 2..%d copies of the weights, or 0 to stop",
+                    capacity, GL_LIMIT_TRAJECTORY_POINTS);
+    if (capacity && (interval < 1 || interval > GL_LIMIT_STEPS))
+        return fail(GL_ERR_ARGUMENT, "interval %d is out of range; allowed 1..%d steps", interval, GL_LIMIT_STEPS);
+    if ((int64_t)capacity * n->n_params > GL_LIMIT_TRAJECTORY_FLOATS)
+        return fail(GL_ERR_ARGUMENT, "capacity %d x %ld parameters is over the limit of %ld floats; allowed up to %ld copies "
+                    "of this network", capacity, n->n_params, GL_LIMIT_TRAJECTORY_FLOATS,
+                    GL_LIMIT_TRAJECTORY_FLOATS / n->n_params);
+    gl_trajectory *t = capacity ? gl_trajectory_create(capacity, interval, n->n_params, n->params, n->step) : 0;
+    if (capacity && !t) return fail(GL_ERR_MEMORY, "not enough memory for %d copies of the weights", capacity);
+    gl_trajectory_free(n->trajectory);
+    n->trajectory = t;
+    return GL_OK;
+}
+
+EXPORT int gl_network_trajectory(int h, int32_t *out, int32_t *steps) {
+    GET_NET(n, h);
+    NEED(out, "out");
+    const gl_trajectory *t = n->trajectory;
+    out[0] = t ? t->capacity : 0; out[1] = t ? t->count : 0;
+    out[2] = t ? (int32_t)t->interval : 0; out[3] = t ? (int32_t)t->start : 0;
+    if (t && steps) for (int i = 0; i < t->count; ++i) steps[i] = (int32_t)t->steps[i];
+    return GL_OK;
+}
+
+EXPORT int gl_network_landscape(int h, int data, int mode, float span, int res, int rows, uint32_t seed, float *values,
+                                float *axes, float *directions, float *path, float *out) {
+    GET_NET(n, h);
+    GET_SET(d, data);
+    NEED(values, "values"); NEED(axes, "axes"); NEED(out, "out");
+    int st = check_match(n, d);
+    if (st) return st;
+    if (mode != 0 && mode != 1)
+        return fail(GL_ERR_ARGUMENT, "directions %d is out of range; allowed 0 (random) or 1 (trajectory)", mode);
+    int automatic = mode == 1 && span == 0;
+    if (!automatic && !(span > 0 && span <= GL_LIMIT_SPAN))
+        return fail(GL_ERR_ARGUMENT, "span %g is not allowed; it must be a finite number > 0, at most %g%s", span,
+                    (double)GL_LIMIT_SPAN, mode == 1 ? " (or 0 for the extent of the path)" : "");
+    if (res < 3 || res > GL_LIMIT_LANDSCAPE_RESOLUTION)
+        return fail(GL_ERR_ARGUMENT, "resolution %d is out of range; allowed 3..%d", res, GL_LIMIT_LANDSCAPE_RESOLUTION);
+    int count = 0;
+    if ((st = check_instrument_rows(n, d, rows, 1, &count))) return st;
+    const gl_trajectory *t = n->trajectory;
+    if (mode == 1 && (!t || t->count < 2))
+        return fail(GL_ERR_STATE, "directions 'trajectory' need a record of the weights with 2 or more copies (this network "
+                    "has %s%d): start one with recordTrajectory before training", t ? "" : "no record, ", t ? t->count : 0);
+    int chunk = count < 4096 ? count : 4096;
+    if ((st = check_pass(n, chunk, "a landscape pass"))) return st;
+    if (!gl_net_reserve(n, n->cap > chunk ? n->cap : chunk)) return fail(GL_ERR_MEMORY, "not enough memory for a pass of %d rows", chunk);
+    long P = n->n_params;
+    float *d1 = gl_floats((size_t)P, 0), *d2 = gl_floats((size_t)P, 0), *coords = mode == 1 ? malloc(sizeof(float) * 2 * (size_t)t->count) : 0;
+    gl_snapshot snap;
+    if (!d1 || !d2 || (mode == 1 && !coords) || !gl_snapshot_save(&snap, n)) {
+        free(d1); free(d2); free(coords);
+        return fail(GL_ERR_MEMORY, "not enough memory for the directions of a landscape of %ld parameters", P);
+    }
+    gl_dataset view = first_rows(d, count);
+    float center, accuracy;
+    gl_net_evaluate(n, &view, 0, &center, &accuracy);
+    double explained[2] = {0, 0};
+    int found = 1;
+    if (isfinite(center)) {
+        if (mode == 0) {
+            gl_rng r;
+            gl_rng_seed(&r, seed, GL_STREAM_INSTRUMENT);
+            gl_landscape_random_direction(n, &r, d1);
+            gl_landscape_random_direction(n, &r, d2);
+        } else {
+            found = gl_landscape_trajectory_directions(t, n->params, d1, d2, coords, explained);
+            if (found > 0 && automatic) {
+                float extent = 0;
+                for (int i = 0; i < 2 * t->count; ++i) extent = fabsf(coords[i]) > extent ? fabsf(coords[i]) : extent;
+                span = extent > 0 ? 1.25f * extent : 1.0f;
+            }
+        }
+    }
+    if (isfinite(center) && found > 0) {
+        for (int j = 0; j < res; ++j) axes[j] = axes[res + j] = span * ((float)(2 * j) / (float)(res - 1) - 1.0f);
+        gl_landscape_grid(n, &view, snap.params, d1, d2, axes, axes + res, res, values);
+    }
+    gl_snapshot_restore(&snap, n);
+    if (directions && isfinite(center) && found > 0) {
+        memcpy(directions, d1, sizeof(float) * (size_t)P);
+        memcpy(directions + P, d2, sizeof(float) * (size_t)P);
+    }
+    int points = 0;
+    if (mode == 1 && path && found > 0) { points = t->count; memcpy(path, coords, sizeof(float) * 2 * (size_t)points); }
+    free(d1); free(d2); free(coords);
+    if (!isfinite(center)) return not_finite_loss(center, count, "a landscape");
+    if (found < 0) return fail(GL_ERR_MEMORY, "not enough memory for the principal directions of %d copies", t->count);
+    if (!found)
+        return fail(GL_ERR_STATE, "the %d recorded copies of the weights span fewer than two directions (the weights "
+                    "hardly moved, or moved along one line): train longer, or use directions 'random'", t->count);
+    float v[7] = {center, accuracy, span, (float)points, (float)explained[0], (float)explained[1], (float)count};
+    memcpy(out, v, sizeof v);
+    return GL_OK;
+}
+
+EXPORT int gl_network_sharpness(int h, int data, int iterations, int rows, float tolerance, uint32_t seed, float *out) {
+    GET_NET(n, h);
+    GET_SET(d, data);
+    NEED(out, "out");
+    int st = check_match(n, d);
+    if (st) return st;
+    if (iterations < 1 || iterations > GL_LIMIT_SHARPNESS_ITERATIONS)
+        return fail(GL_ERR_ARGUMENT, "iterations %d is out of range; allowed 1..%d", iterations, GL_LIMIT_SHARPNESS_ITERATIONS);
+    if (!(tolerance >= 0 && tolerance < 1))
+        return fail(GL_ERR_ARGUMENT, "tolerance %g is out of range; allowed 0 <= tolerance < 1 (relative change of the estimate)",
+                    tolerance);
+    int count = 0;
+    if ((st = check_instrument_rows(n, d, rows, gl_net_has_bn(n) ? 2 : 1, &count))) return st;
+    if (count > GL_LIMIT_BATCH)
+        return fail(GL_ERR_ARGUMENT, "rows %d is more than one pass takes; allowed up to %d", count, GL_LIMIT_BATCH);
+    if ((st = check_pass(n, count, "a sharpness pass"))) return st;
+    if (!gl_net_reserve(n, count)) return fail(GL_ERR_MEMORY, "not enough memory for a pass of %d rows", count);
+    gl_snapshot snap;
+    if (!gl_snapshot_save(&snap, n)) return fail(GL_ERR_MEMORY, "not enough memory to keep the network's state");
+    gl_sharpness r;
+    int ok = gl_hessian_sharpness(n, d->x, d->yi, d->yf, count, iterations, tolerance, seed, &r);
+    gl_snapshot_restore(&snap, n);
+    if (!ok) return fail(GL_ERR_MEMORY, "not enough memory for the vectors of power iteration (%ld parameters)", n->n_params);
+    if (!isfinite(r.loss)) return not_finite_loss(r.loss, count, "sharpness");
+    float v[7] = {r.lambda_max, r.residual, (float)r.iterations, (float)r.converged, r.step, r.dominant, r.loss};
+    memcpy(out, v, sizeof v);
+    return GL_OK;
+}
+
+EXPORT int gl_network_lr_find(int h, int data, const float *row, float from, float to, int steps, int batch, float smoothing,
+                              float *lrs, float *losses, float *smoothed) {
+    GET_NET(n, h);
+    GET_SET(d, data);
+    NEED(lrs, "lrs"); NEED(losses, "losses"); NEED(smoothed, "smoothed");
+    int st = check_match(n, d);
+    if (st) return st;
+    gl_optimizer o; gl_schedule s;
+    if (row && (st = read_optimizer(row, &o, &s))) return st;
+    if (!(from > 0 && from <= highest(GL_RANGE_LEARNING_RATE)))
+        return fail(GL_ERR_ARGUMENT, "from %g is out of range; allowed 0 < from <= %g", from, (double)highest(GL_RANGE_LEARNING_RATE));
+    if (!(to > from && to <= highest(GL_RANGE_LEARNING_RATE)))
+        return fail(GL_ERR_ARGUMENT, "to %g is out of range; allowed from (%g) < to <= %g", to, from, (double)highest(GL_RANGE_LEARNING_RATE));
+    if (steps < 2 || steps > GL_LIMIT_LRFIND_STEPS)
+        return fail(GL_ERR_ARGUMENT, "steps %d is out of range; allowed 2..%d", steps, GL_LIMIT_LRFIND_STEPS);
+    if (!(smoothing >= 0 && smoothing < 1))
+        return fail(GL_ERR_ARGUMENT, "smoothing %g is out of range; allowed 0 <= smoothing < 1", smoothing);
+    if (batch < 0 || batch > GL_LIMIT_BATCH)
+        return fail(GL_ERR_ARGUMENT, "batchSize %d is out of range; allowed 0 (full batch)..%d", batch, GL_LIMIT_BATCH);
+    int B = batch > 0 && batch < d->n_train ? batch : d->n_train;
+    if (B < 2 && gl_net_has_bn(n))
+        return fail(GL_ERR_ARGUMENT, "batchSize %d gives batches of %d row; batch norm needs at least 2 rows to train", batch, B);
+    if ((st = check_pass(n, B, "a batch"))) return st;
+    gl_snapshot snap;
+    if (!gl_snapshot_save(&snap, n)) return fail(GL_ERR_MEMORY, "not enough memory to keep the network's state");
+    if ((row && !gl_net_set_optimizer(n, &o, &s)) || !gl_net_prepare(n, d, data, batch)) {
+        gl_snapshot_restore(&snap, n);
+        return fail(GL_ERR_MEMORY, "not enough memory for a range test with batches of %d rows", B);
+    }
+    int ran = gl_lrfind_run(n, d, batch, from, to, steps, smoothing, lrs, losses, smoothed);
+    gl_snapshot_restore(&snap, n);
+    if (!isfinite(losses[0])) return not_finite_loss(losses[0], B, "a range test");
+    return ran;
 }

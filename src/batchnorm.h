@@ -15,4 +15,13 @@ void gl_batchnorm_forward_eval(float *y, const float *x, const float *run_mean, 
 /* dx = d loss / dx for the training forward pass; dgamma, dbeta are stored (=). dx may alias dy. */
 void gl_batchnorm_backward(float *dx, float *dgamma, float *dbeta, const float *dy, const float *x,
                            const float *mean, const float *invstd, const float *gamma, int rows, int units);
+/* the plain loops (double sums, one column at a time): the reference of the 4-lane versions above,
+ * and the kernels of builds without SIMD */
+void gl_batchnorm_forward_train_ref(float *y, float *mean, float *invstd, float *run_mean, float *run_var,
+                                    const float *x, const float *gamma, const float *beta, int rows, int units,
+                                    float momentum, float eps);
+void gl_batchnorm_forward_eval_ref(float *y, const float *x, const float *run_mean, const float *run_var,
+                                   const float *gamma, const float *beta, int rows, int units, float eps);
+void gl_batchnorm_backward_ref(float *dx, float *dgamma, float *dbeta, const float *dy, const float *x,
+                               const float *mean, const float *invstd, const float *gamma, int rows, int units);
 #endif

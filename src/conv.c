@@ -1,6 +1,7 @@
 #include "conv.h"
 #include "dense.h"
 #include "gemm.h"
+#include "vec4.h"
 #include <string.h>
 
 gl_conv_geom gl_conv_geometry(int h, int w, int c, int filters, int k, int stride, int same) {
@@ -18,7 +19,7 @@ gl_conv_geom gl_conv_geometry(int h, int w, int c, int filters, int k, int strid
     return g;
 }
 
-void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g) {
+void gl_im2col_ref(float *cols, const float *x, int rows, const gl_conv_geom *g) {
     const int kc = g->k * g->c;
     float *out = cols;
     for (int r = 0; r < rows; ++r) {
@@ -39,7 +40,7 @@ void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g) {
     }
 }
 
-void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
+void gl_col2im_ref(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
     const float *in = dcols;
     for (int r = 0; r < rows; ++r) {
         float *img = dx + (long)r * g->h * g->w * g->c;
@@ -60,21 +61,28 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
 void gl_conv_forward(float *z, float *cols, const float *x, const float *W, const float *b, int rows,
                      const gl_conv_geom *g) {
     gl_im2col(cols, x, rows, g);
-    gl_dense_forward(z, cols, W, b, rows * g->oh * g->ow, g->k * g->k * g->c, g->f);
+    gl_gemm_nn_bias(rows * g->oh * g->ow, g->f, g->k * g->k * g->c, cols, W, b, z);
+}
+
+void gl_conv_forward_act(float *z, float *a, float *cols, const float *x, const float *W, const float *b, int rows,
+                         const gl_conv_geom *g, int act, float slope) {
+    gl_im2col(cols, x, rows, g);
+    gl_gemm_nn_bias_act(rows * g->oh * g->ow, g->f, g->k * g->k * g->c, cols, W, b, z, a, act, slope);
 }
 
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols) {
     int positions = rows * g->oh * g->ow, kkc = g->k * g->k * g->c;
-    int finite = gl_dense_backward(dx ? dcols : 0, dW, db, dz, cols, W, positions, kkc, g->f);
+    int finite = gl_dense_backward(0, dW, db, dz, cols, W, positions, kkc, g->f);
     if (dx) {
+        gl_gemm_nt_set(positions, kkc, g->f, dz, W, dcols);
         memset(dx, 0, sizeof(float) * (size_t)rows * g->h * g->w * g->c);
         gl_col2im(dx, dcols, rows, g);
     }
     return finite;
 }
 
-void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
+void gl_pool_forward_ref(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
     int oh = h / 2, ow = w / 2;
     for (int r = 0; r < rows; ++r) {
         const float *img = x + (long)r * h * w * c;
@@ -97,7 +105,7 @@ void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int 
     }
 }
 
-void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
+void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
     int oh = h / 2, ow = w / 2;
     memset(dx, 0, sizeof(float) * (size_t)rows * h * w * c);
     for (int r = 0; r < rows; ++r) {
@@ -119,3 +127,148 @@ void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, in
                 }
     }
 }
+
+#ifdef GL_VEC4
+/* The fast loops: the same values as the references (copies, the same additions in the same
+ * order, the same comparisons), four floats at a time. im2col and col2im move one kernel row,
+ * k*c floats that are contiguous in the image, at a time where the row lies inside it; pooling
+ * runs four channels at a time where c is a multiple of 4. */
+
+GL_INLINE void copy_floats(float *dst, const float *src, int n) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) v4_store(dst + i, v4_load(src + i));
+    for (; i < n; ++i) dst[i] = src[i];
+}
+GL_INLINE void zero_floats(float *dst, int n) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) v4_store(dst + i, v4_splat(0.0f));
+    for (; i < n; ++i) dst[i] = 0.0f;
+}
+GL_INLINE void add_floats(float *dst, const float *src, int n) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) v4_store(dst + i, v4_add(v4_load(dst + i), v4_load(src + i)));
+    for (; i < n; ++i) dst[i] += src[i];
+}
+
+void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g) {
+    const int c = g->c, k = g->k, kc = k * c;
+    float *out = cols;
+    for (int r = 0; r < rows; ++r) {
+        const float *img = x + (long)r * g->h * g->w * c;
+        for (int oy = 0; oy < g->oh; ++oy)
+            for (int ox = 0; ox < g->ow; ++ox) {
+                int x0 = ox * g->stride - g->pad_l, inside = x0 >= 0 && x0 + k <= g->w;
+                for (int ky = 0; ky < k; ++ky, out += kc) {
+                    int y = oy * g->stride + ky - g->pad_t;
+                    if (y < 0 || y >= g->h) { zero_floats(out, kc); continue; }
+                    const float *row = img + ((long)y * g->w + x0) * c;
+                    if (inside) { copy_floats(out, row, kc); continue; }
+                    for (int kx = 0; kx < k; ++kx) {
+                        int xx = x0 + kx;
+                        if (xx < 0 || xx >= g->w) zero_floats(out + kx * c, c);
+                        else copy_floats(out + kx * c, row + kx * c, c);
+                    }
+                }
+            }
+    }
+}
+
+void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
+    const int c = g->c, k = g->k, kc = k * c;
+    const float *in = dcols;
+    for (int r = 0; r < rows; ++r) {
+        float *img = dx + (long)r * g->h * g->w * c;
+        for (int oy = 0; oy < g->oh; ++oy)
+            for (int ox = 0; ox < g->ow; ++ox) {
+                int x0 = ox * g->stride - g->pad_l, inside = x0 >= 0 && x0 + k <= g->w;
+                for (int ky = 0; ky < k; ++ky, in += kc) {
+                    int y = oy * g->stride + ky - g->pad_t;
+                    if (y < 0 || y >= g->h) continue;
+                    float *row = img + ((long)y * g->w + x0) * c;
+                    if (inside) { add_floats(row, in, kc); continue; }
+                    for (int kx = 0; kx < k; ++kx) {
+                        int xx = x0 + kx;
+                        if (xx >= 0 && xx < g->w) add_floats(row + kx * c, in + kx * c, c);
+                    }
+                }
+            }
+    }
+}
+
+void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
+    if (c % 4) { gl_pool_forward_ref(y, idx, x, rows, h, w, c, mode); return; }
+    int oh = h / 2, ow = w / 2;
+    const gl_v4 quarter = v4_splat(0.25f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    for (int r = 0; r < rows; ++r) {
+        const float *img = x + (long)r * h * w * c;
+        float *out = y + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
+        for (int oy = 0; oy < oh; ++oy)
+            for (int ox = 0; ox < ow; ++ox) {
+                long at0 = ((long)(2 * oy) * w + 2 * ox) * c, at1 = at0 + c, at2 = at0 + (long)w * c, at3 = at2 + c;
+                long o = ((long)oy * ow + ox) * c;
+                for (int ch = 0; ch < c; ch += 4) {
+                    gl_v4 v0 = v4_load(img + at0 + ch), v1 = v4_load(img + at1 + ch);
+                    gl_v4 v2 = v4_load(img + at2 + ch), v3 = v4_load(img + at3 + ch);
+                    if (mode == GL_POOL_MAX) {
+                        /* as the reference: a later input wins only when strictly larger */
+                        gl_v4 best = v0, where = v4_add(v4_splat((float)(at0 + ch)), lanes), m;
+                        m = v4_gt(v1, best); best = v4_select(m, v1, best);
+                        where = v4_select(m, v4_add(v4_splat((float)(at1 + ch)), lanes), where);
+                        m = v4_gt(v2, best); best = v4_select(m, v2, best);
+                        where = v4_select(m, v4_add(v4_splat((float)(at2 + ch)), lanes), where);
+                        m = v4_gt(v3, best); best = v4_select(m, v3, best);
+                        where = v4_select(m, v4_add(v4_splat((float)(at3 + ch)), lanes), where);
+                        v4_store(out + o + ch, best);
+                        if (id) v4_store(id + o + ch, where);
+                    } else {
+                        v4_store(out + o + ch, v4_mul(quarter, v4_add(v4_add(v4_add(v0, v1), v2), v3)));
+                    }
+                }
+            }
+    }
+}
+
+void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
+    if (c % 4) { gl_pool_backward_ref(dx, dy, idx, rows, h, w, c, mode); return; }
+    int oh = h / 2, ow = w / 2;
+    /* every input of a window is written below; only an odd last row or column is in none */
+    if (h % 2 || w % 2) memset(dx, 0, sizeof(float) * (size_t)rows * h * w * c);
+    const gl_v4 quarter = v4_splat(0.25f), zero = v4_splat(0.0f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    for (int r = 0; r < rows; ++r) {
+        float *img = dx + (long)r * h * w * c;
+        const float *g = dy + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
+        for (int oy = 0; oy < oh; ++oy)
+            for (int ox = 0; ox < ow; ++ox) {
+                long at[4];
+                at[0] = ((long)(2 * oy) * w + 2 * ox) * c; at[1] = at[0] + c;
+                at[2] = at[0] + (long)w * c; at[3] = at[2] + c;
+                long o = ((long)oy * ow + ox) * c;
+                for (int ch = 0; ch < c; ch += 4) {
+                    gl_v4 gv = v4_load(g + o + ch);
+                    if (mode == GL_POOL_MAX) {
+                        gl_v4 where = v4_load(id + o + ch);
+                        for (int q = 0; q < 4; ++q) {
+                            gl_v4 here = v4_add(v4_splat((float)(at[q] + ch)), lanes);
+                            /* 0 + g, as the reference adds g to a zeroed input */
+                            v4_store(img + at[q] + ch, v4_add(zero, v4_and(gv, v4_eq(where, here))));
+                        }
+                    } else {
+                        gl_v4 share = v4_mul(quarter, gv);
+                        for (int q = 0; q < 4; ++q) v4_store(img + at[q] + ch, v4_add(zero, share));
+                    }
+                }
+            }
+    }
+}
+
+#else /* no 4-lane kernels: the references are the kernels */
+
+void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g) { gl_im2col_ref(cols, x, rows, g); }
+void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) { gl_col2im_ref(dx, dcols, rows, g); }
+void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
+    gl_pool_forward_ref(y, idx, x, rows, h, w, c, mode);
+}
+void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
+    gl_pool_backward_ref(dx, dy, idx, rows, h, w, c, mode);
+}
+#endif

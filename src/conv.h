@@ -24,10 +24,18 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g);
 /* z (rows, oh*ow*f) = im2col(x) . W + b; keeps cols for the backward pass */
 void gl_conv_forward(float *z, float *cols, const float *x, const float *W, const float *b, int rows,
                      const gl_conv_geom *g);
+/* the same, and a = f(z) by activation act (activation.h) as each tile of z is finished */
+void gl_conv_forward_act(float *z, float *a, float *cols, const float *x, const float *W, const float *b, int rows,
+                         const gl_conv_geom *g, int act, float slope);
 /* dW = cols^T . dz, db = sums of dz per filter (both stored), and unless dx is NULL
  * dx = col2im(dz . W^T). dcols: rows*oh*ow*k*k*c floats of scratch. Returns 1 when dW is all finite. */
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols);
+
+/* the plain loops: the reference the 4-lane versions above and below are tested against (and the
+ * kernels of builds without SIMD); the same values */
+void gl_im2col_ref(float *cols, const float *x, int rows, const gl_conv_geom *g);
+void gl_col2im_ref(float *dx, const float *dcols, int rows, const gl_conv_geom *g);
 
 /* pool modes (GL_POOL_*) are named in gradlab.h */
 /* 2x2 pooling with stride 2 of (rows, h, w, c) into (rows, h/2, w/2, c); max pooling records in
@@ -35,4 +43,6 @@ int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const flo
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);
 /* dx (rows, h*w*c) = the pooled gradient routed back (to the max, or shared evenly) */
 void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode);
+void gl_pool_forward_ref(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);
+void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode);
 #endif

@@ -19,6 +19,10 @@ void gl_gemm_nn_ref(int M, int N, int K, const float *A, const float *B, float *
 void gl_gemm_tn_ref(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt_ref(int M, int N, int K, const float *A, const float *B, float *C);
 int gl_gemm_tn_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
+/* C = bias + A.B, bias (N) or NULL for none (a convolution's forward pass), and C = A.B^T (its input gradient, before
+ * col2im): stored, without first filling or zeroing C */
+void gl_gemm_nn_bias_ref(int M, int N, int K, const float *A, const float *B, const float *bias, float *C);
+void gl_gemm_nt_set_ref(int M, int N, int K, const float *A, const float *B, float *C);
 /* C = bias + A.B (bias (N) may be NULL: zero), then out = f(C) by activation act (activation.h) */
 void gl_gemm_nn_bias_act_ref(int M, int N, int K, const float *A, const float *B, const float *bias,
                              float *C, float *out, int act, float slope);
@@ -30,9 +34,23 @@ void gl_gemm_nn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_tn(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nt(int M, int N, int K, const float *A, const float *B, float *C);
 int gl_gemm_tn_set(int M, int N, int K, const float *A, const float *B, float *C);
+void gl_gemm_nn_bias(int M, int N, int K, const float *A, const float *B, const float *bias, float *C);
+void gl_gemm_nt_set(int M, int N, int K, const float *A, const float *B, float *C);
 void gl_gemm_nn_bias_act(int M, int N, int K, const float *A, const float *B, const float *bias,
                          float *C, float *out, int act, float slope);
 void gl_gemm_nt_deriv(int M, int N, int K, const float *A, const float *B, float *C,
                       const float *z, const float *a, int act, float slope);
+
+/* The packed path's micro-kernel variants (gemm.c): how many, the name and tile (mr*100 + nr) of
+ * variant i, which one runs, and selecting one (returns i, or -1 when out of range). The SIMD
+ * build has several; the scalar build has one, "reference". */
+int gl_gemm_variant_count(void);
+const char *gl_gemm_variant_name(int i);
+int gl_gemm_variant_tile(int i);
+int gl_gemm_selected(void);
+int gl_gemm_select(int i);
+/* reps products C += A.B (M,N,K) with variant `variant`, the selection restored after (for timing
+ * the variants at load); 0, or -1 for an argument out of range */
+int gl_gemm_trial(int variant, int M, int N, int K, const float *A, const float *B, float *C, int reps);
 
 #endif

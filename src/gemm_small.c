@@ -9,7 +9,8 @@
  *    nt reads B in place; nn first copies the N columns of B into rows.
  *  - mvec (N <= 4, columns of op(A) contiguous: tn): vectorised along M, each k adds a column of A
  *    times the N values of row k of B; shuffles turn the column vectors into rows of C.
- *  - direct (K <= 256 and B small, or M <= 4): gemm.c's 4x8 register tile without packing A. B is read in
+ *  - direct (K <= 256 and B small, or M <= 4; or tn with C of at most 2048 floats, N a multiple of 4
+ *    and any K, a convolution's filter gradient): gemm.c's 4x8 register tile without packing A. B is read in
  *    place when its rows are contiguous (nn, tn), or transposed once into a buffer (nt); the last
  *    N mod 4 columns go through a zero-padded copy. Tiles of 1-3 rows take 16 columns at a time.
  * The products are rounded in another order than the references (gemm.c's header), within the same
@@ -27,7 +28,8 @@
 enum {
     SCRATCH = 16384,      /* floats of B transposed (nt's direct path, nn's dot path) */
     DIRECT_KMAX = 256,    /* the direct path keeps a tile of C in registers over all of K */
-    DIRECT_BMAX = 4096    /* floats of B the direct path reads in place (L1/L2-resident) */
+    DIRECT_BMAX = 4096,   /* floats of B the direct path reads in place (L1/L2-resident) */
+    LONGK_CMAX = 2048     /* floats of C up to which tn with K > DIRECT_KMAX runs direct */
 };
 static float scratch[SCRATCH] __attribute__((aligned(16)));
 static float edge_b[DIRECT_KMAX * 4] __attribute__((aligned(16)));
@@ -76,9 +78,12 @@ static void dot_row(int NN, int K, const float *A, const float *Bt, long ldbt, f
         gl_v4 acc = v4_splat(0.0f);
         int k = 0;
         for (; k + 4 <= K; k += 4) acc = v4_add(acc, v4_mul(v4_load(A + k), v4_load(b + k)));
-        float s = v4_sum(acc);
-        for (; k < K; ++k) s += A[k] * b[k];
-        t[j] = s;
+        /* summed as dot_block sums (its hadd4 and its separate tail), so that a row gives the same
+         * result whether it is one of a block or left over: one example's output does not depend
+         * on the batch it came with */
+        float tail = 0.0f;
+        for (; k < K; ++k) tail += A[k] * b[k];
+        t[j] = ((v4_lane(acc, 0) + v4_lane(acc, 1)) + (v4_lane(acc, 2) + v4_lane(acc, 3))) + tail;
     }
     gl_finish_part(t, NN, C, off, e->bias, 1, 1, e);
 }
@@ -312,6 +317,13 @@ int gl_gemm_small(int M, int N, int K, const float *A, long a_rs, long a_cs, con
             mvec(M, N, K, A, a_cs, B, b_rs, C, e);
             return 1;
         }
+    }
+    /* tn with a small C and a long K (a convolution's filter gradient: K = batch x positions):
+     * the 4x8 tiles read A and B in place over all of K, where packing would copy both once per
+     * K block for a few tiles of products */
+    if (a_rs == 1 && b_cs == 1 && N % 4 == 0 && (long)M * N <= LONGK_CMAX && K > DIRECT_KMAX) {
+        direct(M, N, K, A, a_rs, a_cs, B, b_rs, edge_b, 4, C, e);
+        return 1;
     }
     if (K > DIRECT_KMAX) return 0;
     int rem = N % 4, ldp = N + (4 - rem) % 4;

@@ -233,6 +233,11 @@ int gl_schedule_curve(const float *row, int steps, float *rate);
  * to whole 64-byte lines, and each array is laid out like the parameters */
 int gl_network_optimizer_state(int h, int32_t *out);
 
+/* GEMM micro-kernel variants (declared and documented in gemm.h; web/lib/kernels.js times them
+ * at load and selects one): gl_gemm_variant_count, gl_gemm_variant_name, gl_gemm_variant_tile,
+ * gl_gemm_selected, gl_gemm_select, gl_gemm_trial */
+#include "gemm.h"
+
 /* values of a 2-D surface on a res x res grid: row i at y0 + i (y1-y0)/(res-1), column j likewise in x */
 int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, float *out);
 /* Runs an optimiser row from (x, y) for steps on a surface, with seeded Gaussian noise of std
@@ -240,4 +245,49 @@ int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, f
  * completed: fewer than asked when the point left the finite numbers (the rest is not written). */
 int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
                 float *path, float *loss);
+
+/* ---- instruments (landscape.c, hessian.c, lrfind.c; docs/optimizers.md): each one leaves the
+ * network bit for bit as it found it (weights, gradients, batch-norm statistics, optimiser state,
+ * step counters, epoch order, random streams); only the activation views show its last pass.
+ * rows: the first `rows` training rows of the data set, 0 = all of them. A loss that is not finite
+ * at the current weights is refused with GL_ERR_STATE. */
+#define GL_LIMIT_LANDSCAPE_RESOLUTION 101  /* grid side, 3..101 */
+#define GL_LIMIT_SPAN 1000000              /* largest span of a landscape, in units of its directions */
+#define GL_LIMIT_SHARPNESS_ITERATIONS 1000 /* Hessian-vector products of one sharpness estimate */
+#define GL_LIMIT_LRFIND_STEPS 10000        /* steps of one range test, 2..10000 */
+#define GL_LIMIT_TRAJECTORY_POINTS 1024    /* copies of the weights in a training record, 2..1024 */
+#define GL_LIMIT_TRAJECTORY_FLOATS 16777216L /* copies x parameters of a record, 64 MiB */
+
+/* out[0..3] = GL_LIMIT_LANDSCAPE_RESOLUTION, GL_LIMIT_SHARPNESS_ITERATIONS, GL_LIMIT_LRFIND_STEPS,
+ * GL_LIMIT_TRAJECTORY_POINTS: for callers sizing output arrays (the calls check the ranges) */
+int gl_instrument_limits(int32_t *out);
+/* Starts (replacing any other) a record of the weights during training: the current weights, then
+ * a copy every `interval` steps; at `capacity` copies every second one is dropped and the interval
+ * doubles. capacity 0 stops and frees the record. */
+int gl_network_record_trajectory(int h, int capacity, int interval);
+/* out[0..3] = capacity, copies held, interval, step of the first copy (all 0 without a record);
+ * steps[0..copies) = the step of each copy, unless NULL */
+int gl_network_trajectory(int h, int32_t *out, int32_t *steps);
+/* The loss on the plane w + alpha d1 + beta d2 (Li et al. 2018), in evaluation mode over `rows`
+ * rows: mode 0 = seeded random filter-normalised directions, 1 = the two leading principal
+ * directions of the record (needs 2 or more copies). span > 0 (mode 1: 0 = 1.25 x the path's
+ * extent); alpha = beta = res evenly spaced values over [-span, span].
+ * values: res x res floats (row i = beta[i], column j = alpha[j]); axes: alpha then beta (2 res);
+ * directions: d1 then d2 (2 x parameters) or NULL; path: 2 x copies floats (alpha, beta of each
+ * recorded copy, mode 1) or NULL. out[0..6] = loss and accuracy (-1 none) at the current weights,
+ * span used, path points written, share of the record's variance along d1 and d2 (mode 1), rows. */
+int gl_network_landscape(int h, int data, int mode, float span, int res, int rows, uint32_t seed, float *values,
+                         float *axes, float *directions, float *path, float *out);
+/* The largest eigenvalue of the Hessian of the mean training loss over `rows` rows (training mode,
+ * one fixed dropout mask, no penalties) by power iteration on Hessian-vector products (hessian.h),
+ * stopping when the estimate changes by at most `tolerance` (relative; 0 = run every iteration).
+ * out[0..6] = lambda max, relative residual |Hv - lambda v| / |lambda|, products used, converged
+ * (0/1), central-difference step, eigenvalue of largest magnitude, loss at the current weights. */
+int gl_network_sharpness(int h, int data, int iterations, int rows, float tolerance, uint32_t seed, float *out);
+/* The learning-rate range test (lrfind.h) with optimiser row `row` (NULL = the network's own
+ * optimiser and state, its schedule off): steps minibatch steps (batch as gl_network_train) at
+ * rates growing exponentially from `from` to `to`, smoothed with `smoothing` (0 <= beta < 1).
+ * Fills lrs, losses, smoothed [0..steps); returns the steps run (fewer when it stopped early). */
+int gl_network_lr_find(int h, int data, const float *row, float from, float to, int steps, int batch, float smoothing,
+                       float *lrs, float *losses, float *smoothed);
 #endif

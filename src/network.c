@@ -2,6 +2,7 @@
 #include "batchnorm.h"
 #include "dense.h"
 #include "aligned.h"
+#include "trajectory.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,7 @@ void gl_net_free(gl_net *n) {
     if (!n) return;
     free(n->params); free(n->grads); free(n->state); free(n->bn); free(n->acts); free(n->delta);
     free(n->delta2); free(n->dcols); free(n->xb); free(n->ybf); free(n->ybi); free(n->perm);
-    free(n->prev); free(n->prev_bn); free(n->step_bn); free(n);
+    free(n->prev); free(n->prev_bn); free(n->step_bn); gl_trajectory_free(n->trajectory); free(n);
 }
 
 int gl_net_has_bn(const gl_net *n) {
@@ -220,14 +221,17 @@ void gl_net_forward(gl_net *n, const float *x, int rows, int training) {
         float *q = gl_net_buf(n, L->q_off), *a = gl_net_buf(n, L->a_off);
         long count = (long)rows * L->out;
         const float *W = n->params + L->w_off, *b = gl_layer_biases(L) ? n->params + L->b_off : 0;
-        /* a dense layer whose activation reads z directly gets both from one fused pass */
-        int fused = L->type == GL_LAYER_DENSE && p == z && h != p;
+        /* a dense or conv layer whose activation reads z directly gets both from one fused pass */
+        int fused = (L->type == GL_LAYER_DENSE || L->type == GL_LAYER_CONV) && p == z && h != p;
         switch (L->type) {
         case GL_LAYER_DENSE:
             if (fused) gl_dense_forward_act(z, h, in, W, b, rows, L->in, L->out, L->act, L->slope);
             else gl_dense_forward(z, in, W, b, rows, L->in, L->out);
             break;
-        case GL_LAYER_CONV: gl_conv_forward(z, gl_net_buf(n, L->c_off), in, W, b, rows, &L->geom); break;
+        case GL_LAYER_CONV:
+            if (fused) gl_conv_forward_act(z, h, gl_net_buf(n, L->c_off), in, W, b, rows, &L->geom, L->act, L->slope);
+            else gl_conv_forward(z, gl_net_buf(n, L->c_off), in, W, b, rows, &L->geom);
+            break;
         case GL_LAYER_POOL:
             gl_pool_forward(z, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, in, rows, L->geom.h, L->geom.w,
                             L->geom.c, L->pool_mode);
@@ -450,6 +454,7 @@ static void diverge(gl_net *n, gl_train_result *out, int undo_update, const floa
         memcpy(n->params, n->prev, sizeof(float) * (size_t)n->n_params);
         n->opt_t--;
         n->prev_ok = 0;
+        if (n->trajectory) gl_trajectory_truncate(n->trajectory, n->step);   /* the undone step's copy goes too */
     }
     if (nb) memcpy(n->bn, bn_before, sizeof(float) * (size_t)nb);
     out->diverged = 1; out->loss = loss; out->reg_loss = pen; out->step = (float)n->step;
@@ -491,6 +496,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
         if (nb) { float *t = n->prev_bn; n->prev_bn = n->step_bn; n->step_bn = t; }
         n->prev_ok = 1;
         n->step++;
+        if (n->trajectory) gl_trajectory_note(n->trajectory, n->params, n->step);
         out->step = (float)n->step;
         n->last_lr = lr;
         out->steps = (float)(s + 1);
@@ -574,3 +580,5 @@ void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s) {
         s->dead = (float)dead / (float)ch;
     }
 }
+
+long gl_net_bn_floats(const gl_net *n) { return bn_floats(n); }

@@ -82,6 +82,7 @@ typedef struct gl_net {
     float *prev_bn, *step_bn;    /* the bn arena before the last applied step, and before this one */
     int prev_ok;                 /* prev holds them (cleared by an undo or a new optimiser) */
     int grads_finite;            /* the last backward pass gave finite gradients only */
+    struct gl_trajectory *trajectory; /* the opt-in record of the weights during training, or NULL */
 } gl_net;
 
 typedef struct {
@@ -140,6 +141,8 @@ void gl_net_predict(gl_net *n, const float *x, int rows, float *y);
 void gl_net_stats(const gl_net *n, int l, gl_layer_stats *s);
 /* does any layer use batch norm? */
 int gl_net_has_bn(const gl_net *n);
+/* floats of the batch-norm arena (running mean, running var, batch mean, batch invstd per layer) */
+long gl_net_bn_floats(const gl_net *n);
 
 static inline float *gl_net_buf(const gl_net *n, long off) { return n->acts + off; }
 /* batch norm and statistics treat a layer as positions x channels per example */

@@ -15,7 +15,7 @@
 typedef struct { uint64_t state, inc; } gl_rng;
 
 enum { GL_STREAM_DATA = 1, GL_STREAM_INIT = 2, GL_STREAM_SHUFFLE = 3, GL_STREAM_DROPOUT = 4,
-       GL_STREAM_NOISE = 5 };
+       GL_STREAM_NOISE = 5, GL_STREAM_INSTRUMENT = 6 };
 
 void gl_rng_seed(gl_rng *r, uint64_t seed, uint64_t stream);
 uint32_t gl_rng_u32(gl_rng *r);

@@ -27,6 +27,7 @@ GL_INLINE gl_v4 v4_min(gl_v4 a, gl_v4 b) { return wasm_f32x4_pmin(a, b); }
 GL_INLINE gl_v4 v4_max(gl_v4 a, gl_v4 b) { return wasm_f32x4_pmax(a, b); }
 GL_INLINE gl_v4 v4_gt(gl_v4 a, gl_v4 b) { return wasm_f32x4_gt(a, b); }
 GL_INLINE gl_v4 v4_lt(gl_v4 a, gl_v4 b) { return wasm_f32x4_lt(a, b); }
+GL_INLINE gl_v4 v4_eq(gl_v4 a, gl_v4 b) { return wasm_f32x4_eq(a, b); }
 GL_INLINE gl_v4 v4_and(gl_v4 a, gl_v4 b) { return wasm_v128_and(a, b); }
 GL_INLINE gl_v4 v4_or(gl_v4 a, gl_v4 b) { return wasm_v128_or(a, b); }
 /* mask ? a : b */
@@ -45,6 +46,8 @@ GL_INLINE gl_v4 v4_mantissa(gl_v4 x) {
 }
 GL_INLINE gl_v4 v4_set(float a, float b, float c, float d) { return wasm_f32x4_make(a, b, c, d); }
 #define v4_lane(v, i) wasm_f32x4_extract_lane(v, i)
+/* lane i of v in all four lanes (one shuffle) */
+#define v4_dup(v, i) wasm_i32x4_shuffle(v, v, i, i, i, i)
 /* transposes the 4x4 matrix whose rows are r[0..3] */
 GL_INLINE void v4_transpose(gl_v4 r[4]) {
     gl_v4 t0 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7);
@@ -72,6 +75,7 @@ GL_INLINE gl_v4 v4_div(gl_v4 a, gl_v4 b) { return a / b; }
 GL_INLINE gl_v4 v4_sqrt(gl_v4 a) { return (gl_v4){__builtin_sqrtf(a[0]), __builtin_sqrtf(a[1]), __builtin_sqrtf(a[2]), __builtin_sqrtf(a[3])}; }
 GL_INLINE gl_v4 v4_gt(gl_v4 a, gl_v4 b) { return (gl_v4)(a > b); }
 GL_INLINE gl_v4 v4_lt(gl_v4 a, gl_v4 b) { return (gl_v4)(a < b); }
+GL_INLINE gl_v4 v4_eq(gl_v4 a, gl_v4 b) { return (gl_v4)(a == b); }
 GL_INLINE gl_v4 v4_and(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a & (gl_v4i)b); }
 GL_INLINE gl_v4 v4_or(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a | (gl_v4i)b); }
 GL_INLINE gl_v4 v4_select(gl_v4 mask, gl_v4 a, gl_v4 b) {
@@ -93,6 +97,7 @@ GL_INLINE gl_v4 v4_set(float a, float b, float c, float d) { return (gl_v4){a, b
 #else
 #define GL_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, (gl_v4i){i, j, k, l})
 #endif
+#define v4_dup(v, i) GL_SHUFFLE(v, v, i, i, i, i)
 GL_INLINE void v4_transpose(gl_v4 r[4]) {
     gl_v4 t0 = GL_SHUFFLE(r[0], r[1], 0, 4, 1, 5), t1 = GL_SHUFFLE(r[0], r[1], 2, 6, 3, 7);
     gl_v4 t2 = GL_SHUFFLE(r[2], r[3], 0, 4, 1, 5), t3 = GL_SHUFFLE(r[2], r[3], 2, 6, 3, 7);

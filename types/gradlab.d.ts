@@ -11,6 +11,36 @@ export interface LoadOptions {
   simd?: boolean;
   /** URL of the folder holding gradlab-simd.wasm and gradlab-scalar.wasm; default ../wasm/ beside gradlab.js */
   wasmBase?: string | URL;
+  /** GEMM micro-kernel variant: 'auto' (default) times them at load (at most 30 ms) and takes the fastest;
+   * a name from lab.kernelInfo().variants forces one ('reference' is the scalar build's only one) */
+  kernel?: string;
+}
+
+export interface KernelVariant {
+  /** e.g. '4x8-loadsplat': the tile (rows x columns of C in registers) and how A is broadcast */
+  name: string;
+  mr: number;
+  nr: number;
+  /** best milliseconds per calibration product (absent when the variant was forced) */
+  ms?: number;
+  /** GFLOP/s of that best time (absent when the variant was forced) */
+  gflops?: number;
+}
+
+export interface KernelInfo {
+  /** the variant running */
+  variant: string;
+  /** true when loadGradlab's kernel option named it */
+  forced: boolean;
+  /** true when every variant ran enough products to be timed in optimised code; if false the default runs */
+  settled: boolean;
+  calibrationMs: number;
+  /** interleaved rounds timed, and products of each variant in them */
+  rounds: number;
+  productsEach: number;
+  /** the product timed: C(M,N) += A(M,K) B(K,N) */
+  shape: { M: number; N: number; K: number };
+  variants: KernelVariant[];
 }
 
 /** Loads the wasm engine: the SIMD build where wasm SIMD works, else the scalar one. */
@@ -288,6 +318,128 @@ export interface DepthRow {
 /** The classic depth experiment: N(0, 1) inputs forward through equal layers; statistics per layer. */
 export function depthExperiment(lab: Lab, options?: DepthOptions): DepthRow[];
 
+/** Options of net.lossLandscape; the engine checks every range (src/gradlab.h). */
+export interface LandscapeOptions {
+  /** 'random' (default): seeded filter-normalised Gaussian directions; 'trajectory': the two leading principal directions of the record */
+  directions?: 'random' | 'trajectory';
+  /** half-width of the plane in units of the directions, > 0 (default 1; trajectory: 1.25 x the path's extent) */
+  span?: number;
+  /** grid points per side, 3..101 (default 41) */
+  resolution?: number;
+  /** the first rows training rows, 1..trainSize; 0 or omitted = all */
+  rows?: number;
+  /** seed of the random directions (default 1) */
+  seed?: number;
+}
+
+export interface Landscape {
+  directions: 'random' | 'trajectory';
+  /** the resolution values of alpha (along d1) and of beta (along d2), -span..span */
+  alpha: Float32Array;
+  beta: Float32Array;
+  /** resolution x resolution losses: values[i * resolution + j] at (alpha[j], beta[i]) */
+  values: Float32Array;
+  resolution: number;
+  span: number;
+  rows: number;
+  /** loss and accuracy (null for regression) at the current weights, alpha = beta = 0 */
+  center: { loss: number; accuracy: number | null };
+  /** d1 and d2, laid out like the parameters (layer by layer: W, b, gamma, beta) */
+  vectors: [Float32Array, Float32Array];
+  /** trajectory only: each recorded copy of the weights projected onto the plane, with its step */
+  path?: { alpha: Float32Array; beta: Float32Array; steps: Int32Array };
+  /** trajectory only: the share of the recorded path's variance along d1 and d2 */
+  explained?: [number, number];
+}
+
+/** Options of net.sharpness; the engine checks every range. */
+export interface SharpnessOptions {
+  /** most Hessian-vector products, 1..1000 (default 100) */
+  iterations?: number;
+  /** the first rows training rows; 0 or omitted = all */
+  rows?: number;
+  /** stop when the estimate changes by at most this, relative, 0 <= t < 1 (default 1e-3) */
+  tolerance?: number;
+  /** seed of the starting vector (default 1) */
+  seed?: number;
+}
+
+export interface Sharpness {
+  /** the largest eigenvalue of the Hessian of the training loss */
+  lambdaMax: number;
+  /** |H v - lambdaMax v| / |lambdaMax| for the final unit vector v */
+  residual: number;
+  /** Hessian-vector products used */
+  iterations: number;
+  converged: boolean;
+  /** the eigenvalue of largest magnitude (below lambdaMax when that one is negative) */
+  dominant: number;
+  /** the central-difference step of the Hessian-vector products */
+  step: number;
+  /** the training loss at the current weights */
+  loss: number;
+  /** 2 / the network's learning rate (null at rate 0) */
+  twoOverEta: number | null;
+}
+
+export interface SharpnessTrack {
+  steps: number[];
+  lambdaMax: number[];
+  twoOverEta: (number | null)[];
+  loss: number[];
+  status: 'ok' | 'diverged';
+}
+
+/** Options of net.findLearningRate; the engine checks every range. */
+export interface LearningRateFinderOptions {
+  /** first rate, > 0 (default 1e-7) */
+  from?: number;
+  /** last rate, from < to <= 1000 (default 10) */
+  to?: number;
+  /** steps, 2..10000 (default 100) */
+  steps?: number;
+  /** as in train: 0 (default) = the whole training split */
+  batchSize?: number;
+  /** default: the network's own optimiser, continuing from its state; its rate and schedule are ignored */
+  optimizer?: OptimizerSpec;
+  /** beta of the moving average, 0 <= beta < 1 (default 0.98) */
+  smoothing?: number;
+}
+
+export interface LearningRateSuggestions {
+  /** the rate where the smoothed loss falls fastest per unit of log rate */
+  steepest: number | null;
+  /** the rate of the lowest smoothed loss, divided by 10 */
+  minimumDividedBy10: number | null;
+}
+
+export interface LearningRateFinder {
+  learningRates: Float32Array;
+  losses: Float32Array;
+  smoothed: Float32Array;
+  /** steps run: fewer than asked when the smoothed loss passed 4x its lowest */
+  steps: number;
+  stoppedEarly: boolean;
+  suggestions: LearningRateSuggestions;
+}
+
+export interface TrajectoryRecord {
+  /** 0 without a record */
+  capacity: number;
+  /** steps between the copies held */
+  interval: number;
+  /** the network's step at the first copy */
+  start: number;
+  /** the step of each copy held */
+  steps: Int32Array;
+}
+
+/** Trains options.steps steps, measuring net.sharpness before the first and every options.every steps. */
+export function trackSharpness(net: Network, data: Dataset,
+  options?: SharpnessOptions & { steps?: number; every?: number; batchSize?: number }): SharpnessTrack;
+/** The range test's two suggestions from a curve (requested: the steps asked for; default the curve's length). */
+export function lrSuggestions(learningRates: ArrayLike<number>, smoothed: ArrayLike<number>, requested?: number): LearningRateSuggestions;
+
 export class Dataset {
   private constructor();
   readonly name: DatasetName | 'custom';
@@ -368,6 +520,15 @@ export class Network {
   /** A histogram of one layer's tensor over [min, max], or over the data's own range when neither is given. */
   histogram(layer: number, what: HistogramTensor, options?: { bins?: number; min?: number; max?: number }): Histogram;
   optimizerState(): OptimizerState;
+  /** The loss on the plane w + alpha d1 + beta d2 through the current weights; the network is left as it was. */
+  lossLandscape(data: Dataset, options?: LandscapeOptions): Landscape;
+  /** lambda max of the training loss's Hessian by power iteration; the network is left as it was. */
+  sharpness(data: Dataset, options?: SharpnessOptions): Sharpness;
+  /** The learning-rate range test; weights, optimiser state and counters are put back bit for bit. */
+  findLearningRate(data: Dataset, options?: LearningRateFinderOptions): LearningRateFinder;
+  /** Starts a record of the weights during training (capacity 2..1024, default 64; interval default 1); capacity 0 stops it. */
+  recordTrajectory(options?: { capacity?: number; interval?: number }): this;
+  trajectory(): TrajectoryRecord;
   info(): NetworkInfo;
   readonly step: number;
   readonly learningRate: number;
@@ -425,4 +586,6 @@ export class Lab {
   /** n draws of N(0, 1) from the seeded generator (its data stream) */
   randomNormal(n: number, seed?: number): Float32Array;
   memoryStats(): { wasmBytes: number; liveBytes: number };
+  /** the GEMM micro-kernel variant running and how it was chosen (a copy) */
+  kernelInfo(): KernelInfo;
 }

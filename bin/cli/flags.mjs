@@ -12,13 +12,18 @@ export class UsageError extends Error {
 const fail = (message) => { throw new UsageError(message); };
 
 // Flag table rows: { type: 'int' | 'number' | 'string' | 'choice' | 'bool', default, min, max,
-// choices, help, value (the placeholder shown in help) }.
+// choices, help, value (the placeholder shown in help) }. An int or number row without min and max
+// passes any value of its type to the engine, which owns that range and names it when it refuses.
 
 function convert(name, raw, row) {
   const flag = `--${name}`;
   switch (row.type) {
     case 'int': {
       const v = Number(raw);
+      if (row.min === undefined) { // a range the engine owns and checks, naming it in its message
+        if (raw === '' || !Number.isSafeInteger(v)) fail(`${flag} '${raw}' is not allowed; it must be a whole number`);
+        return v;
+      }
       if (raw === '' || !Number.isInteger(v) || v < row.min || v > row.max) {
         fail(`${flag} '${raw}' is not allowed; it must be a whole number from ${row.min} to ${row.max}`);
       }
@@ -26,6 +31,10 @@ function convert(name, raw, row) {
     }
     case 'number': {
       const v = Number(raw);
+      if (row.min === undefined) {
+        if (raw === '' || Number.isNaN(v)) fail(`${flag} '${raw}' is not allowed; it must be a number`);
+        return v;
+      }
       if (raw === '' || !Number.isFinite(v) || v < row.min || v > row.max) {
         fail(`${flag} '${raw}' is not allowed; it must be a number from ${row.min} to ${row.max}`);
       }
@@ -95,7 +104,7 @@ export function helpText(command, usage, summary, table, notes = '') {
     const left = row.type === 'bool' ? `--${name}` : `--${name} ${row.value ?? (row.type === 'choice' ? row.choices.join('|') : row.type === 'int' ? 'N' : 'X')}`;
     let right = row.help;
     if (row.type === 'choice' && row.value) right += ` (${row.choices.join(', ')})`;
-    if (row.type === 'int' || row.type === 'number') right += ` [${row.min}..${row.max}]`;
+    if ((row.type === 'int' || row.type === 'number') && row.min !== undefined) right += ` [${row.min}..${row.max}]`;
     if (row.default !== undefined && row.type !== 'bool') right += `; default ${row.default}`;
     return [left, right];
   });

@@ -71,3 +71,47 @@ export function fixed(v, digits = 4) {
   if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(2);
   return v.toFixed(digits);
 }
+
+const SHADES = ' .:-=+*#%@';
+
+/**
+ * A res x res grid (row i = the i-th y value, bottom to top) as text: one character per cell from
+ * the lowest (' ') to the highest ('@') value on a log scale when every value is positive (values
+ * that are not finite as '!'), top row first. marks: [{ col, row, char }] drawn over the cells.
+ */
+export function contour(values, res, marks = []) {
+  const finite = Array.from(values).filter(Number.isFinite);
+  const log = finite.length > 0 && finite.every((v) => v > 0);
+  const f = (v) => (log ? Math.log(v) : v);
+  const lo = Math.min(...finite.map(f)), hi = Math.max(...finite.map(f));
+  const grid = [];
+  for (let i = 0; i < res; ++i) {
+    const row = [];
+    for (let j = 0; j < res; ++j) {
+      const v = values[i * res + j];
+      row.push(!Number.isFinite(v) ? '!' : SHADES[hi > lo ? Math.round(((SHADES.length - 1) * (f(v) - lo)) / (hi - lo)) : 0]);
+    }
+    grid.push(row);
+  }
+  for (const m of marks) if (m.row >= 0 && m.row < res && m.col >= 0 && m.col < res) grid[m.row][m.col] = m.char;
+  return { log, shades: SHADES, lines: grid.reverse().map((r) => r.join('')) };
+}
+
+/**
+ * A curve as a small text plot, height rows of width columns: x on a log scale (every x > 0), y
+ * linear over [yMin, yMax] (values above shown at the top edge); marks: [{ x, char }] drawn as
+ * columns. Returns the lines, top first.
+ */
+export function plot(xs, ys, { width = 60, height = 12, yMin, yMax, marks = [] } = {}) {
+  const lx = Array.from(xs, Math.log10);
+  const x0 = Math.min(...lx), x1 = Math.max(...lx);
+  const col = (x) => Math.round(((Math.log10(x) - x0) / (x1 - x0 || 1)) * (width - 1));
+  const row = (y) => Math.round(((Math.min(y, yMax) - yMin) / (yMax - yMin || 1)) * (height - 1));
+  const grid = Array.from({ length: height }, () => new Array(width).fill(' '));
+  for (const m of marks) for (let r = 0; r < height; ++r) if (m.x > 0) grid[r][Math.min(width - 1, Math.max(0, col(m.x)))] = m.char;
+  for (let i = 0; i < xs.length; ++i) {
+    if (!Number.isFinite(ys[i])) continue;
+    grid[Math.max(0, row(ys[i]))][col(xs[i])] = '*';
+  }
+  return grid.reverse().map((r) => r.join('').trimEnd());
+}

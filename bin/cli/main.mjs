@@ -7,14 +7,20 @@ import * as train from './train.mjs';
 import * as depth from './depth.mjs';
 import * as race from './race.mjs';
 import * as lesson from './lesson.mjs';
+import * as landscape from './landscape.mjs';
+import * as sharpness from './sharpness.mjs';
+import * as lrFind from './lr-find.mjs';
 
-const COMMANDS = { train, depth, race, lesson };
+const COMMANDS = { train, depth, race, lesson, landscape, sharpness, 'lr-find': lrFind };
 
 const SUMMARIES = {
   train: 'train a network on a toy data set; print its loss curve (text, --json, --csv)',
   depth: 'forward normal inputs through a deep stack; per-layer activation statistics and histograms',
   race: 'race optimisers on a 2-D surface (rosenbrock, beale, ...); final points, losses, paths as --csv',
   lesson: 'run a lesson of the page headless: its curves, final losses, layer statistics and explanation',
+  landscape: 'train a network, then print its loss on a plane through the weights (random or trajectory directions)',
+  sharpness: 'train a network, measuring the largest Hessian eigenvalue every few steps beside 2/lr',
+  'lr-find': 'the learning-rate range test from the current weights: loss against rate, two suggestions',
 };
 
 function mainHelp() {

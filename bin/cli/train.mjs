@@ -76,9 +76,8 @@ export function plan(v) {
   return { dataset: v.dataset, data, hidden: parseLayers(v.layers), init, optimizer, steps: v.steps, batch: v.batch, seed: v.seed, every };
 }
 
-export async function run(v, io) {
-  const p = plan(v);
-  const lab = await io.lab();
+/** The data set and the network (with its optimiser set) that a plan describes; output is the added last layer. */
+export function makeRun(lab, p) {
   const data = lab.dataset(p.dataset, p.data);
   const regression = data.classes === 0;
   const output = regression ? { units: data.outputs, activation: 'linear' } : { units: data.classes, activation: 'softmax' };
@@ -86,12 +85,25 @@ export async function run(v, io) {
     inputs: data.inputs, layers: [...p.hidden, output], loss: regression ? 'mse' : 'cross-entropy', init: p.init, seed: p.seed,
   });
   net.setOptimizer(p.optimizer);
+  return { data, net, output };
+}
+
+/** 'spiral: 240 training and 60 test points; network 2-100:relu-3, 503 parameters; adam at learning rate 0.001' */
+export function describeRun(p, { data, net, output }) {
+  return `${p.dataset}: ${data.trainSize} training and ${data.testSize} test points; network ${data.inputs}-${[...p.hidden, output].map((l) => `${l.units}${l.activation === 'linear' ? '' : ':' + l.activation}`).join('-')}, ${net.info().parameters} parameters; ${p.optimizer.name} at learning rate ${net.optimizer.learningRate}`;
+}
+
+export async function run(v, io) {
+  const p = plan(v);
+  const lab = await io.lab();
+  const made = makeRun(lab, p);
+  const { data, net, output } = made;
   const history = [];
   const hasTest = data.testSize > 0;
   const progress = new Progress(io.stderr, progressWanted(v, io.stderr), 'train', p.steps);
   const text = !v.json && !v.csv;
   if (text) {
-    io.stdout.write(`${p.dataset}: ${data.trainSize} training and ${data.testSize} test points; network ${data.inputs}-${[...p.hidden, output].map((l) => `${l.units}${l.activation === 'linear' ? '' : ':' + l.activation}`).join('-')}, ${net.info().parameters} parameters; ${p.optimizer.name} at learning rate ${net.optimizer.learningRate}\n`);
+    io.stdout.write(`${describeRun(p, made)}\n`);
   }
   let status = 'ok';
   let done = 0;

@@ -99,7 +99,7 @@ describe('lessons', () => {
         assert.deepEqual(failures, [], failures.slice(0, 8).join('\n'));
         if (race) {
           await page.waitForTimeout(1000);
-          assert.ok((await nonBlank(page, '#contour'))[0] > 0.9, 'contours drawn');
+          assert.ok((await nonBlank(page, '#contour'))[0] > 0.7, 'contours drawn (inside the axes\' margins)');
         } else {
           await page.waitForTimeout(300);
           const fills = await nonBlank(page, views[0].runs.length > 1 ? '#multiples canvas:not([hidden])' : '#boundary, #diagram, #histograms, #health');

@@ -1,7 +1,8 @@
 /* fuzz_api.c: a libFuzzer harness for the public C API (src/gradlab.h), built natively with clang
  * -fsanitize=fuzzer,address,undefined. Each input is read as a program: a sequence of calls
  * (make, load, set an optimiser, train, evaluate, predict, forward, read tensors, statistics and
- * histograms, dispose, preview a schedule, surfaces and optimiser paths on them) with sizes, enums, floats and handles taken from the bytes, often hostile: raw int32 and
+ * histograms, dispose, preview a schedule, surfaces and optimiser paths on them, the instruments:
+ * landscape, sharpness, range test, trajectory record) with sizes, enums, floats and handles taken from the bytes, often hostile: raw int32 and
  * float bit patterns (NaN, Inf, negative, huge), stale and forged handles, double disposes.
  *
  * Buffers: the API cannot know how long a caller's array is, so the harness always passes one exactly
@@ -224,12 +225,64 @@ static void rows_call(reader *r, int forward) {
     free(x); free(y);
 }
 
+/* the instruments, with small sizes (each one trains or evaluates many times); a network they
+ * succeed on must be left with the same counters */
+static void instruments(reader *r) {
+    int h = pick_net(r), d = pick_set(r);
+    int32_t before[6], after[6], traj[4];
+    float rate, out[8];
+    int known = gl_network_info(h, before, &rate) == GL_OK;
+    long params = known ? before[1] : 0;
+    switch (u8(r) % 4) {
+    case 0: {
+        int mode = any_int(r, 0, 1), res = any_int(r, 3, 5), rows = any_int(r, 1, 16);
+        float span = any_float(r);
+        if (res >= 3 && res <= 5 && known) {
+            float *values = malloc(sizeof(float) * (size_t)res * res), *axes = malloc(sizeof(float) * 2 * (size_t)res);
+            float *dirs = u8(r) & 1 ? malloc(sizeof(float) * 2 * (size_t)params) : 0;
+            float *path = malloc(sizeof(float) * 2 * GL_LIMIT_TRAJECTORY_POINTS);
+            status_of(gl_network_landscape(h, d, mode, span, res, rows, u32(r), values, axes, dirs, path, out));
+            free(values); free(axes); free(dirs); free(path);
+        } else if ((res < 3 || res > GL_LIMIT_LANDSCAPE_RESOLUTION) &&
+                   status_of(gl_network_landscape(h, d, mode, span, res, rows, 1, out, out, 0, 0, out)) >= 0) abort();
+        break;
+    }
+    case 1: {
+        int iterations = any_int(r, 1, 8);
+        if (iterations > 8 && iterations <= GL_LIMIT_SHARPNESS_ITERATIONS) iterations = 8;
+        status_of(gl_network_sharpness(h, d, iterations, any_int(r, 1, 16), any_float(r), u32(r), out));
+        break;
+    }
+    case 2: {
+        int steps = any_int(r, 2, 8), batch = any_int(r, 1, 16), custom = u8(r) & 1;
+        float row[GL_OPT_FLOATS], from = any_float(r), to = any_float(r), smoothing = any_float(r);
+        if (custom) optimizer_row(r, row);
+        if (steps >= 2 && steps <= 8) {
+            float lrs[8], losses[8], smoothed[8];
+            int ran = status_of(gl_network_lr_find(h, d, custom ? row : 0, from, to, steps, batch, smoothing, lrs, losses, smoothed));
+            if (ran > steps) abort();
+        } else if ((steps < 2 || steps > GL_LIMIT_LRFIND_STEPS) &&
+                   status_of(gl_network_lr_find(h, d, 0, from, to, steps, batch, smoothing, out, out, out)) >= 0) abort();
+        break;
+    }
+    default:
+        status_of(gl_network_record_trajectory(h, any_int(r, 0, 8), any_int(r, 1, 4)));
+        if (status_of(gl_network_trajectory(h, traj, 0)) == GL_OK && traj[1] > traj[0]) abort();
+        break;
+    }
+    if (known && gl_network_info(h, after, &rate) == GL_OK &&
+        (after[1] != before[1] || after[2] != before[2] || after[4] != before[4] || after[5] != before[5])) {
+        fprintf(stderr, "an instrument changed the network's counters\n");
+        abort();
+    }
+}
+
 static void run(reader *r) {
     float row[GL_OPT_FLOATS], out[8];
     int32_t ints[8];
     int ops = 0;
     while (r->at < r->n && ops++ < 48) {
-        switch (u8(r) % 17) {
+        switch (u8(r) % 18) {
         case 0: make_set(r); break;
         case 1: load(r); break;
         case 2: make_net(r); break;
@@ -335,6 +388,7 @@ static void run(reader *r) {
             }
             break;
         }
+        case 17: instruments(r); break;
         case 12: { /* forged handles, null outputs */
             int h = (int)u32(r);
             status_of(gl_network_train(h, h, 1, 0, out));

@@ -17,6 +17,9 @@ import { flags as trainFlags } from '../../bin/cli/train.mjs';
 import { flags as depthFlags } from '../../bin/cli/depth.mjs';
 import { flags as raceFlags } from '../../bin/cli/race.mjs';
 import { flags as lessonFlags } from '../../bin/cli/lesson.mjs';
+import { flags as landscapeFlags } from '../../bin/cli/landscape.mjs';
+import { flags as sharpnessFlags } from '../../bin/cli/sharpness.mjs';
+import { flags as lrFindFlags } from '../../bin/cli/lr-find.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,7 +68,7 @@ describe('docs/cli.md', () => {
   const runnable = blocks(text).filter((b) => b.info === 'sh run');
 
   it('has runnable examples for every command', () => {
-    for (const c of ['train', 'depth', 'race', 'lesson']) assert.ok(runnable.some((b) => b.code.includes(`gradlab ${c} `)), c);
+    for (const c of ['train', 'depth', 'race', 'lesson', 'landscape', 'sharpness', 'lr-find']) assert.ok(runnable.some((b) => b.code.includes(`gradlab ${c} `)), c);
   });
 
   for (const block of runnable) {
@@ -79,7 +82,8 @@ describe('docs/cli.md', () => {
   }
 
   it('documents every command and every flag', () => {
-    for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags], ['lesson', lessonFlags]]) {
+    for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags], ['lesson', lessonFlags],
+      ['landscape', landscapeFlags], ['sharpness', sharpnessFlags], ['lr-find', lrFindFlags]]) {
       assert.match(text, new RegExp(`^## \`gradlab ${command}\``, 'm'), command);
       const section = text.split(new RegExp(`^## \`gradlab ${command}\``, 'm'))[1].split(/^## /m)[0];
       for (const name of Object.keys(table)) assert.ok(section.includes(`\`--${name}`), `${command} --${name}`);

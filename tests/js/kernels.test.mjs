@@ -3,7 +3,8 @@
 // tile and blocking size (MR = 4 rows, NR = 8 columns, KC = 256, NC = 512) and odd sizes, and for the
 // shapes that take gemm_small.c's paths: N <= 4 (dot products for nn and nt, vectors along M for tn,
 // with their row blocks of 2-16 rows and leftover rows and k), and K <= 256 with a small B (direct
-// tiles of 1-4 rows, B in place or transposed, the last N mod 4 columns padded).
+// tiles of 1-4 rows, B in place or transposed, the last N mod 4 columns padded), and tn with a small C
+// and any K.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ACTS, FORMS, loadKernels, randomFloats } from '../wasm/kernels.mjs';
@@ -54,7 +55,9 @@ SHAPES.push([5, 9, 0], [4, 8, 255], [4, 8, 256], [7, 9, 257], [3, 13, 513], [129
   // the training steps of small networks (s32, s64) and the edges of gemm_small.c's kernels
   [64, 2, 32], [64, 32, 2], [32, 2, 64], [2, 32, 64], [128, 3, 64], [64, 3, 128], [128, 64, 3], [2, 64, 128],
   [37, 1, 9], [19, 2, 5], [23, 3, 6], [10, 4, 7], [6, 3, 0], [3, 2, 0], [1, 4, 300], [3, 4, 5000],
-  [7, 21, 10], [6, 21, 3], [5, 22, 1], [21, 70, 40], [40, 64, 64], [50, 10, 11], [9, 300, 13], [2, 201, 100], [3, 130, 70]);
+  [7, 21, 10], [6, 21, 3], [5, 22, 1], [21, 70, 40], [40, 64, 64], [50, 10, 11], [9, 300, 13], [2, 201, 100], [3, 130, 70],
+  // tn with a small C and a long K (a convolution's filter gradient: gemm_small.c's direct path over all of K)
+  [9, 8, 4608], [72, 16, 1152], [13, 4, 600], [33, 60, 300], [5, 12, 257]);
 
 function gemmCase(form, M, N, K, seed) {
   const A = randomFloats(M * K, seed), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
@@ -127,11 +130,120 @@ describe('GEMM kernels against references and double-precision products', () => 
     }
   });
 
+  it('a row of A gives the same row of C alone or among others (one example\'s output does not depend on its batch)', () => {
+    for (const form of ['nn', 'nt']) {
+      for (const N of [1, 2, 3, 4, 8, 16]) {
+        for (const K of [2, 3, 5, 16, 18, 33]) {
+          const M = 13, A = randomFloats(M * K, N + K), B = randomFloats(K * N, K);
+          const pa = k.array(M * K, A), pb = k.array(K * N, B), all = k.array(M * N, new Float32Array(M * N));
+          k.x.kt_gemm(FORMS.indexOf(form), 1, M, N, K, pa, pb, all, 1);
+          const many = k.read(all, M * N);
+          for (const r of [0, 5, 12]) {
+            const one = k.array(N, new Float32Array(N));
+            k.x.kt_gemm(FORMS.indexOf(form), 1, 1, N, K, pa + 4 * r * K, pb, one, 1);
+            assert.deepEqual(k.read(one, N), many.slice(r * N, r * N + N), `${form} ${N} columns, K ${K}, row ${r}`);
+          }
+          k.freeAll();
+        }
+      }
+    }
+  });
+
   it('a zero-size K still adds nothing, and a wrong result would be caught (a corrupted entry fails)', () => {
     const r = gemmCase('nn', 5, 9, 0, 99);
     assert.deepEqual(r.fast, r.ref);
     const bad = r.fast.slice(); bad[3] += 1e-3;
     assert.ok(worstRatio(bad, r.exact, r.scale, 0) > 1);
+  });
+});
+
+// Every micro-kernel variant of the packed path (gemm.c's table: tiles 4x8, 8x4, 2x16, 6x8, two ways
+// of broadcasting A), at shapes the packed path takes (K > 256, or a B too large to read in place)
+// with M and N below, at and above each tile's mr (2, 4, 6, 8) and nr (4, 8, 16), above MC = 32 mr
+// and above NC = 512.
+const EDGE_M = [5, 6, 7, 8, 9, 12, 13, 16, 17, 33], EDGE_N = [5, 7, 8, 9, 12, 15, 16, 17, 33];
+const VARIANT_SHAPES = [];
+for (const M of EDGE_M) for (const N of EDGE_N) VARIANT_SHAPES.push([M, N, 257 + (M * 5 + N) % 9]);
+VARIANT_SHAPES.push([65, 20, 300], [129, 9, 270], [193, 13, 260], [257, 17, 258], [7, 513, 300], [130, 70, 260],
+  [64, 500, 128], [12, 530, 513], [128, 256, 64]);
+
+describe('every micro-kernel variant of the packed GEMM', () => {
+  it('the variants are listed, and the first is selected by default', () => {
+    const names = k.variants();
+    console.log(`  variants: ${names.join(', ')}`);
+    assert.ok(names.length >= 4, names.join());
+    assert.equal(new Set(names).size, names.length);
+    assert.equal(k.x.kt_gemm_select(names.length), -1);
+    assert.equal(k.x.kt_gemm_select(-1), -1);
+  });
+  for (const form of FORMS) {
+    it(`${form}: each variant within float's rounding bound on ${VARIANT_SHAPES.length} shapes at every tile edge`, () => {
+      const names = k.variants(), worst = {};
+      let seed = 3000;
+      for (const [M, N, K] of VARIANT_SHAPES) {
+        const A = randomFloats(M * K, seed += 3), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
+        const { exact, scale } = product(form, M, N, K, A, B, C0);
+        const pa = k.array(M * K, A), pb = k.array(K * N, B);
+        let first;
+        for (let v = 0; v < names.length; ++v) {
+          assert.equal(k.x.kt_gemm_select(v), v);
+          const pc = k.array(M * N, C0);
+          k.x.kt_gemm(FORMS.indexOf(form), 1, M, N, K, pa, pb, pc, 1);
+          const got = k.read(pc, M * N);
+          const r = worstRatio(got, exact, scale, K);
+          assert.ok(r < 1, `${names[v]} ${form} ${M}x${N}x${K}: off by ${r} of the rounding bound`);
+          // each entry is summed over k in the same order by every tile shape (wasm has no fused
+          // multiply-add), so the choice made at load never changes a result
+          first ??= got;
+          assert.deepEqual(got, first, `${names[v]} ${form} ${M}x${N}x${K}: not bit-identical to ${names[0]}`);
+          worst[names[v]] = Math.max(worst[names[v]] ?? 0, r);
+        }
+        k.x.kt_gemm_select(0);
+        k.freeAll();
+      }
+      console.log(`  ${form}: worst error / bound: ${Object.entries(worst).map(([n, w]) => `${n} ${w.toFixed(3)}`).join(', ')}`);
+    });
+  }
+  it('tn_set, its finiteness check and the fused epilogues agree with the references in each variant', () => {
+    const names = k.variants();
+    for (let v = 0; v < names.length; ++v) {
+      k.x.kt_gemm_select(v);
+      for (const [M, N, K] of [[13, 17, 300], [9, 33, 260], [130, 70, 260], [7, 513, 258]]) {
+        const A = randomFloats(M * K, M + v), B = randomFloats(K * N, N + v), bias = randomFloats(N, K);
+        const pa = k.array(M * K, A), pb = k.array(K * N, B), pbias = k.array(N, bias);
+        // tn_set, then a NaN reaching only the last column (an edge tile unless N is a multiple of nr)
+        const { exact, scale } = product('tn', M, N, K, A, B, null);
+        const pc = k.array(M * N, randomFloats(M * N, 5));
+        assert.equal(k.x.kt_gemm_tn_set_finite(1, M, N, K, pa, pb, pc), 1, `${names[v]} ${M}x${N}x${K}: finite`);
+        assert.ok(worstRatio(k.read(pc, M * N), exact, scale, K) < 1, `${names[v]} tn_set ${M}x${N}x${K}`);
+        for (const j of [0, N - 1]) {
+          const b = B.slice(); b[j] = NaN;
+          k.view(pb, K * N).set(b);
+          assert.equal(k.x.kt_gemm_tn_set_finite(1, M, N, K, pa, pb, pc), 0, `${names[v]} ${M}x${N}x${K}: NaN in column ${j}`);
+        }
+        k.view(pb, K * N).set(B);
+        // nn_bias_act (ReLU) and nt_deriv (tanh) against the references, within the product's
+        // rounding bound (|f'| <= 1 and f is 1-Lipschitz for both)
+        const z = randomFloats(M * N, 11, -3, 3), pzz = k.array(M * N, z), paa = k.array(M * N);
+        k.x.kt_act_forward(0, paa, pzz, M, N, ACTS.tanh, 0.1);
+        for (const [act, form] of [['relu', 'nn'], ['tanh', 'nt']]) {
+          const res = {};
+          for (const fast of [1, 0]) {
+            const pz = k.array(M * N, randomFloats(M * N, 7)), po = k.array(M * N, randomFloats(M * N, 8));
+            if (form === 'nn') k.x.kt_gemm_nn_bias_act(fast, M, N, K, pa, pb, pbias, pz, po, ACTS[act], 0.1);
+            else k.x.kt_gemm_nt_deriv(fast, M, N, K, pa, pb, pz, pzz, paa, ACTS[act], 0.1);
+            res[fast] = k.read(form === 'nn' ? po : pz, M * N);
+          }
+          const prod = product(form, M, N, K, A, B, form === 'nn' ? Float32Array.from({ length: M * N }, (_, i) => bias[i % N]) : null);
+          for (let i = 0; i < M * N; ++i) {
+            const tol = (K + 2) * EPS * prod.scale[i] * 2 + 1e-6;
+            assert.ok(Math.abs(res[1][i] - res[0][i]) <= tol, `${names[v]} ${form} ${act} ${M}x${N}x${K}: [${i}] ${res[1][i]} vs ${res[0][i]}`);
+          }
+        }
+        k.freeAll();
+      }
+    }
+    k.x.kt_gemm_select(0);
   });
 });
 

@@ -2,6 +2,8 @@
  * built as a third wasm module (gradlab-kernels.wasm, SIMD) that tests/js/kernels.test.mjs and
  * bench/ drive from Node. `fast` picks the kernel (1) or its reference (0). */
 #include "../../src/activation.h"
+#include "../../src/batchnorm.h"
+#include "../../src/conv.h"
 #include "../../src/gemm.h"
 #include "../../src/loss.h"
 #include "../../src/optimizer.h"
@@ -13,6 +15,11 @@
 
 EXPORT float *kt_alloc(int floats) { return malloc(sizeof(float) * (size_t)(floats > 0 ? floats : 1)); }
 EXPORT void kt_free(float *p) { free(p); }
+
+/* the packed GEMM's micro-kernel variants (gemm.c) */
+EXPORT int kt_gemm_variants(void) { return gl_gemm_variant_count(); }
+EXPORT const char *kt_gemm_variant_name(int i) { return gl_gemm_variant_name(i); }
+EXPORT int kt_gemm_select(int i) { return gl_gemm_select(i); }
 
 /* form 0: nn, 1: tn, 2: nt; repeated reps times (for timing) */
 EXPORT void kt_gemm(int form, int fast, int M, int N, int K, const float *A, const float *B, float *C, int reps) {
@@ -84,3 +91,48 @@ EXPORT float kt_loss(int fast, int loss, int act, const float *z, const float *a
 EXPORT double kt_sum_squares(const float *x, int n) { return gl_sum_squares(x, n); }
 
 EXPORT int kt_all_finite(const float *x, int n) { return gl_all_finite(x, n); }
+
+/* convolution lowering and pooling (conv.c): geometry from (h, w, c, filters, k, stride, same) */
+static gl_conv_geom geom(const int *g) { return gl_conv_geometry(g[0], g[1], g[2], g[3], g[4], g[5], g[6]); }
+/* out[0..1] = oh, ow of the geometry */
+EXPORT void kt_conv_shape(const int *g, int *out) { gl_conv_geom q = geom(g); out[0] = q.oh; out[1] = q.ow; }
+EXPORT void kt_im2col(int fast, float *cols, const float *x, int rows, const int *g) {
+    gl_conv_geom q = geom(g);
+    (fast ? gl_im2col : gl_im2col_ref)(cols, x, rows, &q);
+}
+EXPORT void kt_col2im(int fast, float *dx, const float *dcols, int rows, const int *g) {
+    gl_conv_geom q = geom(g);
+    (fast ? gl_col2im : gl_col2im_ref)(dx, dcols, rows, &q);
+}
+EXPORT void kt_conv_forward(float *z, float *cols, const float *x, const float *W, const float *b, int rows, const int *g) {
+    gl_conv_geom q = geom(g);
+    gl_conv_forward(z, cols, x, W, b, rows, &q);
+}
+EXPORT int kt_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W, int rows,
+                            const int *g, float *dcols) {
+    gl_conv_geom q = geom(g);
+    return gl_conv_backward(dx, dW, db, dz, cols, W, rows, &q, dcols);
+}
+EXPORT void kt_pool_forward(int fast, float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
+    (fast ? gl_pool_forward : gl_pool_forward_ref)(y, idx, x, rows, h, w, c, mode);
+}
+EXPORT void kt_pool_backward(int fast, float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
+    (fast ? gl_pool_backward : gl_pool_backward_ref)(dx, dy, idx, rows, h, w, c, mode);
+}
+
+/* batch norm (batchnorm.c): stats[0..4 units) = mean, invstd, running mean, running variance
+ * (the running ones read as given, then updated) */
+EXPORT void kt_batchnorm_train(int fast, float *y, float *stats, const float *x, const float *gamma, const float *beta,
+                               int rows, int units) {
+    (fast ? gl_batchnorm_forward_train : gl_batchnorm_forward_train_ref)(y, stats, stats + units, stats + 2 * units,
+                                                                          stats + 3 * units, x, gamma, beta, rows, units, 0.1f, 1e-5f);
+}
+EXPORT void kt_batchnorm_eval(int fast, float *y, const float *x, const float *stats, const float *gamma, const float *beta,
+                              int rows, int units) {
+    (fast ? gl_batchnorm_forward_eval : gl_batchnorm_forward_eval_ref)(y, x, stats + 2 * units, stats + 3 * units, gamma, beta,
+                                                                        rows, units, 1e-5f);
+}
+EXPORT void kt_batchnorm_backward(int fast, float *dx, float *dgamma, float *dbeta, const float *dy, const float *x,
+                                  const float *stats, const float *gamma, int rows, int units) {
+    (fast ? gl_batchnorm_backward : gl_batchnorm_backward_ref)(dx, dgamma, dbeta, dy, x, stats, stats + units, gamma, rows, units);
+}

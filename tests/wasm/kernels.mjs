@@ -23,6 +23,13 @@ export async function loadKernels() {
     view(ptr, n) { return new Float32Array(x.memory.buffer, ptr, n); },
     read(ptr, n) { return k.view(ptr, n).slice(); },
     freeAll() { for (const p of blocks.splice(0)) x.kt_free(p); },
+    /** the names of the packed GEMM's micro-kernel variants, in their order (kt_gemm_select's index) */
+    variants() {
+      return Array.from({ length: x.kt_gemm_variants() }, (_, i) => {
+        const bytes = new Uint8Array(x.memory.buffer, x.kt_gemm_variant_name(i), 64);
+        return new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)));
+      });
+    },
   };
   return k;
 }

@@ -9,11 +9,13 @@ import { Dataset, makeDataset } from './dataset.js';
 import { Network, scheduleCurve } from './network.js';
 import { optimizeSurface, surfaceGrid } from './surface.js';
 import { depthExperiment } from './experiments.js';
+import { lrSuggestions, trackSharpness } from './instruments.js';
 import { integer } from './names.js';
 import { LIMITS } from './boundary.js';
+import { chooseKernel } from './kernels.js';
 
 export * from './names.js';
-export { Dataset, Network, depthExperiment, simdSupported };
+export { Dataset, Network, depthExperiment, lrSuggestions, simdSupported, trackSharpness };
 
 export class Lab {
   constructor(core) {
@@ -51,13 +53,29 @@ export class Lab {
     });
   }
 
+  /**
+   * The GEMM micro-kernel variant running and how it was chosen: { variant, forced, calibrationMs,
+   * rounds, shape, variants: [{ name, mr, nr, ms, gflops }] } (ms and gflops: the best of the
+   * calibration's timings, absent when the variant was forced).
+   */
+  kernelInfo() {
+    const k = this.core.kernel;
+    return { ...k, shape: { ...k.shape }, variants: k.variants.map((v) => ({ ...v })) };
+  }
+
   /** { wasmBytes, liveBytes }: the module's memory and the bytes its allocator has handed out. */
   memoryStats() {
     return { wasmBytes: this.core.memory.buffer.byteLength, liveBytes: this.core.x.gl_memory_live() };
   }
 }
 
-/** Loads gradlab: the SIMD build where wasm SIMD works, else the scalar one. */
+/**
+ * Loads gradlab: the SIMD build where wasm SIMD works, else the scalar one; then times the GEMM
+ * micro-kernel variants (at most 30 ms) and selects the fastest, or the one options.kernel names.
+ */
 export async function loadGradlab(options = {}) {
-  return new Lab(new Core(await instantiate(options)));
+  const engine = await instantiate(options);
+  const core = new Core(engine);
+  core.kernel = chooseKernel(engine, options.kernel ?? 'auto');
+  return new Lab(core);
 }

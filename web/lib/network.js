@@ -9,6 +9,7 @@ import {
   TRAIN_SLOTS, NETWORK_INFO_SLOTS, OPTIMIZER_STATE_SLOTS, putSlots, readSlots, slotIndex,
 } from './boundary.js';
 import { Dataset } from './dataset.js';
+import { findLearningRate, lossLandscape, recordTrajectory, sharpness, trajectoryInfo } from './instruments.js';
 
 const LI = slotIndex(LAYER_INT_SLOTS);
 const LF = slotIndex(LAYER_FLOAT_SLOTS);
@@ -389,6 +390,17 @@ export class Network {
   get step() { return this.info().step; }
   get learningRate() { return this.info().learningRate; }
 
+  /** The loss on a plane through the current weights: see instruments.js and docs/api.md. */
+  lossLandscape(data, options) { return lossLandscape(this, data, options); }
+  /** The largest eigenvalue of the training loss's Hessian, beside 2/η. */
+  sharpness(data, options) { return sharpness(this, data, options); }
+  /** The learning-rate range test; the network is put back as it was. */
+  findLearningRate(data, options) { return findLearningRate(this, data, options); }
+  /** Starts (or with { capacity: 0 } stops) a record of the weights during training. */
+  recordTrajectory(options) { return recordTrajectory(this, options); }
+  /** The record's { capacity, interval, start, steps }. */
+  trajectory() { return trajectoryInfo(this); }
+
   dispose() {
     if (!this.handle) return;
     this.core.call('gl_network_dispose', this.handle);
@@ -396,7 +408,7 @@ export class Network {
   }
 }
 
-function liveData(core, data) {
+export function liveData(core, data) {
   // handles are numbers in per-module tables: a network, or a data set of another module, would pass
   // as some other live data set, so only this module's data sets are taken
   if (!(data instanceof Dataset) || data.core !== core) fail('data must be a data set made by lab.dataset() of the same lab');

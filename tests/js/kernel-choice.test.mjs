@@ -1,0 +1,76 @@
+// The GEMM micro-kernel variant chosen at load (web/lib/kernels.js, src/gemm.c's table): a forced
+// choice is honoured, a bad one is refused with the allowed names, the calibration's record is
+// complete, and training gives bit-identical results whichever variant runs (so the choice made on
+// one machine never changes a result). Timings are not asserted: the machine is shared.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadGradlab } from '../../web/lib/gradlab.js';
+import { CALIBRATION_BUDGET_MS } from '../../web/lib/kernels.js';
+
+async function trainWith(kernel) {
+  const lab = await loadGradlab({ kernel });
+  assert.equal(lab.kernelInfo().variant, kernel);
+  // 64-256-256-10: the 256x256 layer's products take the packed path (a B of 64 Ki floats)
+  const data = lab.dataset('blobs', { samples: 256, classes: 10, seed: 3, testFraction: 0 });
+  const rows = data.rows('train');
+  const x = new Float32Array(256 * 64);
+  for (let i = 0; i < 256; ++i) for (let j = 0; j < 64; ++j) x[i * 64 + j] = rows.x[i * 2 + (j & 1)] * Math.cos(j);
+  const wide = lab.dataset({ x, y: rows.y, inputs: 64, classes: 10 });
+  const net = lab.network({ inputs: 64, seed: 5, layers: [{ units: 256, activation: 'relu' }, { units: 300, activation: 'tanh' },
+    { units: 10, activation: 'softmax' }] });
+  net.setOptimizer({ name: 'adam', learningRate: 1e-3 });
+  const losses = [];
+  for (let i = 0; i < 5; ++i) losses.push(net.train(wide, { steps: 2, batchSize: 128 }).loss);
+  const weights = net.tensor(1, 'weights').slice();
+  net.dispose(); wide.dispose(); data.dispose();
+  return { losses, weights };
+}
+
+describe('GEMM kernel variant chosen at load', () => {
+  it('auto: the record names the variant chosen among those listed, with the best time of each', async () => {
+    const lab = await loadGradlab();
+    const info = lab.kernelInfo();
+    const names = info.variants.map((v) => v.name);
+    console.log(`  chosen ${info.variant} (settled ${info.settled}) in ${info.calibrationMs.toFixed(1)} ms, ${info.rounds} rounds: `
+      + info.variants.map((v) => `${v.name} ${v.gflops.toFixed(1)} GFLOP/s`).join(', '));
+    assert.equal(info.forced, false);
+    assert.ok(names.includes(info.variant));
+    assert.ok(names.length >= 4 && names[0] === '4x8-loadsplat', names.join());
+    assert.equal(CALIBRATION_BUDGET_MS, 30);
+    for (const v of info.variants) {
+      assert.ok(v.mr >= 1 && v.nr >= 4, `${v.name}: tile ${v.mr}x${v.nr}`);
+      assert.equal(typeof v.ms, 'number');
+    }
+    if (!info.settled) assert.equal(info.variant, names[0], 'an unsettled calibration keeps the default');
+    assert.equal(typeof info.settled, 'boolean');
+    // a copy: changing it changes nothing in the lab
+    info.variants.length = 0;
+    assert.ok(lab.kernelInfo().variants.length >= 4);
+  });
+
+  it('a forced variant runs without calibration; a name not in the table is refused with the allowed ones', async () => {
+    const lab = await loadGradlab({ kernel: '2x16-loadsplat' });
+    const info = lab.kernelInfo();
+    assert.equal(info.variant, '2x16-loadsplat');
+    assert.equal(info.forced, true);
+    assert.equal(info.rounds, 0);
+    await assert.rejects(loadGradlab({ kernel: '4x4' }), /kernel must be 'auto' or one of '4x8-loadsplat', .*got "4x4"/);
+    await assert.rejects(loadGradlab({ kernel: 7 }), /kernel must be 'auto' or one of/);
+    const scalar = await loadGradlab({ simd: false });
+    assert.equal(scalar.kernelInfo().variant, 'reference');
+    assert.deepEqual(scalar.kernelInfo().variants.map((v) => v.name), ['reference']);
+    await assert.rejects(loadGradlab({ simd: false, kernel: '4x8-splat' }), /one of 'reference'/);
+  });
+
+  it('training is bit-identical with every variant', async () => {
+    const names = (await loadGradlab()).kernelInfo().variants.map((v) => v.name);
+    const first = await trainWith(names[0]);
+    assert.ok(first.losses.every(Number.isFinite));
+    assert.ok(first.losses[4] < first.losses[0], `the loss falls: ${first.losses.join(', ')}`);
+    for (const name of names.slice(1)) {
+      const other = await trainWith(name);
+      assert.deepEqual(other.losses, first.losses, `${name}: losses`);
+      assert.deepEqual(other.weights, first.weights, `${name}: weights of layer 1`);
+    }
+  });
+});

@@ -1,0 +1,103 @@
+// kernels.js: which GEMM micro-kernel variant the engine runs (src/gemm.c's table), chosen at load.
+// The same wasm is compiled by the engine into different machine code on Intel, AMD and ARM hosts,
+// and the fastest tile shape or way of broadcasting A differs between them; so loadGradlab times
+// the variants on a product of the size training uses and selects the fastest, unless a variant is
+// forced (loadGradlab({ kernel: name })). Every variant gives bit-identical results (each entry
+// is summed over k in the same order), so the choice changes speed only.
+import { GradlabError } from './names.js';
+
+export const CALIBRATION_BUDGET_MS = 30;
+// a forward product of a 256-unit layer at batch 64 (K = 256 with a B of 64 Ki floats takes the
+// packed path); about 0.2 ms per product at 40 GFLOP/s, so five variants take about 1 ms a round
+const SHAPE = { M: 64, N: 256, K: 256 };
+// a variant replaces the default only when its best time is this much faster: timings on a loaded
+// machine are noisy, and the default is the measured best where it was tuned (Intel Xeon)
+const MARGIN = 0.05;
+// and only after at least this many products of each: the first few run in the engine's baseline
+// tier (see calibrate), so a calibration starved of time by a loaded machine keeps the default
+const MIN_PRODUCTS = 8;
+
+/** the smallest step of performance.now(): a few microseconds in Node, up to 100 us in browsers */
+function clockStep() {
+  let step = Infinity;
+  for (let i = 0; i < 3; ++i) {
+    const a = performance.now();
+    let b = a;
+    while (b === a) b = performance.now();
+    step = Math.min(step, b - a);
+  }
+  return step;
+}
+
+function variantsOf(x, memory) {
+  const text = (ptr) => {
+    const bytes = new Uint8Array(memory.buffer, ptr, 64);
+    return new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)));
+  };
+  return Array.from({ length: x.gl_gemm_variant_count() }, (_, i) => {
+    const tile = x.gl_gemm_variant_tile(i);
+    return { name: text(x.gl_gemm_variant_name(i)), mr: Math.floor(tile / 100), nr: tile % 100 };
+  });
+}
+
+/** best milliseconds per product of each variant, measured in interleaved rounds within the budget */
+function calibrate(x, memory, count, budgetMs) {
+  const { M, N, K } = SHAPE;
+  const A = x.gl_alloc(M * K * 4), B = x.gl_alloc(K * N * 4), C = x.gl_alloc(M * N * 4);
+  const best = new Array(count).fill(Infinity);
+  let rounds = 0, reps = 1;
+  try {
+    if (!A || !B || !C) return { best, rounds, reps };
+    const f = (ptr, n, v) => new Float32Array(memory.buffer, ptr, n).fill(v);
+    f(A, M * K, 0.5); f(B, K * N, 0.25); f(C, M * N, 0);
+    const start = performance.now();
+    // each timing spans at least about 20 steps of the clock (one product is about 0.2 ms)
+    reps = Math.max(1, Math.min(8, Math.ceil(20 * clockStep() / 0.2)));
+    // The engine runs a function in its baseline compiler (V8's Liftoff, about 2.5x slower here)
+    // until it has done some work, then swaps in optimised code (about 3 products of this size in
+    // Node 20): the best of many interleaved rounds is the optimised time when the budget allows
+    // it. A stall (another process taking the core) only lengthens one round.
+    for (;;) {
+      for (let v = 0; v < count; ++v) {
+        const t0 = performance.now();
+        if (t0 - start > budgetMs) return { best, rounds, reps };
+        x.gl_gemm_trial(v, M, N, K, A, B, C, reps);
+        best[v] = Math.min(best[v], (performance.now() - t0) / reps);
+      }
+      ++rounds;
+    }
+  } finally {
+    for (const p of [A, B, C]) if (p) x.gl_free(p);
+  }
+}
+
+/**
+ * Selects the variant: options.kernel names one (forced), or 'auto' / undefined times them all.
+ * Returns the record Lab.kernelInfo() reports.
+ */
+export function chooseKernel({ exports: x, memory }, option = 'auto') {
+  const variants = variantsOf(x, memory);
+  const names = variants.map((v) => v.name);
+  if (option !== 'auto' && !names.includes(option)) {
+    throw new GradlabError(`kernel must be 'auto' or one of ${names.map((n) => `'${n}'`).join(', ')}; got ${JSON.stringify(option)}`);
+  }
+  const info = { variant: names[0], forced: option !== 'auto', settled: false, calibrationMs: 0, rounds: 0, productsEach: 0,
+    shape: { ...SHAPE }, variants };
+  if (info.forced) {
+    info.variant = option;
+  } else if (variants.length > 1) {
+    const t0 = performance.now();
+    const { best, rounds, reps } = calibrate(x, memory, variants.length, CALIBRATION_BUDGET_MS);
+    info.calibrationMs = performance.now() - t0;
+    info.rounds = rounds;
+    info.productsEach = rounds * reps;
+    info.settled = rounds * reps >= MIN_PRODUCTS;
+    const flops = 2 * SHAPE.M * SHAPE.N * SHAPE.K;
+    variants.forEach((v, i) => { v.ms = best[i]; v.gflops = Number.isFinite(best[i]) && best[i] > 0 ? flops / best[i] / 1e6 : 0; });
+    let fastest = 0;
+    for (let i = 1; i < variants.length; ++i) if (best[i] < best[fastest]) fastest = i;
+    if (info.settled && best[fastest] < best[0] * (1 - MARGIN)) info.variant = names[fastest];
+  }
+  x.gl_gemm_select(names.indexOf(info.variant));
+  return info;
+}
