@@ -35,12 +35,21 @@ const gridInputs = (inputs) => {
   return g;
 };
 
+let loading = null, loadingScalar = null;   // the engine being loaded: builds that arrive meanwhile wait for the same one
+
 async function ensureLab(scalar) {
   if (lab && loadedScalar === scalar) return;
-  lab = await loadGradlab(scalar ? { simd: false } : {});
-  loadedScalar = scalar;
-  postMessage(protocol.ready(lab.simd));
+  if (!loading || loadingScalar !== scalar) {
+    loadingScalar = scalar;
+    loading = loadGradlab(scalar ? { simd: false } : {}).then((loaded) => {
+      if (loadingScalar === scalar) { lab = loaded; loadedScalar = scalar; postMessage(protocol.ready(lab.simd)); }
+      return loaded;
+    });
+  }
+  await loading;
 }
+
+let newestBuild = -1;   // the generation of the last build command: an older one still loading the engine is dropped
 
 function build(c) {
   config = c;
@@ -237,10 +246,13 @@ onmessage = async ({ data: msg }) => {
     const problem = protocol.checkCommand(msg);
     if (problem) throw new Error(problem);
     switch (msg.type) {
-      case 'build':
+      case 'build': {
+        const generation = newestBuild = msg.config.generation;
         await ensureLab(msg.config.scalar);
-        build(msg.config);
+        // a build that waited for the engine while a newer one arrived must not replace it (nor pause it)
+        if (generation === newestBuild) build(msg.config);
         break;
+      }
       case 'play':
         if (!net || status === 'diverged') break;
         until = msg.until ?? null;
