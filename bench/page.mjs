@@ -8,10 +8,10 @@ import { launch, serve } from '../tests/browser/browser.mjs';
 const seconds = Number(process.argv[2] ?? 8);
 const S32 = 'data=moons&layers=32_relu,32_relu&batch=64&opt=momentum&lr=0.05';
 const CASES = [
-  ['1 run, speed 10', `?${S32}&speed=10`],
-  ['4 runs, speed 10', `?${S32}&speed=10&mode=compare&runs=seed:1~seed:2~seed:3~seed:4`],
-  ['1 run, speed 200', `?${S32}&speed=200`],
-  ['4 runs, speed 200', `?${S32}&speed=200&mode=compare&runs=seed:1~seed:2~seed:3~seed:4`],
+  ['1 run, 300 steps/s', `?${S32}&speed=300`],
+  ['4 runs, 300 steps/s', `?${S32}&speed=300&mode=compare&runs=seed:1~seed:2~seed:3~seed:4`],
+  ['1 run, 5000 steps/s', `?${S32}&speed=5000`],
+  ['4 runs, 5000 steps/s', `?${S32}&speed=5000&mode=compare&runs=seed:1~seed:2~seed:3~seed:4`],
 ];
 
 const server = await serve();

@@ -23,7 +23,7 @@ const page = (cdn) => `<!doctype html>
 <script type="module" src="${cdn}embed/gradlab-embed.js"></script>
 </head><body>
 <gradlab-playground id="a" lesson="xavier" controls="init,lr,play" autoplay height="430"></gradlab-playground>
-<gradlab-playground id="b" lesson="adam" controls="play" autoplay compact></gradlab-playground>
+<gradlab-playground id="b" lesson="adam" controls="play" autoplay moments="off" compact></gradlab-playground>
 </body></html>`;
 
 // the script beside the page; one element told where the files are by `base`, the other by <meta>
@@ -33,16 +33,16 @@ const basePage = (cdn) => `<!doctype html>
 <script src="/site/watch.js"></script>
 <script type="module" src="/gradlab/embed/gradlab-embed.js"></script>
 </head><body>
-<gradlab-playground id="a" lesson="xavier" base="${cdn}" autoplay compact></gradlab-playground>
-<gradlab-playground id="b" lesson="small-init" autoplay compact></gradlab-playground>
-<gradlab-playground id="c" lesson="small-init" base="/gradlab/" autoplay compact></gradlab-playground>
+<gradlab-playground id="a" lesson="xavier" base="${cdn}" autoplay moments="off" compact></gradlab-playground>
+<gradlab-playground id="b" lesson="small-init" autoplay moments="off" compact></gradlab-playground>
+<gradlab-playground id="c" lesson="small-init" base="/gradlab/" autoplay moments="off" compact></gradlab-playground>
 <gradlab-playground id="d" lesson="small-init" base="javascript:alert(1)" compact></gradlab-playground>
 </body></html>`;
 
 // the lesson from the CDN in a frame that trusts only the page's origin (127.0.0.1)
 const lmsPage = (cdn, parent) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>LMS</title><script src="/site/watch.js"></script></head><body>
-<iframe id="c" title="lesson" width="720" height="460" src="${cdn}embed.html?lesson=small-init&amp;controls=play&amp;autoplay&amp;speed=10&amp;parent=${parent}"></iframe>
+<iframe id="c" title="lesson" width="720" height="460" src="${cdn}embed.html?lesson=small-init&amp;controls=play&amp;autoplay&amp;moments=off&amp;speed=600&amp;parent=${parent}"></iframe>
 </body></html>`;
 
 let browser, cdn, site, files;

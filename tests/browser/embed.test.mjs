@@ -16,9 +16,9 @@ const PAGE = `<!doctype html>
 <script type="module" src="/gradlab/embed/gradlab-embed.js"></script>
 </head><body>
 <h1>Week 3</h1>
-<gradlab-playground id="a" lesson="xavier" controls="init,optimizer,lr,play,step,reset" autoplay height="430"></gradlab-playground>
-<gradlab-playground id="b" lesson="adam" controls="play,speed" autoplay compact theme="dark"></gradlab-playground>
-<iframe id="c" title="A gradlab lesson" src="/gradlab/embed.html?lesson=small-init&amp;controls=play,reset&amp;autoplay&amp;speed=10" width="720" height="460"></iframe>
+<gradlab-playground id="a" lesson="xavier" controls="init,optimizer,lr,play,step,reset" autoplay moments="off" height="430"></gradlab-playground>
+<gradlab-playground id="b" lesson="adam" controls="play,speed" autoplay moments="off" speed="600" compact theme="dark"></gradlab-playground>
+<iframe id="c" title="A gradlab lesson" src="/gradlab/embed.html?lesson=small-init&amp;controls=play,reset&amp;autoplay&amp;moments=off&amp;speed=600" width="720" height="460"></iframe>
 </body></html>`;
 
 const BAD = `<!doctype html><html><head><meta charset="utf-8"><title>breaks the policy</title>
@@ -155,8 +155,8 @@ const RACERS_PAGE = `<!doctype html>
 <script src="/site/watch.js"></script>
 <script type="module" src="/gradlab/embed/gradlab-embed.js"></script>
 </head><body>
-<gradlab-playground id="r" lesson="saddle" racers="sgd~adam@0.02" controls="racers,play" autoplay></gradlab-playground>
-<iframe id="f" title="A race" src="/gradlab/embed.html?lesson=saddle&amp;racers=sgd~adam@0.02&amp;autoplay" width="720" height="460"></iframe>
+<gradlab-playground id="r" lesson="saddle" racers="sgd~adam@0.02" controls="racers,play" autoplay moments="off"></gradlab-playground>
+<iframe id="f" title="A race" src="/gradlab/embed.html?lesson=saddle&amp;racers=sgd~adam@0.02&amp;autoplay&amp;moments=off" width="720" height="460"></iframe>
 </body></html>`;
 
 describe('racers with learning rates of their own (racers="sgd~adam@0.02")', () => {
@@ -235,7 +235,12 @@ describe('examples/course-page.html', () => {
     try {
       await p.goto(`${course.url}/examples/course-page.html`);
       const ids = ['small-init', 'batch-norm', 'ravine'];
-      await p.waitForFunction((list) => list.every((id) => /step [1-9]\d\d/.test(document.getElementById(id).shadowRoot.querySelector('.status').textContent)), ids, { timeout: 40000 });
+      // each lesson pauses at its moments: go on past them (a click on the callout's button) until step 100
+      await p.waitForFunction((list) => list.every((id) => {
+        const root = document.getElementById(id).shadowRoot;
+        root.querySelector('.moment:not([hidden]) .moment-go')?.click();
+        return /step [1-9]\d\d/.test(root.querySelector('.status').textContent);
+      }), ids, { timeout: 40000 });
       for (const id of ids) await p.locator(`#${id}`).scrollIntoViewIfNeeded();
       await p.waitForTimeout(500);
       await p.screenshot({ path: 'build/embed/course-page.png', fullPage: true });

@@ -2,6 +2,8 @@
 // mode with four workers, divergence, the scalar build and the narrow layout.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { lessonNamed } from '../../web/app/lessons.js';
+import { SPEED_MAX } from '../../web/app/pace.js';
 import { launch, openPage, painted, serve } from './browser.mjs';
 
 let browser, server;
@@ -182,7 +184,7 @@ describe('the page', () => {
   });
 
   it('?lesson=saddle&racers=sgd~adam@0.02 races each optimiser at its own rate, labelled so', async () => {
-    const page = await openPage(browser, `${server.url}?lesson=saddle&racers=sgd~adam@0.02`);
+    const page = await openPage(browser, `${server.url}?lesson=saddle&racers=sgd~adam@0.02&speed=200`);
     await page.waitForFunction(() => window.gradlabPage?.summary().race?.paths.length === 2);
     const s = await summary(page);
     assert.equal(s.mode, 'race');
@@ -194,6 +196,10 @@ describe('the page', () => {
     assert.equal(await page.inputValue('#racer-lr-adam'), '0.02');
     assert.equal(await page.locator('#racer-momentum').isChecked(), false);
     const adam = s.race.paths[1].loss;
+    for (const m of lessonNamed('saddle').moments) {   // the lesson stops at its moments: go on past each
+      await page.waitForFunction((n) => window.gradlabPage.summary().moment?.step === n, m.step);
+      await page.getByRole('button', { name: 'Play to go on' }).click();
+    }
     await page.waitForFunction((steps) => window.gradlabPage.summary().race.upto === steps, adam.length - 1);
     assert.ok(await painted(page, '#contour', { plot: true }) > 0.9);
     assert.ok(adam.at(-1) < s.race.paths[0].loss.at(-1), 'adam at 0.02 leaves the saddle further than sgd at 0.01');
@@ -225,10 +231,10 @@ describe('the page', () => {
   });
 
   it('batch-norm running statistics are drawn per unit; the speed slider reaches the largest speed the URL allows', async () => {
-    const page = await openPage(browser, `${server.url}?layers=16_relu_bn,8_tanh_bn&speed=300`);
+    const page = await openPage(browser, `${server.url}?layers=16_relu_bn,8_tanh_bn&speed=${SPEED_MAX}`);
     await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
-    assert.equal(await page.inputValue('#speed'), '300');
-    assert.equal(await page.locator('#speed-value').textContent(), '300');
+    assert.equal(await page.inputValue('#speed'), await page.getAttribute('#speed', 'max'));
+    assert.equal(await page.locator('#speed-value').textContent(), `${SPEED_MAX} steps/s`);
     await page.keyboard.press('Space');
     await waitSteps(page, 300);
     assert.ok(await page.locator('#bn-chart').isVisible());

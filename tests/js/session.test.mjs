@@ -12,6 +12,7 @@ import {
   CURVE_POINTS, RACE_MS, Session, appendCapped, cpuShare, newWorker, raceCurves, racerLabel, useWorkerClass, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
+import { lessonNamed } from '../../web/app/lessons.js';
 
 class FakeWorker {
   static all = [];
@@ -156,7 +157,7 @@ describe('session with a fake worker', () => {
     let now = 1000;
     const s = new Session({ clock: () => now });
     const seen = events(s, ['race', 'ready', 'playing']);
-    s.start(parseState('?lesson=saddle&racers=sgd~adam@0.02').state);
+    s.start(parseState('?mode=race&surface=saddle&racers=sgd~adam@0.02').state);
     assert.equal(s.runs.length, 0);
     const w = FakeWorker.all.at(-1), cmd = w.sent.at(-1);
     assert.equal(cmd.type, 'race');
@@ -195,6 +196,37 @@ describe('session with a fake worker', () => {
     assert.deepEqual(w.sent.at(-1).racers, [{ name: 'rmsprop', learningRate: 0.5 }]);
     s.dispose();
     assert.ok(w.terminated);
+  });
+
+  it('a lesson\'s race runs at the lesson\'s pace and its clock stops exactly at each moment', () => {
+    let now = 0;
+    const s = new Session({ clock: () => now });
+    const moments = [];
+    s.on('moment', (d) => moments.push(d));
+    const lesson = lessonNamed('saddle');
+    s.start(baseState('saddle'));
+    const w = FakeWorker.all.at(-1), cmd = w.sent.at(-1), steps = s.state.raceSteps;
+    const path = (name) => ({ name, learningRate: 0.01, path: new Float32Array(2 * (steps + 1)), loss: new Float32Array(steps + 1) });
+    w.answer(protocol.raceResult(cmd.id, { min: -10, max: 10, x: [0, 1], y: [0, 1] }, [path('sgd'), path('momentum')]));
+    s.play();
+    now += (1000 / lesson.stepsPerSecond) * 10.5;
+    assert.equal(s.raceFrame().upto, 10, 'steps per second of the lesson');
+    now += 60000;   // a long frame: the clock still stops at the first moment, not past it
+    assert.equal(s.raceFrame().upto, lesson.moments[0].step);
+    assert.equal(s.running, false);
+    assert.deepEqual(moments.map((m) => m.step), [lesson.moments[0].step]);
+    now += 60000;
+    assert.equal(s.raceFrame().upto, lesson.moments[0].step, 'paused at the moment');
+    s.play();
+    now += 1000 / lesson.stepsPerSecond;
+    assert.equal(s.raceFrame().upto, lesson.moments[0].step + 1, 'Play goes on from the moment');
+    now += 60000;
+    assert.equal(s.raceFrame().upto, lesson.moments[1].step);
+    s.play();
+    now += 60000;
+    assert.equal(s.raceFrame().upto, steps);
+    assert.deepEqual(moments.map((m) => [m.step, m.end]), [...lesson.moments.map((m) => [m.step, m.step === steps]), ...(lesson.moments.some((m) => m.step === steps) ? [] : [[steps, true]])]);
+    s.dispose();
   });
 
   it('makes every worker through newWorker', () => {
@@ -259,6 +291,40 @@ describe('session with the real worker in this thread', () => {
       const shared = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: s.state.raceLr } });
       assert.notDeepEqual(Array.from(race.paths[1].loss), Array.from(shared.loss), 'and not at the shared rate');
       assert.deepEqual(errors, []);
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+
+  it('plays a lesson from stop to stop: the worker pauses exactly at each moment and at the end step', async () => {
+    useWorkerClass(InThreadWorker);
+    try {
+      const lesson = lessonNamed('large-init');
+      assert.deepEqual(lesson.moments.map((m) => m.step), [0, 100]);
+      const s = new Session();
+      const seen = [];
+      s.on('moment', (d) => seen.push({ ...d, steps: s.runs.map((r) => r.last.step), playing: s.playing }));
+      let moment = until(s, 'moment');
+      s.start({ ...baseState('large-init'), speed: 3000 }, { play: true });
+      await moment;
+      assert.deepEqual(seen[0], { step: 0, moment: lesson.moments[0], end: false, steps: [0], playing: false }, 'a moment at step 0 shows before any step');
+      moment = until(s, 'moment');
+      s.play();
+      await moment;
+      assert.deepEqual(seen[1], { step: 100, moment: lesson.moments[1], end: false, steps: [100], playing: false });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.equal(s.runs[0].last.step, 100, 'the worker stays at the moment\'s step');
+      assert.equal(s.runs[0].curves.x.at(-1), 100);
+      moment = until(s, 'moment');
+      s.play();
+      await moment;
+      assert.deepEqual(seen[2], { step: lesson.steps, moment: null, end: true, steps: [lesson.steps], playing: false });
+      const stepped = until(s, 'step', ({ run }) => run.last.step > lesson.steps);
+      s.play();   // past the end: on and on
+      await stepped;
+      s.pause();
+      assert.equal(seen.length, 3);
       s.dispose();
     } finally {
       useWorkerClass(globalThis.Worker);

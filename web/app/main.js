@@ -7,6 +7,7 @@ import { createControls } from './views/controls.js';
 import { createCurves } from './views/curves.js';
 import { createDatasets } from './views/datasets.js';
 import { createLayersEditor, showLayersProblem } from './views/layers-editor.js';
+import { createMoments } from './views/moments.js';
 import { createMultiples } from './views/multiples.js';
 import { createRace } from './views/race.js';
 import { createRunsEditor } from './views/runs-editor.js';
@@ -24,11 +25,18 @@ const page = {
   dirty: true,
   redraw: () => { page.dirty = true; },
   change,
-  startLesson: (name) => { page.state = baseState(name); showNotes([]); restart(); },
-  play: () => (page.state.mode === 'race' ? page.session.reset({ keepPlaying: true }) : page.session.toggle()),
+  // choosing a lesson starts it: it plays at its pace up to its first moment
+  startLesson: (name) => { page.state = baseState(name); showNotes([]); restart({ play: Boolean(name) }); },
+  // a race that has finished (or not begun) plays again from the start; one paused at a moment goes on
+  play: () => (page.state.mode === 'race' && !racePaused() ? page.session.reset({ keepPlaying: true }) : page.session.toggle()),
   step: () => page.session.step(),
   reset: () => page.session.reset({ keepPlaying: false }),
 };
+
+function racePaused() {
+  const race = page.session.race;
+  return Boolean(race?.surface) && (race.running || (race.upto > 0 && race.upto < page.state.raceSteps));
+}
 
 function showNotes(notes) {
   const box = $('notes');
@@ -55,6 +63,7 @@ const curves = createCurves(page);
 const single = createSingle(page);
 const multiples = createMultiples(page);
 const race = createRace(page);
+const moments = createMoments(page);
 const datasets = createDatasets(page);
 createStart(page, location.search === '');
 
@@ -87,10 +96,10 @@ function change(patch) {
 }
 
 /** Everything from the state: the URL, the controls, and the runs or the race. */
-function restart() {
+function restart({ play = false } = {}) {
   writeUrl();
   syncControls();
-  page.session.start(page.state);
+  page.session.start(page.state, { play });
 }
 
 page.session
@@ -132,7 +141,8 @@ window.gradlabPage = {
     const { session, state } = page, r0 = session.race;
     const charts = [curves.charts, single.charts, race.charts].flatMap((c) => Object.values(c));
     return {
-      mode: state.mode, playing: session.playing, workers: session.runs.length, url: location.search,
+      mode: state.mode, playing: session.playing, running: session.running, workers: session.runs.length, url: location.search,
+      speed: state.speed, moment: moments.box.hidden ? null : { step: Number(moments.box.dataset.step), panel: moments.box.dataset.panel },
       runs: session.runs.map((r) => ({
         label: r.label, status: r.status, error: r.error, step: r.last?.step ?? 0, firstLoss: r.firstLoss, minTestLoss: r.minTest,
         trainLoss: r.last?.train.loss ?? null, testLoss: r.last?.test.loss ?? null, trainAccuracy: r.last?.train.accuracy ?? null,

@@ -5,8 +5,9 @@
 //
 // Commands (view → worker)
 //   build   { config }                 build a run from runConfig(state) plus { generation, duty }
-//   play | pause | step                train on, stop, one step
-//   speed   { speed }                  steps per tick
+//   play    { until }                  train on; with a step number, pause exactly there and send its snapshot
+//   pause | step                       stop, one step
+//   speed   { speed }                  steps per second
 //   example { example }                which test image's feature maps the snapshots carry
 //   unit    { layer, unit }            one hidden unit's output over the input plane
 //   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
@@ -36,7 +37,7 @@ const isOptional = (check) => (v) => v === undefined || check(v);
 /** The fields of each message and the test each must pass. */
 const COMMANDS = {
   build: { config: isObject },
-  play: {},
+  play: { until: isOptional(isNumberOrNull) },
   pause: {},
   step: {},
   speed: { speed: isNumber },
@@ -93,7 +94,8 @@ export const EVENT_TYPES = Object.keys(EVENTS);
 
 // ----- commands -----
 export const build = (config) => ({ type: 'build', config });
-export const play = () => ({ type: 'play' });
+/** Train until step `until` (null: on and on), then pause and send a snapshot of that step. */
+export const play = (until = null) => ({ type: 'play', until });
 export const pause = () => ({ type: 'pause' });
 export const step = () => ({ type: 'step' });
 export const speed = (value) => ({ type: 'speed', speed: value });

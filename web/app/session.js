@@ -3,7 +3,7 @@
 // run's curves and status, plays and steps, applies live setting changes, and keeps the race clock.
 // Views listen to it and draw; they never talk to a worker themselves.
 //
-//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock });
+//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock, lessonStops, stopsAt });
 //   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
 //   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'race' | 'runs' | 'restart'
@@ -21,11 +21,15 @@
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
 //   playing { playing }                                       whenever play / pause state changes
+//   moment { step, moment, end }   a lesson reached one of its stops and paused there: `moment` is the
+//                       lesson's { step, panel, text } (null at the lesson's end step without one); end:
+//                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
 // appendCapped, raceCurves and racerLabel shape what the views draw.
 import { runConfig } from './config.js';
 import * as protocol from './protocol.js';
+import { lessonNamed } from './lessons.js';
 import { racePlan } from './race-plan.js';
 import { raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
@@ -134,6 +138,9 @@ export class Session extends EventTarget {
   #raceId = 0;
   #readyFired = false;
   #wantPlay = false;
+  #stops = [];       // a lesson's stops: [{ step, moment }] by step; #stop is the next one not yet reached
+  #stop = 0;
+  #until = null;     // the step the workers were told to stop at
 
   /**
    * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
@@ -141,10 +148,52 @@ export class Session extends EventTarget {
    * are not beside this script (null: beside it); clock:
    * milliseconds now (the race clock and the histogram history read it).
    */
-  constructor({ autoplay = false, autoplayRace = false, raceResolution = 200, base = null, clock = () => performance.now() } = {}) {
+  constructor({
+    autoplay = false, autoplayRace = false, raceResolution = 200, base = null, clock = () => performance.now(), lessonStops = true, stopsAt = () => true,
+  } = {}) {
     super();
-    Object.assign(this, { autoplay, autoplayRace, raceResolution, base, clock });
+    Object.assign(this, { autoplay, autoplayRace, raceResolution, base, clock, lessonStops, stopsAt });
   }
+
+  // ---------- a lesson's stops (its moments and its end step) ----------
+
+  /**
+   * lessonStops: whether a lesson pauses at its moments and its end step at all; stopsAt(moment): which
+   * of its moments this view pauses at (the embed: those whose panel it has).
+   */
+  #planStops() {
+    const lesson = lessonNamed(this.state?.lesson);
+    this.#stop = 0;
+    this.#until = null;
+    if (!lesson || !this.lessonStops) { this.#stops = []; return; }
+    const stops = lesson.moments.filter((m) => this.stopsAt(m)).map((moment) => ({ step: moment.step, moment }));
+    if (!stops.some((s) => s.step === lesson.steps)) stops.push({ step: lesson.steps, moment: null });
+    this.#stops = stops.sort((a, b) => a.step - b.step);
+  }
+
+  #stopReached(stop) {
+    this.#stop++;
+    const end = stop.step === lessonNamed(this.state.lesson)?.steps;
+    this.#emit('moment', { step: stop.step, moment: stop.moment, end });
+  }
+
+  /** The step every live run has reached (the runs of a comparison step together). */
+  #runsStep() {
+    const live = this.runs.filter((r) => r.status === 'ok' && r.last);
+    return live.length ? Math.min(...live.map((r) => r.last.step)) : 0;
+  }
+
+  /** Before playing from `at`: skips stops behind it; a stop at `at` not yet shown is shown (and play waits). */
+  #stopHere(at) {
+    while (this.#stops[this.#stop] && this.#stops[this.#stop].step < at) this.#stop++;
+    const stop = this.#stops[this.#stop];
+    if (!stop || stop.step !== at) return false;
+    this.#stopReached(stop);
+    return true;
+  }
+
+  /** The next stop past the current one, as a step (null: none). */
+  get nextStop() { return this.#stops[this.#stop]?.step ?? null; }
 
   on(type, fn) {
     this.addEventListener(type, (e) => fn(e.detail));
@@ -196,8 +245,10 @@ export class Session extends EventTarget {
     if (!this.state) return;
     if (this.state.mode === 'race') { this.#playRace(); return; }
     if (this.runs.every((r) => r.status !== 'ok')) return;
+    if (this.#stopHere(this.#runsStep())) { this.#emit('playing', { playing: false }); return; }
     this.playing = true;
-    for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.play());
+    this.#until = this.nextStop;
+    for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.play(this.#until));
     this.#emit('playing', { playing: true });
   }
 
@@ -258,6 +309,7 @@ export class Session extends EventTarget {
     this.playing = false;
     this.#readyFired = false;
     this.#wantPlay = keepPlaying;
+    this.#planStops();
     while (this.runs.length > defs.length) endWorker(this.runs.pop().worker);
     while (this.runs.length < defs.length) this.runs.push(newRun(newWorker(this.base)));
     this.runs = this.runs.map((old, i) => {
@@ -299,7 +351,7 @@ export class Session extends EventTarget {
       this.#emit('engine', { simd: msg.simd });
     } else if (msg.type === 'built') {
       run.built = msg;
-      if (this.playing) run.worker.postMessage(protocol.play());
+      if (this.playing) run.worker.postMessage(protocol.play(this.#until));
       this.#emit('built', { run });
     } else if (msg.type === 'snapshot') {
       this.#onSnapshot(run, msg);
@@ -321,6 +373,12 @@ export class Session extends EventTarget {
     recordSnapshot(run, s, this.clock());
     this.#emit('step', { run });
     this.#checkReady();
+    const stop = this.#stops[this.#stop], live = this.runs.filter((r) => r.status === 'ok');
+    if (stop && live.length && live.every((r) => r.last && r.last.step >= stop.step)) {
+      // the workers stopped themselves at `until`; a step taken by hand lands on the stop as well
+      if (this.playing) { this.playing = false; this.#emit('playing', { playing: false }); }
+      this.#stopReached(stop);
+    }
     if (wasOk && s.status === 'diverged') {
       this.#emit('diverged', { run, step: s.divergedAt ?? s.step, learningRate: runState(this.state, run.overrides).lr });
       if (this.runs.every((r) => r.status !== 'ok') && this.playing) {
@@ -355,6 +413,7 @@ export class Session extends EventTarget {
       worker.onmessage = (e) => this.#onRaceMessage(e.data);
       worker.onerror = (e) => this.#emit('error', { run: null, message: `worker failed: ${e?.message ?? 'it could not start'}` });
     }
+    this.#planStops();
     const plan = racePlan(this.state);
     this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1 };
     this.#wantPlay = play;
@@ -378,7 +437,8 @@ export class Session extends EventTarget {
   #playRace() {
     const race = this.race;
     if (!race?.surface) { this.#wantPlay = true; return; }
-    if (race.upto >= this.state.raceSteps) race.elapsed = 0;   // play again from the start
+    if (race.upto >= this.state.raceSteps) { race.elapsed = 0; race.upto = -1; this.#planStops(); }   // play again from the start
+    if (this.#stopHere(Math.max(0, race.upto))) { this.#emit('playing', { playing: false }); return; }
     race.running = true;
     race.since = this.clock();
     this.#emit('playing', { playing: true });
@@ -398,7 +458,19 @@ export class Session extends EventTarget {
     if (!race?.surface) return { upto: -1, changed: false };
     const steps = this.state.raceSteps;
     const elapsed = race.elapsed + (race.running ? now - race.since : 0);
-    const upto = Math.min(steps, Math.floor((elapsed / RACE_MS) * steps));
+    // a lesson's race runs at its pace (steps per second); any other race takes RACE_MS
+    const msPerStep = this.state.lesson ? 1000 / this.state.speed : RACE_MS / steps;
+    let upto = Math.min(steps, Math.floor(elapsed / msPerStep));
+    const stop = this.#stops[this.#stop];
+    if (race.running && stop && upto >= stop.step) {   // a lesson's moment: stop the clock exactly there
+      upto = stop.step;
+      race.upto = upto;
+      race.running = false;
+      race.elapsed = upto * msPerStep;
+      this.#emit('playing', { playing: false });
+      this.#stopReached(stop);
+      return { upto, changed: true };
+    }
     const changed = upto !== race.upto;
     race.upto = upto;
     if (race.running && upto >= steps) {

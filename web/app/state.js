@@ -3,6 +3,7 @@
 // cannot read falls back to its default and leaves a note for the page to show (as text, never markup).
 import { ACTIVATIONS, DATASETS, INITS, OPTIMIZERS, SCHEDULES, SURFACES } from '../lib/names.js';
 import { LESSONS } from './lessons.js';
+import { SPEED_MAX, SPEED_MIN } from './pace.js';
 
 export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 export const LOSS_CHOICES = ['auto', 'cross-entropy', 'binary-cross-entropy', 'mse'];
@@ -66,7 +67,7 @@ export const PARAMS = [
   { name: 'warmup', ...int(0, 100000), default: 0 },
   { name: 'batch', ...int(0, 2000), default: 32 },
   { name: 'seed', ...int(0, 4294967295), default: 1 },
-  { name: 'speed', ...int(1, 500), default: 5 },
+  { name: 'speed', ...int(SPEED_MIN, SPEED_MAX), default: 300 },   // steps per second (a lesson: its own pace)
   { name: 'runs', type: 'runs', default: '' },
   { name: 'surface', ...enumOf(SURFACES), default: 'saddle' },
   { name: 'racers', type: 'optimizers', default: 'sgd~momentum~adam' },
@@ -339,6 +340,7 @@ export function baseState(name) {
   const s = defaults();
   const lesson = LESSONS.find((l) => l.name === name);
   if (!lesson) return s;
+  s.speed = lesson.stepsPerSecond;
   for (const [key, text] of new URLSearchParams(lesson.params)) {
     const p = BY_NAME.get(key);
     const read = p && readValue(p, text);

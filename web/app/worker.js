@@ -1,5 +1,6 @@
 // worker.js: owns the engine for one run. The page sends commands (protocol.js); the worker
-// trains in ticks of `speed` steps and posts small snapshots (copies, transferred) at most every
+// trains `speed` steps per second, in ticks of one display frame, stops exactly at the step a
+// `play` command's `until` names, and posts small snapshots (copies, transferred) at most every
 // SNAPSHOT_MS, so neither side ever waits for the other.
 import { loadGradlab } from '../lib/gradlab.js';
 import { RunRecord } from '../lib/record.js';
@@ -18,6 +19,7 @@ const SNAPSHOT_SHARE = 0.25; // at most this share of the worker's time goes to 
 
 let lab, data, net, config, playing = false, timer = 0, lastSnapshot = 0, status = 'ok', lastResult = null;
 let loadedScalar = null;
+let until = null, budget = 0, lastTick = 0;   // the step to stop at; steps owed by the clock; when the last tick ran
 let example = 0, snapshotCost = 0;   // the image whose feature maps are shown; ms the last snapshot took
 let record = null;                   // the run's snapshots for time travel (16 MiB, thinned evenly)
 
@@ -35,12 +37,21 @@ const gridInputs = (inputs) => {
   return g;
 };
 
+let loading = null, loadingScalar = null;   // the engine being loaded: builds that arrive meanwhile wait for the same one
+
 async function ensureLab(scalar) {
   if (lab && loadedScalar === scalar) return;
-  lab = await loadGradlab(scalar ? { simd: false } : {});
-  loadedScalar = scalar;
-  postMessage(protocol.ready(lab.simd));
+  if (!loading || loadingScalar !== scalar) {
+    loadingScalar = scalar;
+    loading = loadGradlab(scalar ? { simd: false } : {}).then((loaded) => {
+      if (loadingScalar === scalar) { lab = loaded; loadedScalar = scalar; postMessage(protocol.ready(lab.simd)); }
+      return loaded;
+    });
+  }
+  await loading;
 }
+
+let newestBuild = -1;   // the generation of the last build command: an older one still loading the engine is dropped
 
 function build(c) {
   config = c;
@@ -186,14 +197,26 @@ function tick() {
   timer = 0;
   if (!playing) return;
   const started = performance.now();
-  lastResult = net.train(data, { steps: config.speed, batchSize: config.batchSize });
-  if (lastResult.status === 'diverged') {
-    status = 'diverged';
-    playing = false;
+  // the clock owes speed × elapsed steps; a slow tick (a busy machine) does not pile up more than a quarter second
+  budget = Math.min(budget + (config.speed * (started - lastTick)) / 1000, Math.max(1, config.speed / 4));
+  lastTick = started;
+  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step);
+  if (steps > 0) {
+    budget -= steps;
+    lastResult = net.train(data, { steps, batchSize: config.batchSize });
+    if (lastResult.status === 'diverged') {
+      status = 'diverged';
+      playing = false;
+      snapshot(true);
+      return;
+    }
+  }
+  if (until != null && net.step >= until) {   // the page asked to stop here: a moment of a lesson
+    pause();
     snapshot(true);
     return;
   }
-  if (snapshotDue()) snapshot(true);
+  if (steps > 0 && snapshotDue()) snapshot(true);
   // one tick per frame at most, and no more than `duty` of a core, so that several workers leave
   // the page's own thread room to draw
   const busy = performance.now() - started;
@@ -228,13 +251,18 @@ onmessage = async ({ data: msg }) => {
     const problem = protocol.checkCommand(msg);
     if (problem) throw new Error(problem);
     switch (msg.type) {
-      case 'build':
+      case 'build': {
+        const generation = newestBuild = msg.config.generation;
         await ensureLab(msg.config.scalar);
-        build(msg.config);
+        // a build that waited for the engine while a newer one arrived must not replace it (nor pause it)
+        if (generation === newestBuild) build(msg.config);
         break;
+      }
       case 'play':
         if (!net || status === 'diverged') break;
-        if (!playing) { playing = true; tick(); }
+        until = msg.until ?? null;
+        if (until != null && net.step >= until) break;
+        if (!playing) { playing = true; budget = 1; lastTick = performance.now(); tick(); }
         break;
       case 'pause':
         pause();

@@ -2,6 +2,7 @@
 // field read with the page's own table (state.js) and labelled with the shared words (labels.js).
 import { el } from '../app/dom.js';
 import { SHORT_LABELS } from '../app/labels.js';
+import { SLIDER_STEPS, sliderFromSpeed, speedFromSlider, speedText } from '../app/pace.js';
 import { paramInfo, readValue } from '../app/state.js';
 
 function fieldInput(p) {
@@ -23,10 +24,16 @@ export function buildBar(bar, controls, host) {
   const made = {}, fields = new Map();
   for (const action of controls.actions) {
     if (action === 'speed') {
-      const range = el('input', { type: 'range', min: '1', max: '100', step: '1', 'aria-label': 'Speed: steps per frame' });
-      range.addEventListener('input', () => host.set({ speed: Number(range.value) }));
+      const range = el('input', { type: 'range', min: '0', max: String(SLIDER_STEPS), step: '1', 'aria-label': 'Speed in steps per second' });
+      const shown = el('output', { class: 'speed-value' });
+      range.addEventListener('input', () => {
+        const speed = speedFromSlider(Number(range.value));
+        shown.textContent = speedText(speed);
+        host.set({ speed });
+      });
       made.speed = range;
-      bar.append(el('label', { class: 'field speed' }, [el('span', { text: 'Speed' }), range]));
+      made.speedText = shown;
+      bar.append(el('label', { class: 'field speed' }, [el('span', { text: 'Speed' }), range, shown]));
       continue;
     }
     const button = el('button', { type: 'button', class: `action ${action}`, text: action[0].toUpperCase() + action.slice(1) });
@@ -49,7 +56,11 @@ export function buildBar(bar, controls, host) {
   bar.hidden = bar.childElementCount === 0;
   made.sync = (state) => {
     for (const [key, input] of fields) input.value = String(state[key] ?? '');
-    if (made.speed) made.speed.value = String(Math.min(100, state.speed));
+    if (made.speed) {
+      made.speed.value = String(sliderFromSpeed(state.speed));
+      made.speed.setAttribute('aria-valuetext', speedText(state.speed));
+      made.speedText.textContent = speedText(state.speed);
+    }
   };
   return made;
 }

@@ -12,6 +12,7 @@ import { fmt } from '../app/format.js';
 import { runStatus } from '../app/labels.js';
 import { LESSONS } from '../app/lessons.js';
 import { Session, racerLabel, raceCurves } from '../app/session.js';
+import { momentWords } from '../app/views/moments.js';
 import { el } from '../app/dom.js';
 import { SURFACE_VIEWS } from '../lib/names.js';
 import { buildBar } from './bar.js';
@@ -24,6 +25,8 @@ import {
 const STYLESHEETS = [new URL('../vendor/uplot/uPlot.min.css', import.meta.url), new URL('./embed.css', import.meta.url)];
 const STYLESHEETS_UNDER_BASE = ['vendor/uplot/uPlot.min.css', 'embed/embed.css'];
 const REDRAW_MS = 50;
+/** The page's panels a lesson's moment may name that the embed has too, and which of its boxes shows each. */
+const MOMENT_BOXES = { 'loss-chart': 'chartBox', 'race-chart': 'chartBox', boundary: 'boards', multiples: 'boards', contour: 'boards' };
 
 export class GradlabPlayground extends HTMLElement {
   static get observedAttributes() { return OBSERVED_ATTRIBUTES; }
@@ -119,7 +122,12 @@ export class GradlabPlayground extends HTMLElement {
   }
 
   #newSession() {
-    const session = new Session({ autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base });
+    // a lesson pauses at the moments whose panel the embed has (and at its end step)
+    const session = new Session({
+      autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base,
+      lessonStops: this.getAttribute('moments') !== 'off', stopsAt: (m) => m.panel in MOMENT_BOXES,
+    });
+    session.on('moment', (stop) => this.#showMoment(stop));
     session.on('engine', ({ simd }) => { this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm'; });
     session.on('built', ({ run }) => { run.view.figure.hidden = run.built.inputs > 2; });   // a boundary exists only over one or two inputs
     session.on('ready', ({ runs }) => {
@@ -134,9 +142,9 @@ export class GradlabPlayground extends HTMLElement {
     });
     session.on('error', ({ message }) => this.#fail(message));
     session.on('race', () => { this.#dom.status.textContent = ''; this.#dom.status.classList.remove('bad'); this.#schedule(); });
-    session.on('playing', () => { this.#updateButtons(); this.#schedule(); });
-    session.on('runs', () => this.#buildRunViews());
-    session.on('racestart', () => this.#buildRaceView());
+    session.on('playing', ({ playing }) => { if (playing) this.#hideMoment(); this.#updateButtons(); this.#schedule(); });
+    session.on('runs', () => { this.#hideMoment(); this.#buildRunViews(); });
+    session.on('racestart', () => { this.#hideMoment(); this.#buildRaceView(); });
     return session;
   }
 
@@ -164,8 +172,15 @@ export class GradlabPlayground extends HTMLElement {
     d.chart = el('div', { class: 'chart' });
     d.legend = el('div', { class: 'legend' });
     d.status = el('output', { class: 'status', 'aria-live': 'polite' });
-    const views = el('div', { class: 'views' }, [d.boards, el('div', { class: 'chart-box' }, [d.chart, d.legend])]);
-    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, d.status);
+    d.chartBox = el('div', { class: 'chart-box' }, [d.chart, d.legend]);
+    const views = el('div', { class: 'views' }, [d.boards, d.chartBox]);
+    d.momentWhere = el('strong', { class: 'moment-where' });
+    d.momentText = el('p', { class: 'moment-text' });
+    const go = el('button', { type: 'button', class: 'moment-go', text: 'Play to go on' });
+    go.addEventListener('click', () => this.#session.play());
+    d.moment = el('aside', { class: 'moment', 'aria-label': 'Lesson moment' }, [d.momentWhere, d.momentText, go]);
+    d.moment.hidden = true;
+    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, d.moment, d.status);
     this.#charts = {};
   }
 
@@ -181,6 +196,27 @@ export class GradlabPlayground extends HTMLElement {
       play.setAttribute('aria-pressed', String(running));
     }
     if (step) step.hidden = this.#session.state?.mode === 'race';
+  }
+
+  #showMoment(stop) {
+    const lesson = LESSONS.find((l) => l.name === this.#session.state.lesson), d = this.#dom;
+    if (!lesson || !d.moment) return;
+    this.#hideMoment();
+    const words = momentWords(lesson, stop);
+    d.momentWhere.textContent = words.where;
+    d.momentText.textContent = words.text;
+    d.moment.hidden = false;
+    const box = stop.moment && d[MOMENT_BOXES[stop.moment.panel]];
+    if (box) { box.classList.add('moment-focus'); d.focused = box; }
+    this.#schedule();
+    this.#emit('gradlab-moment', { step: stop.step, panel: stop.moment?.panel ?? null, text: words.text, end: stop.end });
+  }
+
+  #hideMoment() {
+    const d = this.#dom;
+    if (d.moment) d.moment.hidden = true;
+    d.focused?.classList.remove('moment-focus');
+    d.focused = null;
   }
 
   #emit(type, detail) {

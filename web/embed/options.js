@@ -6,7 +6,7 @@ import { COMPARE_DEFAULT_RUNS, PARAMS, baseState, paramInfo, parseState, readVal
 export { raceOnly } from '../app/state.js';
 
 /** Attributes of the element that are not page state. */
-export const ELEMENT_ATTRIBUTES = ['controls', 'autoplay', 'compact', 'theme', 'height', 'base'];
+export const ELEMENT_ATTRIBUTES = ['controls', 'autoplay', 'compact', 'theme', 'height', 'base', 'moments'];
 /** Attributes an iframe's address may not set: `base` would let a link choose whose scripts run in the frame. */
 export const NOT_FROM_FRAME = ['base'];
 /** The page-wide default of `base`: <meta name="gradlab-base" content="https://cdn.example/gradlab/web/">. */

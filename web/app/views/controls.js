@@ -5,6 +5,7 @@ import { el } from '../dom.js';
 import { optimizerHyper } from '../config.js';
 import { LABELS } from '../labels.js';
 import { LESSONS } from '../lessons.js';
+import { SLIDER_STEPS, sliderFromSpeed, speedFromSlider, speedText } from '../pace.js';
 import { isImageData, paramInfo, readValue } from '../state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -77,9 +78,13 @@ export function createControls(page) {
   for (const l of LESSONS) $('lesson').add(new Option(l.title, l.name));
   $('lesson').addEventListener('change', () => page.startLesson($('lesson').value));
   for (const b of document.querySelectorAll('.modes button')) b.addEventListener('click', () => page.change({ mode: b.dataset.mode }));
+  $('speed').min = '0';
+  $('speed').max = String(SLIDER_STEPS);
   $('speed').addEventListener('input', () => {
-    $('speed-value').textContent = $('speed').value;
-    page.change({ speed: Number($('speed').value) });
+    const speed = speedFromSlider(Number($('speed').value));
+    $('speed-value').textContent = speedText(speed);
+    $('speed').setAttribute('aria-valuetext', speedText(speed));
+    page.change({ speed });
   });
   $('play').addEventListener('click', page.play);
   $('step').addEventListener('click', page.step);
@@ -94,8 +99,9 @@ export function createControls(page) {
 
   const updatePlay = () => {
     const { state, session } = page;
-    const label = state?.mode === 'race' ? 'Play the race again' : session.playing ? 'Pause (space)' : 'Play (space)';
-    $('play').textContent = state?.mode === 'race' ? 'Play race' : session.playing ? 'Pause' : 'Play';
+    const race = state?.mode === 'race', running = session.running;
+    const label = running ? 'Pause (space)' : race ? 'Play the race' : 'Play (space)';
+    $('play').textContent = running ? 'Pause' : race ? 'Play race' : state?.lesson ? 'Play lesson' : 'Play';
     $('play').setAttribute('aria-label', label);
   };
 
@@ -114,8 +120,9 @@ export function createControls(page) {
         label.hidden = SHOW_IF[key] ? !SHOW_IF[key](state) : false;
       }
       $('lesson').value = state.lesson;
-      $('speed').value = String(state.speed);
-      $('speed-value').textContent = String(state.speed);
+      $('speed').value = String(sliderFromSpeed(state.speed));
+      $('speed-value').textContent = speedText(state.speed);
+      $('speed').setAttribute('aria-valuetext', speedText(state.speed));
       document.body.className = `mode-${state.mode}${isImageData(state.data) ? ' image-data' : ''}`;
       for (const b of document.querySelectorAll('.modes button')) b.setAttribute('aria-pressed', String(b.dataset.mode === state.mode));
       const lesson = LESSONS.find((l) => l.name === state.lesson);
