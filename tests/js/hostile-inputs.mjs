@@ -80,7 +80,8 @@ export function query(r) {
 
 /** Element attributes: its own (controls, theme, height, base...) and state keys (lower-cased by HTML). */
 export function attributes(r) {
-  const names = [...PARAMS.map((p) => p.name.toLowerCase()), ...ELEMENT_ATTRIBUTES];
+  // not `base`: the page's author sets it to choose whose files run, it is no reader's input
+  const names = [...PARAMS.map((p) => p.name.toLowerCase()), ...ELEMENT_ATTRIBUTES.filter((a) => a !== 'base')];
   return entries(r, names).map(([k, v]) => [k, ELEMENT_ATTRIBUTES.includes(k) ? pick(r, [v, ...MARKUP, 'play,step,💥,<b>', '-5', '1e9']) : v]);
 }
 

@@ -152,6 +152,7 @@ export class GradlabPlayground extends HTMLElement {
     const about = lesson && !compact
       ? [el('details', { class: 'about' }, [el('summary', { text: 'What this shows' }), el('p', { text: lesson.text })])] : [];
     d.notes = el('div', { class: 'notes', role: 'note' }, this.#notes.slice(0, 6).map((n) => el('p', { text: n })));
+    if (this.#notes.length > 6) d.notes.append(el('p', { text: `…and ${this.#notes.length - 6} more (see the element's notes property).` }));
     d.notes.hidden = this.#notes.length === 0;
     d.bar = el('div', { class: 'bar' });
     Object.assign(d, buildBar(d.bar, this.#controls, {
