@@ -12,6 +12,7 @@ import { fmt } from '../app/format.js';
 import { runStatus } from '../app/labels.js';
 import { LESSONS } from '../app/lessons.js';
 import { Session, racerLabel, raceCurves } from '../app/session.js';
+import { PlayGate } from '../app/visibility.js';
 import { el } from '../app/dom.js';
 import { SURFACE_VIEWS } from '../lib/names.js';
 import { buildBar } from './bar.js';
@@ -41,6 +42,7 @@ export class GradlabPlayground extends HTMLElement {
   #resize = null;
   #base = null;
   #links;
+  #gate = new PlayGate({ element: this });   // trains only in a shown tab and near the screen
 
   constructor() {
     super();
@@ -119,7 +121,7 @@ export class GradlabPlayground extends HTMLElement {
   }
 
   #newSession() {
-    const session = new Session({ autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base });
+    const session = this.#gate.attach(new Session({ autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base }));
     session.on('engine', ({ simd }) => { this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm'; });
     session.on('built', ({ run }) => { run.view.figure.hidden = run.built.inputs > 2; });   // a boundary exists only over one or two inputs
     session.on('ready', ({ runs }) => {
