@@ -28,13 +28,17 @@ export async function openPage(browser, url) {
   return page;
 }
 
-/** Share of pixels of a canvas that are not transparent and not white. */
-export function painted(page, selector) {
-  return page.evaluate((sel) => {
+/**
+ * Share of pixels of a canvas that are not transparent and not white; with `{ plot: true }` only
+ * those inside the box its axes frame (draw.js plotBox), for the canvases drawn with axes.
+ */
+export function painted(page, selector, { plot = false } = {}) {
+  return page.evaluate(async ([sel, inside]) => {
     const c = document.querySelector(sel);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const box = inside ? (await import('./app/draw.js')).plotBox(c) : { left: 0, top: 0, width: c.width, height: c.height };
+    const d = c.getContext('2d').getImageData(box.left, box.top, box.width, box.height).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245)) n++;
-    return n / (c.width * c.height);
-  }, selector);
+    return n / (box.width * box.height);
+  }, [selector, plot]);
 }

@@ -120,7 +120,7 @@ describe('lessons', () => {
       if (steps === 0) {
         await page.waitForFunction(() => window.gradlabPage?.summary().race?.paths.length > 0);
         await page.waitForTimeout(4200);   // the animation
-        assert.ok((await nonBlank(page, '#contour'))[0] > 0.9, 'contours drawn');
+        assert.ok((await nonBlank(page, '#contour'))[0] > 0.7, 'contours drawn (inside the axes\' margins)');
       } else {
         await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null));
         await page.keyboard.press('Space');

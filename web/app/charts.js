@@ -1,30 +1,66 @@
-// charts.js: the streaming line charts, thin wrappers over uPlot. Data arrive as columns.
+// charts.js: the streaming line charts, thin wrappers over uPlot, and the page's two palettes.
+// Data arrive as columns. A chart takes the width of its container and follows it as it resizes.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
-import { formatTicks } from './format.js';
+import { fmt, formatTicks } from './format.js';
 
-/** Okabe and Ito's palette: told apart by people with the common colour-vision deficiencies. */
+/**
+ * Classes (boundary colours, points, right/wrong marks): Okabe and Ito's palette, told apart by
+ * people with the common colour-vision deficiencies.
+ */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#F0E442'];
 export const RGB = PALETTE.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
 
 /**
- * A line chart in `el`: series [{ label, stroke, dash, width }], options { width, height, logY,
- * band: [lo, hi] shaded on the y axis, xLabel, yRange }.
+ * Runs, layers and racers: Paul Tol's "muted" qualitative scheme (also colour-blind safe), so a
+ * run's or a layer's line is never mistaken for a class. Layer l and run k are SERIES[l] / SERIES[k]
+ * in every view.
  */
-export function lineChart(el, { width = 360, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', xIncrs, ySpace = 30 }) {
+export const SERIES = ['#332288', '#CC6677', '#117733', '#DDCC77', '#88CCEE', '#882255', '#44AA99', '#999933', '#AA4499'];
+export const seriesColor = (k) => SERIES[k % SERIES.length];
+
+const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
+
+/**
+ * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
+ * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
+ * (fixed; by default the container's) }. The legend shows each series' value at the cursor.
+ */
+export function lineChart(el, {
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync,
+}) {
+  el._glChart?.destroy();
+  el._glResize?.disconnect();
   el.replaceChildren();
+  const fit = width == null;
   const opts = {
-    width, height, legend: { show: legend, live: false },
-    cursor: { drag: { x: false, y: false }, points: { show: false } },
+    width: fit ? widthOf(el) : width, height, title, legend: { show: legend, live: true, markers: { width: 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
+    cursor: { drag: { x: false, y: false }, points: { show: true, size: 5 }, ...(sync ? { sync: { key: sync } } : {}) },
     scales: { x: { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
-    axes: [{ label: xLabel, labelSize: 14, size: 30, font: '11px system-ui', labelFont: '11px system-ui', ...(xIncrs ? { incrs: xIncrs } : {}) },
-      { size: 46, space: ySpace, font: '11px system-ui', values: (u, ticks) => formatTicks(ticks) }],
-    series: [{ label: xLabel }, ...series.map((s) => ({
+    axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}) },
+      { label: yLabel, labelSize: yLabel ? 14 : 0, size: 46, space: ySpace, font: FONT, labelFont: LABEL_FONT, values: (u, ticks) => formatTicks(ticks) }],
+    series: [{ label: xLabel, value: (u, v) => (v == null ? '–' : String(v)) }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
+      value: (u, v) => fmt(v),
     }))],
     hooks: band ? { drawClear: [(u) => shadeBand(u, band)] } : {},
   };
-  return new uPlot(opts, [[], ...series.map(() => [])], el);
+  const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
+  el._glChart = chart;
+  if (fit && typeof ResizeObserver === 'function') {
+    let last = opts.width;
+    el._glResize = new ResizeObserver(() => {
+      const w = widthOf(el);
+      if (Math.abs(w - last) < 2) return;
+      last = w;
+      chart.setSize({ width: w, height });
+    });
+    el._glResize.observe(el);
+  }
+  return chart;
 }
+
+/** The width a chart in `el` may take: its container's content box, at least 200 px. */
+const widthOf = (el) => Math.max(200, Math.floor(el.clientWidth || el.parentElement?.clientWidth || 320));
 
 function shadeBand(u, [lo, hi]) {
   const ctx = u.ctx;

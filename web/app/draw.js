@@ -1,6 +1,7 @@
-// draw.js: the canvas views (heatmaps, histograms, network diagram, contours). Each function paints
-// one canvas from plain data and keeps no state.
-import { PALETTE, RGB } from './charts.js';
+// draw.js: the canvas views (heatmaps, histograms, network diagram, contours) and their axes. Each
+// function paints one canvas from plain data and keeps no state.
+import { PALETTE, RGB, seriesColor } from './charts.js';
+import { formatTicks } from './format.js';
 
 const NEG = [0, 114, 178], POS = [230, 159, 0];   // blue for negative, orange for positive
 
@@ -10,8 +11,8 @@ function diverging(t) {
   return [255 + (c[0] - 255) * a, 255 + (c[1] - 255) * a, 255 + (c[2] - 255) * a];
 }
 
-/** A rows x cols image of colours from fill(i, j) -> [r, g, b], scaled to the canvas. */
-function paintImage(ctx, width, height, rows, cols, fill) {
+/** A rows x cols image of colours from fill(i, j) -> [r, g, b], scaled to the box (left, top, width, height). */
+function paintImage(ctx, width, height, rows, cols, fill, left = 0, top = 0) {
   const image = new ImageData(cols, rows);
   for (let i = 0; i < rows; ++i) for (let j = 0; j < cols; ++j) {
     const c = fill(i, j), p = 4 * (i * cols + j);
@@ -20,7 +21,72 @@ function paintImage(ctx, width, height, rows, cols, fill) {
   const tmp = new OffscreenCanvas(cols, rows);
   tmp.getContext('2d').putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(tmp, 0, 0, width, height);
+  ctx.drawImage(tmp, left, top, width, height);
+}
+
+// ---------- axes ----------
+
+const AXIS = '#5b5b66', AXIS_FONT = '11px system-ui';
+
+/**
+ * The plotted box of a canvas with axes: room on the left for the y ticks and on the bottom for the
+ * x ticks and names. Clicks on a plot are read through the same box.
+ */
+export function plotBox(canvas) {
+  const small = canvas.width < 160, left = small ? 26 : 32, bottom = small ? 24 : canvas.width < 240 ? 26 : 30;
+  return { left, top: 6, width: canvas.width - left - 6, height: canvas.height - bottom - 6 };
+}
+
+/** Ticks at 1, 2 or 5 times a power of ten, about `count` of them over [lo, hi]. */
+export function niceTicks(lo, hi, count = 5) {
+  const raw = (hi - lo) / Math.max(1, count), p = 10 ** Math.floor(Math.log10(raw)), m = raw / p;
+  const step = (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return ticks;
+}
+
+/** A frame around `box` with ticks and numbers on the bottom (x over xr) and left (y over yr), and the axes' names. */
+export function drawAxes(ctx, box, [x0, x1], [y0, y1], xName, yName) {
+  const { left, top, width, height } = box, bottom = top + height;
+  ctx.save();
+  ctx.strokeStyle = AXIS; ctx.fillStyle = AXIS; ctx.lineWidth = 1; ctx.font = AXIS_FONT;
+  ctx.strokeRect(left - 0.5, top - 0.5, width + 1, height + 1);
+  const xt = niceTicks(x0, x1, Math.max(2, Math.round(width / 70))), yt = niceTicks(y0, y1, Math.max(2, Math.round(height / 70)));
+  ctx.textAlign = 'center'; ctx.textBaseline = 'top';
+  formatTicks(xt).forEach((label, k) => {
+    const x = left + ((xt[k] - x0) / (x1 - x0)) * width;
+    ctx.beginPath(); ctx.moveTo(x, bottom); ctx.lineTo(x, bottom + 4); ctx.stroke();
+    ctx.fillText(label, x, bottom + 5);
+  });
+  ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  formatTicks(yt).forEach((label, k) => {
+    const y = bottom - ((yt[k] - y0) / (y1 - y0)) * height;
+    ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left - 4, y); ctx.stroke();
+    ctx.fillText(label, left - 6, y);
+  });
+  ctx.font = `600 ${AXIS_FONT}`;
+  ctx.textAlign = 'right'; ctx.textBaseline = 'bottom';
+  ctx.fillText(xName, left + width, ctx.canvas.height - 1);
+  ctx.save(); ctx.translate(7, top); ctx.rotate(-Math.PI / 2); ctx.textAlign = 'right'; ctx.textBaseline = 'middle';
+  ctx.fillText(yName, 0, 0); ctx.restore();
+  ctx.restore();
+  ctx.canvas.dataset.axes = `${xName},${yName}`;   // what the axes say, for tests and tools reading the page
+}
+
+/**
+ * Sizes `target`'s drawing buffer to the width of `container` (its parent unless given) as that
+ * changes: `aspect` (height over width) or a fixed `height`, at most `max` wide; `onResize` redraws.
+ */
+export function fitCanvas(target, { aspect, height, max = Infinity }, onResize, container = target.parentElement) {
+  if (typeof ResizeObserver !== 'function' || !container) return;
+  new ResizeObserver(([entry]) => {
+    const w = Math.floor(Math.min(max, entry.contentRect.width));
+    if (w < 120 || w === target.width) return;
+    target.width = w;
+    target.height = aspect ? Math.round(w * aspect) : height;
+    onResize();
+  }).observe(container);
 }
 
 /**
@@ -31,37 +97,48 @@ function paintImage(ctx, width, height, rows, cols, fill) {
 export function drawBoundary(canvas, built, outputs) {
   const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
   const { extent, gridSize: G, classes, inputs } = built;
-  const toX = (x) => ((x + extent) / (2 * extent)) * W, toY = (y) => ((extent - y) / (2 * extent)) * H;
+  const box = plotBox(canvas), { left, top, width, height } = box;
+  const toX = (x) => left + ((x + extent) / (2 * extent)) * width, toY = (y) => top + ((extent - y) / (2 * extent)) * height;
   ctx.clearRect(0, 0, W, H);
-  if (inputs === 1) return drawCurve(ctx, W, H, built, outputs, toX);
+  if (inputs === 1) {
+    drawCurve(ctx, box, built, outputs, toX);
+    drawAxes(ctx, box, [-extent, extent], [CURVE_LO, CURVE_HI], 'x', 'y');
+    return;
+  }
   if (classes > 0) {
-    paintImage(ctx, W, H, G, G, (i, j) => {
+    paintImage(ctx, width, height, G, G, (i, j) => {
       const p = (i * G + j) * classes;
       let best = 0;
       for (let c = 1; c < classes; ++c) if (outputs[p + c] > outputs[p + best]) best = c;
       const conf = Number.isFinite(outputs[p + best]) ? Math.max(0, (outputs[p + best] - 1 / classes) / (1 - 1 / classes)) : 0;
       const col = RGB[best % RGB.length], a = 0.15 + 0.55 * conf;
       return [255 + (col[0] - 255) * a, 255 + (col[1] - 255) * a, 255 + (col[2] - 255) * a];
-    });
+    }, left, top);
   } else {
-    paintImage(ctx, W, H, G, G, (i, j) => diverging(outputs[i * G + j] || 0));
+    paintImage(ctx, width, height, G, G, (i, j) => diverging(outputs[i * G + j] || 0), left, top);
   }
+  const r = width < 200 ? 2.4 : 3;
   for (const [split, ring] of [['train', false], ['test', true]]) {
     const { x, y } = built[split];
-    for (let r = 0; r < y.length; ++r) {
-      const col = classes > 0 ? RGB[y[r] % RGB.length] : diverging(y[r]);
+    for (let k = 0; k < y.length; ++k) {
+      const col = classes > 0 ? RGB[y[k] % RGB.length] : diverging(y[k]);
       ctx.beginPath();
-      ctx.arc(toX(x[2 * r]), toY(x[2 * r + 1]), ring ? 3.2 : 3, 0, 2 * Math.PI);
+      ctx.arc(toX(x[2 * k]), toY(x[2 * k + 1]), ring ? r + 0.2 : r, 0, 2 * Math.PI);
       if (ring) { ctx.lineWidth = 1.8; ctx.strokeStyle = `rgb(${col})`; ctx.stroke(); } else {
         ctx.fillStyle = `rgb(${col})`; ctx.fill(); ctx.lineWidth = 0.8; ctx.strokeStyle = '#fff'; ctx.stroke();
       }
     }
   }
+  drawAxes(ctx, box, [-extent, extent], [-extent, extent], 'x₁', 'x₂');
 }
 
-function drawCurve(ctx, W, H, built, outputs, toX) {
-  const lo = -1.6, hi = 1.6, toY = (v) => ((hi - v) / (hi - lo)) * H;
-  ctx.strokeStyle = '#ddd'; ctx.beginPath(); ctx.moveTo(0, toY(0)); ctx.lineTo(W, toY(0)); ctx.stroke();
+const CURVE_LO = -1.6, CURVE_HI = 1.6;   // the y range a fitted curve is shown over
+
+function drawCurve(ctx, { left, top, width, height }, built, outputs, toX) {
+  const toY = (v) => top + ((CURVE_HI - v) / (CURVE_HI - CURVE_LO)) * height;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
+  ctx.strokeStyle = '#ddd'; ctx.beginPath(); ctx.moveTo(left, toY(0)); ctx.lineTo(left + width, toY(0)); ctx.stroke();
   for (const [split, ring] of [['train', false], ['test', true]]) {
     const { x, y } = built[split];
     for (let r = 0; r < y.length; ++r) {
@@ -72,11 +149,12 @@ function drawCurve(ctx, W, H, built, outputs, toX) {
   ctx.strokeStyle = PALETTE[0]; ctx.lineWidth = 2.5; ctx.beginPath();
   const n = outputs.length;
   for (let j = 0; j < n; ++j) {
-    const v = Math.max(lo - 1, Math.min(hi + 1, Number.isFinite(outputs[j]) ? outputs[j] : 0));
-    const px = ((j + 0.5) / n) * W;
+    const v = Math.max(CURVE_LO - 1, Math.min(CURVE_HI + 1, Number.isFinite(outputs[j]) ? outputs[j] : 0));
+    const px = left + ((j + 0.5) / n) * width;
     if (j) ctx.lineTo(px, toY(v)); else ctx.moveTo(px, toY(v));
   }
-  ctx.stroke(); ctx.lineWidth = 1;
+  ctx.stroke();
+  ctx.restore();
 }
 
 /** A values grid (size x size, row 0 at the top) as a diverging heatmap scaled to its own range. */
@@ -113,7 +191,8 @@ export function drawHistograms(canvas, history, kind, labels) {
     for (const snap of history) { const h = snap[l]?.[kind]; if (h) { lo = Math.min(lo, h.min); hi = Math.max(hi, h.max); } }
     if (!Number.isFinite(lo)) continue;
     if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
-    ctx.fillStyle = '#5b5b66'; ctx.fillText(labels[l], x0, 0);
+    const colour = seriesColor(l);   // the layer's colour, as in the per-layer charts
+    layerLabel(ctx, labels[l], l, x0, 0, 'left');
     const n = history.length;
     for (let k = 0; k < n; ++k) {
       const h = history[k][l]?.[kind];
@@ -130,9 +209,10 @@ export function drawHistograms(canvas, history, kind, labels) {
         ctx.lineTo(xa, y); ctx.lineTo(xb, y);
       });
       ctx.lineTo(x0 + ((h.max - lo) / (hi - lo)) * w, base); ctx.closePath();
-      ctx.fillStyle = newest ? 'rgba(0,114,178,0.75)' : `rgba(0,114,178,${0.05 + 0.15 * (k / n)})`;
-      ctx.fill();
-      ctx.strokeStyle = newest ? '#004b75' : 'rgba(0,0,0,0.25)'; ctx.stroke();
+      ctx.globalAlpha = newest ? 0.8 : 0.06 + 0.16 * (k / n);
+      ctx.fillStyle = colour; ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = newest ? colour : 'rgba(0,0,0,0.25)'; ctx.stroke();
     }
     ctx.fillStyle = '#5b5b66'; ctx.textBaseline = 'bottom';
     if (pw < 70) { ctx.textBaseline = 'top'; continue; }
@@ -141,22 +221,51 @@ export function drawHistograms(canvas, history, kind, labels) {
   }
 }
 
+/** A layer's name in ink after a swatch of its colour (the light colours of the palette are too pale for text), from the top at y. */
+function layerLabel(ctx, text, l, x, y, align) {
+  ctx.save();
+  ctx.font = '600 11px system-ui'; ctx.textBaseline = 'top'; ctx.textAlign = 'left';
+  const w = 10 + ctx.measureText(text).width, left = align === 'center' ? x - w / 2 : x;
+  ctx.fillStyle = seriesColor(l); ctx.fillRect(left, y + 2, 7, 7);
+  ctx.fillStyle = '#1d1d1f'; ctx.fillText(text, left + 10, y);
+  ctx.restore();
+}
+
 const short = (v) => (Math.abs(v) >= 100 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : v.toFixed(2));
 
-/** Bars per layer: saturated share (orange) and dead share (blue). */
+/** Bars per layer: saturated share (orange) and dead share (blue), each with its percentage above it. */
 export function drawHealth(canvas, layers, labels) {
   const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
   ctx.clearRect(0, 0, W, H);
-  const L = layers.length, pw = W / Math.max(1, L), base = H - 14;
-  ctx.font = '11px system-ui'; ctx.fillStyle = '#5b5b66'; ctx.textBaseline = 'bottom';
-  ctx.strokeStyle = '#ddd'; ctx.beginPath(); ctx.moveTo(0, 12); ctx.lineTo(W, 12); ctx.stroke();
-  ctx.textBaseline = 'top'; ctx.fillText('100%', 2, 0);
+  const L = layers.length, pw = W / Math.max(1, L), top = 28, base = H - 16, span = base - top;
+  ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
+  ctx.fillStyle = PALETTE[1]; ctx.fillRect(2, 3, 10, 10);
+  ctx.fillStyle = '#5b5b66'; ctx.fillText('saturated', 15, 2);
+  const key = 15 + ctx.measureText('saturated').width + 12;
+  ctx.fillStyle = PALETTE[0]; ctx.fillRect(key, 3, 10, 10);
+  ctx.fillStyle = '#5b5b66'; ctx.fillText('dead (ReLU never on)', key + 13, 2);
+  ctx.strokeStyle = '#ddd'; ctx.beginPath(); ctx.moveTo(0, top); ctx.lineTo(W, top); ctx.moveTo(0, base + 0.5); ctx.lineTo(W, base + 0.5); ctx.stroke();
+  ctx.textAlign = 'right'; ctx.fillText('100%', W - 2, top - 12); ctx.textAlign = 'left';
+  const pctText = (v) => (Number.isFinite(v) ? `${Math.round(100 * v)}%` : '–');
+  const narrow = pw * 0.36 < 24;   // too narrow for a number over each bar: both numbers over the pair, one a line
   layers.forEach((layer, l) => {
-    const x0 = l * pw + pw * 0.15, bw = pw * 0.32;
-    ctx.fillStyle = PALETTE[1]; ctx.fillRect(x0, base - layer.saturated * (base - 12), bw, layer.saturated * (base - 12));
-    ctx.fillStyle = PALETTE[0]; ctx.fillRect(x0 + bw, base - layer.dead * (base - 12), bw, layer.dead * (base - 12));
-    ctx.fillStyle = '#5b5b66'; ctx.textBaseline = 'bottom'; ctx.fillText(labels[l], l * pw + 4, H);
+    const x0 = l * pw + pw * 0.12, bw = pw * 0.36;
+    [[layer.saturated, PALETTE[1]], [layer.dead, PALETTE[0]]].forEach(([v, colour], b) => {
+      const share = Number.isFinite(v) ? Math.max(0, Math.min(1, v)) : 0, x = x0 + b * bw;
+      ctx.fillStyle = colour; ctx.fillRect(x, base - share * span, bw - 1, share * span);
+      ctx.textAlign = 'center'; ctx.textBaseline = 'bottom'; ctx.font = '11px system-ui';
+      const barTop = base - Math.max(layer.saturated || 0, layer.dead || 0) * span;
+      if (narrow) {
+        ctx.fillStyle = b ? '#004b75' : '#8a5a00';
+        ctx.fillText(pctText(v), x0 + bw, Math.max(top + 24, barTop - 2) - (1 - b) * 12);
+      } else {
+        ctx.fillStyle = '#1d1d1f';
+        ctx.fillText(pctText(v), x + bw / 2, Math.max(top + 11, base - share * span - 1));
+      }
+    });
+    layerLabel(ctx, labels[l], l, l * pw + pw / 2, base + 3, 'center');
   });
+  ctx.textAlign = 'left'; ctx.font = '11px system-ui';
 }
 
 /**
@@ -233,23 +342,27 @@ export function drawContour(canvas, surface, paths, upto, start) {
     const v = values[(R - 1 - Math.min(R - 1, i)) * R + Math.min(R - 1, j)];   // values' row 0 is the lowest y
     return Math.floor((Math.log1p(v + shift - (lo + shift)) / span) * levels);
   };
-  paintImage(ctx, W, H, R, R, (i, j) => {
+  const box = plotBox(canvas), { left, top, width, height } = box;
+  ctx.clearRect(0, 0, W, H);
+  paintImage(ctx, width, height, R, R, (i, j) => {
     const b = band(i, j), t = b / levels;
     const edge = b !== band(i + 1, j) || b !== band(i, j + 1);   // a level line
     const g = 250 - 150 * t;
     return edge ? [80, 80, 110] : [g - 30 * (1 - t), g, 255 - 60 * t];
-  });
-  const toX = (x) => ((x - x0) / (x1 - x0)) * W, toY = (y) => ((y1 - y) / (y1 - y0)) * H;
+  }, left, top);
+  const toX = (x) => left + ((x - x0) / (x1 - x0)) * width, toY = (y) => top + ((y1 - y) / (y1 - y0)) * height;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
   paths.forEach((p, k) => {
     const n = Math.min(upto, p.path.length / 2 - 1);
-    ctx.strokeStyle = PALETTE[k % PALETTE.length]; ctx.lineWidth = 2; ctx.beginPath();
+    ctx.strokeStyle = seriesColor(k); ctx.lineWidth = 2; ctx.beginPath();
     for (let s = 0; s <= n; ++s) {
       const px = toX(clampFinite(p.path[2 * s], x0, x1)), py = toY(clampFinite(p.path[2 * s + 1], y0, y1));
       if (s) ctx.lineTo(px, py); else ctx.moveTo(px, py);
     }
     ctx.stroke();
     const cx = toX(clampFinite(p.path[2 * n], x0, x1)), cy = toY(clampFinite(p.path[2 * n + 1], y0, y1));
-    ctx.fillStyle = PALETTE[k % PALETTE.length]; ctx.beginPath(); ctx.arc(cx, cy, 5.5, 0, 2 * Math.PI); ctx.fill();
+    ctx.fillStyle = seriesColor(k); ctx.beginPath(); ctx.arc(cx, cy, 5.5, 0, 2 * Math.PI); ctx.fill();
     ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.5; ctx.stroke();
   });
   if (start) {
@@ -257,10 +370,38 @@ export function drawContour(canvas, surface, paths, upto, start) {
     const sx = toX(start[0]), sy = toY(start[1]);
     ctx.beginPath(); ctx.moveTo(sx - 6, sy - 6); ctx.lineTo(sx + 6, sy + 6); ctx.moveTo(sx + 6, sy - 6); ctx.lineTo(sx - 6, sy + 6); ctx.stroke();
   }
-  ctx.lineWidth = 1;
+  ctx.restore();
+  drawAxes(ctx, box, [x0, x1], [y0, y1], 'x', 'y');
+}
+
+/** The point of the plane under a click at (clientX, clientY) on a canvas drawn with plotBox over x and y. */
+export function planeAt(canvas, clientX, clientY, [x0, x1], [y0, y1]) {
+  const rect = canvas.getBoundingClientRect(), box = plotBox(canvas);
+  const px = ((clientX - rect.left) / rect.width) * canvas.width, py = ((clientY - rect.top) / rect.height) * canvas.height;
+  return { x: x0 + ((px - box.left) / box.width) * (x1 - x0), y: y1 - ((py - box.top) / box.height) * (y1 - y0) };
 }
 
 const clampFinite = (v, a, b) => (Number.isFinite(v) ? Math.max(a - (b - a), Math.min(b + (b - a), v)) : a);
+
+/**
+ * A small picture of a data set: its points in class colours (or blue/orange by target value, or
+ * a curve's points), or its first image. `sample` is { inputs, classes, shape, x, y }.
+ */
+export function drawDataPicture(canvas, { inputs, classes, shape, x, y }) {
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height, extent = 1.6;
+  ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, H);
+  if (inputs > 2) {   // an image set: its first image, ink on paper
+    paintTile(ctx, x, shape[0], shape[1], shape[2], 0, 4, 4, Math.min(W, H) - 8, (v) => grey(v, 1));
+    return;
+  }
+  const toX = (v) => ((v + extent) / (2 * extent)) * W, toY = (v) => ((extent - v) / (2 * extent)) * H;
+  const rows = y.length;
+  for (let r = 0; r < rows; ++r) {
+    const px = inputs === 1 ? toX(x[r]) : toX(x[2 * r]), py = inputs === 1 ? toY(y[r]) : toY(x[2 * r + 1]);
+    ctx.fillStyle = classes > 0 ? PALETTE[y[r] % PALETTE.length] : inputs === 1 ? PALETTE[0] : `rgb(${diverging(y[r])})`;
+    ctx.beginPath(); ctx.arc(px, py, 1.6, 0, 2 * Math.PI); ctx.fill();
+  }
+}
 
 // ---------- image data sets ----------
 

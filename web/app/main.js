@@ -6,11 +6,13 @@ import { PlayGate } from './visibility.js';
 import { COMPARE_DEFAULT_RUNS, baseState, defaultLayersFor, isImageData, layersProblem, parseState, serializeState } from './state.js';
 import { createControls } from './views/controls.js';
 import { createCurves } from './views/curves.js';
+import { createDatasets } from './views/datasets.js';
 import { createLayersEditor, showLayersProblem } from './views/layers-editor.js';
 import { createMultiples } from './views/multiples.js';
 import { createRace } from './views/race.js';
 import { createRunsEditor } from './views/runs-editor.js';
 import { createSingle } from './views/single.js';
+import { createStart } from './views/start.js';
 
 const $ = (id) => document.getElementById(id);
 const REDRAW_MS = 40;
@@ -41,9 +43,10 @@ function writeUrl() {
 }
 
 function showBuild(simd) {
-  $('build').textContent = simd ? 'wasm SIMD build'
-    : 'Scalar wasm build: this browser has no wasm SIMD (or build=scalar was asked for), so training is slower';
+  $('build').textContent = simd ? 'Fast engine: WebAssembly with SIMD (four numbers per instruction).'
+    : 'Scalar engine: this browser has no WebAssembly SIMD (or build=scalar was asked for), so training is slower.';
   $('build').classList.toggle('scalar', !simd);
+  if (!simd) $('build').closest('details').open = true;   // a slower engine is worth saying without a click
 }
 
 const controls = createControls(page);
@@ -53,9 +56,12 @@ const curves = createCurves(page);
 const single = createSingle(page);
 const multiples = createMultiples(page);
 const race = createRace(page);
+const datasets = createDatasets(page);
+createStart(page, location.search === '');
 
 function syncControls() {
   controls.sync();
+  datasets.sync();
   race.sync();
   layersEditor.sync();
   runsEditor.sync();

@@ -414,6 +414,7 @@ export class Session extends EventTarget {
 export function raceCurves(race, upto) {
   // a run that escapes (a saddle has no bottom) must not flatten the others
   const { min, max } = race.surface;
-  const clip = (v) => (Number.isFinite(v) ? Math.max(min, Math.min(max, v)) : null);
+  // a loss that cannot go below zero is not clipped from below, so a log axis shows how far it falls
+  const clip = (v) => (Number.isFinite(v) ? Math.max(Math.min(min, 0), Math.min(max, v)) : null);
   return [Array.from({ length: upto + 1 }, (_, i) => i), ...race.paths.map((p) => Array.from(p.loss.subarray(0, upto + 1), clip))];
 }

@@ -6,7 +6,7 @@
 // notifications into DOM events. Nothing here needs eval, inline scripts or inline style markup:
 // styles come from <link>ed files in the shadow root, and sizes are set through the CSS object
 // model, so a strict Content-Security-Policy holds.
-import { PALETTE, join, lineChart } from '../app/charts.js';
+import { join, lineChart, seriesColor } from '../app/charts.js';
 import { drawBoundary, drawContour } from '../app/draw.js';
 import { fmt } from '../app/format.js';
 import { runStatus } from '../app/labels.js';
@@ -204,7 +204,7 @@ export class GradlabPlayground extends HTMLElement {
 
   #chartWidth() {
     const box = this.#dom.chart?.parentElement;
-    return Math.max(220, Math.min(640, Math.floor(box?.clientWidth || 320) - 4));
+    return Math.max(220, Math.floor(box?.clientWidth || 320) - 8);   // the chart stretches to its box
   }
 
   #chartHeight() { return this.hasAttribute('compact') ? 140 : 200; }
@@ -223,7 +223,7 @@ export class GradlabPlayground extends HTMLElement {
     const d = this.#dom, runs = this.#session.runs, compare = this.#session.state.mode === 'compare', compact = this.hasAttribute('compact');
     const side = compare ? (compact ? 110 : 150) : (compact ? 170 : 240);
     d.boards.replaceChildren(...runs.map((run) => {
-      const color = PALETTE[run.index], canvas = el('canvas', { width: String(side), height: String(side), 'aria-label': `Decision boundary of ${run.label}` });
+      const color = seriesColor(run.index), canvas = el('canvas', { width: String(side), height: String(side), 'aria-label': `Decision boundary of ${run.label}` });
       const swatch = el('span', { class: 'swatch' });
       swatch.style.backgroundColor = color;
       const caption = el('figcaption', {}, compare ? [swatch, el('span', { text: run.label })] : [el('span', { text: 'boundary · dots train, rings test' })]);
@@ -231,12 +231,12 @@ export class GradlabPlayground extends HTMLElement {
       return run.view.figure;
     }));
     const series = runs.flatMap((r) => [
-      { label: compare ? `${r.label} train` : 'train loss', stroke: PALETTE[r.index], width: 2 },
-      { label: compare ? `${r.label} test` : 'test loss', stroke: compare ? PALETTE[r.index] : PALETTE[1], dash: [5, 4], width: 2 },
+      { label: compare ? `${r.label} train` : 'train loss', stroke: seriesColor(r.index), width: 2 },
+      { label: compare ? `${r.label} test` : 'test loss', stroke: seriesColor(compare ? r.index : 1), dash: [5, 4], width: 2 },
     ]);
     this.#charts = { loss: lineChart(d.chart, { width: this.#chartWidth(), height: this.#chartHeight(), series, legend: false }) };
-    d.legend.replaceChildren(...(compare ? runs.map((r) => this.#legendItem(PALETTE[r.index], r.label, false))
-      : [this.#legendItem(PALETTE[0], 'train loss', false), this.#legendItem(PALETTE[1], 'test loss', true)]),
+    d.legend.replaceChildren(...(compare ? runs.map((r) => this.#legendItem(seriesColor(r.index), r.label, false))
+      : [this.#legendItem(seriesColor(0), 'train loss', false), this.#legendItem(seriesColor(1), 'test loss', true)]),
     ...(compare ? [el('span', { class: 'hint', text: 'solid train, dashed test' })] : []));
     this.#updateButtons();
     this.#schedule();
@@ -282,10 +282,10 @@ export class GradlabPlayground extends HTMLElement {
     this.#charts = {
       loss: lineChart(d.chart, {
         width: this.#chartWidth(), height: this.#chartHeight(), legend: false,
-        series: labels.map((label, k) => ({ label, stroke: PALETTE[k % PALETTE.length], width: 2 })),
+        series: labels.map((label, k) => ({ label, stroke: seriesColor(k), width: 2 })),
       }),
     };
-    d.legend.replaceChildren(...labels.map((label, k) => this.#legendItem(PALETTE[k % PALETTE.length], label, false)));
+    d.legend.replaceChildren(...labels.map((label, k) => this.#legendItem(seriesColor(k), label, false)));
     d.status.textContent = 'computing the paths…';
     d.status.classList.remove('bad');
     this.#updateButtons();

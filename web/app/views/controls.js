@@ -26,6 +26,8 @@ const SHOW_IF = {
   maxLr: (s) => s.sched === 'cyclic',
   dropoutMode: (s) => s.layers.includes('_d'),
 };
+/** The fields a newcomer needs; the others of a group are under its "More …". */
+const BASIC = new Set(['data', 'noise', 'init', 'opt', 'lr', 'batch']);
 const GROUPS = {
   'fs-data': ['data', 'classes', 'size', 'samples', 'noise', 'test', 'seed', 'dataSeed'],
   'fs-network': ['loss', 'dropoutMode'],
@@ -64,9 +66,9 @@ export function createControls(page) {
         page.change({ [key]: read.value });
       });
       fields.set(key, { label, input });
-      if (group === 'fs-network') fieldset.insertBefore(label, $('layers-editor'));
-      else if (group === 'fs-data') fieldset.insertBefore(label, $('regenerate'));
-      else fieldset.append(label);
+      // the basic fields stay in view; the rest fold away in the group's "More …" (index.html)
+      const more = fieldset.querySelector('.more');
+      (BASIC.has(key) || !more ? fieldset.querySelector('.basic') ?? fieldset : more).append(label);
     }
   }
   // the schedule preview sits right under the schedule picker

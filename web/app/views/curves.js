@@ -1,32 +1,43 @@
 // curves.js: the loss, accuracy and learning-rate charts of every run (one colour per run in
-// compare mode, train solid and test dashed), drawn from the curves the session keeps.
-import { PALETTE, join, lineChart } from '../charts.js';
+// compare mode, train solid and test dashed), drawn from the curves the session keeps, and the
+// large step and loss readout beside the Play button.
+import { join, lineChart, seriesColor } from '../charts.js';
+import { fmt } from '../format.js';
 
 const $ = (id) => document.getElementById(id);
-/** The width of the wide charts: the side column's, within limits. */
-export const wideChart = () => Math.max(260, Math.min(340, window.innerWidth - 40));
+/** The cursor of the loss, accuracy and learning-rate charts moves together. */
+const SYNC = 'curves';
 
 /** The charts over `page` ({ state, session }); returns { charts, build(), render() }. */
 export function createCurves(page) {
   const charts = {};
+  let lossSeries = [];
+  const buildLoss = () => {
+    const log = $('loss-log').checked;
+    charts.loss = lineChart($('loss-chart'), {
+      height: 190, series: lossSeries, title: 'Loss', yLabel: log ? 'loss (log)' : 'loss', logY: log, sync: SYNC,
+    });
+  };
+  $('loss-log').addEventListener('change', () => { buildLoss(); page.redraw(); });
+
   return {
     charts,
     build() {
       const compare = page.state.mode === 'compare', runs = page.session.runs;
       $('curves-caption').textContent = compare
-        ? 'Loss (top) and accuracy, solid train, dashed test, one colour per run (see the cards); learning rate below'
-        : 'Loss and accuracy, train and test; learning rate below';
+        ? 'Solid train, dashed test, one colour per run (as on the cards); hover for values'
+        : 'Solid train, dashed test; grey: each minibatch\'s loss; hover for values';
       const series = (what) => runs.flatMap((r) => [
-        { label: compare ? `${r.label} train` : `train ${what}`, stroke: PALETTE[r.index], width: 2 },
-        { label: compare ? `${r.label} test` : `test ${what}`, stroke: compare ? PALETTE[r.index] : PALETTE[1], dash: [5, 4], width: 2 },
+        { label: compare ? `${r.label} train` : `train ${what}`, stroke: seriesColor(compare ? r.index : 0), width: 2 },
+        { label: compare ? `${r.label} test` : `test ${what}`, stroke: seriesColor(compare ? r.index : 1), dash: [5, 4], width: 2 },
       ]);
-      const lossSeries = series('loss');
+      lossSeries = series('loss');
       if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
-      charts.loss = lineChart($('loss-chart'), { width: wideChart(), height: 170, series: lossSeries, legend: !compare });
-      charts.acc = lineChart($('acc-chart'), { width: wideChart(), height: 100, series: series('accuracy'), yRange: [0, 1], legend: false });
+      buildLoss();
+      charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC });
       charts.lr = lineChart($('lr-chart'), {
-        width: wideChart(), height: 80, ySpace: 14, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], legend: false,
-        series: runs.map((r) => ({ label: `${r.label} learning rate`, stroke: compare ? PALETTE[r.index] : PALETTE[2] })),
+        height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC,
+        series: runs.map((r) => ({ label: compare ? r.label : 'learning rate', stroke: seriesColor(compare ? r.index : 2) })),
       });
     },
     render() {
@@ -44,6 +55,17 @@ export function createCurves(page) {
         }
       }
       $('acc-chart').hidden = runs[0]?.built?.classes === 0;
+      showReadout(runs, page.state.mode === 'compare');
     },
   };
+}
+
+/** The big numbers by the Play button: the step, and the train loss (in compare mode the lowest, with its run). */
+function showReadout(runs, compare) {
+  const live = runs.filter((r) => r.last);
+  $('readout-step').textContent = String(live.length ? Math.max(...live.map((r) => r.last.step)) : 0);
+  const ok = live.filter((r) => Number.isFinite(r.last.train.loss));
+  const best = ok.reduce((a, r) => (!a || r.last.train.loss < a.last.train.loss ? r : a), null);
+  $('readout-loss').textContent = best ? fmt(best.last.train.loss) : '–';
+  $('readout-loss-label').textContent = compare && best ? `lowest train loss (${best.label})` : 'train loss';
 }

@@ -1,9 +1,9 @@
 // multiples.js: compare mode's small multiples, one card per run: its status, boundary (or sample
 // grid and first-layer filters), histograms and the share of weights near zero.
-import { PALETTE } from '../charts.js';
+import { seriesColor } from '../charts.js';
 import { classSymbols } from '../config.js';
 import { el } from '../dom.js';
-import { drawBoundary, drawFilters, drawHistograms, drawSamples, filtersHeight } from '../draw.js';
+import { drawBoundary, drawFilters, drawHistograms, drawSamples, filtersHeight, fitCanvas } from '../draw.js';
 import { runStatus } from '../labels.js';
 import { isImageData, runState } from '../state.js';
 import { layerNames } from './single.js';
@@ -36,7 +36,7 @@ export function createMultiples(page) {
       if (page.state.mode !== 'compare') { box.replaceChildren(); return; }
       box.replaceChildren(...page.session.runs.map((r) => {
         const swatch = el('span', { class: 'swatch' });
-        swatch.style.background = PALETTE[r.index];
+        swatch.style.background = seriesColor(r.index);
         const image = isImageData(runState(page.state, r.overrides).data);
         const card = {
           status: el('div', { class: 'run-status', 'aria-live': 'polite' }),
@@ -47,8 +47,13 @@ export function createMultiples(page) {
         };
         card.filters.hidden = !image;
         cards.set(r, card);
-        return el('figure', { class: 'multiple' }, [el('figcaption', {}, [swatch, el('span', { text: r.label })]), card.status, card.boundary,
+        const figure = el('figure', { class: 'multiple' }, [el('figcaption', {}, [swatch, el('span', { text: r.label })]), card.status, card.boundary,
           card.filters, card.hist, card.sparse]);
+        // a card's boundary and histograms take the card's width (the sample grid keeps its cells)
+        const again = () => { r.fresh = true; page.redraw(); };
+        if (!image) fitCanvas(card.boundary, { aspect: 1, max: 340 }, again, figure);
+        fitCanvas(card.hist, { height: 110, max: 340 }, again, figure);
+        return figure;
       }));
     },
     render() {

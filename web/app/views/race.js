@@ -1,12 +1,11 @@
 // race.js: the optimiser race: a checkbox and an own learning rate per optimiser, the contours of
 // the surface with every path (click to move the start), and the loss of each racer over steps.
 import { OPTIMIZERS } from '../../lib/names.js';
-import { PALETTE, lineChart } from '../charts.js';
+import { lineChart, seriesColor } from '../charts.js';
 import { el } from '../dom.js';
-import { drawContour } from '../draw.js';
+import { drawContour, planeAt } from '../draw.js';
 import { paramInfo, parseRacers, racersText, readValue } from '../state.js';
 import { raceCurves, racerLabel } from '../session.js';
-import { wideChart } from './curves.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,17 +38,19 @@ export function createRace(page) {
   $('contour').addEventListener('click', (e) => {
     const surface = page.session.race?.surface;
     if (!surface) return;
-    const c = $('contour'), rect = c.getBoundingClientRect();
-    const { x: [x0, x1], y: [y0, y1] } = surface;
-    const x = x0 + ((e.clientX - rect.left) / rect.width) * (x1 - x0), y = y1 - ((e.clientY - rect.top) / rect.height) * (y1 - y0);
+    const { x, y } = planeAt($('contour'), e.clientX, e.clientY, surface.x, surface.y);
     page.change({ raceX: +x.toFixed(3), raceY: +y.toFixed(3) });
   });
 
   page.session.on('race', ({ race }) => {
-    const { x: [x0, x1], y: [y0, y1] } = race.surface;   // keep the surface's aspect ratio
-    $('contour').height = Math.round(Math.max(200, Math.min(460, (460 * (y1 - y0)) / (x1 - x0))));
-    const series = race.paths.map((p, k) => ({ label: racerLabel(p.name, p.learningRate), stroke: PALETTE[k % PALETTE.length], width: 2 }));
-    charts.race = lineChart($('race-chart'), { width: wideChart(), height: 260, series, legend: true });
+    const { x: [x0, x1], y: [y0, y1] } = race.surface;   // as wide as its panel, keeping the surface's aspect ratio
+    const width = Math.round(Math.max(260, Math.min(640, $('contour').parentElement.clientWidth - 10)));
+    $('contour').width = width;
+    $('contour').height = Math.round(Math.max(200, Math.min(width, (width * (y1 - y0)) / (x1 - x0))));
+    const series = race.paths.map((p, k) => ({ label: racerLabel(p.name, p.learningRate), stroke: seriesColor(k), width: 2 }));
+    // losses that span decades on a log axis (all positive, as on the bowl), else linear
+    const logY = race.paths.every((p) => p.loss.every((v) => !Number.isFinite(v) || v > 0));
+    charts.race = lineChart($('race-chart'), { height: 280, series, title: 'Loss along each path', yLabel: logY ? 'loss (log)' : 'loss', logY });
     $('race-legend').replaceChildren();
     $('contour-caption').textContent = `Contours of the ${page.state.surface} surface · × start (click to move) · ${race.paths.map((p) => p.name).join(', ')}`;
   });

@@ -1,6 +1,6 @@
 // runs-editor.js: compare mode's list of runs, each a few settings that differ from the shared
 // state (`runs=init:zeros~init:xavier`), with buttons to add and remove runs and settings.
-import { PALETTE } from '../charts.js';
+import { seriesColor } from '../charts.js';
 import { el } from '../dom.js';
 import { MAX_RUNS, RUN_KEYS, layersProblem, paramInfo, parseRuns, readValue, runLabel, runState, runsText } from '../state.js';
 
@@ -55,7 +55,7 @@ export function createRunsEditor(page) {
         remove.disabled = list.length <= 2;
         remove.addEventListener('click', () => { list.splice(i, 1); commitRuns(); });
         const swatch = el('span', { class: 'swatch' });
-        swatch.style.background = PALETTE[i];
+        swatch.style.background = seriesColor(i);
         const head = el('div', { class: 'run' }, [swatch, el('strong', { text: runLabel(overrides, i) }), addSetting, remove]);
         return el('div', { class: 'run-block' }, [head, el('div', { class: 'run-settings' }, settings)]);
       });

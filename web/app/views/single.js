@@ -1,12 +1,12 @@
 // single.js: train mode's views of one run: the boundary (or the sample grid, filters and feature
 // maps of an image set), the network diagram with a unit's output on hover, per-layer histograms,
 // health bars, gradient norm and update ratio over time, activations by depth, batch-norm statistics.
-import { PALETTE, lineChart } from '../charts.js';
+import { SERIES, lineChart, seriesColor } from '../charts.js';
 import { classSymbols, classWords } from '../config.js';
 import { el } from '../dom.js';
 import {
   drawBoundary, drawDiagram, drawFilters, drawHealth, drawHeat, drawHistograms, drawMaps, drawRunning, drawSamples, drawSchedule,
-  filtersHeight, mapsHeight, sampleCell,
+  filtersHeight, fitCanvas, mapsHeight, sampleCell,
 } from '../draw.js';
 import { fmt } from '../format.js';
 import { runStatus } from '../labels.js';
@@ -43,14 +43,21 @@ export function createSingle(page) {
 
   const buildLayerCharts = (built) => {
     const count = built.layers.length, names = layerNames(built, count);
-    const layerSeries = names.map((label, l) => ({ label, stroke: PALETTE[l % PALETTE.length] }));
-    charts.gradNorm = lineChart($('gradnorm-chart'), { width: 300, height: 160, series: layerSeries, logY: true, legend: false });
-    charts.ratio = lineChart($('ratio-chart'), { width: 300, height: 160, series: layerSeries, logY: true, band: [3e-4, 3e-3], legend: false });
+    const layerSeries = names.map((label, l) => ({ label, stroke: seriesColor(l), width: 2 }));
+    charts.gradNorm = lineChart($('gradnorm-chart'), { height: 180, series: layerSeries, logY: true, title: 'Gradient norm per layer', yLabel: '‖∂L/∂W‖ (log)' });
+    charts.ratio = lineChart($('ratio-chart'), {
+      height: 180, series: layerSeries, logY: true, band: [3e-4, 3e-3], title: 'Update / weight ratio per layer', yLabel: '‖ΔW‖ / ‖W‖ (log)',
+    });
     charts.depth = lineChart($('depth-chart'), {
-      width: 300, height: 160, xLabel: 'layer', legend: true, xIncrs: [1, 2, 5], logY: true,
-      series: [{ label: 'std', stroke: PALETTE[1], width: 2 }, { label: '|mean|', stroke: PALETTE[0], width: 1.5, dash: [4, 3] }],
+      height: 180, xLabel: 'layer', xIncrs: [1, 2, 5], logY: true, title: 'Activations by layer', yLabel: 'value (log)',
+      series: [{ label: 'std', stroke: SERIES[0], width: 2 }, { label: '|mean|', stroke: SERIES[1], width: 1.5, dash: [4, 3] }],
     });
   };
+
+  // these canvases take the width of their panel (the boundary stays square)
+  fitCanvas($('boundary'), { aspect: 1, max: 560 }, page.redraw);
+  fitCanvas($('histograms'), { height: 170 }, page.redraw);
+  fitCanvas($('health'), { height: 170 }, page.redraw);
 
   page.session.on('built', ({ run }) => {
     if (run.index !== 0) return;
