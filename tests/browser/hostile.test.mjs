@@ -32,6 +32,12 @@ function inspect() {
   };
 }
 
+/** The page has built its runs (a first loss, or an error) or its race (the paths). */
+function started() {
+  const s = window.gradlabPage?.summary();
+  return Boolean(s && (s.runs.length ? s.runs.some((r) => r.firstLoss != null || r.error) : s.race));
+}
+
 async function caseCheck(page, baseline, what) {
   const seen = await page.evaluate(inspect);
   assert.deepEqual(seen, baseline, `${what}: the page changed (GRADLAB_FUZZ_SEED=${SEED})`);
@@ -41,13 +47,13 @@ async function caseCheck(page, baseline, what) {
 describe(`hostile inputs in the browser (seed ${SEED})`, () => {
   it(`the page: ${NAVIGATIONS} hostile addresses, each note shown in #notes`, async () => {
     const page = await openPage(browser, server.url);
-    await page.waitForFunction(() => /wasm/.test(document.getElementById('build').textContent));
+    await page.waitForFunction(started);
     const baseline = await page.evaluate(inspect);
     const r = rng(SEED + 3);
     for (let i = 0; i < NAVIGATIONS; i++) {
       const q = query(r), what = `address ${i} ${JSON.stringify(q.slice(0, 200))}`;
       await page.goto(new URL(q, server.url).href);
-      await page.waitForFunction(() => window.gradlabPage && /wasm/.test(document.getElementById('build').textContent), null, { timeout: 30000 })
+      await page.waitForFunction(started, null, { timeout: 30000 })
         .catch((e) => { e.message = `${what}: ${e.message}`; throw e; });
       const { notes } = parseState(new URL(q, server.url).search);   // what location.search gives the page
       const shown = await page.evaluate(() => { const box = document.getElementById('notes'); return { hidden: box.hidden, lines: [...box.children].map((p) => p.textContent) }; });
