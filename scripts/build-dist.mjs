@@ -24,6 +24,15 @@ export function vendorUplot(web) {
   return vendor;
 }
 
+/** Copies the zip library (one ES module) into <web>/vendor/fflate/, where web/lib/runzip.js loads it in browsers. */
+export function vendorFflate(web) {
+  const vendor = join(web, 'vendor', 'fflate');
+  mkdirSync(vendor, { recursive: true });
+  cpSync(join(root, 'node_modules', 'fflate', 'esm', 'browser.js'), join(vendor, 'browser.js'));
+  cpSync(join(root, 'node_modules', 'fflate', 'LICENSE'), join(vendor, 'LICENSE'));
+  return vendor;
+}
+
 export function buildDist(out = join(root, 'dist')) {
   ensureNodeModules();
   buildWasm();
@@ -31,6 +40,7 @@ export function buildDist(out = join(root, 'dist')) {
   mkdirSync(out, { recursive: true });
   cpSync(join(root, 'web'), out, { recursive: true, filter: (src) => !src.endsWith('.map') });
   vendorUplot(out);
+  vendorFflate(out);
   mkdirSync(join(out, 'examples'), { recursive: true });
   for (const f of EXAMPLE_FILES) cpSync(join(root, 'examples', f), join(out, 'examples', f));
   for (const f of ['gradlab-simd.wasm', 'gradlab-scalar.wasm']) {
@@ -84,6 +94,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
   ensureNodeModules();
   buildWasm();
   vendorUplot(join(root, 'web'));
+  vendorFflate(join(root, 'web'));
   const problems = checkReferences(join(root, 'web'));
   if (problems.length) throw new Error(`build-dist --package: references that do not resolve inside web/:\n  ${problems.join('\n  ')}`);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -31,9 +31,12 @@ try {
   for (const name of ['cli.md', 'api.md']) {
     const path = join(root, 'docs', name);
     let text = readFileSync(path, 'utf8');
-    // from the end, so earlier offsets stay valid
-    for (const b of blocks(text).filter((x) => x.output !== undefined).reverse()) {
-      const now = output(b.info, b.code).replace(/\s+$/gm, '').trim() + '\n';
+    // run in order (a later example may read what an earlier one saved), then rewrite from the end,
+    // so earlier offsets stay valid
+    const runs = blocks(text).filter((x) => x.output !== undefined);
+    const outputs = runs.map((b) => output(b.info, b.code).replace(/\s+$/gm, '').trim() + '\n');
+    for (const [i, b] of [...runs.entries()].reverse()) {
+      const now = outputs[i];
       const start = text.indexOf('```text output\n', b.end - 10) + '```text output\n'.length;
       if (text.slice(start, start + b.output.length) !== b.output) throw new Error(`${name}:${b.line}: output block not found`);
       if (now.trim() === b.output.replace(/\s+$/gm, '').trim()) continue;

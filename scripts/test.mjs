@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildNative, buildWasm, root } from './build.mjs';
 import { ensureNodeModules } from './deps.mjs';
-import { ensureChromium } from './toolchain.mjs';
+import { ensureChromium, ensureNumpy } from './toolchain.mjs';
 import { buildSanitized, ctestSanitized, fuzz } from './sanitize.mjs';
 
 ensureNodeModules();
@@ -19,6 +19,7 @@ ctestSanitized();
 fuzz(Number(process.env.GRADLAB_FUZZ_SECONDS ?? 40));
 
 ensureChromium();
+ensureNumpy();
 const files = [];
 for (const dir of ['tests/js', 'tests/browser']) {
   try {

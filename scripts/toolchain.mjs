@@ -20,6 +20,12 @@ export function ensure(commands, packages, why) {
 export function ensureNativeTools() { ensure(['cmake', 'cc'], ['cmake', 'gcc'], 'for the native build'); }
 export function ensureEmscripten() { ensure(['emcc', 'wasm-objdump'], ['emscripten', 'wabt'], 'to build the wasm modules'); }
 export function ensureChromium() { ensure(['chromium'], ['chromium'], 'for the browser tests'); }
+/** Debian's python3 with numpy, which reads the exported .npy files back in the tests. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+export function ensureNumpy() {
+  ensureBy(() => spawnSync(DEBIAN_PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0, ['python3-numpy'],
+    'to check the .npy exports');
+}
 
 /** Debian's emcc runs its JavaScript tools with the system node, which needs this path. */
 export function emscriptenEnv() {

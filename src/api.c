@@ -6,6 +6,7 @@
 #include "dataset.h"
 #include "loss.h"
 #include "network.h"
+#include "runstate.h"
 #include "hessian.h"
 #include "landscape.h"
 #include "lrfind.h"
@@ -618,6 +619,14 @@ EXPORT int gl_network_shape(int h, int layer, int32_t *out) {
     return GL_OK;
 }
 
+EXPORT int gl_network_batch(int h, int32_t *out) {
+    GET_NET(n, h);
+    NEED(out, "out");
+    int rows = n->perm && n->batch_rows > 0 && n->cursor >= n->batch_rows ? n->batch_rows : 0;
+    out[0] = rows ? (int32_t)(intptr_t)(n->perm + n->cursor - rows) : 0; out[1] = rows;
+    return GL_OK;
+}
+
 EXPORT int gl_network_info(int h, int32_t *ints, float *rate) {
     GET_NET(n, h);
     NEED(ints, "ints");
@@ -708,6 +717,40 @@ EXPORT int gl_random_normal(float *out, int n, uint32_t seed) {
     return GL_OK;
 }
 
+/* ---- the training state as bytes (src/runstate.h): save a run, load it, continue exactly ---- */
+EXPORT int gl_network_state_size(int h, int32_t *out) {
+    GET_NET(n, h);
+    NEED(out, "out");
+    int64_t bytes = gl_runstate_bytes(n);
+    if (bytes > 0x7fffffff) return fail(GL_ERR_MEMORY, "the run state would need %lld MiB; the limit is 2047 MiB", (long long)(bytes >> 20));
+    out[0] = (int32_t)bytes;
+    return GL_OK;
+}
+
+EXPORT int gl_network_state_save(int h, uint8_t *out, int bytes) {
+    GET_NET(n, h);
+    NEED(out, "out");
+    if (bytes != gl_runstate_bytes(n))
+        return fail(GL_ERR_ARGUMENT, "bytes %d is not the run state's size %lld (gl_network_state_size)", bytes,
+                    (long long)gl_runstate_bytes(n));
+    gl_runstate_write(n, out);
+    return GL_OK;
+}
+
+EXPORT int gl_network_state_load(int h, int data, const uint8_t *rec, int bytes) {
+    GET_NET(n, h);
+    GET_SET(d, data);
+    NEED(rec, "the run state");
+    int st = check_match(n, d);
+    if (st) return st;
+    char why[400];
+    if (gl_runstate_check(n, rec, bytes, d->n_train, why, sizeof why)) return fail(GL_ERR_ARGUMENT, "%s", why);
+    /* the epoch order and the undo buffers live where training keeps them; one row is enough to
+     * size them here, and the next training call sizes the batch */
+    if (!gl_net_prepare(n, d, data, 1)) return fail(GL_ERR_MEMORY, "not enough memory to load the run state");
+    gl_runstate_read(n, rec);
+    return GL_OK;
+}
 /* ---- instruments: the loss landscape, sharpness and the learning-rate range test ---- */
 
 /* rows 0 = every training row, else 1..n_train; `least` rows at the minimum (batch norm in training mode) */

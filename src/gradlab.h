@@ -211,6 +211,9 @@ int gl_network_forward(int h, const float *x, int rows, int training);
 /* out[0..1] = pointer, length in floats of tensor `what` of layer `layer` (0, 0 when the layer has
  * no such tensor, or no pass has run yet) */
 int gl_network_tensor(int h, int layer, int what, int32_t *out);
+/* out[0..1] = pointer, count of the training rows (int32 indices into the train split) of the last
+ * minibatch step, in the order the batch used them; 0, 0 after a full-batch step or before any step */
+int gl_network_batch(int h, int32_t *out);
 /* out[0..2] = the (height, width, channels) of layer `layer`'s output per example */
 int gl_network_shape(int h, int layer, int32_t *out);
 /* ints[0..GL_NETWORK_INFO_COUNT): see GL_NETWORK_INFO_SLOTS; rate[0] = the learning rate of the last step */
@@ -246,6 +249,15 @@ int gl_surface_grid(int kind, float x0, float x1, float y0, float y1, int res, f
 int gl_optimize(int kind, float x, float y, const float *row, int steps, float noise, uint32_t seed,
                 float *path, float *loss);
 
+/* The training state of a network as one versioned, checksummed record (src/runstate.h): weights,
+ * batch-norm statistics, optimiser state, step counts, the batch-order and dropout streams. Loading
+ * it into a network made from the same layer table, with the same optimiser set, and the same data
+ * set makes its next step equal the saved network's next step bit for bit. A record that does not
+ * fit (another version, another shape, a damaged copy) is refused with what does not match, and the
+ * network is left as it was. out[0] = bytes of the record. */
+int gl_network_state_size(int h, int32_t *out);
+int gl_network_state_save(int h, uint8_t *out, int bytes);
+int gl_network_state_load(int h, int data, const uint8_t *rec, int bytes);
 /* ---- instruments (landscape.c, hessian.c, lrfind.c; docs/optimizers.md): each one leaves the
  * network bit for bit as it found it (weights, gradients, batch-norm statistics, optimiser state,
  * step counters, epoch order, random streams); only the activation views show its last pass.

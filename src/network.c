@@ -370,6 +370,7 @@ static void next_batch(gl_net *n, const gl_dataset *d, int B) {
     }
     gather(n, d, n->perm + n->cursor, B);
     n->cursor += B;
+    n->batch_rows = B;
 }
 
 static float output_loss(gl_net *n, const int32_t *yi, const float *yf, int rows, float *dz, int *correct) {
@@ -399,7 +400,7 @@ int gl_net_prepare(gl_net *n, const gl_dataset *d, int data_id, int batch) {
         if (!perm) return 0;
         free(n->perm);
         n->perm = perm;
-        n->perm_n = d->n_train; n->perm_data = data_id; n->cursor = d->n_train;
+        n->perm_n = d->n_train; n->perm_data = data_id; n->cursor = d->n_train; n->batch_rows = 0;
     }
     /* what gl_net_train needs to undo a step: the parameters and the batch-norm statistics */
     if (!n->prev && !(n->prev = gl_floats((size_t)n->n_params, 0))) return 0;
@@ -469,7 +470,7 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
     for (int s = 0; s < steps; ++s) {
         if (nb) memcpy(n->step_bn, n->bn, sizeof(float) * (size_t)nb); /* the forward pass moves them */
         const float *x; const int32_t *yi; const float *yf;
-        if (full) { x = d->x; yi = d->yi; yf = d->yf; }
+        if (full) { x = d->x; yi = d->yi; yf = d->yf; n->batch_rows = 0; }
         else {
             next_batch(n, d, B);
             x = n->xb; yi = d->yi ? n->ybi : 0; yf = d->yf ? n->ybf : 0;

@@ -78,6 +78,7 @@ typedef struct gl_net {
     gl_rng rng_shuffle, rng_dropout;
     int32_t *perm;               /* this epoch's order of the training rows */
     int perm_n, cursor, perm_data;
+    int batch_rows;              /* rows of the last minibatch, perm[cursor - batch_rows, cursor); 0 for a full batch */
     float *prev;                 /* parameters before the last applied step, to undo it */
     float *prev_bn, *step_bn;    /* the bn arena before the last applied step, and before this one */
     int prev_ok;                 /* prev holds them (cleared by an undo or a new optimiser) */

@@ -453,6 +453,8 @@ export class Dataset {
   readonly shape: Shape;
   /** Views on wasm memory of one split's rows; copy with slice() to keep them. */
   rows(split?: 'train' | 'test'): { x: Float32Array; y: Int32Array | Float32Array; count: number };
+  /** How the data set was made: a generated set's name and options, or 'custom' and your rows (kept by reference). */
+  spec: { name: DatasetName | 'custom'; options: Record<string, unknown> };
   /** Frees the rows; later use throws. Safe to call twice. */
   dispose(): void;
 }
@@ -467,6 +469,16 @@ export interface NetworkLayer {
   dropout: number;
   /** side of a convolution's kernel; 0 for other layers */
   kernel: number;
+  /** a convolution's stride; 0 for other layers */
+  stride: number;
+  /** a convolution's padding (meaningful for conv layers only) */
+  padding: 'same' | 'valid';
+  /** a pool layer's mode (meaningful for pool layers only) */
+  mode: PoolMode;
+  /** leaky-relu's slope */
+  slope: number;
+  l1Scale: number;
+  l2Scale: number;
   /** whether the layer has biases (false for pool and flatten, and for bias: false) */
   bias: boolean;
   /** the layer's output shape */
@@ -484,6 +496,8 @@ export class Network {
   readonly layers: NetworkLayer[];
   readonly seed: number;
   readonly dropoutMode: DropoutMode;
+  /** a copy of the spec the network was made from, as plain JSON (saved runs and toPyTorch rebuild from it) */
+  readonly spec: NetworkSpec;
   /** the last spec given to setOptimizer, with its defaults filled in */
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
@@ -515,6 +529,13 @@ export class Network {
   runningVar(layer: number): Float32Array;
   /** 1 kept, 0 dropped, rows x units of the last training pass (empty without dropout) */
   dropoutMask(layer: number): Float32Array;
+  /**
+   * A self-contained PyTorch script (Python source) that replays `steps` steps of this network's
+   * training on data: same model, weights, rows, batch order, dropout masks, optimiser and schedule.
+   */
+  toPyTorch(data: Dataset, options?: { steps?: number; batchSize?: number }): string;
+  /** the training rows of the last minibatch step, in batch order (empty after a full-batch step) */
+  batchRows(): Int32Array;
   /** Statistics of every layer after the last pass and step. */
   layerStats(): LayerStats[];
   /** A histogram of one layer's tensor over [min, max], or over the data's own range when neither is given. */
@@ -530,6 +551,16 @@ export class Network {
   recordTrajectory(options?: { capacity?: number; interval?: number }): this;
   trajectory(): TrajectoryRecord;
   info(): NetworkInfo;
+  /** The last optimiser spec as given to setOptimizer (with its name), as plain JSON. */
+  optimizerSpec: OptimizerSpec;
+  /** The engine's training state as bytes: weights, statistics, optimiser state, counters, random streams. */
+  saveState(): Uint8Array;
+  /** Loads saveState() bytes of a network of the same spec and optimiser, for the same data; refuses what does not fit. */
+  loadState(data: Dataset, bytes: Uint8Array): this;
+  /** Starts a record of snapshots taken after each due train() call; given data, the present step is recorded at once. */
+  keepHistory(options?: HistoryOptions & { budget?: number; data?: Dataset }): RunRecord;
+  /** The record started by keepHistory(), or null. */
+  history(): RunRecord | null;
   readonly step: number;
   readonly learningRate: number;
   dispose(): void;
@@ -569,6 +600,126 @@ export interface OptimizeResult {
   /** true when the point left the finite numbers before the last step */
   diverged: boolean;
 }
+
+/** What takeSnapshot keeps besides the statistics. */
+export interface HistoryOptions {
+  /** histogram bins (default 24) */
+  bins?: number;
+  /** training rows of the inference pass whose activations are measured (default 256) */
+  probeRows?: number;
+  /** input rows whose outputs are kept, e.g. the boundary image's grid (default none) */
+  grid?: Float32Array | null;
+  /** keep every layer's weights for the network diagram (default true) */
+  diagram?: boolean;
+}
+
+/** What every view shows at one step. */
+export interface Snapshot {
+  step: number;
+  layers: (LayerStats & { hist: Record<'weights' | 'activations' | 'gradients', Histogram> })[];
+  weights: Float32Array[];
+  filters: { layer: number; kernel: number; channels: number; count: number; weights: Float32Array } | null;
+  outputs: Float32Array | null;
+}
+export const SNAPSHOT_DEFAULTS: Required<HistoryOptions>;
+export const SNAPSHOT_HISTOGRAMS: ('weights' | 'activations' | 'gradients')[];
+/** A snapshot of net now: an inference pass over data's first training rows; changes nothing training reads. */
+export function takeSnapshot(net: Network, data: Dataset, options?: HistoryOptions): Snapshot;
+
+/** 16 MiB: the default budget of one run's record. */
+export const RECORD_BUDGET: number;
+/** Bytes a snapshot holds: its typed arrays' bytes plus 8 per plain number. */
+export function snapshotBytes(value: unknown): number;
+export interface RecordEntry<T> { step: number; bytes: number; snapshot: T; extra: boolean }
+/** Snapshots of a run within a byte budget, thinned evenly as it fills, the first and latest kept. */
+export class RunRecord<T = Snapshot> {
+  constructor(options?: { budget?: number });
+  budget: number;
+  bytes: number;
+  peakBytes: number;
+  spacing: number;
+  entries: RecordEntry<T>[];
+  readonly length: number;
+  readonly first: RecordEntry<T> | undefined;
+  readonly latest: RecordEntry<T> | undefined;
+  steps(): number[];
+  lastOnGrid(): RecordEntry<T> | undefined;
+  wants(step: number): boolean;
+  add(step: number, snapshot: T): boolean;
+  thin(): void;
+  nearest(step: number): { step: number; snapshot: T } | null;
+  usage(): { budget: number; bytes: number; peakBytes: number; spacing: number; length: number; first: number | null; latest: number | null };
+}
+
+/** A saved run's files: path -> bytes. */
+export type RunFiles = Record<string, Uint8Array>;
+/** A curve point as the CLI and the exports write it. */
+export interface CurvePoint {
+  step: number; loss: number | null; accuracy: number | null; learningRate: number | null;
+  testLoss: number | null; testAccuracy: number | null;
+}
+/** run.json of a saved run. */
+export interface RunManifest {
+  format: 'gradlab-run'; version: number; step: number; parameters: number;
+  network: NetworkSpec; optimizer: OptimizerSpec; data: { name: DatasetName | 'custom'; options: Record<string, unknown> };
+  batchSize: number; settings: unknown;
+  tensors: { file: string; layer: number; tensor: TensorName; shape: number[] }[];
+  optimizerArrays: { file: string; array: string; shape: number[] }[];
+  files: string[];
+}
+export const RUN_FORMAT: 'gradlab-run';
+export const RUN_VERSION: number;
+/** The files of a saved run of net on data. */
+export function runFiles(net: Network, data: Dataset, options?: { batchSize?: number; settings?: unknown; curves?: CurvePoint[] | null }): RunFiles;
+/** The checked run.json of a saved run's files. */
+export function readRun(files: RunFiles): RunManifest;
+/** Makes the saved run's data set and network, continuing exactly; refuses what does not fit, leaking nothing. */
+export function loadRun(lab: Lab, files: RunFiles): { net: Network; data: Dataset; manifest: RunManifest };
+export const UNZIP_LIMIT: number;
+export function zipRun(files: RunFiles): Promise<Uint8Array>;
+export function unzipRun(bytes: Uint8Array): Promise<RunFiles>;
+
+export type NpyArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array | Int8Array;
+/** The .npy (version 1.0) bytes of a typed array with a shape. */
+export function encodeNpy(array: NpyArray, shape?: number[]): Uint8Array;
+/** The array and shape of .npy bytes. */
+export function decodeNpy(bytes: Uint8Array, what?: string): { array: NpyArray; shape: number[] };
+
+export const CSV_LIMITS: { characters: number; rows: number; columns: number; classes: number };
+export interface DataCsv {
+  dataset: { x: Float32Array; y: Int32Array | Float32Array; inputs: number; classes?: number; outputs?: number };
+  rows: number; inputs: number; columns: string[]; label: string; task: 'classification' | 'regression'; classNames: string[] | null;
+}
+/** Your own data from CSV text; every refusal names the row and column. */
+export function parseDataCsv(text: string, options?: { label?: 'last' | 'first' | string | number; task?: 'auto' | 'classification' | 'regression'; header?: boolean | 'auto' }): DataCsv;
+
+export const CURVE_COLUMNS: [string, keyof CurvePoint][];
+export const STAT_COLUMNS: string[];
+export function toCsv(columns: string[], records: Record<string, unknown>[]): string;
+export function fromCsv(text: string): Record<string, number | string | null>[];
+export function toJson(value: unknown, indent?: number): string;
+export function curvesCsv(points: CurvePoint[]): string;
+export function curvesFromCsv(text: string): CurvePoint[];
+export function statsRecords(stats: LayerStats[], step: number, layers?: { type: string }[]): Record<string, number | string>[];
+export function statsCsv(stats: LayerStats[], step: number, layers?: { type: string }[]): string;
+/** A line chart as SVG text from uPlot-style columns [xs, ys1, ...]. */
+export function lineChartSvg(data: ArrayLike<number | null>[], options?: {
+  width?: number; height?: number; title?: string; series?: { label?: string; color?: string }[]; logY?: boolean; xLabel?: string;
+}): string;
+
+/** A depth x time strip: values (layers x steps, row-major) of one quantity; NaN where missing or <= 0. */
+export interface Strip { quantity: StripQuantity; steps: number[]; layers: number; values: Float32Array; lo: number | null; hi: number | null }
+export type StripQuantity = 'gradientNorm' | 'updateRatio' | 'saturated' | 'dead' | 'activationStd';
+export const STRIP_QUANTITIES: Record<StripQuantity, (layer: object) => number | undefined>;
+export function depthTimeStrip(entries: { step: number; snapshot: { layers: object[] } }[], quantity: StripQuantity): Strip;
+/** 0 (lo) .. 1 (hi) on the strip's log scale, or null. */
+export function stripPosition(strip: Strip, value: number): number | null;
+/** [r, g, b] of a position 0..1 on the colour ramp. */
+export function rampColor(t: number): [number, number, number];
+/** The legend's values: powers of ten within [lo, hi]. */
+export function stripTicks(strip: Strip): number[];
+/** A strip as SVG text, with a legend. */
+export function stripSvg(strip: Strip, options?: { width?: number; rowHeight?: number; title?: string }): string;
 
 export class Lab {
   private constructor();

@@ -1,15 +1,8 @@
 // format.mjs: plain text output of the CLI: CSV, aligned tables, statistics and text histograms.
 // Pure: no I/O.
 
-/** A CSV document: a header row, then one row per record; null becomes an empty field. */
-export function csv(columns, records) {
-  const field = (v) => {
-    if (v === null || v === undefined) return '';
-    const text = String(v);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [columns.join(','), ...records.map((r) => columns.map((c) => field(r[c])).join(','))].join('\n') + '\n';
-}
+/** A CSV document (one writer for the CLI and the library's exports: web/lib/tables.js). */
+export { toCsv as csv } from '../../web/lib/tables.js';
 
 /** Rows of strings as a table with columns padded to the widest cell (numbers right-aligned). */
 export function table(header, rows) {

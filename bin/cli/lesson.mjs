@@ -1,33 +1,37 @@
 // lesson.mjs: `gradlab lesson NAME`: runs one of the page's lessons (web/app/lessons.js) without a
 // browser and prints what the page would show: the loss curves of its runs (or the optimisers' paths
-// of a race), the final losses, per-layer statistics, and the lesson's own explanation, which is the
-// claim the numbers can be held against. The settings go through the page's own pure modules
+// of a race), the final losses, per-layer statistics, the lesson's explanation and moments, and
+// whether the claims the lesson writes beside its text held at every recorded step. The settings go through the page's own pure modules
 // (state.js reads the lesson, config.js turns it into engine specs), and training is the engine's:
 // the worker trains `speed` steps per tick, and splitting steps over calls changes no result, so the
 // curves here are the ones the page draws.
 import { SURFACE_VIEWS } from '../../web/lib/gradlab.js';
 import { runConfig } from '../../web/app/config.js';
-import { LESSONS } from '../../web/app/lessons.js';
+import { LESSONS, checkLesson, lessonView } from '../../web/app/lessons.js';
 import { racePaths, racePlan } from '../../web/app/race-plan.js';
-import { baseState, describeLayers, paramInfo, readValue, runState, runsOf } from '../../web/app/state.js';
+import { baseState, describeLayers, isImageData, paramInfo, readValue, runState, runsOf } from '../../web/app/state.js';
+import { nearZero } from '../../web/app/stats.js';
 import { UsageError, exclusive } from './flags.mjs';
 import { csv, curveLine, fixed, table } from './format.mjs';
 import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 
 const PROBE_ROWS = 256;       // the page's worker measures layers on up to this many training rows
+const SAMPLES = 30;           // and shows the predictions for this many test images (image data sets)
 const NAMES = LESSONS.map((l) => l.name);
 
-export const usage = 'gradlab lesson NAME [--steps 700] [--racers sgd~adam@0.02] [--json | --csv]';
+export const usage = 'gradlab lesson NAME [--steps N] [--seed N] [--racers sgd~adam@0.02] [--json | --csv]';
 export const positional = { name: 'NAME', choices: NAMES };
 export const summary = `Runs a lesson of the page (${NAMES.length} of them; --list names them) headless with the same engine and
 settings, and prints its loss curves as text lines, the final train and test losses, per-layer
-statistics of every run, and the lesson's explanation. Race lessons print each optimiser's path.`;
+statistics of every run, the lesson's explanation and moments, and whether each of its claims held at
+every recorded step. Race lessons print each optimiser's path.`;
 export const notes = `lessons: ${NAMES.join(', ')}`;
 
 export const flags = {
-  steps: { type: 'int', min: 1, max: 1000000, help: 'training steps of every run (default 700; a race: the lesson\'s own)' },
+  steps: { type: 'int', min: 1, max: 1000000, help: 'training steps of every run (default the lesson\'s end step)' },
+  seed: { type: 'int', min: 0, max: 4294967295, help: 'seed of the data and of every network (default the lesson\'s, 1)' },
   racers: { type: 'string', value: 'LIST', help: 'a race lesson\'s optimisers joined by ~, each name@rate for a rate of its own (as racers= in the page\'s address)' },
-  every: { type: 'int', min: 1, max: 1000000, help: 'record the curves every N steps (default steps/50)' },
+  every: { type: 'int', min: 1, max: 1000000, help: 'record the curves every N steps, and at each moment (default steps/50)' },
   width: { type: 'int', min: 10, max: 200, default: 40, help: 'characters of each text curve' },
   list: { type: 'bool', help: 'list the lessons with their titles and stop' },
   json: { type: 'bool', help: 'print one JSON document: settings, curves, final losses, layers, text' },
@@ -42,34 +46,49 @@ function layerReport(net, data) {
   const train = data.rows('train');
   const rows = Math.min(PROBE_ROWS, train.count);
   net.forward(train.x.slice(0, rows * net.inputs), rows);
-  return net.layerStats().map((s, i) => {
-    const w = net.weights(i);
-    let small = 0;
-    for (const v of w) if (Math.abs(v) < 1e-3) small++;
-    return {
-      layer: i === net.layers.length - 1 ? 'out' : `h${i + 1}`,
-      activationMean: finite(s.activations.mean), activationStd: finite(s.activations.std), saturated: s.saturated, dead: s.dead,
-      gradientNorm: finite(s.gradientNorm), updateRatio: finite(s.updateRatio), nearZero: w.length ? small / w.length : 0,
-    };
+  return net.layerStats().map((s, i) => ({
+    layer: i === net.layers.length - 1 ? 'out' : `h${i + 1}`,
+    activationMean: finite(s.activations.mean), activationStd: finite(s.activations.std), saturated: s.saturated, dead: s.dead,
+    gradientNorm: finite(s.gradientNorm), updateRatio: finite(s.updateRatio), nearZero: nearZero(net.weights(i), 1e-3),
+    runningCount: s.runningMean?.length ?? 0,
+  }));
+}
+
+/** The label the network gives each of the test images the page shows (image data sets only). */
+function samplePredictions(net, data) {
+  const test = data.rows('test'), rows = Math.min(SAMPLES, test.count), k = data.classes;
+  const p = net.predict(test.x.slice(0, rows * net.inputs), rows);
+  return Array.from({ length: rows }, (_, r) => {
+    let best = 0;
+    for (let c = 1; c < k; ++c) if (p[r * k + c] > p[r * k + best]) best = c;
+    return best;
   });
 }
 
-/** One run of a train or compare lesson: curves recorded every `every` steps, from step 0. */
-function trainRun(lab, state, { overrides, label }, steps, every, progress, offset) {
+/**
+ * One run of a train or compare lesson, recorded from step 0 at every `every` steps and at each
+ * step in `extra` (the lesson's moments): what the page shows at that step, layers included.
+ */
+function trainRun(lab, state, { overrides, label }, steps, every, extra, progress, offset) {
   const config = runConfig(runState(state, overrides));
   const data = lab.dataset(config.dataset.name, config.dataset.options);
   const net = lab.network(config.network);
   net.setOptimizer(config.optimizer);
-  const curve = { step: [], trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [], learningRate: [] };
+  const image = isImageData(state.data);
+  const curve = { step: [], trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [], learningRate: [], layers: [], ...(image ? { predictions: [] } : {}) };
   const record = (lr) => {
     const tr = net.evaluate(data, 'train'), te = data.testSize ? net.evaluate(data, 'test') : { loss: null, accuracy: null };
     curve.step.push(net.step); curve.trainLoss.push(finite(tr.loss)); curve.testLoss.push(finite(te.loss));
     curve.trainAccuracy.push(tr.accuracy); curve.testAccuracy.push(te.accuracy); curve.learningRate.push(finite(lr));
+    curve.layers.push(layerReport(net, data));
+    if (image) curve.predictions.push(samplePredictions(net, data));
   };
   record(lab.schedule({ ...config.optimizer.schedule, learningRate: config.optimizer.learningRate }, 1)[0]);
+  const stops = [...new Set([...extra, ...Array.from({ length: Math.ceil(steps / every) }, (_, i) => Math.min(steps, (i + 1) * every))])]
+    .filter((s) => s > 0 && s <= steps).sort((a, b) => a - b);
   let status = 'ok', divergedAt = null;
-  while (net.step < steps) {
-    const r = net.train(data, { steps: Math.min(every, steps - net.step), batchSize: config.batchSize });
+  for (const stop of stops) {
+    const r = net.train(data, { steps: stop - net.step, batchSize: config.batchSize });
     if (r.status === 'diverged') { status = 'diverged'; divergedAt = r.step; break; }
     record(r.learningRate);
     progress.update(offset + net.step);
@@ -80,11 +99,38 @@ function trainRun(lab, state, { overrides, label }, steps, every, progress, offs
     network: describeLayers(runState(state, overrides).layers), parameters: net.info().parameters, curve,
     final: { trainLoss: curve.trainLoss.at(-1), testLoss: curve.testLoss.at(-1), trainAccuracy: curve.trainAccuracy.at(-1), testAccuracy: curve.testAccuracy.at(-1) },
     minTestLoss: tests.length ? Math.min(...tests) : null,
-    layers: layerReport(net, data),
+    layers: curve.layers.at(-1),
   };
   net.dispose();
   data.dispose();
   return run;
+}
+
+/**
+ * The recorded steps of a lesson's output (run() below) as lessonView objects, which the lesson's
+ * claims read (web/app/lessons.js): every record of a training run, every step of a race.
+ */
+export function lessonViews(out) {
+  if (out.race) {
+    return Array.from({ length: out.race.steps + 1 }, (_, step) => lessonView(step, {
+      paths: out.race.paths.filter((p) => p.loss.length > step).map((p) => {
+        const xs = p.path.filter((_, i) => i % 2 === 0).slice(0, step + 1), ys = p.path.filter((_, i) => i % 2 === 1).slice(0, step + 1);
+        return { name: p.name, loss: p.loss[step], x: xs[step], y: ys[step], losses: p.loss.slice(0, step + 1), xs, ys };
+      }),
+    }));
+  }
+  const records = out.runs[0].curve.step;
+  return records.map((step, i) => lessonView(step, {
+    runs: out.runs.map((r) => {
+      const c = r.curve, upto = (col) => col.slice(0, i + 1), tests = upto(c.testLoss).filter((v) => v !== null);
+      return {
+        label: r.label, trainLoss: c.trainLoss[i], testLoss: c.testLoss[i], trainAccuracy: c.trainAccuracy[i], testAccuracy: c.testAccuracy[i],
+        learningRate: c.learningRate[i], firstLoss: c.trainLoss[0], firstTestLoss: c.testLoss[0], minTestLoss: tests.length ? Math.min(...tests) : null,
+        layers: c.layers[i], predictions: c.predictions?.[i] ?? null,
+        history: { step: upto(c.step), trainLoss: upto(c.trainLoss), testLoss: upto(c.testLoss), testAccuracy: upto(c.testAccuracy), learningRate: upto(c.learningRate) },
+      };
+    }),
+  }));
 }
 
 /** A race lesson: each optimiser's path on the surface, as the page's worker computes it (race-plan.js). */
@@ -96,7 +142,7 @@ function raceRun(lab, state, steps) {
       const n = r.loss.length - 1;
       return {
         name: r.name, learningRate: r.learningRate, loss: Array.from(r.loss), first: r.loss[0], last: r.loss[n],
-        point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps,
+        path: Array.from(r.path), point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps,
       };
     }),
   };
@@ -124,7 +170,7 @@ export async function run(v, io) {
   if (name === undefined) throw new UsageError(`which lesson? allowed: ${NAMES.join(', ')}`);
   const lesson = LESSONS.find((l) => l.name === name);
   if (!lesson) throw new UsageError(`lesson '${name}' is not known; allowed: ${NAMES.join(', ')}`);
-  const state = baseState(name);
+  const state = { ...baseState(name), ...(v.seed === undefined ? {} : { seed: v.seed }) };
   const race = state.mode === 'race';
   if (v.racers !== undefined) {
     if (!race) throw new UsageError(`--racers is for race lessons only; '${name}' is a ${state.mode} lesson`);
@@ -132,19 +178,26 @@ export async function run(v, io) {
     if (read.error) throw new UsageError(`--racers '${v.racers}' is not allowed; ${read.error}`);
     state.racers = read.value;
   }
-  const steps = v.steps ?? (race ? state.raceSteps : 700);
+  const steps = v.steps ?? lesson.steps;
   const every = Math.min(steps, v.every ?? Math.max(1, Math.ceil(steps / 50)));
   const lab = await io.lab();
-  const out = { command: 'lesson', lesson: name, title: lesson.title, mode: state.mode, simd: lab.simd, steps, text: lesson.text, params: lesson.params };
+  const out = {
+    command: 'lesson', lesson: name, title: lesson.title, mode: state.mode, simd: lab.simd, seed: state.seed, steps, text: lesson.text, params: lesson.params,
+    stepsPerSecond: lesson.stepsPerSecond, endStep: lesson.steps, moments: lesson.moments.map(({ step, panel, text }) => ({ step, panel, text })),
+  };
   if (race) {
     out.race = raceRun(lab, state, steps);
   } else {
     const defs = runsOf(state);
     const progress = new Progress(io.stderr, progressWanted(v, io.stderr), `lesson ${name}`, steps * defs.length);
     out.every = every;
-    out.runs = defs.map((def, i) => trainRun(lab, state, def, steps, every, progress, i * steps));
+    out.runs = defs.map((def, i) => trainRun(lab, state, def, steps, every, lesson.moments.map((m) => m.step), progress, i * steps));
     progress.done();
   }
+  // the lesson's claims over the steps recorded (all of its run only when --steps is not shorter);
+  // other racers are not the lesson any more, so its claims are not held against them (null)
+  const shorter = { ...lesson, steps: Math.min(steps, lesson.steps), claims: lesson.claims.filter((c) => (c.from ?? 0) <= steps), moments: lesson.moments.filter((m) => m.step <= steps) };
+  out.failures = v.racers === undefined ? checkLesson(shorter, lessonViews(out)) : null;
   if (v.json) {
     io.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else if (v.csv) {
@@ -196,5 +249,10 @@ function text(out, state, width) {
     }
   }
   parts.push(`${wrap(out.text)}\n`);
+  parts.push(`the page plays it at ${out.stepsPerSecond} steps per second and ends at step ${out.endStep}; its moments:`);
+  parts.push(table(['step', 'panel', 'what to notice'], out.moments.map((m) => [String(m.step), m.panel, m.text])));
+  parts.push(out.failures === null ? 'its claims are not checked: --racers changed the lesson\'s optimisers\n' : out.failures.length
+    ? `NOT borne out at ${out.failures.length} recorded step(s):\n${out.failures.slice(0, 10).map((f) => `  ${f}`).join('\n')}\n`
+    : `every claim and moment holds at each recorded step (${out.every ? `every ${out.every} steps` : 'every step'} to step ${out.steps}, seed ${out.seed})\n`);
   return parts.join('\n');
 }

@@ -10,8 +10,11 @@ import * as lesson from './lesson.mjs';
 import * as landscape from './landscape.mjs';
 import * as sharpness from './sharpness.mjs';
 import * as lrFind from './lr-find.mjs';
+import * as pytorch from './pytorch.mjs';
 
-const COMMANDS = { train, depth, race, lesson, landscape, sharpness, 'lr-find': lrFind };
+import * as exportRun from './export.mjs';
+
+const COMMANDS = { train, depth, race, lesson, landscape, sharpness, 'lr-find': lrFind, export: exportRun, pytorch };
 
 const SUMMARIES = {
   train: 'train a network on a toy data set; print its loss curve (text, --json, --csv)',
@@ -21,6 +24,8 @@ const SUMMARIES = {
   landscape: 'train a network, then print its loss on a plane through the weights (random or trajectory directions)',
   sharpness: 'train a network, measuring the largest Hessian eigenvalue every few steps beside 2/lr',
   'lr-find': 'the learning-rate range test from the current weights: loss against rate, two suggestions',
+  export: 'print a saved run\'s curves, layer statistics or weights as CSV or JSON, or zip the whole run',
+  pytorch: 'write the run gradlab train would do as a self-contained PyTorch script (same weights, data, batches)',
 };
 
 function mainHelp() {

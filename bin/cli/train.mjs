@@ -1,16 +1,24 @@
-// train.mjs: `gradlab train`: trains a network on a toy data set and prints its loss curve.
+// train.mjs: `gradlab train`: trains a network on a toy data set (or your CSV) and prints its loss
+// curve; --save DIR keeps the run, --load DIR continues one exactly.
+import { readFileSync } from 'node:fs';
 import { DATASETS, INITS, INIT_ALIASES, OPTIMIZERS, OPTIMIZER_DEFAULTS, ACTIVATIONS } from '../../web/lib/gradlab.js';
+import { parseDataCsv } from '../../web/lib/csv.js';
+import { loadRun } from '../../web/lib/runfile.js';
+import { curvesFromCsv } from '../../web/lib/tables.js';
 import { UsageError, exclusive } from './flags.mjs';
+import { readRunDir, writeRunDir } from './rundir.mjs';
 import { csv, fixed, table } from './format.mjs';
 import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 
 const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 
-export const usage = 'gradlab train --dataset spiral --layers 100:relu --optimizer adam --lr 0.01 --steps 2000 [--json | --csv]';
-export const summary = `Trains a network on a toy data set inside the wasm engine and prints the loss and accuracy
-every --every steps: as text lines (default), as one JSON document (--json) or as CSV (--csv).
-The output layer is added for you: softmax over the classes (cross-entropy), or one linear unit
-(mean squared error) for the regression sets plane and sine.`;
+export const usage = 'gradlab train --dataset spiral --layers 100:relu --optimizer adam --lr 0.01 --steps 2000 [--json | --csv] [--save DIR | --load DIR]';
+export const summary = `Trains a network on a toy data set (or the rows of --data-csv FILE) inside the wasm engine and
+prints the loss and accuracy every --every steps: as text lines (default), as one JSON document
+(--json) or as CSV (--csv). The output layer is added for you: softmax over the classes
+(cross-entropy), or one linear unit (mean squared error) for regression targets (plane, sine).
+--save DIR writes the run (settings, training state, weights as .npy, curves as CSV); --load DIR
+trains a saved run --steps further, exactly as if it had never stopped.`;
 
 export const flags = {
   dataset: { type: 'choice', choices: DATASETS, default: 'spiral', value: 'NAME', help: 'toy data set' },
@@ -30,6 +38,10 @@ export const flags = {
   batch: { type: 'int', min: 0, max: 65536, default: 0, help: 'minibatch size (0 = the whole training split)' },
   seed: { type: 'int', min: 0, max: 4294967295, default: 1, help: 'seed of the data, the weights and the batch order' },
   every: { type: 'int', min: 1, max: 10000000, help: 'record every N steps (default steps/20)' },
+  'data-csv': { type: 'string', value: 'FILE', help: 'train on your own rows: a CSV of inputs and a label (or target) column, header optional' },
+  label: { type: 'string', value: 'COLUMN', help: 'the label column of --data-csv: last (default), first, a header name or a 1-based number' },
+  save: { type: 'string', value: 'DIR', help: 'save the run at the end into DIR (a new or empty folder, or one holding a saved run)' },
+  load: { type: 'string', value: 'DIR', help: 'continue the run saved in DIR for --steps more steps (its own settings; flags that set up a run are refused)' },
   json: { type: 'bool', help: 'print one JSON document at the end' },
   csv: { type: 'bool', help: 'print CSV: step,loss,accuracy,learning_rate,test_loss,test_accuracy' },
   ...PROGRESS_FLAGS,
@@ -52,8 +64,22 @@ export function parseLayers(text) {
 }
 
 /** The network, optimiser and data specs that the flags describe (pure, for tests and --json). */
+/** Flags that set up a new run: with --load they would be ignored, so they are refused. */
+const SETUP_FLAGS = ['dataset', 'samples', 'classes', 'noise', 'test-fraction', 'layers', 'init', 'std', 'optimizer', 'lr',
+  'momentum', 'l2', 'weight-decay', 'batch', 'seed', 'data-csv', 'label'];
+const given = (v, name) => v[name] !== undefined && v[name] !== flags[name].default;
+
 export function plan(v) {
   exclusive(v, ['json', 'csv']);
+  if (v.load !== undefined) {
+    const clash = SETUP_FLAGS.filter((n) => given(v, n));
+    if (clash.length) throw new UsageError(`${clash.map((n) => `--${n}`).join(', ')} cannot be used with --load: a loaded run keeps its own settings`);
+    return { load: v.load, steps: v.steps, every: Math.min(v.every ?? Math.max(1, Math.ceil(v.steps / 20)), v.steps) };
+  }
+  if (v['data-csv'] !== undefined) {
+    const clash = ['dataset', 'samples', 'classes', 'noise'].filter((n) => given(v, n));
+    if (clash.length) throw new UsageError(`${clash.map((n) => `--${n}`).join(', ')} cannot be used with --data-csv: the rows come from the file`);
+  } else if (v.label !== undefined) throw new UsageError('--label is for --data-csv only');
   if (v.std !== undefined && v.init !== 'normal') throw new UsageError(`--std is for --init normal only (got --init ${v.init})`);
   const fixedClasses = !['blobs', 'spiral'].includes(v.dataset);
   if (v.classes !== undefined && fixedClasses) {
@@ -73,12 +99,36 @@ export function plan(v) {
   if (v['weight-decay'] !== undefined) optimizer.weightDecay = v['weight-decay'];
   const init = v.init === 'normal' ? { name: 'normal', std: v.std ?? 0.01 } : v.init;
   const every = Math.min(v.every ?? Math.max(1, Math.ceil(v.steps / 20)), v.steps);
-  return { dataset: v.dataset, data, hidden: parseLayers(v.layers), init, optimizer, steps: v.steps, batch: v.batch, seed: v.seed, every };
+  return { dataset: v['data-csv'] === undefined ? v.dataset : 'custom', csv: v['data-csv'], label: v.label, data, hidden: parseLayers(v.layers), init, optimizer, steps: v.steps, batch: v.batch, seed: v.seed, every };
+}
+
+/** --label as parseDataCsv takes it: a 1-based column number, 'last', 'first' or a header name. */
+const labelOption = (text) => (text === undefined ? 'last' : /^\d+$/.test(text) ? Number(text) : text);
+
+/** A new run from the flags: { net, data, batch, history, describe } */
+function newRun(p, lab) {
+  const { net, data, output } = makeRun(lab, p);
+  return { net, data, batch: p.batch, history: [], name: p.dataset, dataOptions: p.data, layers: [...p.hidden, output] };
+}
+
+/** The rows of --data-csv as a data set (split by --test-fraction and --seed). */
+function csvDataset(lab, p) {
+  let text;
+  try { text = readFileSync(p.csv, 'utf8'); } catch (error) { throw new UsageError(`--data-csv '${p.csv}' cannot be read (${error.code ?? error.message})`); }
+  return lab.dataset({ ...parseDataCsv(text, { label: labelOption(p.label) }).dataset, testFraction: p.data.testFraction, seed: p.seed });
+}
+
+/** The run saved in p.load, ready to go on: { net, data, batch, history, ... } */
+function loadedRun(p, lab) {
+  const files = readRunDir(p.load);
+  const { net, data, manifest } = loadRun(lab, files);
+  const history = files['curves.csv'] ? curvesFromCsv(new TextDecoder().decode(files['curves.csv'])) : [];
+  return { net, data, batch: manifest.batchSize, history, name: manifest.data.name, dataOptions: manifest.data.options, layers: manifest.network.layers };
 }
 
 /** The data set and the network (with its optimiser set) that a plan describes; output is the added last layer. */
 export function makeRun(lab, p) {
-  const data = lab.dataset(p.dataset, p.data);
+  const data = p.csv !== undefined ? csvDataset(lab, p) : lab.dataset(p.dataset, p.data);
   const regression = data.classes === 0;
   const output = regression ? { units: data.outputs, activation: 'linear' } : { units: data.classes, activation: 'softmax' };
   const net = lab.network({
@@ -96,14 +146,15 @@ export function describeRun(p, { data, net, output }) {
 export async function run(v, io) {
   const p = plan(v);
   const lab = await io.lab();
-  const made = makeRun(lab, p);
-  const { data, net, output } = made;
-  const history = [];
+  const run = p.load !== undefined ? loadedRun(p, lab) : newRun(p, lab);
+  const { net, data, history } = run;
+  const start = net.step;
   const hasTest = data.testSize > 0;
   const progress = new Progress(io.stderr, progressWanted(v, io.stderr), 'train', p.steps);
   const text = !v.json && !v.csv;
   if (text) {
-    io.stdout.write(`${describeRun(p, made)}\n`);
+    if (p.load !== undefined) io.stdout.write(`loaded ${p.load}: step ${start}, ${history.length} curve points\n`);
+    io.stdout.write(`${run.name}: ${data.trainSize} training and ${data.testSize} test points; network ${data.inputs}-${run.layers.map((l) => `${l.units}${(l.activation ?? 'linear') === 'linear' ? '' : ':' + l.activation}`).join('-')}, ${net.info().parameters} parameters; ${net.optimizer.name ?? net.optimizerSpec.name} at learning rate ${net.optimizer.learningRate}\n`);
   }
   let status = 'ok';
   let done = 0;
@@ -113,7 +164,7 @@ export async function run(v, io) {
     const target = Math.min(done + p.every, p.steps);
     let r;
     do {
-      r = net.train(data, { steps: Math.min(slice, target - done), batchSize: p.batch });
+      r = net.train(data, { steps: Math.min(slice, target - done), batchSize: run.batch });
       if (r.status === 'ok') { done += r.steps; progress.update(done, `loss ${fixed(r.loss)}`); }
     } while (r.status === 'ok' && done < target);
     if (r.status === 'diverged') {
@@ -125,7 +176,7 @@ export async function run(v, io) {
     const record = { step: r.step, loss: r.loss, accuracy: r.accuracy, learningRate: r.learningRate, testLoss: test.loss, testAccuracy: test.accuracy };
     history.push(record);
     if (text) {
-      io.stdout.write(`step ${String(r.step).padStart(String(p.steps).length)}  loss ${fixed(r.loss)}  accuracy ${percent(r.accuracy)}` +
+      io.stdout.write(`step ${String(r.step).padStart(String(start + p.steps).length)}  loss ${fixed(r.loss)}  accuracy ${percent(r.accuracy)}` +
         (hasTest ? `  test loss ${fixed(test.loss)}  test accuracy ${percent(test.accuracy)}` : '') + '\n');
     }
   }
@@ -134,9 +185,9 @@ export async function run(v, io) {
   if (v.json) {
     io.stdout.write(JSON.stringify({
       command: 'train', simd: lab.simd, status,
-      dataset: { name: p.dataset, inputs: data.inputs, classes: data.classes, trainSize: data.trainSize, testSize: data.testSize, ...p.data },
-      network: { inputs: data.inputs, layers: [...p.hidden, output], loss: net.loss, init: p.init, seed: p.seed, parameters: net.info().parameters },
-      optimizer: net.optimizer, steps: p.steps, batchSize: p.batch, history, final,
+      dataset: { name: run.name, inputs: data.inputs, classes: data.classes, trainSize: data.trainSize, testSize: data.testSize, ...run.dataOptions },
+      network: { inputs: data.inputs, layers: run.layers, loss: net.loss, init: net.spec.init, seed: net.seed, parameters: net.info().parameters },
+      optimizer: net.optimizer, steps: p.steps, batchSize: run.batch, history, final,
     }, null, 2) + '\n');
   } else if (v.csv) {
     const rows = history.map((h) => ({ step: h.step, loss: h.loss, accuracy: h.accuracy, learning_rate: h.learningRate, test_loss: h.testLoss, test_accuracy: h.testAccuracy }));
@@ -148,6 +199,10 @@ export async function run(v, io) {
   }
   if (status === 'diverged') {
     io.stderr.write(`gradlab train: the loss stopped being finite at step ${history.at(-1).step}; try a smaller --lr\n`);
+  }
+  if (v.save !== undefined) {
+    const written = writeRunDir(v.save, net, data, { batchSize: run.batch, curves: history, settings: { command: 'gradlab train' } });
+    io.stderr.write(`gradlab train: saved step ${net.step} in ${v.save} (${written} files)\n`);
   }
   net.dispose();
   data.dispose();

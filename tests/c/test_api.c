@@ -76,6 +76,7 @@ static void null_pointers(void) {
     REFUSED(gl_network_predict(n, x, 1, 0), GL_ERR_ARGUMENT, "y must be given", 0);
     REFUSED(gl_network_forward(n, 0, 1, 0), GL_ERR_ARGUMENT, "x must be given", 0);
     REFUSED(gl_network_tensor(n, 0, 0, 0), GL_ERR_ARGUMENT, "out", "null");
+    REFUSED(gl_network_batch(n, 0), GL_ERR_ARGUMENT, "out", "null");
     REFUSED(gl_network_info(n, 0, out), GL_ERR_ARGUMENT, "ints", "null");
     REFUSED(gl_network_shape(n, 0, 0), GL_ERR_ARGUMENT, "out", "null");
     REFUSED(gl_network_shape(n, 1, ints), GL_ERR_ARGUMENT, "layer 1", "0..0");
@@ -227,8 +228,57 @@ static void histogram_of_infinity(void) {
     gl_network_dispose(n);
 }
 
+/* The run state (src/runstate.c): a network loaded from another's state takes the same next steps bit
+ * for bit (minibatches, batch norm, dropout, adam); states that do not fit are refused, and nothing
+ * is changed by a refusal. */
+static void run_state(void) {
+    int d = gl_dataset_make(SPIRAL, 120, 3, 12, 0.1f, 0.25f, 3);
+    table t;
+    layer(&t, 0, 12, RELU, NORMAL, 0.3f);
+    t.ints[3] = 1; t.floats[5] = 0.25f; t.floats[7] = 0.1f; t.floats[8] = 1e-5f; /* batch norm, dropout */
+    layer(&t, 1, 3, SOFTMAX, NORMAL, 0.3f);
+    float row[GL_OPT_FLOATS], out[8], out2[8];
+    memset(row, 0, sizeof row);
+    row[0] = 5; row[1] = 0.01f; row[4] = 1e-8f; row[5] = 0.9f; row[6] = 0.999f; /* adam */
+    int a = gl_network_make(2, 0, 2, t.ints, t.floats, XENT, 0, 9), b = gl_network_make(2, 0, 2, t.ints, t.floats, XENT, 0, 9);
+    CHECK(d > 0 && a > 0 && b > 0, "made the data set and two networks (%s)", gl_error_message());
+    gl_network_set_optimizer(a, row);
+    gl_network_set_optimizer(b, row);
+    CHECK(gl_network_train(a, d, 17, 16, out) == GL_OK, "trained 17 steps");
+    int32_t size[2];
+    CHECK(gl_network_state_size(a, size) == GL_OK && size[0] > 0, "the state has a size");
+    uint8_t *state = malloc((size_t)size[0]), *state2 = malloc((size_t)size[0]);
+    REFUSED(gl_network_state_save(a, state, size[0] - 4), GL_ERR_ARGUMENT, "is not the run state's size", 0);
+    CHECK(gl_network_state_save(a, state, size[0]) == GL_OK, "saved");
+    CHECK(gl_network_state_load(b, d, state, size[0]) == GL_OK, "loaded (%s)", gl_error_message());
+    for (int s = 0; s < 5; ++s) {
+        gl_network_train(a, d, 1, 16, out);
+        gl_network_train(b, d, 1, 16, out2);
+        CHECK(memcmp(out, out2, 7 * sizeof *out) == 0, "step %d after loading: loss %.9g against %.9g", 18 + s, out[1], out2[1]);
+    }
+    gl_network_state_save(a, state, size[0]);
+    gl_network_state_save(b, state2, size[0]);
+    CHECK(memcmp(state, state2, (size_t)size[0]) == 0, "the whole states agree after five more steps");
+    /* refusals: version, damage, shape; the network refused is unchanged */
+    int c = gl_network_make(2, 0, 1, t.ints + GL_LAYER_INTS, t.floats + GL_LAYER_FLOATS, XENT, 0, 9);
+    REFUSED(gl_network_state_load(c, d, state, size[0]), GL_ERR_ARGUMENT, "the saved network has 2 layers; this one has 1", 0);
+    int32_t version = 2;
+    memcpy(state2 + 4, &version, 4);
+    REFUSED(gl_network_state_load(b, d, state2, size[0]), GL_ERR_ARGUMENT, "format version 2", 0);
+    memcpy(state2, state, (size_t)size[0]);
+    state2[size[0] - 1] ^= 0x10;
+    REFUSED(gl_network_state_load(b, d, state2, size[0]), GL_ERR_ARGUMENT, "damaged", 0);
+    REFUSED(gl_network_state_load(b, d, state, 12), GL_ERR_ARGUMENT, "fewer than its header", 0);
+    REFUSED(gl_network_state_load(b, d, 0, size[0]), GL_ERR_ARGUMENT, "the run state", "null");
+    gl_network_state_save(b, state2, size[0]);
+    CHECK(memcmp(state, state2, (size_t)size[0]) == 0, "refused loads left the network as it was");
+    free(state); free(state2);
+    gl_network_dispose(a); gl_network_dispose(b); gl_network_dispose(c); gl_dataset_dispose(d);
+}
+
 int main(void) {
     handles_never_zero();
+    run_state();
     null_pointers();
     limits();
     schedules();

@@ -279,10 +279,10 @@ static void instruments(reader *r) {
 
 static void run(reader *r) {
     float row[GL_OPT_FLOATS], out[8];
-    int32_t ints[8];
+    int32_t ints[16]; /* the widest out array a call writes: gl_dataset_info, 10 slots */
     int ops = 0;
     while (r->at < r->n && ops++ < 48) {
-        switch (u8(r) % 18) {
+        switch (u8(r) % 19) {
         case 0: make_set(r); break;
         case 1: load(r); break;
         case 2: make_net(r); break;
@@ -302,7 +302,16 @@ static void run(reader *r) {
         case 5: status_of(gl_network_evaluate(pick_net(r), pick_set(r), any_int(r, 0, 1), out)); break;
         case 6: rows_call(r, 0); break;
         case 7: rows_call(r, 1); break;
-        case 8: status_of(gl_network_tensor(pick_net(r), any_int(r, 0, 4), any_int(r, 0, 5), ints)); break;
+        case 8: {
+            int h = pick_net(r);
+            status_of(gl_network_tensor(h, any_int(r, 0, 4), any_int(r, 0, 5), ints));
+            /* the last minibatch's row count (the pointer is 32-bit, only dereferenceable in wasm) */
+            if (status_of(gl_network_batch(h, ints)) == GL_OK && (ints[1] < 0 || ints[1] > GL_LIMIT_BATCH)) {
+                fprintf(stderr, "a batch of %d rows\n", ints[1]);
+                abort();
+            }
+            break;
+        }
         case 9: {
             int h = pick_net(r);
             if (status_of(gl_network_info(h, ints, out)) == GL_OK && (ints[0] < 1 || ints[0] > GL_LIMIT_LAYERS)) abort();
@@ -389,6 +398,22 @@ static void run(reader *r) {
             break;
         }
         case 17: instruments(r); break;
+        case 18: { /* a run state saved from one network, perhaps damaged, loaded into another */
+            int from = pick_net(r), to = pick_net(r), d = pick_set(r);
+            int32_t size[1];
+            if (status_of(gl_network_state_size(from, size)) != GL_OK || size[0] > (1 << 24)) break;
+            uint8_t *state = malloc((size_t)size[0] + 8);
+            if (status_of(gl_network_state_save(from, state, size[0])) == GL_OK) {
+                int flips = u8(r) % 4, bytes = size[0] - (int)(u8(r) % 3 == 0 ? u8(r) % 16 : 0);
+                for (int i = 0; i < flips; ++i) state[u32(r) % (uint32_t)size[0]] ^= (uint8_t)(1u << (u8(r) % 8));
+                if (status_of(gl_network_state_load(to, d, state, bytes)) == GL_OK) {
+                    int steps = any_int(r, 0, 5), batch = any_int(r, 0, 20);
+                    if (steps >= 0 && steps <= 5) status_of(gl_network_train(to, d, steps, batch, out));
+                }
+            }
+            free(state);
+            break;
+        }
         case 12: { /* forged handles, null outputs */
             int h = (int)u32(r);
             status_of(gl_network_train(h, h, 1, 0, out));

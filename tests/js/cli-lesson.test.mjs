@@ -1,15 +1,18 @@
-// `gradlab lesson NAME` for every lesson of the page: run as a child process with --json, each
-// lesson's numbers must bear out what its text claims (the same claims tests/browser/lessons.test.mjs
-// checks on the page, at the same step counts), and the text and CSV forms must hold the same runs.
+// `gradlab lesson NAME` for every lesson of the page: run as a child process with --json for five
+// seeds over the lesson's whole run, every claim and moment the lesson writes beside its text
+// (web/app/lessons.js, the same ones tests/browser/lessons.test.mjs checks on the page) must hold at
+// every recorded step; the text and CSV forms must hold the same runs.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { LESSONS } from '../../web/app/lessons.js';
+import { readFileSync } from 'node:fs';
+import { LESSONS, checkLesson } from '../../web/app/lessons.js';
+import { baseState } from '../../web/app/state.js';
+import { lessonViews } from '../../bin/cli/lesson.mjs';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 
 const BIN = fileURLToPath(new URL('../../bin/gradlab.mjs', import.meta.url));
-const LN2 = Math.log(2), LN3 = Math.log(3);
 
 function gradlab(args) {
   return new Promise((resolve) => {
@@ -18,111 +21,100 @@ function gradlab(args) {
   });
 }
 
-const byLabel = (out, text) => out.runs.find((r) => r.label.includes(text));
-const hidden = (run) => run.layers.slice(0, -1);
-const path = (out, name) => out.race.paths.find((p) => p.name === name);
-function medianLoss(run, lo, hi) {
-  const v = run.curve.trainLoss.filter((_, i) => run.curve.step[i] >= lo && run.curve.step[i] <= hi).sort((a, b) => a - b);
-  assert.ok(v.length >= 3, `records between steps ${lo} and ${hi}`);
-  return v[Math.floor(v.length / 2)];
+const SEEDS = [1, 2, 3, 4, 5];
+const EVERY = 10;   // record every 10 steps (and at each moment), so claims meet the whole run
+const INDEX = readFileSync(fileURLToPath(new URL('../../web/index.html', import.meta.url)), 'utf8');
+
+/** Runs of `gradlab lesson` two at a time (the machine has two cores). */
+function limited(n) {
+  let active = 0;
+  const queue = [];
+  const next = () => { if (active < n && queue.length) { active++; queue.shift()(); } };
+  return (fn) => new Promise((resolve, reject) => {
+    queue.push(() => fn().then(resolve, reject).finally(() => { active--; next(); }));
+    next();
+  });
 }
+const slot = limited(2);
 
-/** Per lesson: steps (0 = the race's own) and the claim of its text, on the --json output. */
-const CLAIMS = {
-  'zero-init': [700, (o) => {
-    const zeros = byLabel(o, 'zeros'), xavier = byLabel(o, 'xavier');
-    assert.ok(Math.abs(zeros.final.trainLoss - LN2) < 0.02, `zeros stays at ln 2: ${zeros.final.trainLoss}`);
-    assert.ok(hidden(zeros).every((l) => l.gradientNorm === 0 && l.activationStd === 0), 'no gradient reaches the hidden weights');
-    assert.ok(xavier.final.trainLoss < 0.3, `xavier learns: ${xavier.final.trainLoss}`);
-  }],
-  'small-init': [700, (o) => {
-    const run = o.runs[0], std = hidden(run).map((l) => l.activationStd);
-    assert.ok(run.final.trainLoss > LN3 - 0.02, `loss sits at ln 3: ${run.final.trainLoss}`);
-    assert.ok(std[2] < std[0] / 50, `activations shrink with depth: ${std}`);
-  }],
-  'large-init': [500, (o) => {
-    const run = o.runs[0];
-    assert.ok(run.curve.trainLoss[0] > 3, `the first loss is huge: ${run.curve.trainLoss[0]}`);
-    assert.ok(Math.max(...hidden(run).map((l) => l.saturated)) > 0.4, 'more than 40% saturated in some layer');
-    assert.ok(run.final.trainLoss < 0.5, `it still fits: ${run.final.trainLoss}`);
-  }],
-  xavier: [700, (o) => {
-    const run = o.runs[0], std = hidden(run).map((l) => l.activationStd);
-    assert.ok(run.final.trainLoss < 0.5, `learns: ${run.final.trainLoss}`);
-    assert.ok(Math.min(...std) > Math.max(...std) / 4, `std roughly flat over depth: ${std}`);
-  }],
-  'he-relu': [700, (o) => {
-    const [h, x] = [medianLoss(byLabel(o, 'he-normal'), 200, 400), medianLoss(byLabel(o, 'xavier'), 200, 400)];
-    assert.ok(h < x - 0.5, `he trains sooner: median loss over steps 200-400 ${h} vs ${x}`);
-  }],
-  'batch-norm': [700, (o) => {
-    assert.ok(o.runs[0].final.trainLoss > LN3 - 0.02, `plain stuck at ln 3: ${o.runs[0].final.trainLoss}`);
-    assert.ok(o.runs[1].final.trainLoss < 0.5, `batch norm learns: ${o.runs[1].final.trainLoss}`);
-  }],
-  saddle: [0, (o) => {
-    const sgd = path(o, 'sgd'), momentum = path(o, 'momentum');
-    assert.ok(momentum.loss[100] < sgd.loss[100] - 0.5, `momentum leaves the saddle sooner: ${momentum.loss[100]} vs ${sgd.loss[100]}`);
-  }],
-  ravine: [0, (o) => {
-    const sgd = path(o, 'sgd'), momentum = path(o, 'momentum');
-    assert.ok(momentum.last < sgd.last / 10, `momentum reaches the bottom sooner: ${momentum.last} vs ${sgd.last}`);
-  }],
-  adam: [700, (o) => {
-    const [a, m, s] = ['adam', 'momentum', 'sgd'].map((n) => byLabel(o, n).final.trainLoss);
-    assert.ok(a < m && m < s, `adam < momentum < sgd: ${a} ${m} ${s}`);
-  }],
-  'lr-decay': [1500, (o) => {
-    const constant = byLabel(o, 'constant'), cosine = byLabel(o, 'cosine'), sgdr = byLabel(o, 'sgdr');
-    assert.ok(cosine.final.trainLoss < constant.final.trainLoss, `cosine settles lower: ${cosine.final.trainLoss} vs ${constant.final.trainLoss}`);
-    const lr = sgdr.curve.learningRate;
-    assert.ok(lr.some((v, i) => i > 0 && v > lr[i - 1] * 2), 'SGDR restarts: its rate jumps back up');
-    assert.ok(constant.curve.learningRate.every((v) => v === 0.5));
-  }],
-  'conv-bn': [200, (o) => {
-    const [plain, bn] = o.runs;
-    assert.ok(Math.abs(plain.final.trainLoss - Math.log(10)) < 0.05, `plain stays at ln 10: ${plain.final.trainLoss}`);
-    assert.ok(bn.final.testAccuracy > 0.95, `with spatial batch norm nearly every test image is right: ${bn.final.testAccuracy}`);
-  }],
-  'l1-l2': [700, (o) => {
-    const l1 = byLabel(o, 'l1'), l2 = byLabel(o, 'l2');
-    assert.ok(l1.layers[1].nearZero > l2.layers[1].nearZero + 0.3, `L1 makes weights exactly small: ${l1.layers[1].nearZero} vs ${l2.layers[1].nearZero}`);
-  }],
-  dropout: [700, (o) => {
-    const gap = (r) => r.final.testLoss - r.final.trainLoss;
-    assert.ok(gap(o.runs[0]) > 0.5, `without dropout it overfits: gap ${gap(o.runs[0])}`);
-    assert.ok(gap(o.runs[1]) < gap(o.runs[0]), `dropout narrows the gap: ${gap(o.runs[1])} vs ${gap(o.runs[0])}`);
-  }],
-  overfitting: [600, (o) => {
-    const run = o.runs[0];
-    assert.ok(run.final.trainLoss < 0.05, `train loss heads to zero: ${run.final.trainLoss}`);
-    assert.ok(run.final.testLoss > 1.5 * run.minTestLoss, `test loss turned and rose: ${run.final.testLoss} vs min ${run.minTestLoss}`);
-  }],
-};
-
-describe('gradlab lesson', () => {
-  it('has a claim for every lesson of the page', () => assert.deepEqual(Object.keys(CLAIMS).sort(), LESSONS.map((l) => l.name).sort()));
+describe('gradlab lesson', { concurrency: 2 }, () => {
+  it('every lesson has an end step, a pace, claims quoting its text and one to three moments at panels of the page', () => {
+    for (const l of LESSONS) {
+      assert.ok(Number.isInteger(l.steps) && l.steps > 0, `${l.name}: steps`);
+      assert.ok(l.stepsPerSecond >= 1 && l.stepsPerSecond <= 500, `${l.name}: stepsPerSecond`);
+      assert.ok(l.claims.length > 0, `${l.name}: claims`);
+      for (const c of l.claims) assert.ok(l.text.includes(c.says), `${l.name}: '${c.says}' is not in its text`);
+      assert.ok(l.moments.length >= 1 && l.moments.length <= 3, `${l.name}: one to three moments`);
+      for (const m of l.moments) {
+        assert.ok(Number.isInteger(m.step) && m.step >= 0 && m.step <= l.steps, `${l.name}: moment step ${m.step}`);
+        assert.ok(INDEX.includes(`id="${m.panel}"`), `${l.name}: panel '${m.panel}' is not in web/index.html`);
+        assert.equal(typeof m.text, 'string');
+      }
+      const state = baseState(l.name);
+      if (state.mode === 'race') assert.equal(state.raceSteps, l.steps, `${l.name}: the race runs the lesson's steps`);
+      // the embed shows the loss and the boundary (or the race) only: the text names no other chart
+      assert.doesNotMatch(l.text, /histogram|saturation bar|activation std|gradient norm|learning-rate strip|card/i, `${l.name}: names a chart the embed lacks`);
+    }
+  });
 
   for (const lesson of LESSONS) {
-    const [steps, claim] = CLAIMS[lesson.name] ?? [0, () => assert.fail('no claim')];
-    it(`${lesson.name} --json bears out its text`, async () => {
-      const r = await gradlab(['lesson', lesson.name, '--json', ...(steps ? ['--steps', String(steps)] : [])]);
-      assert.equal(r.code, 0, r.stderr);
-      const out = JSON.parse(r.stdout);
-      assert.equal(out.lesson, lesson.name);
-      assert.equal(out.title, lesson.title);
-      assert.equal(out.text, lesson.text);
-      if (steps) {
-        for (const run of out.runs) {
-          assert.equal(run.curve.step[0], 0);
-          assert.equal(run.curve.step.at(-1), steps);
-          assert.ok(run.curve.trainLoss.every((v) => Number.isFinite(v)));
+    it(`${lesson.name}: every claim and moment holds over its whole run (${lesson.steps} steps) for seeds ${SEEDS.join(', ')}`, async () => {
+      const outs = await Promise.all(SEEDS.map((seed) => slot(() => gradlab(['lesson', lesson.name, '--json', '--seed', String(seed), '--every', String(EVERY)]))));
+      for (const [k, r] of outs.entries()) {
+        assert.equal(r.code, 0, r.stderr);
+        const out = JSON.parse(r.stdout);
+        assert.equal(out.lesson, lesson.name);
+        assert.equal(out.title, lesson.title);
+        assert.equal(out.text, lesson.text);
+        assert.equal(out.seed, SEEDS[k]);
+        assert.equal(out.steps, lesson.steps);
+        const views = lessonViews(out);
+        assert.equal(views.at(-1).step, lesson.steps, 'recorded to the end step');
+        if (out.runs) {
+          for (const run of out.runs) {
+            assert.equal(run.status, 'ok');
+            assert.ok(run.curve.trainLoss.every((v) => Number.isFinite(v)));
+            for (const m of lesson.moments) assert.ok(run.curve.step.includes(m.step), `moment step ${m.step} recorded`);
+          }
+          assert.ok(views.length >= lesson.steps / EVERY, 'a record every 10 steps');
+        } else {
+          for (const p of out.race.paths) assert.equal(p.loss.length, lesson.steps + 1);
         }
-      } else {
-        for (const p of out.race.paths) assert.equal(p.loss.length, out.steps + 1);
+        const failures = checkLesson(lesson, views);
+        assert.deepEqual(failures, [], `seed ${SEEDS[k]}:\n${failures.slice(0, 8).join('\n')}`);
+        assert.deepEqual(out.failures, failures, 'the runner reports the same');
       }
-      claim(out);
     });
   }
+
+  it('a claim fails at the recorded step where its run stops bearing it out, and a missing moment step fails', async () => {
+    const lesson = LESSONS.find((l) => l.name === 'zero-init');
+    const out = JSON.parse((await gradlab(['lesson', 'zero-init', '--json', '--every', '50'])).stdout);
+    assert.deepEqual(checkLesson(lesson, lessonViews(out)), []);
+    const zeros = out.runs.find((r) => r.label.includes('zeros'));
+    zeros.curve.trainLoss[10] = 0.4;   // as if the zero run had learned something by step 500
+    const failures = checkLesson(lesson, lessonViews(out));
+    assert.equal(failures.length, 1, failures.join('\n'));
+    assert.match(failures[0], /^'The zero run stays at the loss of a coin flip .* at step 500 /);
+    const cut = lessonViews(out).filter((v) => v.step !== 100);
+    assert.match(checkLesson(lesson, cut).join('\n'), /moment at step 100: the step was not recorded/);
+  });
+
+  it('docs/lessons.md shows every lesson\'s text, end step, pace, moments and checked claims as lessons.js has them', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/lessons.md', import.meta.url)), 'utf8');
+    for (const l of LESSONS) {
+      assert.ok(doc.includes(`\`?lesson=${l.name}\` · ends at step **${l.steps}** · plays at **${l.stepsPerSecond} steps per second**`), `${l.name}: end step and pace`);
+      assert.ok(doc.includes(`> ${l.text}\n`), `${l.name}: text`);
+      for (const m of l.moments) assert.ok(doc.includes(`| ${m.step} | \`#${m.panel}\` | ${m.text} |`), `${l.name}: moment at ${m.step}`);
+      for (const c of l.claims) assert.ok(doc.includes(`"${c.says}"`), `${l.name}: claim '${c.says}' listed`);
+    }
+  });
+
+  it('about nine thousand weights in the overfitting lesson', async () => {
+    const out = JSON.parse((await gradlab(['lesson', 'overfitting', '--json', '--steps', '1'])).stdout);
+    assert.ok(LESSONS.find((l) => l.name === 'overfitting').text.includes('about nine thousand weights'));
+    assert.ok(out.runs[0].parameters > 8500 && out.runs[0].parameters < 9500, String(out.runs[0].parameters));
+  });
 
   it('prints the curves, the final losses, the layers and the explanation as text; --csv holds the same runs', async () => {
     const [t, j, c] = await Promise.all(['', '--json', '--csv'].map((f) => gradlab(['lesson', 'batch-norm', '--steps', '200', '--every', '50', ...(f ? [f] : [])])));
@@ -162,6 +154,7 @@ describe('gradlab lesson', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.race.paths.map((p) => [p.name, p.learningRate]), [['sgd', out.race.learningRate], ['adam', 0.02]]);
+    assert.equal(out.failures, null, 'other racers are not the lesson: its claims are not held against them');
     const lab = await loadGradlab();
     for (const p of out.race.paths) {
       const direct = lab.optimize({ surface: 'saddle', start: out.race.start, steps: 80, optimizer: { name: p.name, learningRate: p.learningRate } });

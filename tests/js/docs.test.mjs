@@ -20,6 +20,8 @@ import { flags as lessonFlags } from '../../bin/cli/lesson.mjs';
 import { flags as landscapeFlags } from '../../bin/cli/landscape.mjs';
 import { flags as sharpnessFlags } from '../../bin/cli/sharpness.mjs';
 import { flags as lrFindFlags } from '../../bin/cli/lr-find.mjs';
+import { flags as exportFlags } from '../../bin/cli/export.mjs';
+import { flags as pytorchFlags } from '../../bin/cli/pytorch.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,7 +70,7 @@ describe('docs/cli.md', () => {
   const runnable = blocks(text).filter((b) => b.info === 'sh run');
 
   it('has runnable examples for every command', () => {
-    for (const c of ['train', 'depth', 'race', 'lesson', 'landscape', 'sharpness', 'lr-find']) assert.ok(runnable.some((b) => b.code.includes(`gradlab ${c} `)), c);
+    for (const c of ['train', 'depth', 'race', 'lesson', 'landscape', 'sharpness', 'lr-find', 'export', 'pytorch']) assert.ok(runnable.some((b) => b.code.includes(`gradlab ${c} `)), c);
   });
 
   for (const block of runnable) {
@@ -83,7 +85,7 @@ describe('docs/cli.md', () => {
 
   it('documents every command and every flag', () => {
     for (const [command, table] of [['train', trainFlags], ['depth', depthFlags], ['race', raceFlags], ['lesson', lessonFlags],
-      ['landscape', landscapeFlags], ['sharpness', sharpnessFlags], ['lr-find', lrFindFlags]]) {
+      ['landscape', landscapeFlags], ['sharpness', sharpnessFlags], ['lr-find', lrFindFlags], ['export', exportFlags], ['pytorch', pytorchFlags]]) {
       assert.match(text, new RegExp(`^## \`gradlab ${command}\``, 'm'), command);
       const section = text.split(new RegExp(`^## \`gradlab ${command}\``, 'm'))[1].split(/^## /m)[0];
       for (const name of Object.keys(table)) assert.ok(section.includes(`\`--${name}`), `${command} --${name}`);

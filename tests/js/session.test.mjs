@@ -269,10 +269,10 @@ describe('session with the real worker in this thread', () => {
 describe('protocol.js', () => {
   it('builds every command the worker accepts and refuses what it does not know', () => {
     const race = protocol.race({ id: 1, surface: 'bowl', x: [0, 1], y: [0, 1], resolution: 10, start: [0, 0], racers: [{ name: 'sgd', learningRate: null }], learningRate: 0.1, steps: 10, noise: 0, seed: 1 });
-    for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), race]) {
+    for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race]) {
       assert.equal(protocol.checkCommand(msg), '', msg.type);
     }
-    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'pause', 'play', 'race', 'speed', 'step', 'unit']);
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'pause', 'play', 'race', 'scrub', 'speed', 'step', 'unit']);
     assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);
     assert.match(protocol.checkCommand({ type: '__proto__' }), /unknown command/);
     assert.match(protocol.checkCommand(null), /must be an object/);
@@ -288,5 +288,9 @@ describe('protocol.js', () => {
     assert.match(protocol.checkEvent({ ...snapshotAt(1, 0), train: { loss: 'a' } }), /field 'train'/);
     assert.match(protocol.checkEvent({ ...snapshotAt(1, 0), outputs: [0, 1] }), /field 'outputs'/);
     assert.match(protocol.checkEvent({ type: 'schedule' }), /unknown event/);
+    const usage = { budget: 100, bytes: 10, peakBytes: 20, spacing: 1, length: 1, first: 0, latest: 0 };
+    assert.equal(protocol.checkEvent(protocol.recorded(1, 5, snapshotAt(1, 4), [0, 4], usage)), '');
+    assert.equal(protocol.checkEvent(protocol.recorded(1, 5, null, [], usage)), '');
+    assert.match(protocol.checkEvent(protocol.recorded(1, 5, { step: 4 }, [0, 4], usage)), /field 'snapshot'/);
   });
 });

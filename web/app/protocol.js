@@ -9,6 +9,7 @@
 //   speed   { speed }                  steps per tick
 //   example { example }                which test image's feature maps the snapshots carry
 //   unit    { layer, unit }            one hidden unit's output over the input plane
+//   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
@@ -17,6 +18,9 @@
 //   snapshot { generation, step, status, batchLoss, learningRate, train, test, layers, outputs, weights, conv, divergedAt? }
 //   conv     { generation, conv }      feature maps of another test image
 //   unit     { layer, unit, values }
+//   recorded { generation, step, snapshot, steps, usage }   answers scrub: snapshot is a snapshot event
+//            as it was posted at the recorded step nearest to `step` (null before any), steps every
+//            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
 //   error    { generation, message, command }
 
@@ -38,6 +42,7 @@ const COMMANDS = {
   speed: { speed: isNumber },
   example: { example: isNumber },
   unit: { layer: isNumber, unit: isNumber },
+  scrub: { step: isNumber },
   race: {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
@@ -60,6 +65,10 @@ const EVENTS = {
   },
   conv: { generation: isNumber, conv: (v) => v === null || isObject(v) },
   unit: { layer: isNumber, unit: isNumber, values: isFloats },
+  recorded: {
+    generation: isNumber, step: isNumber, snapshot: (v) => v === null || (isObject(v) && v.type === 'snapshot'),
+    steps: (v) => isArray(v) && v.every(isNumber), usage: isObject,
+  },
   race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
 };
@@ -90,6 +99,7 @@ export const step = () => ({ type: 'step' });
 export const speed = (value) => ({ type: 'speed', speed: value });
 export const example = (index) => ({ type: 'example', example: index });
 export const unit = (layer, index) => ({ type: 'unit', layer, unit: index });
+export const scrub = (at) => ({ type: 'scrub', step: at });
 /** A race: `racers` as parseRacers gives them ({ name, learningRate: null for the shared rate }). */
 export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false }) => ({
   type: 'race', id, surface, x, y, resolution, start, racers: racers.map((r) => ({ name: r.name, learningRate: r.learningRate ?? null })),
@@ -102,5 +112,6 @@ export const built = (fields) => ({ type: 'built', ...fields });
 export const snapshot = (fields) => ({ type: 'snapshot', ...fields });
 export const conv = (generation, views) => ({ type: 'conv', generation, conv: views });
 export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit: index, values });
+export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });

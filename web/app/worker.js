@@ -2,6 +2,7 @@
 // trains in ticks of `speed` steps and posts small snapshots (copies, transferred) at most every
 // SNAPSHOT_MS, so neither side ever waits for the other.
 import { loadGradlab } from '../lib/gradlab.js';
+import { RunRecord } from '../lib/record.js';
 import * as protocol from './protocol.js';
 import { racePaths } from './race-plan.js';
 import { nearZero, summary } from './stats.js';
@@ -18,6 +19,7 @@ const SNAPSHOT_SHARE = 0.25; // at most this share of the worker's time goes to 
 let lab, data, net, config, playing = false, timer = 0, lastSnapshot = 0, status = 'ok', lastResult = null;
 let loadedScalar = null;
 let example = 0, snapshotCost = 0;   // the image whose feature maps are shown; ms the last snapshot took
+let record = null;                   // the run's snapshots for time travel (16 MiB, thinned evenly)
 
 const gridInputs = (inputs) => {
   if (inputs === 1) {
@@ -62,6 +64,7 @@ function build(c) {
     train: { x: image ? new Float32Array(0) : train.x.slice(), y: train.y.slice() }, test: { x: test.x.slice(), y: test.y.slice() },
     scheduleCurve: schedulePreview(c.optimizer), image,
   }));
+  record = new RunRecord();
   snapshot(true);
 }
 
@@ -168,6 +171,8 @@ function snapshot(detail) {
     layers: layers.map((l) => l.report), outputs, weights, conv,
   });
   if (status === 'diverged') message.divergedAt = r.step;
+  // a copy for the record, before the posted buffers are transferred away
+  if (record.wants(message.step)) record.add(message.step, structuredClone(message));
   const running = layers.flatMap((l) => (l.report.running ? [l.report.running.means.buffer, l.report.running.variances.buffer] : []));
   postMessage(message, [outputs.buffer, ...weights.map((w) => w.buffer), ...convBuffers(conv), ...running]);
   lastSnapshot = performance.now();
@@ -256,6 +261,12 @@ onmessage = async ({ data: msg }) => {
       case 'unit':
         if (net) postMessage(protocol.unitOutput(msg.layer, msg.unit, unitOutput(msg.layer, msg.unit)));
         break;
+      case 'scrub': {
+        if (!record) break;
+        const hit = record.nearest(msg.step);
+        postMessage(protocol.recorded(config.generation, msg.step, hit?.snapshot ?? null, record.steps(), record.usage()));
+        break;
+      }
       case 'race':
         await ensureLab(msg.scalar);
         race(msg);

@@ -67,7 +67,9 @@ export function makeDataset(core, nameOrData, options = {}) {
     if (options.size !== undefined && !IMAGES.includes(nameOrData)) fail(`size is only for the image sets (${IMAGES.join(', ')})`);
     const size = int32(options.size, 'size', 12);
     const handle = core.call('gl_dataset_make', kind, samples, classes, size, noise, testFraction, seed >>> 0);
-    return new Dataset(core, handle, nameOrData);
+    const made = new Dataset(core, handle, nameOrData);
+    made.spec = { name: nameOrData, options: { ...options } };
+    return made;
   }
   const spec = object(nameOrData, 'dataset');
   known(spec, LOADED_KEYS, 'dataset');
@@ -104,5 +106,8 @@ export function makeDataset(core, nameOrData, options = {}) {
   }
   const handle = core.scoped((take) => core.call('gl_dataset_load', take(x), take(y), samples, inputs, outputs,
     classes, testFraction, seed >>> 0));
-  return new Dataset(core, handle, 'custom');
+  const made = new Dataset(core, handle, 'custom');
+  // the rows as given (kept by reference, not copied), so a saved run can carry its own data
+  made.spec = { name: 'custom', options: { x, y, inputs, outputs, classes, testFraction, seed } };
+  return made;
 }

@@ -16,6 +16,17 @@ import { chooseKernel } from './kernels.js';
 
 export * from './names.js';
 export { Dataset, Network, depthExperiment, lrSuggestions, simdSupported, trackSharpness };
+// saved runs, exports and imports: pure modules, also importable one by one
+export { RUN_FORMAT, RUN_VERSION, loadRun, readRun, runFiles } from './runfile.js';
+export { UNZIP_LIMIT, unzipRun, zipRun } from './runzip.js';
+export { decodeNpy, encodeNpy } from './npy.js';
+export { CSV_LIMITS, parseDataCsv } from './csv.js';
+export { CURVE_COLUMNS, STAT_COLUMNS, curvesCsv, curvesFromCsv, fromCsv, statsCsv, statsRecords, toCsv, toJson } from './tables.js';
+export { lineChartSvg, stripSvg } from './svg.js';
+export { STRIP_QUANTITIES, depthTimeStrip, rampColor, stripPosition, stripTicks } from './strips.js';
+// the record of a run for time travel
+export { RECORD_BUDGET, RunRecord, snapshotBytes } from './record.js';
+export { SNAPSHOT_DEFAULTS, SNAPSHOT_HISTOGRAMS, takeSnapshot } from './snapshot.js';
 
 export class Lab {
   constructor(core) {

@@ -9,7 +9,10 @@ import {
   TRAIN_SLOTS, NETWORK_INFO_SLOTS, OPTIMIZER_STATE_SLOTS, putSlots, readSlots, slotIndex,
 } from './boundary.js';
 import { Dataset } from './dataset.js';
+import { RunRecord } from './record.js';
+import { takeSnapshot } from './snapshot.js';
 import { findLearningRate, lossLandscape, recordTrajectory, sharpness, trajectoryInfo } from './instruments.js';
+import { pytorchScript } from './pytorch.js'; // pytorch.js reads networks only through their methods
 
 const LI = slotIndex(LAYER_INT_SLOTS);
 const LF = slotIndex(LAYER_FLOAT_SLOTS);
@@ -79,20 +82,24 @@ function parseNetwork(spec) {
     const dropout = numeric(layer.dropout, `${what}.dropout`, 0);
     const bias = plain ? false : parseBias(layer.bias, bn, `${what}.bias`);
     const kernel = conv ? int32(layer.kernel, `${what}.kernel`, 3) : 0;
+    const stride = conv ? int32(layer.stride, `${what}.stride`, 1) : 0;
+    const padding = conv ? pick(['valid', 'same'], layer.padding ?? 'same', `${what}.padding`) : 0;
+    const mode = typeName === 'pool' ? pick(POOL_MODES, layer.mode ?? 'max', `${what}.mode`) : 0;
+    const slope = numeric(layer.slope, `${what}.slope`, 0.01);
+    const l1Scale = numeric(layer.l1Scale, `${what}.l1Scale`, 1), l2Scale = numeric(layer.l2Scale, `${what}.l2Scale`, 1);
     putSlots(ints, i * LAYER_INTS, LI, {
       units, activation: pick(ACTIVATIONS, activation, `${what}.activation`), init: initKind, type,
       batchNorm: bn ? 1 : 0, 'batchNorm.after': bn?.after ? 1 : 0, bias: plain || bias !== false ? 0 : 1,
-      kernel, stride: conv ? int32(layer.stride, `${what}.stride`, 1) : 0,
-      padding: conv ? pick(['valid', 'same'], layer.padding ?? 'same', `${what}.padding`) : 0,
-      mode: typeName === 'pool' ? pick(POOL_MODES, layer.mode ?? 'max', `${what}.mode`) : 0,
+      kernel, stride, padding, mode,
     });
     putSlots(floats, i * LAYER_FLOATS, LF, {
-      slope: numeric(layer.slope, `${what}.slope`, 0.01), 'init.p0': p0, 'init.p1': p1,
-      l1Scale: numeric(layer.l1Scale, `${what}.l1Scale`, 1), l2Scale: numeric(layer.l2Scale, `${what}.l2Scale`, 1),
+      slope, 'init.p0': p0, 'init.p1': p1, l1Scale, l2Scale,
       dropout, bias: bias === false ? 0 : bias,
       'batchNorm.momentum': bn?.momentum ?? 0.1, 'batchNorm.epsilon': bn?.epsilon ?? 1e-5,
     });
-    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, bias: bias !== false };
+    // every setting resolved (defaults filled in), for readers such as the PyTorch export
+    return { type: typeName, units: plain ? null : units, activation, batchNorm: bn, dropout, kernel, bias: bias !== false,
+      stride, padding: padding ? 'same' : 'valid', mode: POOL_MODES[mode], slope, l1Scale, l2Scale };
   });
   const seed = integer(spec.seed, 'seed', 0, 0xffffffff, 1);
   const dropoutMode = pick(DROPOUT_MODES, spec.dropoutMode ?? 'inverted', 'dropoutMode');
@@ -172,6 +179,8 @@ export class Network {
   constructor(core, spec) {
     const p = parseNetwork(spec);
     this.core = core;
+    /** the spec this network was made from, as plain JSON (a saved run rebuilds the network from it; toPyTorch makes a twin from it) */
+    this.spec = JSON.parse(JSON.stringify(spec));
     this.inputs = p.inputs;
     this.inputShape = p.shape ?? [1, 1, p.inputs];
     this.loss = p.lossName;
@@ -187,6 +196,7 @@ export class Network {
       layer.shape = Array.from(core.outInts.subarray(0, 3));
     });
     this.optimizer = { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd };
+    this.optimizerSpec = { name: 'sgd' };
   }
 
   live() {
@@ -200,6 +210,7 @@ export class Network {
     const core = this.core;
     core.scoped((take) => core.call('gl_network_set_optimizer', this.live(), take(row)));
     this.optimizer = { ...OPTIMIZER_DEFAULTS[spec.name ?? 'sgd'], ...spec };
+    this.optimizerSpec = JSON.parse(JSON.stringify({ name: 'sgd', ...spec }));
     return this;
   }
 
@@ -219,6 +230,7 @@ export class Network {
     const core = this.core;
     core.call('gl_network_train', this.live(), liveData(core, data), steps, batch, core.outFloatsPtr);
     const r = readSlots(core.outFloats, TRAIN_SLOTS);
+    if (this.record?.wants(r.step)) this.record.add(r.step, takeSnapshot(this, data, this.recordOptions));
     return {
       step: r.step,
       steps: r.steps,
@@ -307,6 +319,15 @@ export class Network {
   runningVar(i) { return this.tensor(i, 'runningVar'); }
   /** The mask (1 kept, 0 dropped) of the last training pass, rows x units (empty without dropout). */
   dropoutMask(i) { return this.tensor(i, 'dropoutMask'); }
+  /** A self-contained PyTorch script that replays options.steps steps of this network's training (web/lib/pytorch.js). */
+  toPyTorch(data, options) { return pytorchScript(this, data, options); }
+  /** The training rows of the last minibatch step, in batch order (an Int32Array view; empty after a full batch). */
+  batchRows() {
+    const core = this.core;
+    core.call('gl_network_batch', this.live(), core.outIntsPtr);
+    const [ptr, count] = core.outInts;
+    return core.i32(ptr, count);
+  }
 
   /**
    * Per layer: { weights, biases, preactivations, activations, gradients } each { mean, std, min, max }
@@ -390,6 +411,53 @@ export class Network {
   get step() { return this.info().step; }
   get learningRate() { return this.info().learningRate; }
 
+  /**
+   * Starts keeping a record of this network's training for time travel: after each train() call whose
+   * step is due, a snapshot (web/lib/snapshot.js: statistics and histograms of every layer, weights,
+   * filters, outputs over options.grid) goes into a RunRecord (web/lib/record.js) of options.budget
+   * bytes (default 16 MiB), thinned evenly as it fills. Train in slices for a finer record. Given
+   * options.data, the present step is recorded at once (the start of the run, before any training).
+   */
+  keepHistory(options = {}) {
+    object(options, 'history options');
+    known(options, ['budget', 'bins', 'probeRows', 'grid', 'diagram', 'data'], 'history options');
+    const { budget, data, ...snapshot } = options;
+    this.record = new RunRecord({ budget });
+    this.recordOptions = snapshot;
+    if (data !== undefined) this.record.add(this.step, takeSnapshot(this, data, snapshot));
+    return this.record;
+  }
+
+  /** The record started by keepHistory() (null before): record.nearest(step), record.steps(), record.usage(). */
+  history() { return this.record ?? null; }
+
+  /**
+   * The engine's training state as bytes (a copy): weights, batch-norm statistics, optimiser state,
+   * step counts, the batch-order and dropout streams. See web/lib/runfile.js for a whole saved run.
+   */
+  saveState() {
+    const core = this.core;
+    core.call('gl_network_state_size', this.live(), core.outIntsPtr);
+    const bytes = core.outInts[0];
+    return core.scoped((take) => {
+      const out = take(bytes);
+      core.call('gl_network_state_save', this.handle, out, bytes);
+      return new Uint8Array(core.memory.buffer, out, bytes).slice();
+    });
+  }
+
+  /**
+   * Loads bytes from saveState() of a network made from the same spec, with the same optimiser set
+   * (setOptimizer first), for training on the same data set: the next step then equals the saved
+   * network's next step bit for bit. Bytes that do not fit are refused (GradlabError saying what does
+   * not match) and the network is left as it was.
+   */
+  loadState(data, bytes) {
+    if (!(bytes instanceof Uint8Array)) fail('the run state must be a Uint8Array (from saveState())');
+    const core = this.core;
+    core.scoped((take) => core.call('gl_network_state_load', this.live(), liveData(core, data), take(bytes), bytes.length));
+    return this;
+  }
   /** The loss on a plane through the current weights: see instruments.js and docs/api.md. */
   lossLandscape(data, options) { return lossLandscape(this, data, options); }
   /** The largest eigenvalue of the training loss's Hessian, beside 2/η. */
