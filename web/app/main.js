@@ -2,6 +2,7 @@
 // over one run controller (session.js), which owns the workers; nothing here touches the engine.
 import { el } from './dom.js';
 import { Session } from './session.js';
+import { PlayGate } from './visibility.js';
 import { COMPARE_DEFAULT_RUNS, baseState, defaultLayersFor, isImageData, layersProblem, parseState, serializeState } from './state.js';
 import { createControls } from './views/controls.js';
 import { createCurves } from './views/curves.js';
@@ -163,5 +164,6 @@ window.gradlabPage = {
 // ---------- start ----------
 
 showNotes(parsed.notes);
+new PlayGate().attach(page.session);   // no training in a hidden tab
 restart();
 requestAnimationFrame(render);

@@ -383,7 +383,11 @@ export function parseState(search) {
   const state = baseState(lessonName);
   const seen = new Set();
   for (const [key, value] of entries) {
-    if (key === 'lesson') continue;
+    if (key === 'lesson') {
+      if (seen.has(key)) notes.push(`setting 'lesson' was given twice; the first is used`);
+      seen.add(key);
+      continue;
+    }
     const p = BY_NAME.get(key);
     if (!p) { notes.push(`unknown setting ${quote(key)} was ignored`); continue; }
     if (seen.has(key)) { notes.push(`setting ${quote(key)} was given twice; the first is used`); continue; }

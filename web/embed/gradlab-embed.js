@@ -13,6 +13,7 @@ import { runStatus } from '../app/labels.js';
 import { LESSONS } from '../app/lessons.js';
 import { Session, racerLabel, raceCurves } from '../app/session.js';
 import { momentWords } from '../app/views/moments.js';
+import { PlayGate } from '../app/visibility.js';
 import { el } from '../app/dom.js';
 import { SURFACE_VIEWS } from '../lib/names.js';
 import { buildBar } from './bar.js';
@@ -44,6 +45,7 @@ export class GradlabPlayground extends HTMLElement {
   #resize = null;
   #base = null;
   #links;
+  #gate = new PlayGate({ element: this });   // trains only in a shown tab and near the screen
 
   constructor() {
     super();
@@ -123,10 +125,10 @@ export class GradlabPlayground extends HTMLElement {
 
   #newSession() {
     // a lesson pauses at the moments whose panel the embed has (and at its end step)
-    const session = new Session({
+    const session = this.#gate.attach(new Session({
       autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base,
       lessonStops: this.getAttribute('moments') !== 'off', stopsAt: (m) => m.panel in MOMENT_BOXES,
-    });
+    }));
     session.on('moment', (stop) => this.#showMoment(stop));
     session.on('engine', ({ simd }) => { this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm'; });
     session.on('built', ({ run }) => { run.view.figure.hidden = run.built.inputs > 2; });   // a boundary exists only over one or two inputs
@@ -160,6 +162,7 @@ export class GradlabPlayground extends HTMLElement {
     const about = lesson && !compact
       ? [el('details', { class: 'about' }, [el('summary', { text: 'What this shows' }), el('p', { text: lesson.text })])] : [];
     d.notes = el('div', { class: 'notes', role: 'note' }, this.#notes.slice(0, 6).map((n) => el('p', { text: n })));
+    if (this.#notes.length > 6) d.notes.append(el('p', { text: `…and ${this.#notes.length - 6} more (see the element's notes property).` }));
     d.notes.hidden = this.#notes.length === 0;
     d.bar = el('div', { class: 'bar' });
     Object.assign(d, buildBar(d.bar, this.#controls, {

@@ -29,7 +29,8 @@ const BY_LOWER = new Map(PARAMS.map((p) => [p.name.toLowerCase(), p.name]));
 /** The state key an attribute, control or set() key names (any case, or an alias), else null. */
 export function stateKey(name) {
   const lower = String(name).toLowerCase();
-  return BY_LOWER.get(lower) ?? ALIASES[lower] ?? null;
+  // own aliases only: '__proto__' or 'constructor' must not reach Object.prototype
+  return BY_LOWER.get(lower) ?? (Object.hasOwn(ALIASES, lower) ? ALIASES[lower] : null);
 }
 
 /** Every attribute name the element watches: its own and one per state key, lower-cased. */
