@@ -1,7 +1,7 @@
 // bench/soak.mjs: a long session in headless Chromium, to show nothing grows without bound.
 //   node bench/soak.mjs [--minutes 30] [--every 30]      (--minutes 0.5 for a short run)
-// Two tabs for the whole time: the page with four compare runs at the highest speed (500 steps a
-// tick), and the course page (examples/course-page.html) with its three autoplay embeds. Every
+// Two tabs for the whole time: the page with four compare runs at the highest speed (5000 steps a
+// second), and the course page (examples/course-page.html) with its three autoplay embeds. Every
 // `--every` seconds it samples, per tab: the main thread's JS heap (CDP Runtime.getHeapUsage), each
 // worker's JS heap (CDP, attached to the worker targets), the DOM's element count (shadow roots
 // included) and, on the page, each run's curve points and steps. It prints the start, the peak and
@@ -9,7 +9,7 @@
 import { pathToFileURL } from 'node:url';
 import { launch, serve } from '../tests/browser/browser.mjs';
 
-export const PAGE_QUERY = '?data=moons&layers=32_relu,32_relu&batch=64&opt=momentum&lr=0.05&speed=500&mode=compare&runs=seed:1~seed:2~seed:3~seed:4';
+export const PAGE_QUERY = '?data=moons&layers=32_relu,32_relu&batch=64&opt=momentum&lr=0.05&speed=5000&mode=compare&runs=seed:1~seed:2~seed:3~seed:4';
 export const COURSE_PATH = 'examples/course-page.html';
 
 /** Elements in a document and its open shadow roots. */
@@ -71,6 +71,8 @@ export async function soak({ minutes = 30, every = 30, log = () => {} } = {}) {
       page.on('pageerror', (e) => page.errors.push(String(e)));
       page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
       await page.goto(new URL(path, server.url).href);
+      // a lesson pauses at its moments for the reader; a soak wants them to train on
+      if (name === 'course') await page.evaluate(() => { for (const e of document.querySelectorAll('gradlab-playground')) e.setAttribute('moments', 'off'); });
       tabs[name] = { page, session: await page.context().newCDPSession(page) };
     }
     const { page } = tabs.page;

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { lessonNamed } from '../../web/app/lessons.js';
 import { launch, serve } from './browser.mjs';
 
 const SIZES = [[390, 844], [768, 1024], [1440, 900], [1920, 1080]];
@@ -129,6 +130,10 @@ describe('layout at four screen sizes', () => {
 
       await page.goto(`${server.url}?lesson=ravine`);
       await page.waitForFunction(() => window.gradlabPage?.summary().race?.paths.length === 2);
+      for (const m of lessonNamed('ravine').moments) {   // the lesson stops at its moments: go on past each
+        await page.waitForFunction((n) => window.gradlabPage.summary().moment?.step === n, m.step);
+        await page.getByRole('button', { name: 'Play to go on' }).click();
+      }
       await page.waitForFunction(() => window.gradlabPage.summary().race.upto === 200, null, { timeout: 10000 });
       assert.ok(await sideways(page) <= 0, 'race: no sideways scrolling');
       const race = (await chartsShown(page)).find((c) => c.id === 'race-chart');

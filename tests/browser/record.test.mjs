@@ -60,9 +60,9 @@ function scrubAgainstReplay(query, playMs) {
 const plain = (v) => JSON.parse(JSON.stringify(v, (_, x) => (ArrayBuffer.isView(x) ? Array.from(x) : x)));
 
 for (const [name, query, views] of [
-  ['spiral, batch norm, dropout, adam, minibatches', '?data=spiral&layers=16_relu_bn_d0.2,8_tanh&opt=adam&lr=0.01&batch=16&speed=3',
+  ['spiral, batch norm, dropout, adam, minibatches', '?data=spiral&layers=16_relu_bn_d0.2,8_tanh&opt=adam&lr=0.01&batch=16&speed=180',
     (s) => ({ layers: s.layers, outputs: s.outputs, weights: s.weights })],
-  ['digits, a small convnet', '?data=digits&samples=200&size=8&layers=c4_relu,pmax,flat&batch=20&speed=2',
+  ['digits, a small convnet', '?data=digits&samples=200&size=8&layers=c4_relu,pmax,flat&batch=20&speed=120',
     (s) => ({ layers: s.layers, filters: s.conv.filters, outputs: s.outputs })],
 ]) {
   it(`scrubbing shows the step as a run paused there shows it: ${name}`, async () => {

@@ -2,32 +2,27 @@
 //   <script type="module" src=".../embed/gradlab-embed.js"></script>
 //   <gradlab-playground lesson="small-init" controls="init,optimizer,play" autoplay height="480"></gradlab-playground>
 // Each element is a view over its own run controller (web/app/session.js, the page's too): the
-// session starts the workers and keeps the runs, this file only draws them and turns the session's
-// notifications into DOM events. Nothing here needs eval, inline scripts or inline style markup:
+// session starts the workers and keeps the runs; views.js draws them; this file builds the element's
+// parts and turns the session's notifications into DOM events. Nothing here needs eval, inline scripts or inline style markup:
 // styles come from <link>ed files in the shadow root, and sizes are set through the CSS object
 // model, so a strict Content-Security-Policy holds.
-import { join, lineChart, seriesColor } from '../app/charts.js';
-import { drawBoundary, drawContour } from '../app/draw.js';
-import { fmt } from '../app/format.js';
-import { runStatus } from '../app/labels.js';
 import { LESSONS } from '../app/lessons.js';
-import { Session, racerLabel, raceCurves } from '../app/session.js';
-import { momentWords } from '../app/views/moments.js';
+import { Session } from '../app/session.js';
 import { PlayGate } from '../app/visibility.js';
 import { el } from '../app/dom.js';
-import { SURFACE_VIEWS } from '../lib/names.js';
 import { buildBar } from './bar.js';
 import {
   BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes,
   stepDetail,
 } from './options.js';
+import {
+  MOMENT_BOXES, buildRaceView, buildRunViews, drawRace, drawRuns, hideMoment, momentCallout, showMoment,
+} from './views.js';
 
 // beside this script (or emitted by a bundler), unless a `base` says where the files are
 const STYLESHEETS = [new URL('../vendor/uplot/uPlot.min.css', import.meta.url), new URL('./embed.css', import.meta.url)];
 const STYLESHEETS_UNDER_BASE = ['vendor/uplot/uPlot.min.css', 'embed/embed.css'];
 const REDRAW_MS = 50;
-/** The page's panels a lesson's moment may name that the embed has too, and which of its boxes shows each. */
-const MOMENT_BOXES = { 'loss-chart': 'chartBox', 'race-chart': 'chartBox', boundary: 'boards', multiples: 'boards', contour: 'boards' };
 
 export class GradlabPlayground extends HTMLElement {
   static get observedAttributes() { return OBSERVED_ATTRIBUTES; }
@@ -177,13 +172,7 @@ export class GradlabPlayground extends HTMLElement {
     d.status = el('output', { class: 'status', 'aria-live': 'polite' });
     d.chartBox = el('div', { class: 'chart-box' }, [d.chart, d.legend]);
     const views = el('div', { class: 'views' }, [d.boards, d.chartBox]);
-    d.momentWhere = el('strong', { class: 'moment-where' });
-    d.momentText = el('p', { class: 'moment-text' });
-    const go = el('button', { type: 'button', class: 'moment-go', text: 'Play to go on' });
-    go.addEventListener('click', () => this.#session.play());
-    d.moment = el('aside', { class: 'moment', 'aria-label': 'Lesson moment' }, [d.momentWhere, d.momentText, go]);
-    d.moment.hidden = true;
-    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, d.moment, d.status);
+    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, momentCallout(d, () => this.#session.play()), d.status);
     this.#charts = {};
   }
 
@@ -202,25 +191,14 @@ export class GradlabPlayground extends HTMLElement {
   }
 
   #showMoment(stop) {
-    const lesson = LESSONS.find((l) => l.name === this.#session.state.lesson), d = this.#dom;
-    if (!lesson || !d.moment) return;
-    this.#hideMoment();
-    const words = momentWords(lesson, stop);
-    d.momentWhere.textContent = words.where;
-    d.momentText.textContent = words.text;
-    d.moment.hidden = false;
-    const box = stop.moment && d[MOMENT_BOXES[stop.moment.panel]];
-    if (box) { box.classList.add('moment-focus'); d.focused = box; }
+    const lesson = LESSONS.find((l) => l.name === this.#session.state.lesson);
+    if (!lesson || !this.#dom.moment) return;
+    const detail = showMoment(this.#dom, lesson, stop);
     this.#schedule();
-    this.#emit('gradlab-moment', { step: stop.step, panel: stop.moment?.panel ?? null, text: words.text, end: stop.end });
+    this.#emit('gradlab-moment', detail);
   }
 
-  #hideMoment() {
-    const d = this.#dom;
-    if (d.moment) d.moment.hidden = true;
-    d.focused?.classList.remove('moment-focus');
-    d.focused = null;
-  }
+  #hideMoment() { hideMoment(this.#dom); }
 
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
@@ -230,12 +208,6 @@ export class GradlabPlayground extends HTMLElement {
     this.#dom.status.textContent = `Error: ${message}`;
     this.#dom.status.classList.add('bad');
     this.#emit('gradlab-error', { message });
-  }
-
-  #legendItem(color, text, dashed) {
-    const swatch = el('span', { class: dashed ? 'swatch dashed' : 'swatch' });
-    swatch.style.backgroundColor = color;
-    return el('span', { class: 'item' }, [swatch, el('span', { text })]);
   }
 
   #chartWidth() {
@@ -255,25 +227,10 @@ export class GradlabPlayground extends HTMLElement {
 
   // ---------- training runs (train and compare modes) ----------
 
+  #size() { return { width: this.#chartWidth(), height: this.#chartHeight(), compact: this.hasAttribute('compact') }; }
+
   #buildRunViews() {
-    const d = this.#dom, runs = this.#session.runs, compare = this.#session.state.mode === 'compare', compact = this.hasAttribute('compact');
-    const side = compare ? (compact ? 110 : 150) : (compact ? 170 : 240);
-    d.boards.replaceChildren(...runs.map((run) => {
-      const color = seriesColor(run.index), canvas = el('canvas', { width: String(side), height: String(side), 'aria-label': `Decision boundary of ${run.label}` });
-      const swatch = el('span', { class: 'swatch' });
-      swatch.style.backgroundColor = color;
-      const caption = el('figcaption', {}, compare ? [swatch, el('span', { text: run.label })] : [el('span', { text: 'boundary · dots train, rings test' })]);
-      run.view = { canvas, figure: el('figure', { class: 'board' }, [canvas, caption]) };
-      return run.view.figure;
-    }));
-    const series = runs.flatMap((r) => [
-      { label: compare ? `${r.label} train` : 'train loss', stroke: seriesColor(r.index), width: 2 },
-      { label: compare ? `${r.label} test` : 'test loss', stroke: seriesColor(compare ? r.index : 1), dash: [5, 4], width: 2 },
-    ]);
-    this.#charts = { loss: lineChart(d.chart, { width: this.#chartWidth(), height: this.#chartHeight(), series, legend: false }) };
-    d.legend.replaceChildren(...(compare ? runs.map((r) => this.#legendItem(seriesColor(r.index), r.label, false))
-      : [this.#legendItem(seriesColor(0), 'train loss', false), this.#legendItem(seriesColor(1), 'test loss', true)]),
-    ...(compare ? [el('span', { class: 'hint', text: 'solid train, dashed test' })] : []));
+    this.#charts = buildRunViews(this.#dom, this.#session, this.#size());
     this.#updateButtons();
     this.#schedule();
   }
@@ -289,56 +246,23 @@ export class GradlabPlayground extends HTMLElement {
     const now = performance.now();
     if (now - this.#lastDraw < REDRAW_MS) { this.#schedule(); return; }
     this.#lastDraw = now;
-    const session = this.#session;
-    if (session.state.mode === 'race') { this.#drawRace(now); return; }
-    const runs = session.runs;
-    if (runs.some((r) => r.curves.x.length) && this.#charts.loss) {
-      const tables = runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss]);
-      this.#charts.loss.setData(tables.length > 1 ? join(tables) : tables[0]);
-    }
-    for (const run of runs) {
-      if (!run.built || !run.last || !run.fresh || !run.view || run.view.figure.hidden) continue;
-      run.fresh = false;
-      drawBoundary(run.view.canvas, run.built, run.last.outputs);
-    }
-    const lines = runs.map((r) => ({ ...runStatus(r, session.state), prefix: session.state.mode === 'compare' ? `${r.label}: ` : '' }));
-    this.#dom.status.classList.toggle('bad', lines.some((l) => l.bad));
-    this.#dom.status.textContent = lines.map((l) => `${l.prefix}${l.text}${l.accuracy ? ` · ${l.accuracy}` : ''}`).join('\n');
+    if (this.#session.state.mode === 'race') { this.#drawRace(now); return; }
+    drawRuns(this.#dom, this.#session, this.#charts);
   }
 
   // ---------- the optimiser race ----------
 
   #buildRaceView() {
-    const { state, race } = this.#session, d = this.#dom;
-    const side = this.hasAttribute('compact') ? 200 : 280;
-    const view = SURFACE_VIEWS[state.surface], aspect = (view.y[1] - view.y[0]) / (view.x[1] - view.x[0]);
-    d.contour = el('canvas', { width: String(side), height: String(Math.round(Math.max(120, Math.min(side * 1.4, side * aspect)))), 'aria-label': `Contours of the ${state.surface} surface with each optimiser's path` });
-    d.boards.replaceChildren(el('figure', { class: 'board' }, [d.contour, el('figcaption', { text: `${state.surface} · × start` })]));
-    const labels = race.racers.map((r) => racerLabel(r.name, r.learningRate));
-    this.#charts = {
-      loss: lineChart(d.chart, {
-        width: this.#chartWidth(), height: this.#chartHeight(), legend: false,
-        series: labels.map((label, k) => ({ label, stroke: seriesColor(k), width: 2 })),
-      }),
-    };
-    d.legend.replaceChildren(...labels.map((label, k) => this.#legendItem(seriesColor(k), label, false)));
-    d.status.textContent = 'computing the paths…';
-    d.status.classList.remove('bad');
+    this.#charts = buildRaceView(this.#dom, this.#session, this.#size());
     this.#updateButtons();
   }
 
   #drawRace(now) {
     const session = this.#session, race = session.race;
     if (!race?.surface) return;
-    const { upto, changed } = session.raceFrame(now);
-    if (changed) {
-      drawContour(this.#dom.contour, race.surface, race.paths, upto, race.start);
-      this.#charts.loss?.setData(raceCurves(race, upto));
-      const at = (p) => p.loss[Math.min(upto, p.loss.length - 1)];
-      this.#dom.status.textContent = race.paths.map((p) => `${p.name} ${fmt(at(p))}`).join(' · ') + ` at step ${upto}`;
-      const runs = race.paths.map((p) => ({ label: p.name, status: upto < p.loss.length ? 'ok' : 'diverged', step: upto, loss: at(p), accuracy: null, learningRate: p.learningRate }));
-      if (this.#throttle.ready(now, upto === session.state.raceSteps)) this.#emit('gradlab-step', { ...runs[0], runs });
-    }
+    const runs = drawRace(this.#dom, session, this.#charts, now);
+    // a race stopped at its end or at a moment reports that step whatever the throttle says
+    if (runs && this.#throttle.ready(now, runs[0].step === session.state.raceSteps || !race.running)) this.#emit('gradlab-step', { ...runs[0], runs });
     if (race.running) this.#schedule();
   }
 }
