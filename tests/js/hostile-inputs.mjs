@@ -8,16 +8,7 @@ import { ELEMENT_ATTRIBUTES } from '../../web/embed/options.js';
 /** The seed of this run: GRADLAB_FUZZ_SEED, else a fresh one (printed by the tests on failure). */
 export const fuzzSeed = () => Number(process.env.GRADLAB_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-/** mulberry32: a small, well-known 32-bit generator; the same seed gives the same cases. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './rng.mjs';
 
 export const MARKUP = ['<img src=x onerror="window.__pwned=1">', '"><script>window.__pwned=1</script>', "' onmouseover='window.__pwned=1",
   '<svg onload=window.__pwned=1>', '</p><iframe src=javascript:window.__pwned=1>', '&lt;b&gt;'];

@@ -7,20 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
+import { rng } from './rng.mjs';
 
 const lab = await loadGradlab();
 
-/** A seeded generator (mulberry32) for test data. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The whole parameter arena (W, b, gamma, beta of every layer, in the engine's order) as one view. */
 function parameters(net) {

@@ -12,18 +12,8 @@ import {
 } from '../../web/app/state.js';
 import { nearZero, summary } from '../../web/app/stats.js';
 import { INITS } from '../../web/lib/names.js';
+import { rng } from './rng.mjs';
 
-/** A small seeded generator (mulberry32), so a failing case can be replayed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = (r, list) => list[Math.floor(r() * list.length)];
 
 function randomLayers(r) {
