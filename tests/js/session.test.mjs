@@ -335,10 +335,13 @@ describe('session with the real worker in this thread', () => {
 describe('protocol.js', () => {
   it('builds every command the worker accepts and refuses what it does not know', () => {
     const race = protocol.race({ id: 1, surface: 'bowl', x: [0, 1], y: [0, 1], resolution: 10, start: [0, 0], racers: [{ name: 'sgd', learningRate: null }], learningRate: 0.1, steps: 10, noise: 0, seed: 1 });
-    for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race]) {
+    for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race,
+      protocol.file('run', '?seed=2', []), protocol.file('pytorch'), protocol.open(3, new Uint8Array(4))]) {
       assert.equal(protocol.checkCommand(msg), '', msg.type);
     }
-    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'pause', 'play', 'race', 'scrub', 'speed', 'step', 'unit']);
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'file', 'open', 'pause', 'play', 'race', 'scrub', 'speed', 'step', 'unit']);
+    assert.match(protocol.checkCommand({ type: 'file', what: 'passwords', settings: '', curves: null }), /field 'what'/);
+    assert.match(protocol.checkCommand({ type: 'open', id: 1, bytes: [80, 75] }), /field 'bytes'/);
     assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);
     assert.match(protocol.checkCommand({ type: '__proto__' }), /unknown command/);
     assert.match(protocol.checkCommand(null), /must be an object/);

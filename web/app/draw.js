@@ -100,6 +100,7 @@ export function drawBoundary(canvas, built, outputs) {
   const box = plotBox(canvas), { left, top, width, height } = box;
   const toX = (x) => left + ((x + extent) / (2 * extent)) * width, toY = (y) => top + ((extent - y) / (2 * extent)) * height;
   ctx.clearRect(0, 0, W, H);
+  if (inputs > 2) return;   // your own rows of more than two inputs: no input plane to draw
   if (inputs === 1) {
     drawCurve(ctx, box, built, outputs, toX);
     drawAxes(ctx, box, [-extent, extent], [CURVE_LO, CURVE_HI], 'x', 'y');

@@ -3,8 +3,10 @@
 import { el } from './dom.js';
 import { Session } from './session.js';
 import { PlayGate } from './visibility.js';
-import { COMPARE_DEFAULT_RUNS, baseState, defaultLayersFor, isImageData, layersProblem, parseState, serializeState } from './state.js';
+import { COMPARE_DEFAULT_RUNS, OWN_DATA, baseState, defaultLayersFor, isImageData, layersProblem, parseState, serializeState } from './state.js';
 import { createControls } from './views/controls.js';
+import { createExport } from './views/export.js';
+import { createImport, takeRunParam } from './views/import.js';
 import { createCurves } from './views/curves.js';
 import { createDatasets } from './views/datasets.js';
 import { createLayersEditor, showLayersProblem } from './views/layers-editor.js';
@@ -18,7 +20,8 @@ import { createStart } from './views/start.js';
 const $ = (id) => document.getElementById(id);
 const REDRAW_MS = 40;
 
-const parsed = parseState(location.search);
+const runLink = takeRunParam(location.search);   // ?run=<url>: a saved run to open (views/import.js)
+const parsed = parseState(runLink.search);
 /** What every view reads and writes through: the state, the run controller, a change and a redraw. */
 const page = {
   state: parsed.state,
@@ -67,6 +70,32 @@ const race = createRace(page);
 const moments = createMoments(page);
 const datasets = createDatasets(page);
 createStart(page, location.search === '');
+
+// ---------- files: downloads, saved runs and your own data (views/export.js, views/import.js) ----------
+
+/** A message about a file on the page: what was saved or opened, or why not (bad). */
+page.tell = (text, { bad = false } = {}) => {
+  const box = $('file-message');
+  box.textContent = text;
+  box.hidden = false;
+  box.classList.toggle('bad', bad);
+  box.setAttribute('role', bad ? 'alert' : 'status');
+};
+/** A saved run the first run's worker checked (id) becomes the page's run, continuing where it was saved. */
+page.restore = (state, id, notes) => {
+  page.state = state;
+  showNotes(notes);
+  writeUrl();
+  syncControls();
+  page.session.start(page.state, { restore: id });
+};
+/** Your own rows (csv.js's dataset plus what the preview read) become the data of the runs. */
+page.useOwnData = (own) => {
+  page.state = { ...page.state, data: OWN_DATA, own, layers: isImageData(page.state.data) ? defaultLayersFor(OWN_DATA) : page.state.layers, lesson: '' };
+  restart();
+};
+createExport(page);
+createImport(page, runLink.url);
 
 function syncControls() {
   controls.sync();

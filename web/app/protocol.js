@@ -13,6 +13,12 @@
 //   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
+//   file    { what, settings, curves }  a download made in the worker (web/app/worker-files.js): what is
+//             'run' (the saved run as a zip), 'stats-csv' / 'stats-json' (layer statistics now) or
+//             'pytorch' (the run from step 0 as a PyTorch script); settings: the run's address query;
+//             curves: the page's points { step, loss, accuracy, learningRate, testLoss, testAccuracy }
+//   open    { id, bytes }              check a saved run's zip and hold it; a later build whose config has
+//             restore: id continues it (the current run is untouched until then)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
 //   ready    { simd }                  the engine is loaded (which build)
 //   built    { generation, inputs, classes, extent, gridSize, layers, train, test, scheduleCurve, image }
@@ -24,6 +30,10 @@
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
 //   error    { generation, message, command }
+//   file     { what, name, mime, bytes }   answers file: the download's name, type and bytes
+//   opened   { id, settings, step, rows }  answers open: the run checked out; settings as saved, rows
+//            your own data { x, y, inputs, classes, outputs } when the run trained on it (else null)
+//   refused  { what, message }        a file or open command that could not be done, and why (the run goes on)
 
 const isNumber = (v) => typeof v === 'number';
 const isNumberOrNull = (v) => v === null || typeof v === 'number';
@@ -33,6 +43,9 @@ const isString = (v) => typeof v === 'string';
 const isBool = (v) => typeof v === 'boolean';
 const isFloats = (v) => v instanceof Float32Array;
 const isOptional = (check) => (v) => v === undefined || check(v);
+
+/** The downloads a worker makes (the file command). */
+export const FILE_KINDS = ['run', 'stats-csv', 'stats-json', 'pytorch'];
 
 /** The fields of each message and the test each must pass. */
 const COMMANDS = {
@@ -44,6 +57,8 @@ const COMMANDS = {
   example: { example: isNumber },
   unit: { layer: isNumber, unit: isNumber },
   scrub: { step: isNumber },
+  file: { what: (v) => FILE_KINDS.includes(v), settings: isString, curves: (v) => v === null || isArray(v) },
+  open: { id: isNumber, bytes: (v) => v instanceof Uint8Array },
   race: {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
@@ -72,6 +87,9 @@ const EVENTS = {
   },
   race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
+  file: { what: isString, name: isString, mime: isString, bytes: (v) => v instanceof Uint8Array },
+  opened: { id: isNumber, settings: isObject, step: isNumber, rows: (v) => v === null || isObject(v) },
+  refused: { what: isString, message: isString },
 };
 
 function problem(table, kind, msg) {
@@ -108,6 +126,11 @@ export const race = ({ id, surface, x, y, resolution, start, racers, learningRat
   learningRate, steps, noise, seed, scalar,
 });
 
+/** A download made in the worker (see FILE_KINDS); settings: the run's query, curves: the page's points or null. */
+export const file = (what, settings = '', curves = null) => ({ type: 'file', what, settings, curves });
+/** Check a saved run's zip bytes and hold it as `id`. */
+export const open = (id, bytes) => ({ type: 'open', id, bytes });
+
 // ----- events -----
 export const ready = (simd) => ({ type: 'ready', simd });
 export const built = (fields) => ({ type: 'built', ...fields });
@@ -117,3 +140,6 @@ export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit
 export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });
+export const fileMade = (what, name, mime, bytes) => ({ type: 'file', what, name, mime, bytes });
+export const opened = (id, settings, at, rows) => ({ type: 'opened', id, settings, step: at, rows });
+export const refused = (what, message) => ({ type: 'refused', what, message });

@@ -21,6 +21,10 @@
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
 //   playing { playing }                                       whenever play / pause state changes
+//   file { run, what, name, mime, bytes }   a download the run's worker made (session.requestFile)
+//   opened { run, id, settings, step, rows }   a saved run checked by run 0's worker (session.openRun);
+//                       session.start(state, { restore: id }) then continues it
+//   refused { run, what, message }   a file or a saved run that could not be made or opened (the run goes on)
 //   moment { step, moment, end }   a lesson reached one of its stops and paused there: `moment` is the
 //                       lesson's { step, panel, text } (null at the lesson's end step without one); end:
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
@@ -141,6 +145,8 @@ export class Session extends EventTarget {
   #stops = [];       // a lesson's stops: [{ step, moment }] by step; #stop is the next one not yet reached
   #stop = 0;
   #until = null;     // the step the workers were told to stop at
+  #restore = null;   // the id of a saved run run 0's worker holds, for the next build (start's restore)
+  #openId = 0;
 
   /**
    * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
@@ -209,8 +215,9 @@ export class Session extends EventTarget {
   }
 
   /** Starts a state from scratch: the runs of train and compare modes, or the race. */
-  start(state, { play = false } = {}) {
+  start(state, { play = false, restore = null } = {}) {
     this.state = state;
+    this.#restore = restore;
     this.#readyFired = false;
     if (state.mode === 'race') {
       this.#stopRuns();
@@ -327,6 +334,7 @@ export class Session extends EventTarget {
         continue;
       }
       run.generation = ++generations;
+      if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
       run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: cpuShare() }));
     }
     this.#emit('runs', { runs: this.runs });
@@ -362,7 +370,28 @@ export class Session extends EventTarget {
       this.#emit('unit', { run, layer: msg.layer, unit: msg.unit, values: msg.values });
     } else if (msg.type === 'error') {
       this.#runFailed(run, msg.message);
+    } else if (msg.type === 'file' || msg.type === 'opened' || msg.type === 'refused') {
+      this.#emit(msg.type, { run, ...msg });
     }
+  }
+
+  // ---------- files: downloads and saved runs, made and checked in the workers (worker-files.js) ----------
+
+  /** Asks run `index`'s worker for a download (protocol FILE_KINDS); the answer is a file or refused event. */
+  requestFile(index, what, settings = '', curves = null) {
+    const run = this.runs[index];
+    if (!run?.built) return false;
+    run.worker.postMessage(protocol.file(what, settings, curves));
+    return true;
+  }
+
+  /** Gives a saved run's zip bytes to run 0's worker to check; the answer is an opened or refused event. Returns its id. */
+  openRun(bytes) {
+    const run = this.runs[0];
+    if (!run) return null;
+    const id = ++this.#openId;
+    run.worker.postMessage(protocol.open(id, bytes), [bytes.buffer]);
+    return id;
   }
 
   #onSnapshot(run, s) {

@@ -14,6 +14,12 @@ export const MAX_FILTERS = 32;
 /** Data sets of grey images: their networks may use conv, pool and flatten layers. */
 export const IMAGE_DATASETS = ['digits', 'shapes'];
 export const isImageData = (data) => IMAGE_DATASETS.includes(data);
+/**
+ * data=csv: your own rows, read from a CSV by the page (web/app/views/import.js). The rows live in
+ * state.own ({ x, y, inputs, classes | outputs, ... }, never in the address), so an address that says
+ * data=csv cannot be replayed alone: parseState notes it and falls back to the default data set.
+ */
+export const OWN_DATA = 'csv';
 /** The hidden layers a data set starts with: a small convnet for images, two dense layers otherwise. */
 export const DEFAULT_LAYERS = '32_relu,32_relu';
 export const DEFAULT_IMAGE_LAYERS = 'c8_relu,pmax,c16_relu,pmax,flat';
@@ -34,7 +40,7 @@ const float = (min, max) => ({ type: 'float', min, max });
 export const PARAMS = [
   { name: 'lesson', ...enumOf(['', ...LESSONS.map((l) => l.name)]), default: '' },
   { name: 'mode', ...enumOf(MODES), default: 'train' },
-  { name: 'data', ...enumOf(DATASETS), default: 'spiral' },
+  { name: 'data', ...enumOf([...DATASETS, OWN_DATA]), default: 'spiral' },
   { name: 'classes', ...int(2, 8), default: 3 },
   { name: 'samples', ...int(20, 2000), default: 300 },
   { name: 'noise', ...float(0, 1), default: 0.1 },
@@ -351,11 +357,12 @@ export function baseState(name) {
 }
 
 /**
- * The state from a query string ('?a=1&b=2'): { state, notes }. Never throws; unknown names and bad
+ * The state from a query string ('?a=1&b=2'): { state, notes }; own: your own rows when the address
+ * says data=csv and they are at hand (see OWN_DATA). Never throws; unknown names and bad
  * values are skipped with a note each. Keys are only ever looked up in the table, so names such as
  * __proto__ cannot reach an object's prototype.
  */
-export function parseState(search) {
+export function parseState(search, own = null) {
   const notes = [];
   let text = typeof search === 'string' ? search : '';
   if (text.length > MAX_QUERY) {
@@ -396,6 +403,7 @@ export function parseState(search) {
     if (read.error) notes.push(`${key} = ${quote(value)} is not allowed (${read.error}); using ${JSON.stringify(state[key] ?? 'default')}`);
     else state[key] = read.value;
   }
+  if (own) state.own = own;   // your own rows, given beside the address (a saved run carries them)
   return { state: checkState(state, notes), notes };
 }
 
@@ -404,6 +412,10 @@ export function parseState(search) {
  * and must fit its size, in the shared state and in every run.
  */
 function checkState(state, notes) {
+  if (state.data === OWN_DATA && !state.own) {
+    notes.push(`data '${OWN_DATA}' means your own rows, which an address cannot hold: paste or drop the CSV again (Your data); using ${paramInfo('data').default}`);
+    state.data = paramInfo('data').default;
+  }
   const problem = layersProblem(state);
   if (problem) {
     notes.push(`layers: ${problem}; using ${defaultLayersFor(state.data)}`);

@@ -144,6 +144,7 @@ export function createSingle(page) {
       else {
         $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
           : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
+        document.querySelector('.boundary-panel').hidden = run.built.inputs > 2;   // your own wider rows have no input plane
         drawBoundary($('boundary'), run.built, s.outputs);
         if (s.weights.length) diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
       }
