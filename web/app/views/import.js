@@ -85,13 +85,14 @@ export function createImport(page, runUrl) {
   page.session.on('refused', ({ what, message }) => {
     if (what !== 'open' || waitingFor == null) return;
     waitingFor = null;
-    page.tell(`${message}. The current run goes on.`, { bad: true });
+    page.tell(`${message.charAt(0).toUpperCase()}${message.slice(1)}. The current run goes on.`, { bad: true });
   });
 
-  const readFile = async (file) => {
+  /** A file given to the page: a saved run, or (dropped, not a zip) CSV text. */
+  const readFile = async (file, { run = false } = {}) => {
     if (file.size > RUN_FILE_LIMIT) { page.tell(`${shown(file.name)} has ${file.size} bytes; the limit is ${RUN_FILE_LIMIT}.`, { bad: true }); return; }
     const bytes = new Uint8Array(await file.arrayBuffer());
-    if (isZip(bytes)) openBytes(bytes, shown(file.name));
+    if (run || isZip(bytes)) openBytes(bytes, shown(file.name));
     else csv.show(new TextDecoder().decode(bytes), shown(file.name));
   };
 
@@ -109,7 +110,7 @@ export function createImport(page, runUrl) {
   $('open-run-file').addEventListener('change', () => {
     const file = $('open-run-file').files[0];
     $('open-run-file').value = '';
-    if (file) readFile(file).catch((error) => page.tell(`${shown(file.name)} could not be read: ${error.message}`, { bad: true }));
+    if (file) readFile(file, { run: true }).catch((error) => page.tell(`${shown(file.name)} could not be read: ${error.message}`, { bad: true }));
   });
 
   const csv = createCsvBox(page);
