@@ -17,6 +17,8 @@ const $ = (id) => document.getElementById(id);
 export const RUN_FILE_LIMIT = 256 * 1024 * 1024;
 /** Rows of the CSV preview's table. */
 const PREVIEW_ROWS = 5;
+/** A file longer than this is read without being shown in the text box (a huge text box stalls the page). */
+const SHOWN_CHARACTERS = 100000;
 
 /** ?run=<url> split from the rest of an address: { url (null when absent), search (the address without it) }. */
 export function takeRunParam(search) {
@@ -162,6 +164,7 @@ function createCsvBox(page) {
     el('div', { class: 'csv-look' }, [el('div', { class: 'csv-table-wrap' }, [table]), scatter]), el('div', { class: 'csv-buttons' }, [use, close]),
   );
   let parsed = null, source = 'the pasted text', timer = 0;
+  let held = null;   // the text of a file too long to show in the box
 
   const read = () => {
     timer = 0;
@@ -170,9 +173,10 @@ function createCsvBox(page) {
     message.textContent = summary.textContent = '';
     table.replaceChildren();
     scatter.hidden = true;
-    if (text.value.trim() === '') return;
+    const content = held ?? text.value;
+    if (content.trim() === '') return;
     try {
-      parsed = parseDataCsv(text.value, { label: label.value, task: task.value });
+      parsed = parseDataCsv(content, { label: label.value, task: task.value });
     } catch (error) {
       message.textContent = `${source}: ${error.message}`;
       return;
@@ -200,7 +204,7 @@ function createCsvBox(page) {
     use.disabled = false;
   };
   const later = () => { if (timer) clearTimeout(timer); timer = setTimeout(read, 200); };
-  text.addEventListener('input', () => { source = 'the pasted text'; later(); });
+  text.addEventListener('input', () => { source = 'the pasted text'; held = null; later(); });
   label.addEventListener('change', read);
   task.addEventListener('change', read);
   choose.addEventListener('click', () => picker.click());
@@ -221,7 +225,8 @@ function createCsvBox(page) {
 
   function show(content, from) {
     box.hidden = false;
-    text.value = content;
+    held = content.length > SHOWN_CHARACTERS ? content : null;
+    text.value = held ? `${content.slice(0, 2000)}\n… (${from}: ${content.length} characters, read in full but not all shown here)` : content;
     source = from;
     read();
   }
