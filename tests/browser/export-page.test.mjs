@@ -170,6 +170,8 @@ print(json.dumps({k: {'shape': list(z[k].shape), 'values': z[k].astype(float).ra
     await page.keyboard.press('Enter');
     assert.ok(await page.isVisible('.curves-panel .panel-menu-list'));
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'PNG picture', 'focus moves into the menu');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'SVG: Loss', 'the arrow keys move through it');
     await page.keyboard.press('Escape');
     assert.ok(!(await page.isVisible('.curves-panel .panel-menu-list')));
     await page.focus('.curves-panel .panel-menu summary');

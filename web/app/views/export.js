@@ -155,7 +155,12 @@ export function createExport(page) {
     });
     menu.addEventListener('keydown', (e) => {
       if (e.key === ' ' && e.target.tagName === 'SUMMARY') e.stopPropagation();   // Space opens the menu here, not Play
-      if (e.key === 'Escape' && menu.open) { menu.open = false; menu.querySelector('summary').focus(); e.stopPropagation(); }
+      if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && menu.open) {   // move through the items
+        const items = [...list.querySelectorAll('button')], at = items.indexOf(document.activeElement);
+        items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+        e.preventDefault();
+      }
+            if (e.key === 'Escape' && menu.open) { menu.open = false; menu.querySelector('summary').focus(); e.stopPropagation(); }
     });
     panel.prepend(menu);
   });

@@ -190,8 +190,9 @@ function createCsvBox(page) {
     const head = el('tr', {}, columns.map((c) => el('th', { text: shown(c) })));
     const body = [];
     for (let r = 0; r < Math.min(PREVIEW_ROWS, rows); ++r) {
-      const cells = Array.from({ length: inputs }, (_, i) => String(dataset.x[r * inputs + i]));
-      const y = parsed.classNames ? parsed.classNames[dataset.y[r]] : String(dataset.y[r]);
+      // a float32 as its shortest decimal (0.3, not 0.30000001192092896)
+      const cells = Array.from({ length: inputs }, (_, i) => String(Number(dataset.x[r * inputs + i].toPrecision(7))));
+      const y = parsed.classNames ? parsed.classNames[dataset.y[r]] : String(Number(dataset.y[r].toPrecision(7)));
       const labelAt = columns.indexOf(name);
       cells.splice(labelAt, 0, y);
       body.push(el('tr', {}, cells.map((c) => el('td', { text: shown(c) }))));
