@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import { runConfig } from '../../web/app/config.js';
+import { patchState } from '../../web/embed/options.js';
 import { LESSONS } from '../../web/app/lessons.js';
 import {
   DEFAULT_IMAGE_LAYERS, HIDDEN_ACTIVATIONS, MAX_RUNS, OWN_DATA, PARAMS, RUN_KEYS, baseState, defaultLayersFor, defaults, isImageData,
@@ -147,6 +148,7 @@ describe('URL state', () => {
     const config = runConfig(given.state);
     assert.deepEqual([config.dataset.name, config.network.inputs, config.classes, config.loss], ['custom', 2, 2, 'cross-entropy']);
     assert.throws(() => runConfig({ ...given.state, own: undefined }), /paste or drop a CSV/);
+    assert.throws(() => patchState(defaults(), { data: 'csv' }), /data 'csv' is the page's own CSV rows, which an element cannot be given/);
   });
 
   it('hostile addresses never throw, keep every value in range, leave notes and touch no prototype', () => {
