@@ -20,7 +20,7 @@ const summary = (page) => page.evaluate(() => window.gradlabPage.summary());
 
 async function fresh(query = '?seed=2&layers=6_tanh&batch=0') {
   const page = await openPage(browser, `${server.url}${query}`);
-  await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.step === 0);
+  await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
   return page;
 }
 
@@ -113,7 +113,7 @@ describe('your own rows on the page', () => {
     assert.equal(await page.locator('#csv-preview tbody tr:first-child td:last-child').innerText(), 'cat');
     assert.ok(await painted(page, '#csv-scatter') > 0.005, 'the scatter shows the points');
     await page.click('#csv-use');
-    await page.waitForFunction(() => /data=csv/.test(window.gradlabPage.summary().url) && window.gradlabPage.summary().runs[0].step === 0);
+    await page.waitForFunction(() => /data=csv/.test(window.gradlabPage.summary().url) && window.gradlabPage.summary().runs[0].firstLoss != null);
     assert.ok(await page.isVisible('.boundary-panel'), 'two inputs: the boundary view');
     const losses = await steps(page, 3);
     // the API on the same rows and settings
@@ -145,7 +145,7 @@ describe('your own rows on the page', () => {
     assert.match(await page.locator('#csv-summary').innerText(), /^60 rows, 5 inputs, label column 'label': regression\..*the boundary view is hidden/);
     assert.ok(await page.isHidden('#csv-scatter'));
     await page.click('#csv-use');
-    await page.waitForFunction(() => /data=csv/.test(window.gradlabPage.summary().url) && window.gradlabPage.summary().runs[0].step === 0);
+    await page.waitForFunction(() => /data=csv/.test(window.gradlabPage.summary().url) && window.gradlabPage.summary().runs[0].firstLoss != null);
     await steps(page, 2);
     assert.ok(await page.isHidden('.boundary-panel'), 'no input plane for five inputs');
     assert.ok(await painted(page, '#health') > 0, 'the other views draw');

@@ -23,7 +23,7 @@ before(async () => {
   server = await serve();
   browser = await launch();
   page = await openPage(browser, `${server.url}${QUERY}`);
-  await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.step === 0 && !document.querySelector('#save-run').disabled);
+  await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null && !document.querySelector('#save-run').disabled);
   for (let i = 0; i < STEPS; ++i) {
     await page.click('#step');
     await page.waitForFunction((k) => window.gradlabPage.summary().runs[0].step === k, i + 1);

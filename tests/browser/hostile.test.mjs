@@ -131,7 +131,7 @@ describe(`hostile inputs in the browser (seed ${SEED})`, () => {
 
   it(`the page's files: ${RUN_FILES} mutated saved runs and ${CSV_FILES} mutated CSVs, picked or dropped`, async () => {
     const page = await openPage(browser, `${server.url}?seed=2&layers=6_relu_bn_d0.2&samples=90&batch=16`);
-    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.step === 0 && !document.querySelector('#save-run').disabled);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null && !document.querySelector('#save-run').disabled);
     await page.click('#step');
     await page.waitForFunction(() => window.gradlabPage.summary().runs[0].step === 1);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-run')]);

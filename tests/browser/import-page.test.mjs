@@ -30,7 +30,7 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 async function fresh(query) {
   const page = await openPage(browser, `${server.url}${query}`);
-  await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.step === 0 && !document.querySelector('#save-run').disabled);
+  await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null && !document.querySelector('#save-run').disabled);
   return page;
 }
 
