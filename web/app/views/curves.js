@@ -42,7 +42,7 @@ export function createCurves(page) {
       lossSeries = series('loss');
       if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
       buildLoss();
-      charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC, marks });
+      charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC, marks, marksAt: 'bottom' });
       charts.lr = lineChart($('lr-chart'), {
         height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC, marks,
         series: runs.map((r) => ({ label: compare ? r.label : 'learning rate', stroke: seriesColor(compare ? r.index : 2) })),
