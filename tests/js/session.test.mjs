@@ -431,6 +431,8 @@ describe('live changes of the optimiser (update → tune)', () => {
       assert.equal(t.optimizer.weightDecay, 0.01);
       assert.equal(s.update({ ...s.state, wd: 0 }), 'tune');
       assert.equal(tuneSent(s.runs[0].worker)[1].optimizer.weightDecay, 0, 'turning weight decay off is sent as 0');
+      assert.equal(s.update({ ...s.state, momentum: 0.5 }), 'tune', 'momentum is live');
+      assert.equal(tuneSent(s.runs[0].worker).length, 2, 'but sgd does not read it: nothing is sent, nothing marked');
       const w = s.runs[0].worker, g = build(w).config.generation;
       w.answer(snapshotAt(g, 11, 'diverged', NaN));
       assert.equal(s.update({ ...s.state, lr: 0.001 }), 'runs', 'a diverged run starts again');

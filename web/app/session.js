@@ -305,14 +305,18 @@ export class Session extends EventTarget {
     return this.runs.length > 0 && this.runs.every((r) => r.built && r.last && r.status === 'ok');
   }
 
-  /** Sends every run its new optimiser spec; a run whose overrides set all the changed keys keeps its own. */
+  /**
+   * Sends each run whose optimiser the change reaches its new spec; a run that sets the changed keys
+   * itself, or whose optimiser does not read them, goes on as it was.
+   */
   #tune(prev, keys) {
     for (const run of this.runs) {
-      const own = keysReaching(run, keys);
+      const before = runState(prev, run.overrides), after = runState(this.state, run.overrides);
+      const own = keysReaching(before, after, keys);
       if (!own.length) continue;
       const id = ++tunes;
-      run.tuning.set(id, markText(prev, this.state, own));
-      run.worker.postMessage(protocol.tune(optimizerSpec(runState(this.state, run.overrides)), id));
+      run.tuning.set(id, markText(before, after, own));
+      run.worker.postMessage(protocol.tune(optimizerSpec(after), id));
     }
   }
 
