@@ -393,11 +393,12 @@ describe('live changes of the optimiser (update → tune)', () => {
       assert.equal(t.optimizer.name, 'momentum');
       assert.deepEqual(b.markers, [], 'no marker before the worker says where it applied');
       const gb = build(b.worker).config.generation;
-      b.worker.answer(protocol.tuned(gb, t.id + 1000, 12));   // not one of ours
-      b.worker.answer(protocol.tuned(gb - 1, t.id, 12));      // an older network's
+      b.worker.answer(protocol.tuned(gb, t.id + 1000, 12, new Float32Array(0)));   // not one of ours
+      b.worker.answer(protocol.tuned(gb - 1, t.id, 12, new Float32Array(0)));      // an older network's
       assert.deepEqual(b.markers, []);
-      b.worker.answer(protocol.tuned(gb, t.id, 12));
+      b.worker.answer(protocol.tuned(gb, t.id, 12, new Float32Array([0.01])));
       assert.deepEqual(b.markers, [{ step: 12, text: 'lr 0.1 → 0.01' }]);
+      assert.deepEqual(Array.from(b.built.scheduleCurve), [Math.fround(0.01)], 'and the schedule preview the worker sent');
       assert.equal(seen.filter((e) => e.type === 'marker').length, 1);
       assert.deepEqual(b.curves.x, [0, 10], 'the curves go on');
       // the other key: the other run
@@ -406,7 +407,7 @@ describe('live changes of the optimiser (update → tune)', () => {
       const [ta] = tuneSent(a.worker);
       assert.equal(ta.optimizer.momentum, 0.8);
       assert.equal(ta.optimizer.learningRate, 0.5);
-      a.worker.answer(protocol.tuned(build(a.worker).config.generation, ta.id, 14));
+      a.worker.answer(protocol.tuned(build(a.worker).config.generation, ta.id, 14, new Float32Array(0)));
       assert.deepEqual(a.markers, [{ step: 14, text: 'momentum 0.9 → 0.8' }]);
       // anything else builds the runs again, without their markers
       assert.equal(s.update({ ...s.state, layers: '8_tanh' }), 'runs');
@@ -461,6 +462,7 @@ describe('live changes of the optimiser (update → tune)', () => {
       assert.equal(s.update({ ...s.state, lr: 0.02 }), 'tune');
       const { run, marker } = await marked;
       assert.deepEqual(marker, { step: 6, text: 'lr 0.2 → 0.02' });
+      assert.ok(run.built.scheduleCurve.every((v) => v === Math.fround(0.02)), 'the schedule preview at the new rate');
       const stepped = until(s, 'step', (d) => d.run.last.step === 7);
       s.step();
       await stepped;

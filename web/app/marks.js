@@ -1,7 +1,8 @@
 // marks.js: the markers a live change leaves on a run's curves. When a rate, momentum, L1/L2 or
 // weight decay changes while runs play (state.js LIVE_KEYS), each run whose optimiser it changes
-// (and that does not set the key itself) takes it on from its next step (session.js sends `tune`); the step it applied at and a
-// few words on what changed are kept in run.markers and drawn as a line on its charts. Pure.
+// (and that does not set the key itself) takes it on from its next step (session.js sends `tune`);
+// the step it applied at and a few words on what changed are kept in run.markers and drawn as a
+// line on its charts. Pure.
 import { seriesColor } from './charts.js';
 import { optimizerSpec } from './config.js';
 

@@ -25,8 +25,8 @@
 //            as it was posted at the recorded step nearest to `step` (null before any), steps every
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
-//   tuned    { generation, id, step }  answers tune: the steps taken when it applied (step + 1 is the
-//            first with the new settings); a snapshot follows
+//   tuned    { generation, id, step, scheduleCurve }  answers tune: the steps taken when it applied
+//            (step + 1 is the first with the new settings) and the schedule's new preview; a snapshot follows
 //   error    { generation, message, command }
 
 const isNumber = (v) => typeof v === 'number';
@@ -77,7 +77,7 @@ const EVENTS = {
   },
   race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
-  tuned: { generation: isNumber, id: isNumber, step: isNumber },
+  tuned: { generation: isNumber, id: isNumber, step: isNumber, scheduleCurve: isFloats },
 };
 
 function problem(table, kind, msg) {
@@ -124,4 +124,4 @@ export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit
 export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });
-export const tuned = (generation, id, at) => ({ type: 'tuned', generation, id, step: at });
+export const tuned = (generation, id, at, scheduleCurve) => ({ type: 'tuned', generation, id, step: at, scheduleCurve });

@@ -20,7 +20,8 @@
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
-//   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers
+//   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers,
+//                       run.built.scheduleCurve previews the schedule at the new settings
 //   playing { playing }                                       whenever play / pause state changes
 //   moment { step, moment, end }   a lesson reached one of its stops and paused there: `moment` is the
 //                       lesson's { step, panel, text } (null at the lesson's end step without one); end:
@@ -324,6 +325,7 @@ export class Session extends EventTarget {
     const text = run.tuning.get(msg.id);
     if (text === undefined) return;
     run.tuning.delete(msg.id);
+    run.built.scheduleCurve = msg.scheduleCurve;   // the preview of the schedule at the new rate
     const marker = { step: msg.step, text };
     run.markers.push(marker);
     this.#emit('marker', { run, marker });

@@ -299,7 +299,7 @@ onmessage = async ({ data: msg }) => {
         if (!net) break;
         net.tune(msg.optimizer);
         config.optimizer = msg.optimizer;
-        postMessage(protocol.tuned(config.generation, msg.id, net.step));
+        postMessage(protocol.tuned(config.generation, msg.id, net.step, schedulePreview(msg.optimizer)));
         snapshot(true);
         break;
       }
