@@ -11,6 +11,8 @@
 //   example { example }                which test image's feature maps the snapshots carry
 //   unit    { layer, unit }            one hidden unit's output over the input plane
 //   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
+//   tune    { optimizer, id }          the run's optimiser spec with live changes (state.js LIVE_KEYS), from
+//                                      the next step on, keeping the weights and the optimiser's state
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
 //   file    { what, settings, curves }  a download made in the worker (web/app/worker-files.js): what is
@@ -29,6 +31,8 @@
 //            as it was posted at the recorded step nearest to `step` (null before any), steps every
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
+//   tuned    { generation, id, step, scheduleCurve }  answers tune: the steps taken when it applied
+//            (step + 1 is the first with the new settings) and the schedule's new preview; a snapshot follows
 //   error    { generation, message, command }
 //   file     { what, name, mime, bytes }   answers file: the download's name, type and bytes
 //   opened   { id, settings, step, rows }  answers open: the run checked out; settings as saved, rows
@@ -59,6 +63,7 @@ const COMMANDS = {
   scrub: { step: isNumber },
   file: { what: (v) => FILE_KINDS.includes(v), settings: isString, curves: (v) => v === null || isArray(v) },
   open: { id: isNumber, bytes: (v) => v instanceof Uint8Array },
+  tune: { optimizer: isObject, id: isNumber },
   race: {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
@@ -90,6 +95,7 @@ const EVENTS = {
   file: { what: isString, name: isString, mime: isString, bytes: (v) => v instanceof Uint8Array },
   opened: { id: isNumber, settings: isObject, step: isNumber, rows: (v) => v === null || isObject(v) },
   refused: { what: isString, message: isString },
+  tuned: { generation: isNumber, id: isNumber, step: isNumber, scheduleCurve: isFloats },
 };
 
 function problem(table, kind, msg) {
@@ -120,6 +126,7 @@ export const speed = (value) => ({ type: 'speed', speed: value });
 export const example = (index) => ({ type: 'example', example: index });
 export const unit = (layer, index) => ({ type: 'unit', layer, unit: index });
 export const scrub = (at) => ({ type: 'scrub', step: at });
+export const tune = (optimizer, id) => ({ type: 'tune', optimizer, id });
 /** A race: `racers` as parseRacers gives them ({ name, learningRate: null for the shared rate }). */
 export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false }) => ({
   type: 'race', id, surface, x, y, resolution, start, racers: racers.map((r) => ({ name: r.name, learningRate: r.learningRate ?? null })),
@@ -143,3 +150,4 @@ export const error = (generation, message, command) => ({ type: 'error', generat
 export const fileMade = (what, name, mime, bytes) => ({ type: 'file', what, name, mime, bytes });
 export const opened = (id, settings, at, rows) => ({ type: 'opened', id, settings, step: at, rows });
 export const refused = (what, message) => ({ type: 'refused', what, message });
+export const tuned = (generation, id, at, scheduleCurve) => ({ type: 'tuned', generation, id, step: at, scheduleCurve });
