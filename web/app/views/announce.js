@@ -5,6 +5,8 @@
 import { lessonNamed } from '../lessons.js';
 import { runStatus } from '../labels.js';
 
+const PAUSE_SETTLE_MS = 250;
+
 /** The words for a change of state: pure, so the page and its test read the same sentences. */
 export const ANNOUNCE = {
   started: (state) => (state.mode === 'race' ? 'Race started.' : state.lesson ? 'Lesson playing.' : 'Training started.'),
@@ -36,13 +38,14 @@ export function createAnnouncer(page, box) {
     if (running === playing || now !== running) return;
     playing = running;
     if (running) { clearTimeout(pending); say(ANNOUNCE.started(page.state)); return; }
-    // a moment or the race's end arrives in the same turn as the pause: say that instead
+    // a moment or a divergence comes with the pause: say that instead; else wait for the snapshots
+    // still on their way, so that the step said is the one the page shows
     pending = setTimeout(() => {
-      if (performance.now() - saidAt < 100) return;
+      if (performance.now() - saidAt < PAUSE_SETTLE_MS + 100) return;
       const race = session.race;
       if (page.state.mode === 'race' && race?.upto >= page.state.raceSteps) say(ANNOUNCE.raceFinished(page.state.raceSteps));
       else say(ANNOUNCE.paused(step()));
-    }, 0);
+    }, PAUSE_SETTLE_MS);
   });
   session.on('moment', ({ step: at, moment }) => {
     if (lessonNamed(page.state.lesson)) sayWhy(moment ? ANNOUNCE.moment(at, moment.text) : ANNOUNCE.end(at));

@@ -18,7 +18,7 @@ export function createLessonMenu(select, lessons, open) {
   select.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     if (MOVE_KEYS.has(e.key) || (e.key.length === 1 && e.key !== ' ')) moving = true;
-    else if (e.key === 'Enter') choose();
+    else if (e.key === 'Enter') { e.preventDefault(); choose(); }   // Enter takes the lesson shown (and opens no list)
     else if (e.key === 'Escape' && moving) { moving = false; select.value = shown; }
   });
   select.addEventListener('change', () => { if (!moving) choose(); });
