@@ -9,7 +9,7 @@ const PAUSE_SETTLE_MS = 250;
 
 /** The words for a change of state: pure, so the page and its test read the same sentences. */
 export const ANNOUNCE = {
-  started: (state) => (state.mode === 'race' ? 'Race started.' : state.lesson ? 'Lesson playing.' : 'Training started.'),
+  started: (state) => (state.mode === 'race' ? 'Race started.' : state.lesson ? `Lesson playing: ${lessonNamed(state.lesson)?.title}.` : 'Training started.'),
   paused: (step) => `Paused at step ${step}.`,
   moment: (step, text) => `Lesson paused at step ${step}: ${text} Press Play to go on.`,
   end: (step) => `The lesson's run ends here, at step ${step}. Play trains on past it.`,
