@@ -83,7 +83,8 @@ describe('lessons', () => {
   for (const lesson of LESSONS) {
     for (const seed of SEEDS) {
       it(`${lesson.name} (seed ${seed}): ${lesson.title}`, async () => {
-        const page = await openPage(browser, `${server.url}?lesson=${lesson.name}&seed=${seed}`);
+        // autoplay=0: the test steps the lesson itself (a lesson link otherwise starts by itself)
+        const page = await openPage(browser, `${server.url}?lesson=${lesson.name}&seed=${seed}&autoplay=0`);
         assert.equal(await page.locator('#lesson-title').textContent(), lesson.title);
         assert.equal(await page.locator('#lesson-body').textContent(), lesson.text);
         assert.equal(await page.inputValue('#lesson'), lesson.name);

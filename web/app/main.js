@@ -3,7 +3,10 @@
 import { el } from './dom.js';
 import { Session } from './session.js';
 import { PlayGate } from './visibility.js';
-import { COMPARE_DEFAULT_RUNS, OWN_DATA, baseState, defaultLayersFor, isImageData, layersProblem, parseState, serializeState } from './state.js';
+import {
+  COMPARE_DEFAULT_RUNS, OWN_DATA, baseState, defaultLayersFor, isImageData, layersProblem, parseState, readAutoplay, serializeState, startsPlaying,
+} from './state.js';
+import { createAnnouncer } from './views/announce.js';
 import { createControls } from './views/controls.js';
 import { createExport } from './views/export.js';
 import { createImport, takeRunParam } from './views/import.js';
@@ -21,16 +24,19 @@ const $ = (id) => document.getElementById(id);
 const REDRAW_MS = 40;
 
 const runLink = takeRunParam(location.search);   // ?run=<url>: a saved run to open (views/import.js)
-const parsed = parseState(runLink.search);
+// a lesson link plays as a guided demo, as the menu does, unless the address says autoplay=0
+const opening = readAutoplay(runLink.search);
+const parsed = parseState(opening.search);
+if (opening.note) parsed.notes.push(opening.note);
 /** What every view reads and writes through: the state, the run controller, a change and a redraw. */
 const page = {
   state: parsed.state,
-  session: new Session({ autoplayRace: true, raceResolution: 240 }),
+  session: new Session({ autoplayRace: opening.autoplay !== 0, raceResolution: 240 }),
   dirty: true,
   redraw: () => { page.dirty = true; },
   change,
   // choosing a lesson starts it: it plays at its pace up to its first moment
-  startLesson: (name) => { page.state = baseState(name); showNotes([]); restart({ play: Boolean(name) }); },
+  startLesson: (name) => { page.session.autoplayRace = true; page.state = baseState(name); showNotes([]); restart({ play: Boolean(name) }); },
   // a race that has finished (or not begun) plays again from the start; one paused at a moment goes on
   play: () => (page.state.mode === 'race' && !racePaused() ? page.session.reset({ keepPlaying: true }) : page.session.toggle()),
   step: () => page.session.step(),
@@ -70,6 +76,7 @@ const race = createRace(page);
 const moments = createMoments(page);
 const datasets = createDatasets(page);
 createStart(page, location.search === '');
+createAnnouncer(page, $('announce'));
 
 // ---------- files: downloads, saved runs and your own data (views/export.js, views/import.js) ----------
 
@@ -107,6 +114,7 @@ function syncControls() {
 
 /** Applies a change from a control: updates the state and the URL and rebuilds what depends on it. */
 function change(patch) {
+  page.session.autoplayRace = true;   // autoplay=0 holds only the race the page opened on
   const state = page.state, next = { ...state, ...patch };
   if (patch.mode === 'compare' && !next.runs) next.runs = COMPARE_DEFAULT_RUNS;
   // images and points need different networks: switching between them starts from the kind's default
@@ -195,5 +203,5 @@ window.gradlabPage = {
 
 showNotes(parsed.notes);
 new PlayGate().attach(page.session);   // no training in a hidden tab
-restart();
+restart({ play: startsPlaying(parsed.state, opening.autoplay) });
 requestAnimationFrame(render);

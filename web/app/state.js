@@ -11,6 +11,7 @@ export const MODES = ['train', 'compare', 'race'];
 export const MAX_LAYERS = 8;
 export const MAX_UNITS = 128;
 export const MAX_FILTERS = 32;
+export const MAX_DROPOUT = 0.9;
 /** Data sets of grey images: their networks may use conv, pool and flatten layers. */
 export const IMAGE_DATASETS = ['digits', 'shapes'];
 export const isImageData = (data) => IMAGE_DATASETS.includes(data);
@@ -42,6 +43,9 @@ const MAX_ENTRIES = 200;
 const enumOf = (values) => ({ type: 'enum', values });
 const int = (min, max) => ({ type: 'int', min, max });
 const float = (min, max) => ({ type: 'float', min, max });
+
+/** The numbers of one hidden layer, read with readValue like the table's (the layers editor shows their ranges). */
+export const LAYER_NUMBERS = { units: int(1, MAX_UNITS), filters: int(1, MAX_FILTERS), dropout: float(0, MAX_DROPOUT) };
 
 /** The table. `default` is the value when the URL does not say; a lesson may change it. */
 export const PARAMS = [
@@ -116,7 +120,7 @@ function readCommonField(layer, field) {
   else if (field === 'bn') layer.batchNorm = 'before';
   else if (field === 'bna') layer.batchNorm = 'after';
   else if (field === 'nb') layer.bias = false; // no bias (a layer with bn before its activation has none anyway)
-  else if (/^d0?\.\d{1,4}$|^d0$/.test(field) && Number(field.slice(1)) <= 0.9) layer.dropout = Number(field.slice(1));
+  else if (/^d0?\.\d{1,4}$|^d0$/.test(field) && Number(field.slice(1)) <= MAX_DROPOUT) layer.dropout = Number(field.slice(1));
   else if (field.startsWith('i') && INITS.includes(field.slice(1))) layer.init = field.slice(1);
   else return `layer field ${quote(field)} is not known (${LAYER_FIELDS_HELP})`;
   return '';
@@ -325,6 +329,16 @@ export function runState(state, overrides) {
   return s;
 }
 
+/**
+ * In compare mode, the runs that set `key` themselves: { runs: how many runs there are, own: [{ run
+ * (from 1), value }] } (own is empty outside compare mode).
+ */
+export function runsSetting(state, key) {
+  const list = state.mode === 'compare' ? parseRuns(state.runs) : [];
+  if (!Array.isArray(list)) return { runs: 0, own: [] };
+  return { runs: list.length, own: list.flatMap((o, i) => o.filter(([k]) => k === key).map(([, value]) => ({ run: i + 1, value }))) };
+}
+
 /** Hidden layers in a few words: "4×32 tanh BN", "2×64 relu dropout 0.5", "none". */
 export function describeLayers(text) {
   const layers = parseLayers(text);
@@ -411,8 +425,31 @@ export function parseState(search, own = null) {
     else state[key] = read.value;
   }
   if (own) state.own = own;   // your own rows, given beside the address (a saved run carries them)
+  // a data set of the other kind (images or points) without layers of its own gets that kind's
+  // network, as choosing it from the menu does
+  const base = baseState(lessonName);
+  if (!seen.has('layers') && isImageData(state.data) !== isImageData(base.data)) state.layers = defaultLayersFor(state.data);
   return { state: checkState(state, notes), notes };
 }
+
+/**
+ * The page's own switch in an address, read apart from the state: `autoplay=0` keeps a lesson link
+ * from starting by itself, `autoplay=1` starts any link. { search: the address without it,
+ * autoplay: 0, 1 or null (not given), note: why a value was not read, or '' }.
+ */
+export function readAutoplay(search) {
+  const query = new URLSearchParams(typeof search === 'string' ? search.replace(/^\?/, '') : '');
+  const given = query.get('autoplay');
+  if (given === null) return { search: typeof search === 'string' ? search : '', autoplay: null, note: '' };
+  query.delete('autoplay');
+  const rest = query.toString();
+  const autoplay = given === '0' ? 0 : given === '1' ? 1 : null;
+  const note = autoplay === null ? `autoplay = ${quote(given)} is not allowed (0 or 1); a lesson link starts by itself` : '';
+  return { search: rest ? `?${rest}` : '', autoplay, note };
+}
+
+/** Whether a page opened on `state` starts playing by itself: a lesson does (a guided demo), unless autoplay is 0. */
+export const startsPlaying = (state, autoplay) => autoplay === 1 || (autoplay !== 0 && Boolean(state.lesson));
 
 /**
  * Cross-field checks: a compare mode needs runs; conv, pool and flatten layers need an image data set
@@ -458,7 +495,10 @@ export function serializeState(state) {
   for (const p of PARAMS) {
     if (p.name === 'lesson') continue;
     const v = state[p.name];
-    if (v === base[p.name] || v === null || v === undefined) continue;
+    // layers equal to the base's are still written when the data set is of the other kind, whose
+    // address without layers would give that kind's network (parseState)
+    const kept = p.name === 'layers' && isImageData(state.data) !== isImageData(base.data);
+    if ((v === base[p.name] && !kept) || v === null || v === undefined) continue;
     parts.push(`${p.name}=${encode(String(v))}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';

@@ -39,7 +39,7 @@ export function createMultiples(page) {
         swatch.style.background = seriesColor(r.index);
         const image = isImageData(runState(page.state, r.overrides).data);
         const card = {
-          status: el('div', { class: 'run-status', 'aria-live': 'polite' }),
+          status: el('div', { class: 'run-status' }),   // changes with every snapshot: not a live region (views/announce.js)
           boundary: el('canvas', { width: '200', height: image ? '184' : '200', 'aria-label': image ? `Test images and predictions of ${r.label}` : `Boundary of ${r.label}` }),
           filters: el('canvas', { width: '200', height: '40', 'aria-label': `First-layer filters of ${r.label}` }),
           hist: el('canvas', { width: '200', height: '100', 'aria-label': `Histograms of ${r.label}` }),
