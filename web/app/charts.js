@@ -23,10 +23,12 @@ const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 /**
  * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
  * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
- * (fixed; by default the container's) }. The legend shows each series' value at the cursor.
+ * (fixed; by default the container's), logX (a log x axis), marks (a function giving vertical lines
+ * [{ x, color, label }] to draw, read at each redraw) }. The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
   width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync,
+  logX = false, marks,
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -35,14 +37,15 @@ export function lineChart(el, {
   const opts = {
     width: fit ? widthOf(el) : width, height, title, legend: { show: legend, live: true, markers: { width: 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
     cursor: { drag: { x: false, y: false }, points: { show: true, size: 5 }, ...(sync ? { sync: { key: sync } } : {}) },
-    scales: { x: { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
-    axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}) },
+    scales: { x: logX ? { time: false, distr: 3 } : { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
+    axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}),
+      ...(logX ? { values: (u, ticks) => ticks.map(logTick), grid: { stroke: 'rgba(0, 0, 0, 0.05)', width: 1 } } : {}) },
       { label: yLabel, labelSize: yLabel ? 14 : 0, size: 46, space: ySpace, font: FONT, labelFont: LABEL_FONT, values: (u, ticks) => formatTicks(ticks) }],
     series: [{ label: xLabel, value: (u, v) => (v == null ? '–' : String(v)) }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
       value: (u, v) => fmt(v),
     }))],
-    hooks: band ? { drawClear: [(u) => shadeBand(u, band)] } : {},
+    hooks: { ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(marks ? { draw: [(u) => drawMarks(u, marks())] } : {}) },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -72,6 +75,28 @@ function shadeBand(u, [lo, hi]) {
   ctx.strokeStyle = 'rgba(0, 158, 115, 0.6)';
   ctx.setLineDash([4, 3]);
   ctx.beginPath(); ctx.moveTo(u.bbox.left, mid); ctx.lineTo(u.bbox.left + u.bbox.width, mid); ctx.stroke();
+  ctx.restore();
+}
+
+/** A tick of a log axis: 1e-4, 0.001 … 10, 100, 1e+3 (uPlot labels the powers of ten only). */
+const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
+
+/** Vertical lines at x values of the plot, each with its label at the top. */
+function drawMarks(u, marks) {
+  const ctx = u.ctx, { left, top, width, height } = u.bbox;
+  ctx.save();
+  ctx.font = `${LABEL_FONT.replace('11px', `${Math.round(11 * devicePixelRatio)}px`)}`;
+  ctx.textBaseline = 'top';
+  marks.forEach((m, k) => {
+    const x = u.valToPos(m.x, 'x', true);
+    if (!Number.isFinite(x) || x < left || x > left + width) return;
+    ctx.strokeStyle = ctx.fillStyle = m.color;
+    ctx.lineWidth = 2 * devicePixelRatio;
+    ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+    ctx.textAlign = x > left + width / 2 ? 'right' : 'left';
+    ctx.fillText(m.label, x + (ctx.textAlign === 'left' ? 4 : -4) * devicePixelRatio, top + (4 + 14 * k) * devicePixelRatio);
+  });
   ctx.restore();
 }
 

@@ -7,6 +7,7 @@ import { COMPARE_DEFAULT_RUNS, baseState, defaultLayersFor, isImageData, layersP
 import { createControls } from './views/controls.js';
 import { createCurves } from './views/curves.js';
 import { createDatasets } from './views/datasets.js';
+import { createInstruments } from './views/instruments.js';
 import { createLayersEditor, showLayersProblem } from './views/layers-editor.js';
 import { createMoments } from './views/moments.js';
 import { createMultiples } from './views/multiples.js';
@@ -66,6 +67,7 @@ const multiples = createMultiples(page);
 const race = createRace(page);
 const moments = createMoments(page);
 const datasets = createDatasets(page);
+const instruments = createInstruments(page);
 createStart(page, location.search === '');
 
 function syncControls() {
@@ -120,6 +122,7 @@ function render() {
   page.dirty = false;
   curves.render();
   if (page.state.mode === 'compare') multiples.render(); else single.render();
+  instruments.render();
 }
 
 // ---------- test and benchmark hook: plain numbers only ----------
@@ -140,7 +143,7 @@ const layerSummary = (l) => ({
 window.gradlabPage = {
   summary: () => {
     const { session, state } = page, r0 = session.race;
-    const charts = [curves.charts, single.charts, race.charts].flatMap((c) => Object.values(c));
+    const charts = [curves.charts, single.charts, race.charts, instruments.charts].flatMap((c) => Object.values(c));
     return {
       mode: state.mode, playing: session.playing, running: session.running, workers: session.runs.length, url: location.search,
       speed: state.speed, moment: moments.box.hidden ? null : { step: Number(moments.box.dataset.step), panel: moments.box.dataset.panel },
@@ -151,6 +154,7 @@ window.gradlabPage = {
         layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [], layers: r.last?.layers.map(layerSummary) ?? [],
         predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
         learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
+        instruments: instruments.summary(r),
       })),
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
       race: r0?.paths ? {

@@ -4,7 +4,7 @@
 // field) so that neither side acts on a message it does not understand. Pure: no DOM, no engine.
 //
 // Commands (view → worker)
-//   build   { config }                 build a run from runConfig(state) plus { generation, duty }
+//   build   { config }                 build a run from runConfig(state) plus { generation, duty, watch } (watch: as the watch command)
 //   play    { until }                  train on; with a step number, pause exactly there and send its snapshot
 //   pause | step                       stop, one step
 //   speed   { speed }                  steps per second
@@ -13,6 +13,14 @@
 //   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
+//   landscape { id, directions, span, resolution }   the loss on a plane through the weights now (directions
+//             'random' or 'trajectory'; span 0: the default, ±1 for random and fitted to the recorded path for trajectory)
+//   sharpness {}                       λmax of the training loss's Hessian now
+//   lrfind  { id, from, to, steps }    the learning-rate range test from the weights now (they are put back)
+//   watch   { sharpnessEvery, landscapeEvery, directions, span, resolution, lrFind }   instruments measured
+//             while training: sharpness at every multiple of sharpnessEvery steps (step 0 included), landscapes in
+//             each of `directions` at every multiple of landscapeEvery past 0, the range test once a network is
+//             built (lrFind); 0 and false: never. Kept until the next watch or build (web/app/worker-instruments.js)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
 //   ready    { simd }                  the engine is loaded (which build)
 //   built    { generation, inputs, classes, extent, gridSize, layers, train, test, scheduleCurve, image }
@@ -24,6 +32,11 @@
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
 //   error    { generation, message, command }
+//   landscape { generation, id, step, directions, alpha, beta, values, resolution, span, rows, center, path, explained }
+//             (id null when the watch asked for it; path and explained null for random directions)
+//   sharpness { generation, step, lambdaMax, residual, converged, iterations, twoOverEta, loss }
+//   lrfind   { generation, id, step, learningRates, losses, smoothed, suggestions: { steepest, minimumDividedBy10 }, stoppedEarly }
+//   instrumentError { generation, instrument, message }   an instrument could not measure (the run goes on)
 
 const isNumber = (v) => typeof v === 'number';
 const isNumberOrNull = (v) => v === null || typeof v === 'number';
@@ -33,6 +46,9 @@ const isString = (v) => typeof v === 'string';
 const isBool = (v) => typeof v === 'boolean';
 const isFloats = (v) => v instanceof Float32Array;
 const isOptional = (check) => (v) => v === undefined || check(v);
+const isCount = (v) => Number.isInteger(v) && v >= 0;
+export const DIRECTIONS = ['random', 'trajectory'];
+const isDirections = (v) => DIRECTIONS.includes(v);
 
 /** The fields of each message and the test each must pass. */
 const COMMANDS = {
@@ -48,6 +64,14 @@ const COMMANDS = {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
     learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool,
+  },
+  // ----- the instruments (web/app/worker-instruments.js) -----
+  landscape: { id: isNumber, directions: isDirections, span: isNumber, resolution: isNumber },
+  sharpness: {},
+  lrfind: { id: isNumber, from: isNumber, to: isNumber, steps: isNumber },
+  watch: {
+    sharpnessEvery: isCount, landscapeEvery: isCount, span: isNumber, resolution: isNumber, lrFind: isBool,
+    directions: (v) => isArray(v) && v.every(isDirections),
   },
 };
 
@@ -72,6 +96,20 @@ const EVENTS = {
   },
   race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
+  landscape: {
+    generation: isNumber, id: isNumberOrNull, step: isNumber, directions: isDirections, alpha: isFloats, beta: isFloats, values: isFloats,
+    resolution: isNumber, span: isNumber, rows: isNumber, center: (v) => isObject(v) && isNumber(v.loss),
+    path: (v) => v === null || (isObject(v) && isFloats(v.alpha) && isFloats(v.beta)), explained: (v) => v === null || isArray(v),
+  },
+  sharpness: {
+    generation: isNumber, step: isNumber, lambdaMax: isNumber, residual: isNumber, converged: isBool, iterations: isNumber,
+    twoOverEta: isNumberOrNull, loss: isNumber,
+  },
+  lrfind: {
+    generation: isNumber, id: isNumberOrNull, step: isNumber, learningRates: isFloats, losses: isFloats, smoothed: isFloats,
+    suggestions: (v) => isObject(v) && isNumberOrNull(v.steepest) && isNumberOrNull(v.minimumDividedBy10), stoppedEarly: isBool,
+  },
+  instrumentError: { generation: isNumber, instrument: isString, message: isString },
 };
 
 function problem(table, kind, msg) {
@@ -117,3 +155,17 @@ export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit
 export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });
+
+// ----- the instruments: commands -----
+export const landscape = ({ id, directions = 'random', span = 0, resolution = 21 }) => ({ type: 'landscape', id, directions, span, resolution });
+export const sharpness = () => ({ type: 'sharpness' });
+export const lrfind = ({ id, from = 1e-4, to = 10, steps = 100 }) => ({ type: 'lrfind', id, from, to, steps });
+/** What to measure while training; every field optional (0 / false / none when missing). */
+export const watch = ({ sharpnessEvery = 0, landscapeEvery = 0, directions = [], span = 0, resolution = 21, lrFind = false } = {}) => ({
+  type: 'watch', sharpnessEvery, landscapeEvery, directions, span, resolution, lrFind,
+});
+// ----- the instruments: events -----
+export const landscapeResult = (fields) => ({ type: 'landscape', ...fields });
+export const sharpnessResult = (fields) => ({ type: 'sharpness', ...fields });
+export const lrfindResult = (fields) => ({ type: 'lrfind', ...fields });
+export const instrumentError = (generation, instrument, message) => ({ type: 'instrumentError', generation, instrument, message });

@@ -7,6 +7,7 @@ import { RunRecord } from '../lib/record.js';
 import * as protocol from './protocol.js';
 import { racePaths } from './race-plan.js';
 import { nearZero, summary } from './stats.js';
+import * as instruments from './worker-instruments.js';
 
 const GRID = 48;            // boundary / fit heatmap resolution
 const BINS = 24;            // histogram bins
@@ -76,6 +77,7 @@ function build(c) {
     scheduleCurve: schedulePreview(c.optimizer), image,
   }));
   record = new RunRecord();
+  instruments.attach(net, data, c.generation, c.batchSize, c.watch);
   snapshot(true);
 }
 
@@ -200,7 +202,7 @@ function tick() {
   // the clock owes speed × elapsed steps; a slow tick (a busy machine) does not pile up more than a quarter second
   budget = Math.min(budget + (config.speed * (started - lastTick)) / 1000, Math.max(1, config.speed / 4));
   lastTick = started;
-  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step);
+  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step, instruments.stepLimit(net.step));
   if (steps > 0) {
     budget -= steps;
     lastResult = net.train(data, { steps, batchSize: config.batchSize });
@@ -210,6 +212,7 @@ function tick() {
       snapshot(true);
       return;
     }
+    instruments.afterTraining();
   }
   if (until != null && net.step >= until) {   // the page asked to stop here: a moment of a lesson
     pause();
@@ -272,7 +275,7 @@ onmessage = async ({ data: msg }) => {
         if (!net || status === 'diverged') break;
         pause();
         lastResult = net.train(data, { steps: 1, batchSize: config.batchSize });
-        if (lastResult.status === 'diverged') status = 'diverged';
+        if (lastResult.status === 'diverged') status = 'diverged'; else instruments.afterTraining();
         snapshot(true);
         break;
       }
@@ -299,6 +302,8 @@ onmessage = async ({ data: msg }) => {
         await ensureLab(msg.scalar);
         race(msg);
         break;
+      default:
+        if (instruments.INSTRUMENT_COMMANDS.includes(msg.type)) instruments.handle(msg);
     }
   } catch (error) {
     pause();
