@@ -3,10 +3,10 @@
 // learning-rate range test of the first run with buttons that apply its suggestions. Every number is
 // computed in the runs' workers (worker-instruments.js); this view asks for them through the session
 // and draws what arrives (run.instruments, instrument-readings.js).
-import { join, lineChart, seriesColor, SERIES } from '../charts.js';
 import { el } from '../dom.js';
-import { drawLandscape, drawLandscapeLegend, landscapeAt, landscapeScale } from '../draw-instruments.js';
+import { landscapeAt } from '../draw-instruments.js';
 import { fmt } from '../format.js';
+import { drawLandscapeBoards, landscapeWords, rangeTestChart, rangeTestData, sharpnessChart, sharpnessData } from '../instrument-charts.js';
 import { cyclicBounds, roundRate } from '../instrument-plan.js';
 import { readingsOf } from '../instrument-readings.js';
 import { lessonNamed } from '../lessons.js';
@@ -53,6 +53,7 @@ export function createInstruments(page) {
       const canvas = el('canvas', { width: '300', height: '300', 'aria-label': `Loss landscape of ${run.label}` });
       const caption = el('figcaption', { text: compare ? run.label : '' });
       const figure = el('figure', {}, [canvas, caption]);
+      figure.hidden = true;   // until its landscape arrives
       canvas.addEventListener('mousemove', (e) => hover(run, canvas, e));
       canvas.addEventListener('mouseleave', () => { $('landscape-hover').textContent = ''; });
       return { run, canvas, caption, figure };
@@ -67,25 +68,8 @@ export function createInstruments(page) {
   };
 
   const buildCharts = () => {
-    const runs = page.session.runs, compare = runs.length > 1;
-    const series = runs.flatMap((r) => [
-      { label: compare ? `${r.label} λmax` : 'λmax', stroke: seriesColor(r.index), width: 2 },
-      { label: compare ? `${r.label} 2/η` : '2/η', stroke: seriesColor(r.index), width: 1.5, dash: [6, 4] },
-    ]);
-    charts.sharpness = lineChart($('sharpness-chart'), { height: 200, series, title: 'Sharpness over training', yLabel: 'λmax, 2/η' });
-    charts.rangeTest = lineChart($('lrfind-chart'), {
-      height: 200, logX: true, xLabel: 'learning rate (log)', yLabel: 'loss', title: 'Loss while the rate grows',
-      // up to a little above the smoothed curve: the raw loss of the last steps may be far higher
-      yRange: (u, min, max) => [0, Math.min(max, 1.15 * Math.max(...u.data[2].filter(Number.isFinite), 1e-9))],
-      series: [{ label: 'loss', stroke: '#b8b8c4', width: 1 }, { label: 'smoothed', stroke: SERIES[0], width: 2 }],
-      marks: () => {
-        const s = readingsOf(page.session.runs[0] ?? {}).rangeTest?.suggestions;
-        return s ? [
-          ...(s.steepest != null ? [{ x: s.steepest, color: SERIES[2], label: `steepest ${fmt(s.steepest, 2)}` }] : []),
-          ...(s.minimumDividedBy10 != null ? [{ x: s.minimumDividedBy10, color: SERIES[5], label: `minimum / 10 ${fmt(s.minimumDividedBy10, 2)}` }] : []),
-        ] : [];
-      },
-    });
+    charts.sharpness = sharpnessChart($('sharpness-chart'), page.session.runs);
+    charts.rangeTest = rangeTestChart($('lrfind-chart'), () => page.session.runs[0]);
   };
 
   /** The apply buttons under the range test: each suggestion as the learning rate, and both as a cyclic schedule's bounds. */
@@ -112,7 +96,7 @@ export function createInstruments(page) {
       const w = l.instruments;
       $('sharpness-every').value = String(w.sharpnessEvery ?? 0);
       $('landscape-every').value = String(w.landscapeEvery ?? 0);
-      if (w.directions?.length) $('landscape-directions').value = w.directions.at(-1);
+      if (w.directions?.length) $('landscape-directions').value = w.directions[0];
       if (w.resolution) $('landscape-resolution').value = String(w.resolution);
     }
     for (const id of ['sharpness-every', 'landscape-every']) {
@@ -140,27 +124,11 @@ export function createInstruments(page) {
 
   const drawLandscapes = () => {
     const want = directions();
-    const shown = boards.map((b) => ({ ...b, landscape: readingsOf(b.run).landscape[want] })).filter((b) => b.landscape);
-    if (!shown.length) {
-      $('landscape-caption').textContent = want === 'trajectory'
-        ? 'Trajectory directions need a few recorded steps: train, then Recompute'
+    const side = Math.round(Math.min(LANDSCAPE_MAX, Math.max(160, boards[0]?.figure.parentElement.clientWidth || 300)));
+    const shown = drawLandscapeBoards(boards, want, $('landscape-legend'), side);
+    $('landscape-caption').textContent = shown.length ? landscapeWords(shown[0], shown.length)
+      : want === 'trajectory' ? 'Trajectory directions need a few recorded steps: train, then Recompute'
         : 'Press Recompute to compute the loss on a plane through the current weights';
-      return;
-    }
-    const scale = landscapeScale(shown.map((b) => b.landscape));
-    const side = Math.round(Math.min(LANDSCAPE_MAX, Math.max(160, (shown[0].figure.clientWidth || 300))));
-    for (const b of shown) {
-      if (b.canvas.width !== side) { b.canvas.width = side; b.canvas.height = side; }
-      drawLandscape(b.canvas, b.landscape, scale);
-      b.caption.textContent = `${boards.length > 1 ? `${b.run.label} · ` : ''}step ${b.landscape.step} · centre loss ${fmt(b.landscape.center.loss, 4)}`;
-    }
-    const legend = $('landscape-legend'), w = Math.round(Math.min(460, Math.max(200, legend.parentElement.clientWidth - 10)));
-    if (legend.width !== w) legend.width = w;
-    drawLandscapeLegend(legend, scale);
-    const l = shown[0].landscape;
-    $('landscape-caption').textContent = want === 'trajectory'
-      ? `Plane of the two principal directions of the recorded weights (they explain ${l.explained.map((v) => `${Math.round(100 * v)}%`).join(' and ')} of the path's spread); white line: the path, from its start to the ring, the current weights; ${l.rows} training rows`
-      : `Two random directions, filter-normalised (Li et al. 2018), α, β in ±${fmt(l.span, 2)}; the ring is the current weights; ${l.rows} training rows; one colour scale for ${shown.length > 1 ? 'all runs' : 'the plane'}`;
   };
 
   return {
@@ -169,12 +137,9 @@ export function createInstruments(page) {
       if (!dirty || !group.open) return;
       dirty = false;
       const runs = page.session.runs;
-      if (charts.sharpness) {
-        const tables = runs.map((r) => { const s = readingsOf(r).sharpness; return [s.step, s.lambdaMax, s.twoOverEta]; });
-        if (tables.some((t) => t[0].length)) charts.sharpness.setData(tables.length > 1 ? join(tables) : tables[0]);
-      }
-      const test = runs[0] && readingsOf(runs[0]).rangeTest;
-      if (test && charts.rangeTest) charts.rangeTest.setData([Array.from(test.learningRates), Array.from(test.losses), Array.from(test.smoothed)]);
+      const sharp = sharpnessData(runs), test = rangeTestData(runs[0]);
+      if (sharp) charts.sharpness?.setData(sharp);
+      if (test) charts.rangeTest?.setData(test);
       drawLandscapes();
     },
     /** What the page's test hook reports of a run's instruments: plain numbers. */
