@@ -95,7 +95,12 @@ function drawMarks(u, marks) {
     ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
     ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
     ctx.textAlign = x > left + width / 2 ? 'right' : 'left';
-    ctx.fillText(m.label, x + (ctx.textAlign === 'left' ? 4 : -4) * devicePixelRatio, top + (4 + 14 * k) * devicePixelRatio);
+    const tx = x + (ctx.textAlign === 'left' ? 4 : -4) * devicePixelRatio, ty = top + (4 + 15 * k) * devicePixelRatio;
+    const w = ctx.measureText(m.label).width, pad = 2 * devicePixelRatio;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';   // readable over the curves
+    ctx.fillRect(ctx.textAlign === 'left' ? tx - pad : tx - w - pad, ty - pad, w + 2 * pad, 13 * devicePixelRatio + 2 * pad);
+    ctx.fillStyle = m.color;
+    ctx.fillText(m.label, tx, ty);
   });
   ctx.restore();
 }
