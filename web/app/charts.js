@@ -23,12 +23,12 @@ const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 /**
  * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
  * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
- * (fixed; by default the container's), logX (a log x axis), marks (a function giving vertical lines
- * [{ x, color, label }] to draw, read at each redraw) }. The legend shows each series' value at the cursor.
+ * (fixed; by default the container's), marks: () => [{ x, text, color }] vertical lines with a label,
+ * read at every redraw, marksAt: 'top' | 'bottom' where their labels go, logX (a log x axis) }. The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
-  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync,
-  logX = false, marks,
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top',
+  logX = false,
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -45,7 +45,7 @@ export function lineChart(el, {
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
       value: (u, v) => fmt(v),
     }))],
-    hooks: { ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(marks ? { draw: [(u) => drawMarks(u, marks())] } : {}) },
+    hooks: { ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(marks ? { draw: [(u) => drawMarks(u, marks(), marksAt)] } : {}) },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -81,26 +81,32 @@ function shadeBand(u, [lo, hi]) {
 /** A tick of a log axis: 1e-4, 0.001 … 10, 100, 1e+3 (uPlot labels the powers of ten only). */
 const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
 
-/** Vertical lines at x values of the plot, each with its label at the top. */
-function drawMarks(u, marks) {
-  const ctx = u.ctx, { left, top, width, height } = u.bbox;
+/** Vertical lines at x across the plot, each labelled at its top (to its left near the right edge). */
+function drawMarks(u, marks, at) {
+  if (!marks.length) return;
+  const ctx = u.ctx, { left, top, width, height } = u.bbox, px = uPlot.pxRatio;
   ctx.save();
-  ctx.font = `${LABEL_FONT.replace('11px', `${Math.round(11 * devicePixelRatio)}px`)}`;
-  ctx.textBaseline = 'top';
-  marks.forEach((m, k) => {
-    const x = u.valToPos(m.x, 'x', true);
-    if (!Number.isFinite(x) || x < left || x > left + width) return;
+  ctx.font = `${Math.round(10 * px)}px system-ui`;
+  ctx.textAlign = 'left';   // uPlot leaves the axes' alignment on the context
+  ctx.textBaseline = at === 'bottom' ? 'bottom' : 'top';
+  marks.forEach((m, i) => {
+    // on a pixel's middle for an odd line width, so that the line is one crisp column
+    const x = Math.round(u.valToPos(m.x, 'x', true)) + (Math.round(px) % 2) / 2;
+    if (!(x >= left && x <= left + width)) return;
     ctx.strokeStyle = ctx.fillStyle = m.color;
-    ctx.lineWidth = 2 * devicePixelRatio;
-    ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.lineWidth = px;
+    ctx.setLineDash([4 * px, 3 * px]);
     ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
-    ctx.textAlign = x > left + width / 2 ? 'right' : 'left';
-    const tx = x + (ctx.textAlign === 'left' ? 4 : -4) * devicePixelRatio, ty = top + (4 + 15 * k) * devicePixelRatio;
-    const w = ctx.measureText(m.label).width, pad = 2 * devicePixelRatio;
-    ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';   // readable over the curves
-    ctx.fillRect(ctx.textAlign === 'left' ? tx - pad : tx - w - pad, ty - pad, w + 2 * pad, 13 * devicePixelRatio + 2 * pad);
-    ctx.fillStyle = m.color;
-    ctx.fillText(m.label, tx, ty);
+    if (!m.text) return;
+    const w = ctx.measureText(m.text).width, right = x + 4 * px + w > left + width;
+    const stack = (2 + 12 * (i % 3)) * px;   // a few marks close together stack
+    const tx = right ? x - 4 * px - w : x + 4 * px, ty = at === 'bottom' ? top + height - stack : top + stack;
+    // a white halo keeps the words readable over the lines without hiding them
+    ctx.setLineDash([]);
+    ctx.lineWidth = 3 * px;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+    ctx.strokeText(m.text, tx, ty);
+    ctx.fillText(m.text, tx, ty);
   });
   ctx.restore();
 }

@@ -26,8 +26,8 @@ export function sharpnessData(runs) {
 
 /** The suggestions of a range test as vertical marks. */
 const suggestionMarks = (s) => (s ? [
-  ...(s.steepest != null ? [{ x: s.steepest, color: SERIES[2], label: `steepest ${fmt(s.steepest, 2)}` }] : []),
-  ...(s.minimumDividedBy10 != null ? [{ x: s.minimumDividedBy10, color: SERIES[5], label: `minimum / 10 ${fmt(s.minimumDividedBy10, 2)}` }] : []),
+  ...(s.steepest != null ? [{ x: s.steepest, color: SERIES[2], text: `steepest ${fmt(s.steepest, 2)}` }] : []),
+  ...(s.minimumDividedBy10 != null ? [{ x: s.minimumDividedBy10, color: SERIES[5], text: `minimum / 10 ${fmt(s.minimumDividedBy10, 2)}` }] : []),
 ] : []);
 
 /** The range test of `run()` (read at each redraw): raw and smoothed loss over a log rate axis, suggestions marked. */

@@ -155,6 +155,7 @@ window.gradlabPage = {
         predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
         learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
         instruments: instruments.summary(r),
+        markers: r.markers.map((m) => ({ ...m })),
       })),
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
       race: r0?.paths ? {

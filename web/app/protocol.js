@@ -11,6 +11,8 @@
 //   example { example }                which test image's feature maps the snapshots carry
 //   unit    { layer, unit }            one hidden unit's output over the input plane
 //   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
+//   tune    { optimizer, id }          the run's optimiser spec with live changes (state.js LIVE_KEYS), from
+//                                      the next step on, keeping the weights and the optimiser's state
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
 //   landscape { id, directions, span, resolution }   the loss on a plane through the weights now (directions
@@ -31,6 +33,8 @@
 //            as it was posted at the recorded step nearest to `step` (null before any), steps every
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
+//   tuned    { generation, id, step, scheduleCurve }  answers tune: the steps taken when it applied
+//            (step + 1 is the first with the new settings) and the schedule's new preview; a snapshot follows
 //   error    { generation, message, command }
 //   landscape { generation, id, step, directions, alpha, beta, values, resolution, span, rows, center, path, explained }
 //             (id null when the watch asked for it; path and explained null for random directions)
@@ -60,6 +64,7 @@ const COMMANDS = {
   example: { example: isNumber },
   unit: { layer: isNumber, unit: isNumber },
   scrub: { step: isNumber },
+  tune: { optimizer: isObject, id: isNumber },
   race: {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
@@ -110,6 +115,7 @@ const EVENTS = {
     suggestions: (v) => isObject(v) && isNumberOrNull(v.steepest) && isNumberOrNull(v.minimumDividedBy10), stoppedEarly: isBool,
   },
   instrumentError: { generation: isNumber, instrument: isString, message: isString },
+  tuned: { generation: isNumber, id: isNumber, step: isNumber, scheduleCurve: isFloats },
 };
 
 function problem(table, kind, msg) {
@@ -140,6 +146,7 @@ export const speed = (value) => ({ type: 'speed', speed: value });
 export const example = (index) => ({ type: 'example', example: index });
 export const unit = (layer, index) => ({ type: 'unit', layer, unit: index });
 export const scrub = (at) => ({ type: 'scrub', step: at });
+export const tune = (optimizer, id) => ({ type: 'tune', optimizer, id });
 /** A race: `racers` as parseRacers gives them ({ name, learningRate: null for the shared rate }). */
 export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false }) => ({
   type: 'race', id, surface, x, y, resolution, start, racers: racers.map((r) => ({ name: r.name, learningRate: r.learningRate ?? null })),
@@ -169,3 +176,4 @@ export const landscapeResult = (fields) => ({ type: 'landscape', ...fields });
 export const sharpnessResult = (fields) => ({ type: 'sharpness', ...fields });
 export const lrfindResult = (fields) => ({ type: 'lrfind', ...fields });
 export const instrumentError = (generation, instrument, message) => ({ type: 'instrumentError', generation, instrument, message });
+export const tuned = (generation, id, at, scheduleCurve) => ({ type: 'tuned', generation, id, step: at, scheduleCurve });
