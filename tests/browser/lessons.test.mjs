@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { LESSONS, checkLesson, lessonView } from '../../web/app/lessons.js';
+import { LESSONS, checkLesson, instrumentView, lessonView } from '../../web/app/lessons.js';
 import { launch, openPage, serve } from './browser.mjs';
 
 const SEEDS = (process.env.GRADLAB_LESSON_SEEDS ?? '1').split(',').map(Number);
@@ -41,6 +41,8 @@ function trainView(s, step, earlier) {
         label: r.label, step: r.step, trainLoss: r.trainLoss, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy, testAccuracy: r.testAccuracy,
         learningRate: r.learningRates.at(-1), firstLoss: r.firstLoss, firstTestLoss: first ? first.testLoss : r.testLoss, minTestLoss: r.minTestLoss,
         layers: r.layers, predictions: r.predictions, history,
+        // what the run's worker measured (sharpness, landscapes, the range test), as the CLI runner records it
+        ...instrumentView(r.instruments, step),
       };
     }),
   });

@@ -24,10 +24,11 @@ const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
  * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
  * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
  * (fixed; by default the container's), marks: () => [{ x, text, color }] vertical lines with a label,
- * read at every redraw, marksAt: 'top' | 'bottom' where their labels go }. The legend shows each series' value at the cursor.
+ * read at every redraw, marksAt: 'top' | 'bottom' where their labels go, logX (a log x axis) }. The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
   width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top',
+  logX = false,
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -36,8 +37,9 @@ export function lineChart(el, {
   const opts = {
     width: fit ? widthOf(el) : width, height, title, legend: { show: legend, live: true, markers: { width: 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
     cursor: { drag: { x: false, y: false }, points: { show: true, size: 5 }, ...(sync ? { sync: { key: sync } } : {}) },
-    scales: { x: { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
-    axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}) },
+    scales: { x: logX ? { time: false, distr: 3 } : { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
+    axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}),
+      ...(logX ? { values: (u, ticks) => ticks.map(logTick), grid: { stroke: 'rgba(0, 0, 0, 0.05)', width: 1 } } : {}) },
       { label: yLabel, labelSize: yLabel ? 14 : 0, size: 46, space: ySpace, font: FONT, labelFont: LABEL_FONT, values: (u, ticks) => formatTicks(ticks) }],
     series: [{ label: xLabel, value: (u, v) => (v == null ? '–' : String(v)) }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
@@ -75,6 +77,9 @@ function shadeBand(u, [lo, hi]) {
   ctx.beginPath(); ctx.moveTo(u.bbox.left, mid); ctx.lineTo(u.bbox.left + u.bbox.width, mid); ctx.stroke();
   ctx.restore();
 }
+
+/** A tick of a log axis: 1e-4, 0.001 … 10, 100, 1e+3 (uPlot labels the powers of ten only). */
+const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
 
 /** Vertical lines at x across the plot, each labelled at its top (to its left near the right edge). */
 function drawMarks(u, marks, at) {

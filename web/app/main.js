@@ -12,6 +12,7 @@ import { createExport } from './views/export.js';
 import { createImport, takeRunParam } from './views/import.js';
 import { createCurves } from './views/curves.js';
 import { createDatasets } from './views/datasets.js';
+import { createInstruments } from './views/instruments.js';
 import { createLayersEditor, showLayersProblem } from './views/layers-editor.js';
 import { createMoments } from './views/moments.js';
 import { createMultiples } from './views/multiples.js';
@@ -75,6 +76,7 @@ const multiples = createMultiples(page);
 const race = createRace(page);
 const moments = createMoments(page);
 const datasets = createDatasets(page);
+const instruments = createInstruments(page);
 createStart(page, location.search === '');
 createAnnouncer(page, $('announce'));
 
@@ -157,6 +159,7 @@ function render() {
   page.dirty = false;
   curves.render();
   if (page.state.mode === 'compare') multiples.render(); else single.render();
+  instruments.render();
 }
 
 // ---------- test and benchmark hook: plain numbers only ----------
@@ -177,7 +180,7 @@ const layerSummary = (l) => ({
 window.gradlabPage = {
   summary: () => {
     const { session, state } = page, r0 = session.race;
-    const charts = [curves.charts, single.charts, race.charts].flatMap((c) => Object.values(c));
+    const charts = [curves.charts, single.charts, race.charts, instruments.charts].flatMap((c) => Object.values(c));
     return {
       mode: state.mode, playing: session.playing, running: session.running, workers: session.runs.length, url: location.search,
       speed: state.speed, moment: moments.box.hidden ? null : { step: Number(moments.box.dataset.step), panel: moments.box.dataset.panel },
@@ -188,6 +191,7 @@ window.gradlabPage = {
         layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [], layers: r.last?.layers.map(layerSummary) ?? [],
         predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
         learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
+        instruments: instruments.summary(r),
         markers: r.markers.map((m) => ({ ...m })),
       })),
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),

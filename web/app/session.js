@@ -9,6 +9,8 @@
 //   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'race' | 'runs' | 'restart'
 //   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
 //   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
+//   session.measure('landscape' | 'sharpness' | 'lrfind', options, runs?)   // an instrument now (every run, or those given)
+//   session.watchInstruments(settings)     // what to measure while training when no lesson says (protocol.watch's fields)
 //   session.raceFrame() → { upto, changed }   // where the race clock stands (RACE_MS for a whole race)
 //   session.dispose();
 // State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
@@ -20,6 +22,8 @@
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
+//   instrument { run, reading }  a landscape, sharpness, range test or instrument error arrived (stored in
+//                       run.instruments, see instrument-readings.js)
 //   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers,
 //                       run.built.scheduleCurve previews the schedule at the new settings
 //   playing { playing }                                       whenever play / pause state changes
@@ -40,6 +44,7 @@ import { lessonNamed } from './lessons.js';
 import { racePlan } from './race-plan.js';
 import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
+import { READING_TYPES, addReading, watchFor } from './instrument-readings.js';
 
 /** A whole race is drawn over this many milliseconds, whatever its number of steps. */
 export const RACE_MS = 4000;
@@ -152,6 +157,8 @@ export class Session extends EventTarget {
   #until = null;     // the step the workers were told to stop at
   #restore = null;   // the id of a saved run run 0's worker holds, for the next build (start's restore)
   #openId = 0;
+  #instrumentWatch = null;   // the page's own instrument settings (a lesson's `instruments` come first)
+  #measureId = 0;
 
   /**
    * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
@@ -301,6 +308,23 @@ export class Session extends EventTarget {
     this.runs[0]?.worker.postMessage(protocol.unit(layer, unit));
   }
 
+  // ---------- instruments (worker-instruments.js computes them) ----------
+
+  /** Asks for an instrument now: 'landscape' ({ directions, span, resolution }), 'sharpness', 'lrfind' ({ from, to, steps }). */
+  measure(kind, options = {}, runs = this.runs) {
+    const make = { landscape: protocol.landscape, sharpness: protocol.sharpness, lrfind: protocol.lrfind }[kind];
+    if (!make) throw new Error(`instrument '${kind}' is not known; allowed: landscape, sharpness, lrfind`);
+    const id = ++this.#measureId;
+    for (const r of runs) if (r.built && r.status === 'ok') r.worker.postMessage(make({ ...options, id }));
+    return id;
+  }
+
+  /** What every run measures while training when its lesson does not say (fields of protocol.watch). */
+  watchInstruments(settings) {
+    this.#instrumentWatch = settings;
+    for (const r of this.runs) r.worker.postMessage(protocol.watch(watchFor(this.state, r.index, settings)));
+  }
+
   dispose() {
     this.#stopRuns();
     this.#stopRace();
@@ -373,7 +397,8 @@ export class Session extends EventTarget {
       }
       run.generation = ++generations;
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
-      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: cpuShare() }));
+      const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
+      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: cpuShare(), watch }));
     }
     this.#emit('runs', { runs: this.runs });
     if (was) this.#emit('playing', { playing: false });
@@ -412,6 +437,9 @@ export class Session extends EventTarget {
       this.#runFailed(run, msg.message);
     } else if (msg.type === 'file' || msg.type === 'opened' || msg.type === 'refused') {
       this.#emit(msg.type, { run, ...msg });
+    } else if (READING_TYPES.includes(msg.type)) {
+      addReading(run, msg);
+      this.#emit('instrument', { run, reading: msg });
     }
   }
 

@@ -8,6 +8,7 @@ import * as protocol from './protocol.js';
 import { racePaths } from './race-plan.js';
 import { nearZero, summary } from './stats.js';
 import { makeFile, openRun, takeOpened } from './worker-files.js';
+import * as instruments from './worker-instruments.js';
 
 const GRID = 48;            // boundary / fit heatmap resolution
 const BINS = 24;            // histogram bins
@@ -82,6 +83,7 @@ function build(c) {
     scheduleCurve: schedulePreview(c.optimizer), image,
   }));
   record = new RunRecord();
+  instruments.attach(net, data, c.generation, c.batchSize, c.watch);
   snapshot(true);
 }
 
@@ -219,7 +221,7 @@ function tick() {
   // the clock owes speed × elapsed steps; a slow tick (a busy machine) does not pile up more than a quarter second
   budget = Math.min(budget + (config.speed * (started - lastTick)) / 1000, Math.max(1, config.speed / 4));
   lastTick = started;
-  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step);
+  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step, instruments.stepLimit(net.step));
   if (steps > 0) {
     budget -= steps;
     lastResult = net.train(data, { steps, batchSize: config.batchSize });
@@ -229,6 +231,7 @@ function tick() {
       snapshot(true);
       return;
     }
+    instruments.afterTraining();
   }
   if (until != null && net.step >= until) {   // the page asked to stop here: a moment of a lesson
     pause();
@@ -291,7 +294,7 @@ onmessage = async ({ data: msg }) => {
         if (!net || status === 'diverged') break;
         pause();
         lastResult = net.train(data, { steps: 1, batchSize: config.batchSize });
-        if (lastResult.status === 'diverged') status = 'diverged';
+        if (lastResult.status === 'diverged') status = 'diverged'; else instruments.afterTraining();
         snapshot(true);
         break;
       }
@@ -340,6 +343,8 @@ onmessage = async ({ data: msg }) => {
         await ensureLab(config?.scalar ?? false);
         postMessage(await openRun(lab, msg.id, msg.bytes));
         break;
+      default:
+        if (instruments.INSTRUMENT_COMMANDS.includes(msg.type)) instruments.handle(msg);
     }
   } catch (error) {
     pause();
