@@ -12,6 +12,9 @@ import { createMoments } from './views/moments.js';
 import { createMultiples } from './views/multiples.js';
 import { createRace } from './views/race.js';
 import { createRunsEditor } from './views/runs-editor.js';
+import { createOverlay } from './views/overlay.js';
+import { createScrubber } from './views/scrubber.js';
+import { createStrips } from './views/strips.js';
 import { createSingle } from './views/single.js';
 import { createStart } from './views/start.js';
 
@@ -66,6 +69,10 @@ const multiples = createMultiples(page);
 const race = createRace(page);
 const moments = createMoments(page);
 const datasets = createDatasets(page);
+// time travel: the scrubber under the curves (its marker on every chart over steps), the runs overlaid, the depth x time strips
+const scrubber = createScrubber(page, () => [curves.charts.loss, curves.charts.acc, curves.charts.lr, single.charts.gradNorm, single.charts.ratio]);
+const overlay = createOverlay(page);
+const strips = createStrips(page, scrubber.shownStep);
 createStart(page, location.search === '');
 
 function syncControls() {
@@ -119,7 +126,8 @@ function render() {
   lastRender = now;
   page.dirty = false;
   curves.render();
-  if (page.state.mode === 'compare') multiples.render(); else single.render();
+  if (page.state.mode === 'compare') { multiples.render(); overlay.render(); } else { single.render(); strips.render(); }
+  scrubber.render();
 }
 
 // ---------- test and benchmark hook: plain numbers only ----------
@@ -152,6 +160,7 @@ window.gradlabPage = {
         predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
         learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
       })),
+      scrub: scrubber.summary(), overlay: state.mode === 'compare' ? overlay.summary() : null, strips: state.mode === 'train' ? strips.summary() : null,
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
       race: r0?.paths ? {
         upto: r0.upto, paths: r0.paths.map((p) => ({ name: p.name, learningRate: p.learningRate, first: p.loss[0], last: p.loss[p.loss.length - 1], loss: Array.from(p.loss) })),
