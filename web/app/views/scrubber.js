@@ -83,7 +83,7 @@ export function createScrubber(page, charts) {
         runs: session.runs.map((r) => {
           const s = shownSnapshot(r);
           return {
-            step: s?.step ?? null, recordedSteps: r.scrubbed?.steps.length ?? null, usage: r.scrubbed ? plain(r.scrubbed.usage) : null,
+            step: s?.step ?? null, recorded: r.scrubbed ? Array.from(r.scrubbed.steps) : null, usage: r.scrubbed ? plain(r.scrubbed.usage) : null,
             layers: s ? plain(s.layers) : [], train: s ? plain(s.train) : null, test: s ? plain(s.test) : null,
           };
         }),
