@@ -127,6 +127,34 @@ describe('time travel', () => {
     await played.close();
   });
 
+  it('image data: the test images and the first layer\'s filters at a scrubbed step are those of a page paused there', async () => {
+    const query = '?data=digits&samples=200&size=8&layers=c4_relu,pmax,flat&batch=20&seed=2&speed=40';
+    const views = ['samples', 'filters', 'maps', 'histograms', 'health'];
+    const pixels = (page) => page.evaluate((ids) => ids.map((id) => {
+      const c = document.getElementById(id);
+      return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join();
+    }), ['samples', 'filters']);
+    const played = await open(query);
+    await playTo(played, 40);
+    await scrubTo(played, 20);
+    const k = (await summary(played)).scrub.shownStep;
+    assert.ok(k > 0, `shows step ${k}`);
+    for (const [id, step] of Object.entries(await drawnSteps(played, views))) assert.equal(step, String(k), `${id} drew step ${step}, not ${k}`);
+    const scrubbed = await pixels(played), atK = (await summary(played)).scrub.runs[0];
+    const paused = await open(query);
+    for (let i = 1; i <= k; ++i) {
+      await paused.locator('#step').click();
+      await paused.waitForFunction((n) => window.gradlabPage.summary().runs[0].step === n, i);
+    }
+    await paused.waitForTimeout(200);
+    assert.deepEqual(atK.layers, (await summary(paused)).scrub.runs[0].layers);
+    const there = await pixels(paused);
+    assert.ok(scrubbed[1] === there[1], 'the filters canvas is the same picture');
+    assert.ok(scrubbed[0] === there[0], 'the test images and their predictions are the same picture');
+    assert.deepEqual([...played.errors, ...paused.errors], []);
+    await played.close(); await paused.close();
+  });
+
   it('compare mode: the scrubber moves every run, and the overlay draws one outline per run in its colour', async () => {
     const page = await open('?mode=compare&runs=init:he-normal~init:xavier~init:normal&seed=4&speed=80');
     await playTo(page, 80);

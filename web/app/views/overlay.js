@@ -32,7 +32,7 @@ export function drawOverlay(canvas, outlines, kind) {
   if (!outlines.length) return;
   let lo = Math.min(...outlines.map((o) => o.min)), hi = Math.max(...outlines.map((o) => o.max));
   if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
-  const peak = Math.max(1e-9, ...outlines.flatMap((o) => o.shares)) * 1.08;
+  const peak = Math.max(1e-9, ...outlines.flatMap((o) => o.shares)) * 1.3;   // room under the axis name at the top
   const box = plotBox(canvas), { left, top, width, height } = box;
   const toX = (v) => left + ((v - lo) / (hi - lo)) * width, toY = (v) => top + height - (v / peak) * height;
   ctx.save();
