@@ -718,6 +718,8 @@ export interface Strip { quantity: StripQuantity; steps: number[]; layers: numbe
 export type StripQuantity = 'gradientNorm' | 'updateRatio' | 'saturated' | 'dead' | 'activationStd';
 export const STRIP_QUANTITIES: Record<StripQuantity, (layer: object) => number | undefined>;
 export function depthTimeStrip(entries: { step: number; snapshot: { layers: object[] } }[], quantity: StripQuantity): Strip;
+/** The same strip from columns: steps[c] and rows[layer][c] (null or undefined where missing). */
+export function stripFromCurves(quantity: StripQuantity, steps: ArrayLike<number>, rows: ArrayLike<number | null | undefined>[]): Strip;
 /** 0 (lo) .. 1 (hi) on the strip's log scale, or null. */
 export function stripPosition(strip: Strip, value: number): number | null;
 /** [r, g, b] of a position 0..1 on the colour ramp. */

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import * as protocol from '../../web/app/protocol.js';
 import {
-  CURVE_POINTS, RACE_MS, Session, appendCapped, cpuShare, newWorker, raceCurves, racerLabel, useWorkerClass, workersAlive,
+  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, raceCurves, racerLabel, shownSnapshot, useWorkerClass, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
@@ -141,6 +141,56 @@ describe('session with a fake worker', () => {
     assert.match(seen.at(-1).message, /cannot read: event 'snapshot': field 'step'/);
     s.update({ ...s.state, layers: 'c8_relu' });   // conv layers need an image data set
     assert.match(seen.at(-1).message, /conv layers need an image data set/);
+    s.dispose();
+  });
+
+  it('time travel: scrub asks every run, the answers are what views draw, and live, play, step and a rebuild return to the present', () => {
+    const s = new Session();
+    const seen = events(s, ['scrub', 'recorded', 'playing']);
+    s.start(parseState('?lesson=zero-init').state);   // two runs
+    const gens = s.runs.map((r) => build(r.worker).config.generation);
+    s.runs.forEach((r, i) => { r.worker.answer(builtFor(gens[i])); r.worker.answer(snapshotAt(gens[i], 0)); r.worker.answer(snapshotAt(gens[i], 40)); });
+    s.play();
+    s.scrub(17);
+    assert.equal(s.playing, false, 'scrubbing pauses');
+    assert.equal(s.scrubStep, 17);
+    for (const r of s.runs) assert.deepEqual(r.worker.sent.at(-1), protocol.scrub(17));
+    assert.ok(s.runs.every((r) => shownSnapshot(r) === r.last), 'the latest until an answer comes');
+    const answers = s.runs.map((r, i) => protocol.recorded(gens[i], 17, snapshotAt(gens[i], 16 + i), [0, 16 + i, 40], { bytes: 1 }));
+    s.runs.forEach((r, i) => r.worker.answer(answers[i]));
+    s.runs.forEach((r, i) => { assert.equal(shownSnapshot(r).step, 16 + i); assert.equal(r.curves.x.at(-1), 40, 'curves keep the present'); });
+    assert.equal(seen.filter((e) => e.type === 'recorded').length, 2);
+    s.live();
+    assert.equal(s.scrubStep, null);
+    assert.ok(s.runs.every((r) => shownSnapshot(r) === r.last && r.fresh));
+    s.runs[0].worker.answer(answers[0]);
+    assert.equal(s.runs[0].scrubbed, null, 'an answer after the return to live is dropped');
+    for (const go of [() => s.play(), () => s.step()]) {
+      s.scrub(5);
+      s.runs.forEach((r, i) => r.worker.answer(answers[i]));
+      go();
+      assert.equal(s.scrubStep, null);
+      assert.ok(s.runs.every((r) => shownSnapshot(r) === r.last));
+    }
+    s.scrub(5);
+    assert.equal(s.update({ ...s.state, seed: s.state.seed + 1 }, { keepPlaying: false }), 'runs');
+    assert.equal(s.scrubStep, null, 'new runs start live');
+    assert.deepEqual(seen.filter((e) => e.type === 'scrub').map((e) => e.step), [17, null, 5, null, 5, null, 5]);
+    s.dispose();
+  });
+
+  it('keeps every per-layer curve of LAYER_CURVES aligned on one step column', () => {
+    const s = new Session();
+    s.start(baseState(''));
+    const w = s.runs[0].worker, g = build(w).config.generation;
+    for (let step = 0; step < 3 * CURVE_POINTS; step += 2) w.answer(snapshotAt(g, step));
+    const lc = s.runs[0].layerCurves;
+    assert.ok(lc.x.length <= CURVE_POINTS);
+    for (const name of Object.keys(LAYER_CURVES)) {
+      assert.equal(lc[name].length, 2, name);
+      for (const col of lc[name]) assert.equal(col.length, lc.x.length, name);
+    }
+    assert.deepEqual([lc.gradNorm[0].at(-1), lc.ratio[1].at(-1), lc.saturated[0].at(-1), lc.activationStd[1].at(-1)], [1, 1e-3, 0, 1]);
     s.dispose();
   });
 

@@ -8,7 +8,7 @@ import { runConfig } from '../../web/app/config.js';
 import { patchState } from '../../web/embed/options.js';
 import { LESSONS } from '../../web/app/lessons.js';
 import {
-  DEFAULT_IMAGE_LAYERS, HIDDEN_ACTIVATIONS, MAX_RUNS, OWN_DATA, PARAMS, RUN_KEYS, baseState, defaultLayersFor, defaults, isImageData,
+  DEFAULT_IMAGE_LAYERS, HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_RUNS, OWN_DATA, PARAMS, RUN_KEYS, baseState, defaultLayersFor, defaults, isImageData,
   layerShapes, layersProblem, layersText, parseLayers, parseRacers, parseRuns, parseState, readValue, runState, serializeState,
 } from '../../web/app/state.js';
 import { nearZero, summary } from '../../web/app/stats.js';
@@ -203,7 +203,8 @@ describe('URL state', () => {
     assert.equal(typeof parseLayers('0_relu'), 'string');
     assert.equal(typeof parseLayers('32_softmax'), 'string');
     assert.equal(typeof parseLayers('129_relu'), 'string');
-    assert.equal(typeof parseLayers(Array(9).fill('4_relu').join(',')), 'string');
+    assert.equal(typeof parseLayers(Array(MAX_LAYERS + 1).fill('4_relu').join(',')), 'string');
+    assert.equal(parseLayers(Array(MAX_LAYERS).fill('4_relu').join(',')).length, MAX_LAYERS);
     assert.deepEqual(parseLayers('8_tanh_bna_d0.25_ixavier'), [{ units: 8, activation: 'tanh', batchNorm: 'after', dropout: 0.25, init: 'xavier' }]);
     // nb: no bias (issue 17), read and written back, and passed to the engine as bias: false
     assert.deepEqual(parseLayers('c4_relu_nb,8_tanh_nb'), [

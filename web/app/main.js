@@ -18,6 +18,9 @@ import { createMoments } from './views/moments.js';
 import { createMultiples } from './views/multiples.js';
 import { createRace } from './views/race.js';
 import { createRunsEditor } from './views/runs-editor.js';
+import { createOverlay } from './views/overlay.js';
+import { createScrubber } from './views/scrubber.js';
+import { createStrips } from './views/strips.js';
 import { createSingle } from './views/single.js';
 import { createStart } from './views/start.js';
 
@@ -77,6 +80,10 @@ const race = createRace(page);
 const moments = createMoments(page);
 const datasets = createDatasets(page);
 const instruments = createInstruments(page);
+// time travel: the scrubber under the curves (its marker on every chart over steps), the runs overlaid, the depth x time strips
+const scrubber = createScrubber(page, () => [curves.charts.loss, curves.charts.acc, curves.charts.lr, single.charts.gradNorm, single.charts.ratio]);
+const overlay = createOverlay(page);
+const strips = createStrips(page, scrubber.shownStep);
 createStart(page, location.search === '');
 createAnnouncer(page, $('announce'));
 
@@ -158,7 +165,8 @@ function render() {
   lastRender = now;
   page.dirty = false;
   curves.render();
-  if (page.state.mode === 'compare') multiples.render(); else single.render();
+  if (page.state.mode === 'compare') { multiples.render(); overlay.render(); } else { single.render(); strips.render(); }
+  scrubber.render();
   instruments.render();
 }
 
@@ -194,6 +202,7 @@ window.gradlabPage = {
         instruments: instruments.summary(r),
         markers: r.markers.map((m) => ({ ...m })),
       })),
+      scrub: scrubber.summary(), overlay: state.mode === 'compare' ? overlay.summary() : null, strips: state.mode === 'train' ? strips.summary() : null,
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
       race: r0?.paths ? {
         upto: r0.upto, paths: r0.paths.map((p) => ({ name: p.name, learningRate: p.learningRate, first: p.loss[0], last: p.loss[p.loss.length - 1], loss: Array.from(p.loss) })),

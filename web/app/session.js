@@ -11,6 +11,7 @@
 //   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
 //   session.measure('landscape' | 'sharpness' | 'lrfind', options, runs?)   // an instrument now (every run, or those given)
 //   session.watchInstruments(settings)     // what to measure while training when no lesson says (protocol.watch's fields)
+//   session.scrub(step); session.live();   // time travel: every run shows its recorded step nearest to step; back to now
 //   session.raceFrame() → { upto, changed }   // where the race clock stands (RACE_MS for a whole race)
 //   session.dispose();
 // State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
@@ -26,6 +27,7 @@
 //                       run.instruments, see instrument-readings.js)
 //   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers,
 //                       run.built.scheduleCurve previews the schedule at the new settings
+//   scrub { step }      the session scrubs to step (null: back to live)   recorded { run }   a run's worker answered a scrub
 //   playing { playing }                                       whenever play / pause state changes
 //   file { run, what, name, mime, bytes }   a download the run's worker made (session.requestFile)
 //   opened { run, id, settings, step, rows }   a saved run checked by run 0's worker (session.openRun);
@@ -36,7 +38,9 @@
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
-// appendCapped, raceCurves and racerLabel shape what the views draw.
+// appendCapped, raceCurves and racerLabel shape what the views draw; shownSnapshot(run) is the snapshot
+// every view of a run draws (the scrubbed one while the session scrubs, else the latest).
+import { STRIP_QUANTITIES } from '../lib/strips.js';
 import { optimizerSpec, runConfig } from './config.js';
 import { keysReaching, markText } from './marks.js';
 import * as protocol from './protocol.js';
@@ -105,14 +109,28 @@ export function appendCapped(columns, values, limit = CURVE_POINTS) {
 
 const positive = (v) => (v != null && v > 0 ? v : null);
 
+/**
+ * The per-layer curves a run keeps (run.layerCurves[name][layer], steps in run.layerCurves.x): the
+ * charts of gradient norm and update ratio, and the depth x time strips (views/strips.js).
+ */
+export const LAYER_CURVES = {
+  gradNorm: (l) => positive(STRIP_QUANTITIES.gradientNorm(l)),
+  ratio: (l) => positive(STRIP_QUANTITIES.updateRatio(l)),
+  saturated: (l) => STRIP_QUANTITIES.saturated(l) ?? null,
+  dead: (l) => STRIP_QUANTITIES.dead(l) ?? null,
+  activationStd: (l) => STRIP_QUANTITIES.activationStd(l) ?? null,
+};
+
 function recordSnapshot(run, s, now) {
   const c = run.curves;
   if (c.x.length === 0 || s.step > c.x[c.x.length - 1]) {
     appendCapped([c.x, c.trainLoss, c.testLoss, c.trainAcc, c.testAcc, c.lr, c.batchLoss],
       [s.step, s.train.loss, s.test.loss, s.train.accuracy, s.test.accuracy, s.learningRate, s.batchLoss]);
     const lc = run.layerCurves;
-    appendCapped([lc.x, ...s.layers.map((_, l) => (lc.gradNorm[l] ??= [])), ...s.layers.map((_, l) => (lc.ratio[l] ??= []))],
-      [s.step, ...s.layers.map((l) => positive(l.gradientNorm)), ...s.layers.map((l) => positive(l.updateRatio))]);
+    // one column per quantity and layer, all thinned together so they stay aligned on lc.x
+    const names = Object.keys(LAYER_CURVES);
+    appendCapped([lc.x, ...names.flatMap((n) => s.layers.map((_, l) => (lc[n][l] ??= [])))],
+      [s.step, ...names.flatMap((n) => s.layers.map((l) => LAYER_CURVES[n](l)))]);
   }
   if (run.firstLoss == null && s.train.loss != null) run.firstLoss = s.train.loss;
   if (s.test.loss != null) run.minTest = Math.min(run.minTest, s.test.loss);
@@ -128,12 +146,16 @@ function recordSnapshot(run, s, now) {
 /** A racer as legends show it: its name and the rate it runs at. */
 export const racerLabel = (name, learningRate) => `${name} (lr ${learningRate})`;
 
+/** What the views of a run draw: its recorded snapshot while the session scrubs (once it came), else its latest. */
+export const shownSnapshot = (run) => run.scrubbed?.snapshot ?? run.last;
+
 /** A run as session.runs holds it. Views may set `fresh = false` once they drew its last snapshot. */
 function newRun(worker, index, overrides, label) {
   return {
     worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false,
     curves: { x: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], lr: [], batchLoss: [] },
-    layerCurves: { x: [], gradNorm: [], ratio: [] },
+    layerCurves: { x: [], ...Object.fromEntries(Object.keys(LAYER_CURVES).map((n) => [n, []])) },
+    scrubbed: null,   // the worker's 'recorded' answer while the session scrubs (time travel), else null
     histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
     markers: [], tuning: new Map(),   // live changes applied ({ step, text }), and those sent but not yet answered
   };
@@ -264,6 +286,7 @@ export class Session extends EventTarget {
   play() {
     if (!this.state) return;
     if (this.state.mode === 'race') { this.#playRace(); return; }
+    this.live();   // playing goes on from the present, so the views return to it
     if (this.runs.every((r) => r.status !== 'ok')) return;
     if (this.#stopHere(this.#runsStep())) { this.#emit('playing', { playing: false }); return; }
     this.playing = true;
@@ -287,6 +310,7 @@ export class Session extends EventTarget {
   /** One training step of every run (a race: nothing). */
   step() {
     if (!this.state || this.state.mode === 'race') return;
+    this.live();
     this.playing = false;
     for (const r of this.runs) r.worker.postMessage(protocol.step());
     this.#emit('playing', { playing: false });
@@ -376,6 +400,7 @@ export class Session extends EventTarget {
     const defs = runsOf(this.state);
     const was = this.playing;
     this.playing = false;
+    this.scrubStep = null;   // new runs have no past yet
     this.#readyFired = false;
     this.#wantPlay = keepPlaying;
     this.#planStops();
@@ -433,6 +458,11 @@ export class Session extends EventTarget {
       this.#emit('unit', { run, layer: msg.layer, unit: msg.unit, values: msg.values });
     } else if (msg.type === 'tuned') {
       this.#onTuned(run, msg);
+    } else if (msg.type === 'recorded') {
+      if (this.scrubStep === null) return;   // an answer that arrived after the return to live
+      run.scrubbed = msg;
+      run.fresh = true;
+      this.#emit('recorded', { run });
     } else if (msg.type === 'error') {
       this.#runFailed(run, msg.message);
     } else if (msg.type === 'file' || msg.type === 'opened' || msg.type === 'refused') {
@@ -460,6 +490,28 @@ export class Session extends EventTarget {
     const id = ++this.#openId;
     run.worker.postMessage(protocol.open(id, bytes), [bytes.buffer]);
     return id;
+  }
+
+  // ---------- time travel: every run shows its recorded step nearest to one step ----------
+
+  /** The step the runs are scrubbed to, or null when the views show the present (live). */
+  scrubStep = null;
+
+  /** Shows every run at its recorded step nearest to `at` (each run's worker answers; playing stops). */
+  scrub(at) {
+    if (!this.state || this.state.mode === 'race' || !this.runs.length) return;
+    if (this.playing) this.pause();
+    this.scrubStep = at;
+    for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.scrub(at));
+    this.#emit('scrub', { step: at });
+  }
+
+  /** Back to the present: the views draw each run's latest snapshot again. */
+  live() {
+    if (this.scrubStep === null) return;
+    this.scrubStep = null;
+    for (const r of this.runs) { r.scrubbed = null; r.fresh = true; }
+    this.#emit('scrub', { step: null });
   }
 
   #onSnapshot(run, s) {

@@ -8,7 +8,7 @@ import { SPEED_MAX, SPEED_MIN } from './pace.js';
 export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 export const LOSS_CHOICES = ['auto', 'cross-entropy', 'binary-cross-entropy', 'mse'];
 export const MODES = ['train', 'compare', 'race'];
-export const MAX_LAYERS = 8;
+export const MAX_LAYERS = 12;
 export const MAX_UNITS = 128;
 export const MAX_FILTERS = 32;
 export const MAX_DROPOUT = 0.9;
