@@ -21,12 +21,14 @@ export const seriesColor = (k) => SERIES[k % SERIES.length];
 const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 
 /**
- * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
- * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
- * (fixed; by default the container's) }. The legend shows each series' value at the cursor.
+ * A line chart in `el`: series [{ label, stroke, dash, width, value (the legend's text for a value:
+ * (u, v, seriesIndex, dataIndex) => string) }], options { height, title, yLabel, logY, band: [lo,
+ * hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width (fixed; by default
+ * the container's), marks (() => per series [[x, y], ...], each drawn as a cross in its colour, where
+ * a line ends off the chart), hooks (more uPlot hooks) }. The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
-  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync,
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, hooks = {},
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -40,9 +42,9 @@ export function lineChart(el, {
       { label: yLabel, labelSize: yLabel ? 14 : 0, size: 46, space: ySpace, font: FONT, labelFont: LABEL_FONT, values: (u, ticks) => formatTicks(ticks) }],
     series: [{ label: xLabel, value: (u, v) => (v == null ? '–' : String(v)) }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
-      value: (u, v) => fmt(v),
+      value: s.value ?? ((u, v) => fmt(v)),
     }))],
-    hooks: band ? { drawClear: [(u) => shadeBand(u, band)] } : {},
+    hooks: { ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(marks ? { draw: [(u) => drawMarks(u, marks(), series)] } : {}) },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -72,6 +74,32 @@ function shadeBand(u, [lo, hi]) {
   ctx.strokeStyle = 'rgba(0, 158, 115, 0.6)';
   ctx.setLineDash([4, 3]);
   ctx.beginPath(); ctx.moveTo(u.bbox.left, mid); ctx.lineTo(u.bbox.left + u.bbox.width, mid); ctx.stroke();
+  ctx.restore();
+}
+
+/** A cross in the colour of series[k] at each [x, y] of marks[k], drawn over the plot. */
+function drawMarks(u, marks, series) {
+  const ctx = u.ctx, r = 5 * devicePixelRatio;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(u.bbox.left - r, u.bbox.top - r, u.bbox.width + 2 * r, u.bbox.height + 2 * r); ctx.clip();
+  marks.forEach((list, k) => {
+    if (!u.series[k + 1]?.show) return;
+    for (const [x, y] of list) {
+      const px = u.valToPos(x, 'x', true), py = u.valToPos(y, 'y', true);
+      if (Number.isFinite(px) && Number.isFinite(py)) crossAt(ctx, px, py, r, series[k].stroke);
+    }
+  });
+  ctx.restore();
+}
+
+/** A cross of half-width r at (x, y): white under, `color` over, so it reads on any background. */
+export function crossAt(ctx, x, y, r, color) {
+  ctx.save();
+  ctx.lineCap = 'round';
+  for (const [style, width] of [['#fff', 5], [color, 2.5]]) {
+    ctx.strokeStyle = style; ctx.lineWidth = width * (r / 5);
+    ctx.beginPath(); ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); ctx.stroke();
+  }
   ctx.restore();
 }
 
