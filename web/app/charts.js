@@ -24,11 +24,11 @@ const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
  * A line chart in `el`: series [{ label, stroke, dash, width, value (the legend's text for a value:
  * (u, v, seriesIndex, dataIndex) => string) }], options { height, title, yLabel, logY, band: [lo,
  * hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width (fixed; by default
- * the container's), marks (() => per series [[x, y], ...], each drawn as a cross in its colour, where
+ * the container's), crosses (() => per series [[x, y], ...], each drawn as a cross in its colour, where
  * a line ends off the chart), hooks (more uPlot hooks) }. The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
-  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, hooks = {},
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, crosses, hooks = {},
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -44,7 +44,7 @@ export function lineChart(el, {
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
       value: s.value ?? ((u, v) => fmt(v)),
     }))],
-    hooks: { ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(marks ? { draw: [(u) => drawMarks(u, marks(), series)] } : {}) },
+    hooks: { ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(crosses ? { draw: [(u) => drawCrosses(u, crosses(), series)] } : {}) },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -77,12 +77,12 @@ function shadeBand(u, [lo, hi]) {
   ctx.restore();
 }
 
-/** A cross in the colour of series[k] at each [x, y] of marks[k], drawn over the plot. */
-function drawMarks(u, marks, series) {
+/** A cross in the colour of series[k] at each [x, y] of crosses[k], drawn over the plot. */
+function drawCrosses(u, crosses, series) {
   const ctx = u.ctx, r = 5 * devicePixelRatio;
   ctx.save();
   ctx.beginPath(); ctx.rect(u.bbox.left - r, u.bbox.top - r, u.bbox.width + 2 * r, u.bbox.height + 2 * r); ctx.clip();
-  marks.forEach((list, k) => {
+  crosses.forEach((list, k) => {
     if (!u.series[k + 1]?.show) return;
     for (const [x, y] of list) {
       const px = u.valToPos(x, 'x', true), py = u.valToPos(y, 'y', true);

@@ -103,7 +103,7 @@ export function buildRaceView(d, session, size) {
   d.status.classList.remove('bad');
   return {
     loss: lineChart(d.chart, {
-      width: size.width, height: size.height, legend: false, hooks, marks: () => d.raceMarks,
+      width: size.width, height: size.height, legend: false, hooks, crosses: () => d.raceMarks,
       series: labels.map((label, k) => ({ label, stroke: seriesColor(k), width: 2 })),
     }),
   };

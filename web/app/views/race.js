@@ -20,7 +20,7 @@ const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowD
 /** The race view over `page` ({ state, session, change(patch) }); returns { charts, sync(), render() }. */
 export function createRace(page) {
   const charts = {};
-  let marks = [], upto = 0, statusText = '';
+  let crosses = [], upto = 0, statusText = '';
   const rateOf = (name) => readValue(paramInfo('raceLr'), $(`racer-lr-${name}`).value.trim());
   // each racer: a checkbox, and a learning rate of its own (empty: the shared rate)
   const racersFromControls = () => OPTIMIZERS.filter((name) => $(`racer-${name}`).checked).map((name) => {
@@ -89,7 +89,7 @@ export function createRace(page) {
     $('status').classList.toggle('diverged', bad);
   };
 
-  page.session.on('racestart', ({ race }) => { upto = 0; marks = []; setStatus(race); });
+  page.session.on('racestart', ({ race }) => { upto = 0; crosses = []; setStatus(race); });
   page.session.on('playing', () => { if (page.state.mode === 'race') setStatus(page.session.race); });
   page.session.on('race', ({ race }) => {
     const { x: [x0, x1], y: [y0, y1] } = race.surface;   // as wide as its panel, keeping the surface's aspect ratio
@@ -102,7 +102,7 @@ export function createRace(page) {
     }));
     // losses that span decades on a log axis (all positive, as on the bowl), else linear
     const logY = race.paths.every((p) => p.loss.every((v) => !Number.isFinite(v) || v > 0));
-    charts.race = lineChart($('race-chart'), { height: 280, series, title: 'Loss along each path', yLabel: logY ? 'loss (log)' : 'loss', logY, marks: () => marks });
+    charts.race = lineChart($('race-chart'), { height: 280, series, title: 'Loss along each path', yLabel: logY ? 'loss (log)' : 'loss', logY, crosses: () => crosses });
     $('race-legend').replaceChildren();
     $('contour-caption').textContent = `Contours of the ${page.state.surface} surface · ○ start (click, or arrow keys, to move) · ✕ where a racer left the plot or diverged`;
   });
@@ -133,7 +133,7 @@ export function createRace(page) {
       setStatus(race);
       drawContour(contour, race.surface, race.paths, upto, race.start);
       const chart = raceChart(race, upto);
-      marks = chart.marks;
+      crosses = chart.marks;
       charts.race?.setData(chart.columns);
     },
   };
