@@ -24,11 +24,13 @@ const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
  * A line chart in `el`: series [{ label, stroke, dash, width, value (the legend's text for a value:
  * (u, v, seriesIndex, dataIndex) => string) }], options { height, title, yLabel, logY, band: [lo,
  * hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width (fixed; by default
- * the container's), crosses (() => per series [[x, y], ...], each drawn as a cross in its colour, where
- * a line ends off the chart), hooks (more uPlot hooks) }. The legend shows each series' value at the cursor.
+ * the container's), marks: () => [{ x, text, color }] vertical lines with a label, read at every
+ * redraw, marksAt: 'top' | 'bottom' where their labels go, crosses (() => per series [[x, y], ...],
+ * each drawn as a cross in its colour, where a line ends off the chart), hooks (more uPlot hooks) }.
+ * The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
-  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, crosses, hooks = {},
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top', crosses, hooks = {},
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -44,7 +46,10 @@ export function lineChart(el, {
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
       value: s.value ?? ((u, v) => fmt(v)),
     }))],
-    hooks: { ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(crosses ? { draw: [(u) => drawCrosses(u, crosses(), series)] } : {}) },
+    hooks: {
+      ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}),
+      draw: [...(marks ? [(u) => drawMarks(u, marks(), marksAt)] : []), ...(crosses ? [(u) => drawCrosses(u, crosses(), series)] : [])],
+    },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -88,6 +93,36 @@ function drawCrosses(u, crosses, series) {
       const px = u.valToPos(x, 'x', true), py = u.valToPos(y, 'y', true);
       if (Number.isFinite(px) && Number.isFinite(py)) crossAt(ctx, px, py, r, series[k].stroke);
     }
+  });
+  ctx.restore();
+}
+
+/** Vertical lines at x across the plot, each labelled at its top (to its left near the right edge). */
+function drawMarks(u, marks, at) {
+  if (!marks.length) return;
+  const ctx = u.ctx, { left, top, width, height } = u.bbox, px = uPlot.pxRatio;
+  ctx.save();
+  ctx.font = `${Math.round(10 * px)}px system-ui`;
+  ctx.textAlign = 'left';   // uPlot leaves the axes' alignment on the context
+  ctx.textBaseline = at === 'bottom' ? 'bottom' : 'top';
+  marks.forEach((m, i) => {
+    // on a pixel's middle for an odd line width, so that the line is one crisp column
+    const x = Math.round(u.valToPos(m.x, 'x', true)) + (Math.round(px) % 2) / 2;
+    if (!(x >= left && x <= left + width)) return;
+    ctx.strokeStyle = ctx.fillStyle = m.color;
+    ctx.lineWidth = px;
+    ctx.setLineDash([4 * px, 3 * px]);
+    ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+    if (!m.text) return;
+    const w = ctx.measureText(m.text).width, right = x + 4 * px + w > left + width;
+    const stack = (2 + 12 * (i % 3)) * px;   // a few marks close together stack
+    const tx = right ? x - 4 * px - w : x + 4 * px, ty = at === 'bottom' ? top + height - stack : top + stack;
+    // a white halo keeps the words readable over the lines without hiding them
+    ctx.setLineDash([]);
+    ctx.lineWidth = 3 * px;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+    ctx.strokeText(m.text, tx, ty);
+    ctx.fillText(m.text, tx, ty);
   });
   ctx.restore();
 }

@@ -4,6 +4,7 @@
 import { join, lineChart, seriesColor } from '../app/charts.js';
 import { drawBoundary, drawContour } from '../app/draw.js';
 import { fmt } from '../app/format.js';
+import { runMarks } from '../app/marks.js';
 import { runStatus } from '../app/labels.js';
 import { racerLabel } from '../app/session.js';
 import { raceChart, racerValue, raceStatus } from '../app/race-fate.js';
@@ -65,7 +66,8 @@ export function buildRunViews(d, session, size) {
   };
   const hooks = liveLegend(d, rows, (u, k, idx) => (idx == null ? '' : compare ? `${at(u, 2 * k + 1, idx)} / ${at(u, 2 * k + 2, idx)}` : at(u, k + 1, idx)),
     compare ? [el('span', { class: 'hint', text: 'solid train, dashed test' })] : []);
-  return { loss: lineChart(d.chart, { width: size.width, height: size.height, series, legend: false, hooks }) };
+  const marks = () => runMarks(session.runs, compare);   // live changes of the rate and the like (marks.js)
+  return { loss: lineChart(d.chart, { width: size.width, height: size.height, series, legend: false, hooks, marks }) };
 }
 
 /** Curves, fresh boundaries and the status lines of the training runs. */
