@@ -11,6 +11,7 @@ import { LESSONS, checkLesson, instrumentView, lessonView } from '../../web/app/
 import { TRAJECTORY, dueNow, measureLandscape, measureSharpness, rangeTest } from '../../web/app/instrument-plan.js';
 import { watchFor } from '../../web/app/instrument-readings.js';
 import { racePaths, racePlan } from '../../web/app/race-plan.js';
+import { fateWords } from '../../web/app/race-fate.js';
 import { baseState, describeLayers, isImageData, paramInfo, readValue, runState, runsOf } from '../../web/app/state.js';
 import { nearZero } from '../../web/app/stats.js';
 import { UsageError, exclusive } from './flags.mjs';
@@ -179,7 +180,7 @@ function raceRun(lab, state, steps) {
       const n = r.loss.length - 1;
       return {
         name: r.name, learningRate: r.learningRate, loss: Array.from(r.loss), first: r.loss[0], last: r.loss[n],
-        path: Array.from(r.path), point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps,
+        path: Array.from(r.path), point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps, fate: r.fate, fateWords: fateWords(r.fate, steps),
       };
     }),
   };
@@ -272,7 +273,7 @@ function text(out, state, width) {
     parts.push(`optimiser race on ${r.surface}, from (${r.start.join(', ')}), learning rate ${r.learningRate}, ${r.steps} steps\n`);
     parts.push(table(['optimiser', `loss over steps 0..${r.steps}`, 'first', 'last', 'ends at'],
       r.paths.map((p) => [p.learningRate === r.learningRate ? p.name : `${p.name} (lr ${p.learningRate})`, curveText(p.loss, width), fixed(p.first), fixed(p.last),
-        `(${fixed(p.point[0], 3)}, ${fixed(p.point[1], 3)})${p.diverged ? ' diverged' : ''}`])));
+        `(${fixed(p.point[0], 3)}, ${fixed(p.point[1], 3)})${p.fateWords ? `, ${p.fateWords}` : ''}`])));
   } else {
     const first = out.runs[0];
     parts.push(`${out.mode === 'compare' ? `${out.runs.length} runs` : 'one run'} · ${state.data}, ${state.samples} samples · ${first.network} · ${state.opt} at learning rate ${state.lr} · ${out.steps} steps\n`);

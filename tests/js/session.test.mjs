@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import * as protocol from '../../web/app/protocol.js';
+import { raceChart, racerFate } from '../../web/app/race-fate.js';
 import {
-  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, raceCurves, racerLabel, shownSnapshot, useWorkerClass, workersAlive,
+  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, useWorkerClass, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
@@ -214,7 +215,11 @@ describe('session with a fake worker', () => {
     assert.deepEqual(cmd.racers, [{ name: 'sgd', learningRate: s.state.raceLr }, { name: 'adam', learningRate: 0.02 }]);
     assert.deepEqual(s.race.racers.map((r) => racerLabel(r.name, r.learningRate)), [`sgd (lr ${s.state.raceLr})`, 'adam (lr 0.02)']);
     const steps = s.state.raceSteps;
-    const path = (name, learningRate) => ({ name, learningRate, path: new Float32Array(2 * (steps + 1)), loss: Float32Array.from({ length: steps + 1 }, (_, i) => -i) });
+    // each racer goes along x and leaves the view [0, 1] x [0, 1] after step 10
+    const path = (name, learningRate) => {
+      const p = { name, learningRate, path: Float32Array.from({ length: 2 * (steps + 1) }, (_, i) => (i % 2 ? 0.5 : i / 20)), loss: Float32Array.from({ length: steps + 1 }, (_, i) => -i) };
+      return { ...p, fate: racerFate(p, { x: [0, 1], y: [0, 1] }, steps) };
+    };
     w.answer(protocol.raceResult(cmd.id - 1, { min: -10, max: 10 }, []));   // an older race
     assert.equal(s.race.surface, null);
     w.answer(protocol.raceResult(cmd.id, { min: -10, max: 10, x: [0, 1], y: [0, 1] }, [path('sgd', 0.01), path('adam', 0.02)]));
@@ -237,10 +242,14 @@ describe('session with a fake worker', () => {
     assert.equal(seen.filter((e) => e.type === 'playing').at(-1).playing, false);
     s.play();
     assert.equal(s.raceFrame().upto, 0, 'playing a finished race starts it again');
-    const cols = raceCurves(s.race, 5);
+    const cols = raceChart(s.race, 5).columns;
     assert.deepEqual(cols[0], [0, 1, 2, 3, 4, 5]);
     assert.deepEqual(cols[2], [-0, -1, -2, -3, -4, -5]);
-    assert.equal(raceCurves(s.race, steps)[1].at(-1), -10, 'losses are clipped to the view');
+    const whole = raceChart(s.race, steps);
+    assert.deepEqual(s.race.paths[0].fate, { divergedAt: null, spells: [[11, null]] }, 'it left the plot at step 11');
+    assert.deepEqual(whole.columns[1].slice(9, 12), [-9, -10, -10], 'a loss that leaves the chart\'s range (the view\'s losses) is drawn to its edge');
+    assert.deepEqual(whole.marks[0], [[11, -10]], 'and ends in a mark there');
+    assert.equal(whole.columns[1].at(-1), null, 'not as a flat line along the edge');
     // a race-only change sends a new race to the same worker
     assert.equal(s.update({ ...s.state, racers: 'rmsprop@0.5' }), 'race');
     assert.deepEqual(w.sent.at(-1).racers, [{ name: 'rmsprop', learningRate: 0.5 }]);
@@ -256,7 +265,7 @@ describe('session with a fake worker', () => {
     const lesson = lessonNamed('saddle');
     s.start(baseState('saddle'));
     const w = FakeWorker.all.at(-1), cmd = w.sent.at(-1), steps = s.state.raceSteps;
-    const path = (name) => ({ name, learningRate: 0.01, path: new Float32Array(2 * (steps + 1)), loss: new Float32Array(steps + 1) });
+    const path = (name) => ({ name, learningRate: 0.01, path: new Float32Array(2 * (steps + 1)), loss: new Float32Array(steps + 1), fate: { divergedAt: null, spells: [] } });
     w.answer(protocol.raceResult(cmd.id, { min: -10, max: 10, x: [0, 1], y: [0, 1] }, [path('sgd'), path('momentum')]));
     s.play();
     now += (1000 / lesson.stepsPerSecond) * 10.5;

@@ -21,13 +21,16 @@ export const seriesColor = (k) => SERIES[k % SERIES.length];
 const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 
 /**
- * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
- * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
- * (fixed; by default the container's), marks: () => [{ x, text, color }] vertical lines with a label,
- * read at every redraw, marksAt: 'top' | 'bottom' where their labels go, logX (a log x axis) }. The legend shows each series' value at the cursor.
+ * A line chart in `el`: series [{ label, stroke, dash, width, value (the legend's text for a value:
+ * (u, v, seriesIndex, dataIndex) => string) }], options { height, title, yLabel, logY, band: [lo,
+ * hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width (fixed; by default
+ * the container's), marks: () => [{ x, text, color }] vertical lines with a label, read at every
+ * redraw, marksAt: 'top' | 'bottom' where their labels go, crosses (() => per series [[x, y], ...],
+ * each drawn as a cross in its colour, where a line ends off the chart), hooks (more uPlot hooks), logX (a log x axis) }.
+ * The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
-  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top',
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top', crosses, hooks = {},
   logX = false,
 }) {
   el._glChart?.destroy();
@@ -43,9 +46,12 @@ export function lineChart(el, {
       { label: yLabel, labelSize: yLabel ? 14 : 0, size: 46, space: ySpace, font: FONT, labelFont: LABEL_FONT, values: (u, ticks) => formatTicks(ticks) }],
     series: [{ label: xLabel, value: (u, v) => (v == null ? '–' : String(v)) }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
-      value: (u, v) => fmt(v),
+      value: s.value ?? ((u, v) => fmt(v)),
     }))],
-    hooks: { ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(marks ? { draw: [(u) => drawMarks(u, marks(), marksAt)] } : {}) },
+    hooks: {
+      ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}),
+      draw: [...(marks ? [(u) => drawMarks(u, marks(), marksAt)] : []), ...(crosses ? [(u) => drawCrosses(u, crosses(), series)] : [])],
+    },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -81,6 +87,21 @@ function shadeBand(u, [lo, hi]) {
 /** A tick of a log axis: 1e-4, 0.001 … 10, 100, 1e+3 (uPlot labels the powers of ten only). */
 const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
 
+/** A cross in the colour of series[k] at each [x, y] of crosses[k], drawn over the plot. */
+function drawCrosses(u, crosses, series) {
+  const ctx = u.ctx, r = 5 * devicePixelRatio;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(u.bbox.left - r, u.bbox.top - r, u.bbox.width + 2 * r, u.bbox.height + 2 * r); ctx.clip();
+  crosses.forEach((list, k) => {
+    if (!u.series[k + 1]?.show) return;
+    for (const [x, y] of list) {
+      const px = u.valToPos(x, 'x', true), py = u.valToPos(y, 'y', true);
+      if (Number.isFinite(px) && Number.isFinite(py)) crossAt(ctx, px, py, r, series[k].stroke);
+    }
+  });
+  ctx.restore();
+}
+
 /** Vertical lines at x across the plot, each labelled at its top (to its left near the right edge). */
 function drawMarks(u, marks, at) {
   if (!marks.length) return;
@@ -108,6 +129,17 @@ function drawMarks(u, marks, at) {
     ctx.strokeText(m.text, tx, ty);
     ctx.fillText(m.text, tx, ty);
   });
+  ctx.restore();
+}
+
+/** A cross of half-width r at (x, y): white under, `color` over, so it reads on any background. */
+export function crossAt(ctx, x, y, r, color) {
+  ctx.save();
+  ctx.lineCap = 'round';
+  for (const [style, width] of [['#fff', 5], [color, 2.5]]) {
+    ctx.strokeStyle = style; ctx.lineWidth = width * (r / 5);
+    ctx.beginPath(); ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); ctx.stroke();
+  }
   ctx.restore();
 }
 

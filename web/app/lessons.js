@@ -11,7 +11,7 @@
 //   claims          { says, from, to, holds }: `says` quotes the part of `text` it stands for; `holds`
 //                   must be true at every recorded step from `from` (default 0) to `to` (default `steps`)
 //                   (`readsPath: true` on a claim or moment of a race: it reads the optimisers' x and y,
-//                   which the CLI runner records and the page's test hook does not give yet)
+//                   which the CLI runner and the page's test hook both record)
 //
 // `holds(at)` reads one recorded step `at` (see lessonView below): for a training lesson
 // at.step and at.run(label) with the numbers the page shows then; for a race at.step and

@@ -205,7 +205,8 @@ window.gradlabPage = {
       scrub: scrubber.summary(), overlay: state.mode === 'compare' ? overlay.summary() : null, strips: state.mode === 'train' ? strips.summary() : null,
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
       race: r0?.paths ? {
-        upto: r0.upto, paths: r0.paths.map((p) => ({ name: p.name, learningRate: p.learningRate, first: p.loss[0], last: p.loss[p.loss.length - 1], loss: Array.from(p.loss) })),
+        upto: r0.upto, paths: r0.paths.map((p) => ({ name: p.name, learningRate: p.learningRate, first: p.loss[0], last: p.loss[p.loss.length - 1], loss: Array.from(p.loss),
+          x: Array.from(p.path.filter((_, i) => i % 2 === 0)), y: Array.from(p.path.filter((_, i) => i % 2 === 1)), fate: p.fate })),
         legend: race.charts.race ? race.charts.race.series.slice(1).map((s) => s.label) : [],
       } : null,
     };

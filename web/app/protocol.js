@@ -38,7 +38,7 @@
 //   recorded { generation, step, snapshot, steps, usage }   answers scrub: snapshot is a snapshot event
 //            as it was posted at the recorded step nearest to `step` (null before any), steps every
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
-//   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
+//   race     { id, surface, paths: [{ name, learningRate, path, loss, fate }] }   fate: race-fate.js racerFate
 //   tuned    { generation, id, step, scheduleCurve }  answers tune: the steps taken when it applied
 //            (step + 1 is the first with the new settings) and the schedule's new preview; a snapshot follows
 //   error    { generation, message, command }
@@ -114,7 +114,7 @@ const EVENTS = {
     generation: isNumber, step: isNumber, snapshot: (v) => v === null || (isObject(v) && v.type === 'snapshot'),
     steps: (v) => isArray(v) && v.every(isNumber), usage: isObject,
   },
-  race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path)) },
+  race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path) && isObject(p.fate)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
   file: { what: isString, name: isString, mime: isString, bytes: (v) => v instanceof Uint8Array },
   opened: { id: isNumber, settings: isObject, step: isNumber, rows: (v) => v === null || isObject(v) },

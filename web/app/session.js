@@ -38,7 +38,7 @@
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
-// appendCapped, raceCurves and racerLabel shape what the views draw; shownSnapshot(run) is the snapshot
+// appendCapped and racerLabel shape what the views draw (race-fate.js the race's chart and marks); shownSnapshot(run) is the snapshot
 // every view of a run draws (the scrubbed one while the session scrubs, else the latest).
 import { STRIP_QUANTITIES } from '../lib/strips.js';
 import { optimizerSpec, runConfig } from './config.js';
@@ -629,13 +629,4 @@ export class Session extends EventTarget {
     }
     return { upto, changed };
   }
-}
-
-/** The race's loss curves up to step `upto` as chart columns, clipped to the values of the plotted view. */
-export function raceCurves(race, upto) {
-  // a run that escapes (a saddle has no bottom) must not flatten the others
-  const { min, max } = race.surface;
-  // a loss that cannot go below zero is not clipped from below, so a log axis shows how far it falls
-  const clip = (v) => (Number.isFinite(v) ? Math.max(Math.min(min, 0), Math.min(max, v)) : null);
-  return [Array.from({ length: upto + 1 }, (_, i) => i), ...race.paths.map((p) => Array.from(p.loss.subarray(0, upto + 1), clip))];
 }

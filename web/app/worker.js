@@ -263,7 +263,7 @@ function unitOutput(layer, unit) {
 
 function race(msg) {
   const surface = lab.surface(msg.surface, { x: msg.x, y: msg.y, resolution: msg.resolution });
-  const paths = racePaths(lab, msg).map(({ name, learningRate, path, loss }) => ({ name, learningRate, path, loss }));
+  const paths = racePaths(lab, msg).map(({ name, learningRate, path, loss, fate }) => ({ name, learningRate, path, loss, fate }));
   const transfer = [surface.values.buffer, ...paths.flatMap((p) => [p.path.buffer, p.loss.buffer])];
   postMessage(protocol.raceResult(msg.id, surface, paths), transfer);
 }
