@@ -3,6 +3,7 @@
 import { el } from './dom.js';
 import { Session } from './session.js';
 import { PlayGate } from './visibility.js';
+import { kernelLine } from './labels.js';
 import { COMPARE_DEFAULT_RUNS, baseState, defaultLayersFor, isImageData, layersProblem, parseState, serializeState } from './state.js';
 import { createControls } from './views/controls.js';
 import { createCurves } from './views/curves.js';
@@ -104,7 +105,7 @@ function restart({ play = false } = {}) {
 }
 
 page.session
-  .on('engine', ({ simd }) => showBuild(simd))
+  .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
 for (const type of ['step', 'built', 'conv', 'error', 'ready']) page.session.on(type, page.redraw);
