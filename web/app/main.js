@@ -48,7 +48,9 @@ function showNotes(notes) {
 }
 
 function writeUrl() {
-  history.replaceState(null, '', `${location.pathname}${serializeState(page.state)}`);
+  const search = serializeState(page.state);
+  // replaceState costs a few ms (the browser process is told); at load the address is often the same
+  if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}`);
 }
 
 function showBuild(simd) {
