@@ -502,6 +502,12 @@ export class Network {
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
   setOptimizer(spec: OptimizerSpec): this;
+  /**
+   * Changes the settings of the optimiser in use from the next step on, keeping its state (velocity,
+   * moments, updates and so the place in the schedule). Another name, or rmsprop's momentum or
+   * centered switched on or off, throws GradlabError. Returns this.
+   */
+  tune(patch: Partial<OptimizerSpec>): this;
   train(data: Dataset, options?: TrainOptions): TrainResult;
   evaluate(data: Dataset, split?: 'train' | 'test'): Evaluation;
   /** Outputs (rows x outputs) for rows x inputs values; rows defaults to x.length / inputs. */

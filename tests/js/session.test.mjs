@@ -86,8 +86,8 @@ describe('session with a fake worker', () => {
     r1.worker.answer(snapshotAt(g1, 10));
     assert.equal(seen.filter((e) => e.type === 'ready').length, 1);
     assert.deepEqual(r1.curves.x, [0, 10]);
-    // a live change rebuilds: the old run objects and their generation are gone
-    s.update({ ...s.state, lr: 0.05 }, { keepPlaying: false });
+    // a change of the data rebuilds: the old run objects and their generation are gone
+    s.update({ ...s.state, samples: 200 }, { keepPlaying: false });
     assert.equal(seen.filter((e) => e.type === 'runs').length, 2);
     r0.worker.answer(snapshotAt(g0, 20));
     assert.equal(s.runs[0].last, null, 'a snapshot of the network before the change is dropped');
@@ -338,7 +338,7 @@ describe('protocol.js', () => {
     for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race]) {
       assert.equal(protocol.checkCommand(msg), '', msg.type);
     }
-    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'pause', 'play', 'race', 'scrub', 'speed', 'step', 'unit']);
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'pause', 'play', 'race', 'scrub', 'speed', 'step', 'tune', 'unit']);
     assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);
     assert.match(protocol.checkCommand({ type: '__proto__' }), /unknown command/);
     assert.match(protocol.checkCommand(null), /must be an object/);
@@ -358,5 +358,137 @@ describe('protocol.js', () => {
     assert.equal(protocol.checkEvent(protocol.recorded(1, 5, snapshotAt(1, 4), [0, 4], usage)), '');
     assert.equal(protocol.checkEvent(protocol.recorded(1, 5, null, [], usage)), '');
     assert.match(protocol.checkEvent(protocol.recorded(1, 5, { step: 4 }, [0, 4], usage)), /field 'snapshot'/);
+  });
+});
+
+describe('live changes of the optimiser (update → tune)', () => {
+  const tuneSent = (w) => w.sent.filter((m) => m.type === 'tune');
+  const builtRuns = (s) => {
+    for (const r of s.runs) {
+      const g = build(r.worker).config.generation;
+      r.worker.answer(builtFor(g));
+      r.worker.answer(snapshotAt(g, 0));
+      r.worker.answer(snapshotAt(g, 10));
+    }
+  };
+
+  it('sends every run its new spec without a rebuild, keeps playing and the curves, and marks the step', () => {
+    useWorkerClass(FakeWorker);
+    try {
+      const s = new Session();
+      const seen = events(s, ['marker', 'runs', 'playing']);
+      s.start(parseState('?mode=compare&opt=momentum&runs=lr:0.5~momentum:0.5').state);
+      const [a, b] = s.runs;
+      builtRuns(s);
+      s.play();
+      assert.equal(s.update({ ...s.state, lr: 0.01 }, { keepPlaying: false }), 'tune');
+      assert.equal(s.playing, true, 'still playing');
+      assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild');
+      for (const r of s.runs) assert.equal(r.worker.types().filter((t) => t === 'build').length, 1);
+      assert.ok(!a.worker.types().slice(-1).includes('pause'));
+      assert.deepEqual(tuneSent(a.worker), [], 'the run that sets its own rate keeps it');
+      const [t] = tuneSent(b.worker);
+      assert.equal(t.optimizer.learningRate, 0.01);
+      assert.equal(t.optimizer.momentum, 0.5, 'with its own momentum');
+      assert.equal(t.optimizer.name, 'momentum');
+      assert.deepEqual(b.markers, [], 'no marker before the worker says where it applied');
+      const gb = build(b.worker).config.generation;
+      b.worker.answer(protocol.tuned(gb, t.id + 1000, 12, new Float32Array(0)));   // not one of ours
+      b.worker.answer(protocol.tuned(gb - 1, t.id, 12, new Float32Array(0)));      // an older network's
+      assert.deepEqual(b.markers, []);
+      b.worker.answer(protocol.tuned(gb, t.id, 12, new Float32Array([0.01])));
+      assert.deepEqual(b.markers, [{ step: 12, text: 'lr 0.1 → 0.01' }]);
+      assert.deepEqual(Array.from(b.built.scheduleCurve), [Math.fround(0.01)], 'and the schedule preview the worker sent');
+      assert.equal(seen.filter((e) => e.type === 'marker').length, 1);
+      assert.deepEqual(b.curves.x, [0, 10], 'the curves go on');
+      // the other key: the other run
+      assert.equal(s.update({ ...s.state, momentum: 0.8 }), 'tune');
+      assert.deepEqual(tuneSent(b.worker).length, 1);
+      const [ta] = tuneSent(a.worker);
+      assert.equal(ta.optimizer.momentum, 0.8);
+      assert.equal(ta.optimizer.learningRate, 0.5);
+      a.worker.answer(protocol.tuned(build(a.worker).config.generation, ta.id, 14, new Float32Array(0)));
+      assert.deepEqual(a.markers, [{ step: 14, text: 'momentum 0.9 → 0.8' }]);
+      // anything else builds the runs again, without their markers
+      assert.equal(s.update({ ...s.state, layers: '8_tanh' }), 'runs');
+      assert.deepEqual(s.runs.map((r) => r.markers), [[], []]);
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+
+  it('rebuilds instead while a run has no network yet, has diverged, or the change is not live only', () => {
+    useWorkerClass(FakeWorker);
+    try {
+      const s = new Session();
+      s.start(baseState(''));
+      assert.equal(s.update({ ...s.state, lr: 0.05 }), 'runs', 'not built yet');
+      builtRuns(s);
+      assert.equal(s.update({ ...s.state, lr: 0.02, layers: '8_tanh' }), 'runs', 'a live key with another');
+      builtRuns(s);
+      assert.equal(s.update({ ...s.state, wd: 0.01 }), 'tune');
+      const [t] = tuneSent(s.runs[0].worker);
+      assert.equal(t.optimizer.weightDecay, 0.01);
+      assert.equal(s.update({ ...s.state, wd: 0 }), 'tune');
+      assert.equal(tuneSent(s.runs[0].worker)[1].optimizer.weightDecay, 0, 'turning weight decay off is sent as 0');
+      assert.equal(s.update({ ...s.state, momentum: 0.5 }), 'tune', 'momentum is live');
+      assert.equal(tuneSent(s.runs[0].worker).length, 2, 'but sgd does not read it: nothing is sent, nothing marked');
+      const w = s.runs[0].worker, g = build(w).config.generation;
+      w.answer(snapshotAt(g, 11, 'diverged', NaN));
+      assert.equal(s.update({ ...s.state, lr: 0.001 }), 'runs', 'a diverged run starts again');
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+
+  it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', async () => {
+    useWorkerClass(InThreadWorker);
+    try {
+      const s = new Session();
+      const errors = [];
+      s.on('error', (e) => errors.push(e.message));
+      const ready = until(s, 'ready');
+      const state = parseState('?data=circle&layers=8_tanh&samples=100&opt=momentum&lr=0.2&batch=16').state;
+      s.start(state);
+      await ready;
+      for (let k = 1; k <= 6; ++k) {
+        const stepped = until(s, 'step', ({ run }) => run.last.step === k);
+        s.step();
+        await stepped;
+      }
+      const marked = until(s, 'marker');
+      assert.equal(s.update({ ...s.state, lr: 0.02 }), 'tune');
+      const { run, marker } = await marked;
+      assert.deepEqual(marker, { step: 6, text: 'lr 0.2 → 0.02' });
+      assert.ok(run.built.scheduleCurve.every((v) => v === Math.fround(0.02)), 'the schedule preview at the new rate');
+      const stepped = until(s, 'step', (d) => d.run.last.step === 7);
+      s.step();
+      await stepped;
+      assert.deepEqual(run.curves.x, [0, 1, 2, 3, 4, 5, 6, 7], 'no reset: the steps go on');
+      assert.deepEqual(run.curves.lr.map((v) => Math.fround(v)), [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.02].map(Math.fround));
+
+      // the same run in the engine directly: six steps, tune, one more
+      const lab = await loadGradlab();
+      const { runConfig } = await import('../../web/app/config.js');
+      const direct = (tuned) => {
+        const c = runConfig(state), data = lab.dataset(c.dataset.name, c.dataset.options);
+        const net = lab.network(c.network).setOptimizer(c.optimizer);
+        net.train(data, { steps: 6, batchSize: c.batchSize });
+        const next = runConfig({ ...state, lr: 0.02 }).optimizer;
+        if (tuned) net.tune(next); else net.setOptimizer(next);
+        net.train(data, { steps: 1, batchSize: c.batchSize });
+        const loss = net.evaluate(data, 'train').loss;
+        net.dispose(); data.dispose();
+        return loss;
+      };
+      assert.equal(run.last.train.loss, direct(true), 'the page\'s run is the tuned network');
+      assert.notEqual(run.last.train.loss, direct(false), 'not one whose momentum started afresh');
+      assert.deepEqual(errors, []);
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
   });
 });

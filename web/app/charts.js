@@ -23,10 +23,11 @@ const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 /**
  * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
  * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
- * (fixed; by default the container's) }. The legend shows each series' value at the cursor.
+ * (fixed; by default the container's), marks: () => [{ x, text, color }] vertical lines with a label,
+ * read at every redraw, marksAt: 'top' | 'bottom' where their labels go }. The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
-  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync,
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top',
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -42,7 +43,7 @@ export function lineChart(el, {
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
       value: (u, v) => fmt(v),
     }))],
-    hooks: band ? { drawClear: [(u) => shadeBand(u, band)] } : {},
+    hooks: { ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}), ...(marks ? { draw: [(u) => drawMarks(u, marks(), marksAt)] } : {}) },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -72,6 +73,36 @@ function shadeBand(u, [lo, hi]) {
   ctx.strokeStyle = 'rgba(0, 158, 115, 0.6)';
   ctx.setLineDash([4, 3]);
   ctx.beginPath(); ctx.moveTo(u.bbox.left, mid); ctx.lineTo(u.bbox.left + u.bbox.width, mid); ctx.stroke();
+  ctx.restore();
+}
+
+/** Vertical lines at x across the plot, each labelled at its top (to its left near the right edge). */
+function drawMarks(u, marks, at) {
+  if (!marks.length) return;
+  const ctx = u.ctx, { left, top, width, height } = u.bbox, px = uPlot.pxRatio;
+  ctx.save();
+  ctx.font = `${Math.round(10 * px)}px system-ui`;
+  ctx.textAlign = 'left';   // uPlot leaves the axes' alignment on the context
+  ctx.textBaseline = at === 'bottom' ? 'bottom' : 'top';
+  marks.forEach((m, i) => {
+    // on a pixel's middle for an odd line width, so that the line is one crisp column
+    const x = Math.round(u.valToPos(m.x, 'x', true)) + (Math.round(px) % 2) / 2;
+    if (!(x >= left && x <= left + width)) return;
+    ctx.strokeStyle = ctx.fillStyle = m.color;
+    ctx.lineWidth = px;
+    ctx.setLineDash([4 * px, 3 * px]);
+    ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+    if (!m.text) return;
+    const w = ctx.measureText(m.text).width, right = x + 4 * px + w > left + width;
+    const stack = (2 + 12 * (i % 3)) * px;   // a few marks close together stack
+    const tx = right ? x - 4 * px - w : x + 4 * px, ty = at === 'bottom' ? top + height - stack : top + stack;
+    // a white halo keeps the words readable over the lines without hiding them
+    ctx.setLineDash([]);
+    ctx.lineWidth = 3 * px;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+    ctx.strokeText(m.text, tx, ty);
+    ctx.fillText(m.text, tx, ty);
+  });
   ctx.restore();
 }
 

@@ -95,9 +95,12 @@ const HYPER = {
 export const optimizerHyper = (name) => HYPER[name] ?? [];
 
 export function optimizerSpec(state) {
-  const spec = { name: state.opt, learningRate: state.lr, l1: state.l1, l2: state.l2, clipNorm: state.clip, schedule: scheduleSpec(state) };
+  // every key the page sets is always there (weight decay 0 included), so a spec made for a live
+  // change (net.tune) replaces each of them
+  const spec = {
+    name: state.opt, learningRate: state.lr, l1: state.l1, l2: state.l2, clipNorm: state.clip, weightDecay: state.wd, schedule: scheduleSpec(state),
+  };
   for (const key of optimizerHyper(state.opt)) spec[key] = state[key];
-  if (state.wd > 0 || state.opt === 'adamw') spec.weightDecay = state.wd;
   return spec;
 }
 

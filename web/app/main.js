@@ -154,6 +154,7 @@ window.gradlabPage = {
         layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [], layers: r.last?.layers.map(layerSummary) ?? [],
         predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
         learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
+        markers: r.markers.map((m) => ({ ...m })),
       })),
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
       race: r0?.paths ? {

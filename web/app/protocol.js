@@ -11,6 +11,8 @@
 //   example { example }                which test image's feature maps the snapshots carry
 //   unit    { layer, unit }            one hidden unit's output over the input plane
 //   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
+//   tune    { optimizer, id }          the run's optimiser spec with live changes (state.js LIVE_KEYS), from
+//                                      the next step on, keeping the weights and the optimiser's state
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
@@ -25,6 +27,8 @@
 //            as it was posted at the recorded step nearest to `step` (null before any), steps every
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
+//   tuned    { generation, id, step, scheduleCurve }  answers tune: the steps taken when it applied
+//            (step + 1 is the first with the new settings) and the schedule's new preview; a snapshot follows
 //   error    { generation, message, command }
 
 const isNumber = (v) => typeof v === 'number';
@@ -46,6 +50,7 @@ const COMMANDS = {
   example: { example: isNumber },
   unit: { layer: isNumber, unit: isNumber },
   scrub: { step: isNumber },
+  tune: { optimizer: isObject, id: isNumber },
   race: {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
@@ -75,6 +80,7 @@ const EVENTS = {
   },
   race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
+  tuned: { generation: isNumber, id: isNumber, step: isNumber, scheduleCurve: isFloats },
 };
 
 function problem(table, kind, msg) {
@@ -105,6 +111,7 @@ export const speed = (value) => ({ type: 'speed', speed: value });
 export const example = (index) => ({ type: 'example', example: index });
 export const unit = (layer, index) => ({ type: 'unit', layer, unit: index });
 export const scrub = (at) => ({ type: 'scrub', step: at });
+export const tune = (optimizer, id) => ({ type: 'tune', optimizer, id });
 /** A race: `racers` as parseRacers gives them ({ name, learningRate: null for the shared rate }). */
 export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false }) => ({
   type: 'race', id, surface, x, y, resolution, start, racers: racers.map((r) => ({ name: r.name, learningRate: r.learningRate ?? null })),
@@ -123,3 +130,4 @@ export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit
 export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });
+export const tuned = (generation, id, at, scheduleCurve) => ({ type: 'tuned', generation, id, step: at, scheduleCurve });

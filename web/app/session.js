@@ -6,7 +6,7 @@
 //   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock, lessonStops, stopsAt });
 //   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
-//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'race' | 'runs' | 'restart'
+//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'race' | 'runs' | 'restart'
 //   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
 //   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
 //   session.raceFrame() → { upto, changed }   // where the race clock stands (RACE_MS for a whole race)
@@ -20,6 +20,8 @@
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
+//   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers,
+//                       run.built.scheduleCurve previews the schedule at the new settings
 //   playing { playing }                                       whenever play / pause state changes
 //   moment { step, moment, end }   a lesson reached one of its stops and paused there: `moment` is the
 //                       lesson's { step, panel, text } (null at the lesson's end step without one); end:
@@ -27,11 +29,12 @@
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
 // appendCapped, raceCurves and racerLabel shape what the views draw.
-import { runConfig } from './config.js';
+import { optimizerSpec, runConfig } from './config.js';
+import { keysReaching, markText } from './marks.js';
 import * as protocol from './protocol.js';
 import { lessonNamed } from './lessons.js';
 import { racePlan } from './race-plan.js';
-import { raceOnly, runState, runsOf } from './state.js';
+import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
 
 /** A whole race is drawn over this many milliseconds, whatever its number of steps. */
@@ -123,10 +126,12 @@ function newRun(worker, index, overrides, label) {
     curves: { x: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], lr: [], batchLoss: [] },
     layerCurves: { x: [], gradNorm: [], ratio: [] },
     histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
+    markers: [], tuning: new Map(),   // live changes applied ({ step, text }), and those sent but not yet answered
   };
 }
 
 let generations = 0;
+let tunes = 0;
 
 export class Session extends EventTarget {
   state = null;
@@ -238,6 +243,7 @@ export class Session extends EventTarget {
       for (const r of this.runs) r.worker.postMessage(protocol.speed(next.speed));
       return 'speed';
     }
+    if (liveOnly(changed) && this.#tunable()) { this.#tune(prev, changed); return 'tune'; }
     this.#buildRuns(keepPlaying);
     return 'runs';
   }
@@ -292,6 +298,38 @@ export class Session extends EventTarget {
   dispose() {
     this.#stopRuns();
     this.#stopRace();
+  }
+
+  // ---------- live changes: new optimiser settings from the next step, nothing rebuilt ----------
+
+  /** Runs can take a live change once each has its network and is training normally. */
+  #tunable() {
+    return this.runs.length > 0 && this.runs.every((r) => r.built && r.last && r.status === 'ok');
+  }
+
+  /**
+   * Sends each run whose optimiser the change reaches its new spec; a run that sets the changed keys
+   * itself, or whose optimiser does not read them, goes on as it was.
+   */
+  #tune(prev, keys) {
+    for (const run of this.runs) {
+      const before = runState(prev, run.overrides), after = runState(this.state, run.overrides);
+      const own = keysReaching(before, after, keys);
+      if (!own.length) continue;
+      const id = ++tunes;
+      run.tuning.set(id, markText(before, after, own));
+      run.worker.postMessage(protocol.tune(optimizerSpec(after), id));
+    }
+  }
+
+  #onTuned(run, msg) {
+    const text = run.tuning.get(msg.id);
+    if (text === undefined) return;
+    run.tuning.delete(msg.id);
+    run.built.scheduleCurve = msg.scheduleCurve;   // the preview of the schedule at the new rate
+    const marker = { step: msg.step, text };
+    run.markers.push(marker);
+    this.#emit('marker', { run, marker });
   }
 
   // ---------- training runs ----------
@@ -362,6 +400,8 @@ export class Session extends EventTarget {
       this.#emit('conv', { run });
     } else if (msg.type === 'unit') {
       this.#emit('unit', { run, layer: msg.layer, unit: msg.unit, values: msg.values });
+    } else if (msg.type === 'tuned') {
+      this.#onTuned(run, msg);
     } else if (msg.type === 'error') {
       this.#runFailed(run, msg.message);
     }

@@ -23,6 +23,13 @@ export const MAX_RUNS = 4;
 export const COMPARE_DEFAULT_RUNS = 'init:he-normal~init:xavier~init:normal';
 /** Keys whose change only replays the optimiser race (no network is rebuilt). */
 export const raceOnly = (keys) => keys.length > 0 && keys.every((k) => k.startsWith('race') || k === 'surface');
+/**
+ * Keys a run takes on while it plays, from its next step, without a rebuild (net.tune keeps the
+ * weights and the optimiser's state): the rate and the optimiser's other numbers and penalties.
+ * Any other change (layers, initialisation, data, the optimiser itself, the schedule) builds the runs again.
+ */
+export const LIVE_KEYS = ['lr', 'momentum', 'beta1', 'beta2', 'alpha', 'wd', 'clip', 'l1', 'l2'];
+export const liveOnly = (keys) => keys.length > 0 && keys.every((k) => LIVE_KEYS.includes(k));
 const MAX_QUERY = 8192;
 const MAX_ENTRIES = 200;
 

@@ -299,6 +299,14 @@ onmessage = async ({ data: msg }) => {
         postMessage(protocol.recorded(config.generation, msg.step, hit?.snapshot ?? null, record.steps(), record.usage()));
         break;
       }
+      case 'tune': {   // a live change: the same network and optimiser state, new settings from the next step
+        if (!net) break;
+        net.tune(msg.optimizer);
+        config.optimizer = msg.optimizer;
+        postMessage(protocol.tuned(config.generation, msg.id, net.step, schedulePreview(msg.optimizer)));
+        snapshot(true);
+        break;
+      }
       case 'race':
         await ensureLab(msg.scalar);
         race(msg);

@@ -4,6 +4,7 @@
 import { join, lineChart, seriesColor } from '../app/charts.js';
 import { drawBoundary, drawContour } from '../app/draw.js';
 import { fmt } from '../app/format.js';
+import { runMarks } from '../app/marks.js';
 import { runStatus } from '../app/labels.js';
 import { racerLabel, raceCurves } from '../app/session.js';
 import { momentWords } from '../app/views/moments.js';
@@ -38,7 +39,8 @@ export function buildRunViews(d, session, size) {
   d.legend.replaceChildren(...(compare ? runs.map((r) => legendItem(seriesColor(r.index), r.label, false))
     : [legendItem(seriesColor(0), 'train loss', false), legendItem(seriesColor(1), 'test loss', true)]),
   ...(compare ? [el('span', { class: 'hint', text: 'solid train, dashed test' })] : []));
-  return { loss: lineChart(d.chart, { width: size.width, height: size.height, series, legend: false }) };
+  const marks = () => runMarks(session.runs, compare);   // live changes of the rate and the like (marks.js)
+  return { loss: lineChart(d.chart, { width: size.width, height: size.height, series, legend: false, marks }) };
 }
 
 /** Curves, fresh boundaries and the status lines of the training runs. */

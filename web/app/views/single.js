@@ -73,6 +73,7 @@ export function createSingle(page) {
       if (example > 0) page.session.showExample(example);
     }
   });
+  page.session.on('marker', ({ run }) => { if (run.index === 0) drawSchedule($('schedule-preview'), run.built.scheduleCurve); });
   page.session.on('unit', ({ run, layer, unit, values }) => {
     if (hoverUnit?.layer !== layer || hoverUnit?.unit !== unit) return;
     drawHeat($('unit-preview'), values, run.built.gridSize);
