@@ -20,6 +20,14 @@ export const SHORT_LABELS = {
   alpha: 'α', period: 'Period', maxLr: 'Max rate', warmup: 'Warm-up', clip: 'Clip norm', batch: 'Batch',
 };
 
+/** One sentence on the GEMM micro-kernel an engine runs, from a ready event's `kernel` (protocol.js). */
+export function kernelLine({ variant, forced, settled, calibrationMs, count }) {
+  if (count <= 1) return `Matrix products: the ${variant} kernel, plain loops (this build has no SIMD variants to choose from).`;
+  if (forced) return `Matrix products: the ${variant} micro-kernel, as asked for (no timing at load).`;
+  if (!settled) return `Matrix products: the ${variant} micro-kernel, the default (the timing at load was cut short, ${calibrationMs.toFixed(0)} ms).`;
+  return `Matrix products: the ${variant} micro-kernel, the fastest of ${count} timed on this CPU at load (${calibrationMs.toFixed(0)} ms).`;
+}
+
 /**
  * What a run's status line says: { text, accuracy ('' when the run has none), bad }. `text` is the
  * first line (the compare cards show only it); the accuracy goes below it or after it.

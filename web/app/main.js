@@ -3,6 +3,7 @@
 import { el } from './dom.js';
 import { Session } from './session.js';
 import { PlayGate } from './visibility.js';
+import { kernelLine } from './labels.js';
 import {
   COMPARE_DEFAULT_RUNS, OWN_DATA, baseState, defaultLayersFor, isImageData, layersProblem, parseState, readAutoplay, serializeState, startsPlaying,
 } from './state.js';
@@ -60,7 +61,9 @@ function showNotes(notes) {
 }
 
 function writeUrl() {
-  history.replaceState(null, '', `${location.pathname}${serializeState(page.state)}`);
+  const search = serializeState(page.state);
+  // replaceState costs a few ms (the browser process is told); at load the address is often the same
+  if (search !== location.search) history.replaceState(null, '', `${location.pathname}${search}`);
 }
 
 function showBuild(simd) {
@@ -150,7 +153,7 @@ function restart({ play = false } = {}) {
 }
 
 page.session
-  .on('engine', ({ simd }) => showBuild(simd))
+  .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
 for (const type of ['step', 'built', 'conv', 'error', 'ready']) page.session.on(type, page.redraw);

@@ -30,7 +30,9 @@
 //             each of `directions` at every multiple of landscapeEvery past 0, the range test once a network is
 //             built (lrFind); 0 and false: never. Kept until the next watch or build (web/app/worker-instruments.js)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
-//   ready    { simd }                  the engine is loaded (which build)
+//   ready    { simd, kernel }          the engine is loaded: which build, and which GEMM micro-kernel
+//            it runs, kernel = { variant, forced, settled, calibrationMs, count } (lab.kernelInfo(),
+//            count: how many variants the build has)
 //   built    { generation, inputs, classes, extent, gridSize, layers, train, test, scheduleCurve, image }
 //   snapshot { generation, step, status, batchLoss, learningRate, train, test, layers, outputs, weights, conv, divergedAt? }
 //   conv     { generation, conv }      feature maps of another test image
@@ -95,10 +97,11 @@ const COMMANDS = {
   },
 };
 
+const KERNEL = (v) => isObject(v) && isString(v.variant) && isBool(v.forced) && isBool(v.settled) && isNumber(v.calibrationMs) && isNumber(v.count);
 const MOMENTS = (v) => isObject(v) && isNumberOrNull(v.loss) && isNumberOrNull(v.accuracy);
 
 const EVENTS = {
-  ready: { simd: isBool },
+  ready: { simd: isBool, kernel: KERNEL },
   built: {
     generation: isNumber, inputs: isNumber, classes: isNumber, extent: isNumber, gridSize: isNumber, layers: isArray,
     train: isObject, test: isObject, scheduleCurve: isFloats, image: (v) => v === null || isObject(v),
@@ -177,7 +180,10 @@ export const file = (what, settings = '', curves = null) => ({ type: 'file', wha
 export const open = (id, bytes) => ({ type: 'open', id, bytes });
 
 // ----- events -----
-export const ready = (simd) => ({ type: 'ready', simd });
+/** `kernel`: what lab.kernelInfo() reports, of which the event carries the plain fields. */
+export const ready = (simd, { variant, forced, settled, calibrationMs, variants }) => ({
+  type: 'ready', simd, kernel: { variant, forced, settled, calibrationMs, count: variants.length },
+});
 export const built = (fields) => ({ type: 'built', ...fields });
 export const snapshot = (fields) => ({ type: 'snapshot', ...fields });
 export const conv = (generation, views) => ({ type: 'conv', generation, conv: views });

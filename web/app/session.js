@@ -170,6 +170,7 @@ export class Session extends EventTarget {
   race = null;
   playing = false;
   simd = null;
+  kernel = null;     // the GEMM micro-kernel the workers' engine runs (protocol.js, event ready)
   #raceWorker = null;
   #raceId = 0;
   #readyFired = false;
@@ -444,7 +445,8 @@ export class Session extends EventTarget {
     if (problem) { this.#runFailed(run, `the worker sent what the page cannot read: ${problem}`); return; }
     if (msg.type === 'ready') {
       this.simd = msg.simd;
-      this.#emit('engine', { simd: msg.simd });
+      this.kernel = msg.kernel;
+      this.#emit('engine', { simd: msg.simd, kernel: msg.kernel });
     } else if (msg.type === 'built') {
       run.built = msg;
       if (this.playing) run.worker.postMessage(protocol.play(this.#until));
@@ -574,7 +576,7 @@ export class Session extends EventTarget {
   #onRaceMessage(msg) {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
-    if (msg.type === 'ready') { this.simd = msg.simd; this.#emit('engine', { simd: msg.simd }); return; }
+    if (msg.type === 'ready') { this.simd = msg.simd; this.kernel = msg.kernel; this.#emit('engine', { simd: msg.simd, kernel: msg.kernel }); return; }
     if (msg.type === 'error') { this.#emit('error', { run: null, message: msg.message }); return; }
     if (msg.type !== 'race' || msg.id !== this.race?.id) return;
     Object.assign(this.race, { surface: msg.surface, paths: msg.paths });

@@ -47,12 +47,16 @@ async function ensureLab(scalar) {
   if (!loading || loadingScalar !== scalar) {
     loadingScalar = scalar;
     loading = loadGradlab(scalar ? { simd: false } : {}).then((loaded) => {
-      if (loadingScalar === scalar) { lab = loaded; loadedScalar = scalar; postMessage(protocol.ready(lab.simd)); }
+      if (loadingScalar === scalar) { lab = loaded; loadedScalar = scalar; postMessage(protocol.ready(lab.simd, lab.kernelInfo())); }
       return loaded;
     });
   }
   await loading;
 }
+
+// test hook: the engine's own account of its GEMM micro-kernel, read by the browser tests (null
+// before the engine has loaded)
+globalThis.gradlabEngine = { kernelInfo: () => lab?.kernelInfo() ?? null };
 
 let newestBuild = -1;   // the generation of the last build command: an older one still loading the engine is dropped
 

@@ -8,6 +8,7 @@
 // model, so a strict Content-Security-Policy holds.
 import { LESSONS } from '../app/lessons.js';
 import { Session } from '../app/session.js';
+import { kernelLine } from '../app/labels.js';
 import { PlayGate } from '../app/visibility.js';
 import { el } from '../app/dom.js';
 import { buildBar } from './bar.js';
@@ -126,7 +127,10 @@ export class GradlabPlayground extends HTMLElement {
       lessonStops: this.getAttribute('moments') !== 'off', stopsAt: (m) => m.panel in MOMENT_BOXES || INSTRUMENT_PANELS.includes(m.panel),
     }));
     session.on('moment', (stop) => this.#showMoment(stop));
-    session.on('engine', ({ simd }) => { this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm'; });
+    session.on('engine', ({ simd, kernel }) => {
+      this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm';
+      this.#dom.build.title = kernelLine(kernel);
+    });
     session.on('built', ({ run }) => { run.view.figure.hidden = run.built.inputs > 2; });   // a boundary exists only over one or two inputs
     session.on('ready', ({ runs }) => {
       const state = session.state;

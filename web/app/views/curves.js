@@ -4,6 +4,7 @@
 import { join, lineChart, seriesColor } from '../charts.js';
 import { el } from '../dom.js';
 import { fmt } from '../format.js';
+import { later, pending } from '../later.js';
 import { markLines, runMarks } from '../marks.js';
 
 const $ = (id) => document.getElementById(id);
@@ -27,30 +28,33 @@ export function createCurves(page) {
     });
   };
   $('loss-log').addEventListener('change', () => { buildLoss(); page.redraw(); });
+  const buildCharts = () => {
+    const compare = page.state.mode === 'compare', runs = page.session.runs;
+    $('curves-caption').textContent = compare
+      ? 'Solid train, dashed test, one colour per run (as on the cards); hover for values'
+      : 'Solid train, dashed test; grey: each minibatch\'s loss; hover for values';
+    const series = (what) => runs.flatMap((r) => [
+      { label: compare ? `${r.label} train` : `train ${what}`, stroke: seriesColor(compare ? r.index : 0), width: 2 },
+      { label: compare ? `${r.label} test` : `test ${what}`, stroke: seriesColor(compare ? r.index : 1), dash: [5, 4], width: 2 },
+    ]);
+    lossSeries = series('loss');
+    if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
+    buildLoss();
+    charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC, marks, marksAt: 'bottom' });
+    charts.lr = lineChart($('lr-chart'), {
+      height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC, marks,
+      series: runs.map((r) => ({ label: compare ? r.label : 'learning rate', stroke: seriesColor(compare ? r.index : 2) })),
+    });
+  };
 
   return {
     charts,
-    build() {
-      const compare = page.state.mode === 'compare', runs = page.session.runs;
-      $('curves-caption').textContent = compare
-        ? 'Solid train, dashed test, one colour per run (as on the cards); hover for values'
-        : 'Solid train, dashed test; grey: each minibatch\'s loss; hover for values';
-      const series = (what) => runs.flatMap((r) => [
-        { label: compare ? `${r.label} train` : `train ${what}`, stroke: seriesColor(compare ? r.index : 0), width: 2 },
-        { label: compare ? `${r.label} test` : `test ${what}`, stroke: seriesColor(compare ? r.index : 1), dash: [5, 4], width: 2 },
-      ]);
-      lossSeries = series('loss');
-      if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
-      buildLoss();
-      charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC, marks, marksAt: 'bottom' });
-      charts.lr = lineChart($('lr-chart'), {
-        height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC, marks,
-        series: runs.map((r) => ({ label: compare ? r.label : 'learning rate', stroke: seriesColor(compare ? r.index : 2) })),
-      });
-    },
+    // the charts are built after the next frame (later.js): creating one lays the page out
+    build() { later('curves', () => { buildCharts(); page.redraw(); }); },
     render() {
       const runs = page.session.runs;
-      if (runs.some((r) => r.curves.x.length) && charts.loss) {
+      // charts of the runs before a rebuild have other series: they wait for their new build
+      if (runs.some((r) => r.curves.x.length) && charts.loss && !pending('curves')) {
         if (page.state.mode === 'compare') {
           charts.loss.setData(join(runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss])));
           charts.acc.setData(join(runs.map((r) => [r.curves.x, r.curves.trainAcc, r.curves.testAcc])));

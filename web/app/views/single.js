@@ -9,6 +9,7 @@ import {
   filtersHeight, fitCanvas, mapsHeight, sampleCell,
 } from '../draw.js';
 import { fmt } from '../format.js';
+import { later, pending } from '../later.js';
 import { runStatus } from '../labels.js';
 import { shownSnapshot } from '../session.js';
 import { runState } from '../state.js';
@@ -68,7 +69,8 @@ export function createSingle(page) {
   page.session.on('built', ({ run }) => {
     if (run.index !== 0) return;
     const msg = run.built;
-    buildLayerCharts(msg);
+    // after the next frame (later.js), and only where they are shown (compare mode hides them)
+    if (page.state.mode === 'train') later('layer-charts', () => { if (run.built) { buildLayerCharts(run.built); page.redraw(); } });
     drawSchedule($('schedule-preview'), msg.scheduleCurve);
     if (msg.image) {
       example = Math.min(example, msg.image.samples - 1);
@@ -158,9 +160,11 @@ export function createSingle(page) {
       drawHistograms($('histograms'), run.scrubbed ? [s.layers.map((l) => l.hist)] : run.histHistory, $('hist-kind').value, labels);
       drawHealth($('health'), s.layers, labels);
       const lc = run.layerCurves;
-      charts.gradNorm?.setData([lc.x, ...lc.gradNorm]);
-      charts.ratio?.setData([lc.x, ...lc.ratio]);
-      charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => positive(l.activations.std)), s.layers.map((l) => positive(Math.abs(l.activations.mean ?? 0)))]);
+      if (!pending('layer-charts')) {   // until then the charts have the layers of the network before
+        charts.gradNorm?.setData([lc.x, ...lc.gradNorm]);
+        charts.ratio?.setData([lc.x, ...lc.ratio]);
+        charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => positive(l.activations.std)), s.layers.map((l) => positive(Math.abs(l.activations.mean ?? 0)))]);
+      }
       drawBatchNorm(s, labels);
       stampStep(s.step, ['boundary', 'diagram', 'samples', 'filters', 'maps', 'histograms', 'health', 'bn-chart', 'depth-chart']);
     },

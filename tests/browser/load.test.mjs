@@ -1,0 +1,81 @@
+// The page's load in headless Chromium: what main.js builds before its first frame and what it
+// leaves for later or never builds (the structure, not its timing: bench/page.mjs measures that),
+// and the GEMM micro-kernel the About box names against the worker's own engine.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { launch, openPage, serve } from './browser.mjs';
+
+let browser, server;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const FOUR = '?mode=compare&runs=seed:1~seed:2~seed:3~seed:4';
+
+/** Opens `query` noting how many charts existed when main.js had run (DOMContentLoaded follows module scripts). */
+async function openCounting(query) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.addInitScript(() => {
+    document.addEventListener('DOMContentLoaded', () => { window.chartsAtLoad = document.querySelectorAll('.uplot').length; });
+  });
+  await page.goto(server.url + query);
+  await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null), null, { timeout: 30000 });
+  return page;
+}
+
+const chartsIn = (page, id) => page.locator(`#${id} .uplot`).count();
+
+/** Waits until every chart queued after the first frame is built, and the readout shows a loss. */
+const settled = (page, count) => page.waitForFunction((n) => document.querySelectorAll('.uplot').length >= n, count, { timeout: 20000 });
+
+describe('the page load', () => {
+  it('builds no chart before its first frame; in train mode the curves and layer charts follow, the race and compare views are not built', async () => {
+    const page = await openCounting('');
+    await settled(page, 6);
+    assert.equal(await page.evaluate(() => window.chartsAtLoad), 0, 'charts built while main.js first ran');
+    for (const id of ['loss-chart', 'acc-chart', 'lr-chart', 'gradnorm-chart', 'ratio-chart', 'depth-chart']) assert.equal(await chartsIn(page, id), 1, id);
+    assert.equal(await chartsIn(page, 'race-chart'), 0, 'race chart');
+    assert.equal(await page.locator('#multiples > *').count(), 0, 'compare cards');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('in compare mode builds the curves and one card per run, never the hidden single-run layer charts', async () => {
+    const page = await openCounting(FOUR);
+    await settled(page, 3);
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => window.gradlabPage.summary().runs.every((r) => r.step >= 50), null, { timeout: 30000 });
+    assert.equal(await page.evaluate(() => window.chartsAtLoad), 0);
+    for (const id of ['loss-chart', 'acc-chart', 'lr-chart']) assert.equal(await chartsIn(page, id), 1, id);
+    for (const id of ['gradnorm-chart', 'ratio-chart', 'depth-chart', 'race-chart']) assert.equal(await chartsIn(page, id), 0, id);
+    assert.equal(await page.locator('#multiples figure').count(), 4);
+    // switching to train mode builds them then
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#gradnorm-chart .uplot').length === 1, null, { timeout: 20000 });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
+
+describe('the GEMM micro-kernel in About', () => {
+  for (const [build, query] of [['SIMD', ''], ['scalar', '?build=scalar']]) {
+    it(`names the variant the worker's engine chose (${build} build)`, async () => {
+      const page = await openPage(browser, server.url + query);
+      await page.waitForFunction(() => document.getElementById('kernel').textContent !== '', null, { timeout: 30000 });
+      // the run's worker (the data-set pictures' helper worker has no engine hook)
+      let chosen = null;
+      for (let tries = 0; chosen === null && tries < 50; ++tries) {
+        for (const w of page.workers()) chosen ??= await w.evaluate(() => globalThis.gradlabEngine?.kernelInfo()?.variant ?? null).catch(() => null);
+        if (chosen === null) await page.waitForTimeout(100);
+      }
+      assert.ok(chosen, 'a worker reports its kernel');
+      const text = await page.locator('#kernel').textContent();
+      assert.match(text, new RegExp(`the ${chosen.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (micro-)?kernel`), text);
+      if (build === 'scalar') assert.equal(chosen, 'reference');
+      else assert.notEqual(chosen, 'reference');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
+});
