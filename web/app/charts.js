@@ -1,22 +1,10 @@
-// charts.js: the streaming line charts, thin wrappers over uPlot, and the page's two palettes.
+// charts.js: the streaming line charts, thin wrappers over uPlot (the two palettes are palette.js's).
 // Data arrive as columns. A chart takes the width of its container and follows it as it resizes.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { fmt, formatTicks } from './format.js';
 
-/**
- * Classes (boundary colours, points, right/wrong marks): Okabe and Ito's palette, told apart by
- * people with the common colour-vision deficiencies.
- */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#F0E442'];
-export const RGB = PALETTE.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
-
-/**
- * Runs, layers and racers: Paul Tol's "muted" qualitative scheme (also colour-blind safe), so a
- * run's or a layer's line is never mistaken for a class. Layer l and run k are SERIES[l] / SERIES[k]
- * in every view.
- */
-export const SERIES = ['#332288', '#CC6677', '#117733', '#DDCC77', '#88CCEE', '#882255', '#44AA99', '#999933', '#AA4499'];
-export const seriesColor = (k) => SERIES[k % SERIES.length];
+// the palettes are palette.js's (pure, so that the run controller can name a run's colour without uPlot)
+export { PALETTE, RGB, SERIES, seriesColor } from './palette.js';
 
 const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 

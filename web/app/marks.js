@@ -3,7 +3,7 @@
 // (and that does not set the key itself) takes it on from its next step (session.js sends `tune`);
 // the step it applied at and a few words on what changed are kept in run.markers and drawn as a
 // line on its charts. Pure.
-import { seriesColor } from './charts.js';
+import { seriesColor } from './palette.js';
 import { optimizerSpec } from './config.js';
 
 /** "lr 0.1 → 0.01": the keys that changed from `prev` to `next`, as a marker's label. */
