@@ -22,6 +22,7 @@ import { flags as sharpnessFlags } from '../../bin/cli/sharpness.mjs';
 import { flags as lrFindFlags } from '../../bin/cli/lr-find.mjs';
 import { flags as exportFlags } from '../../bin/cli/export.mjs';
 import { flags as pytorchFlags } from '../../bin/cli/pytorch.mjs';
+import { LESSONS } from '../../web/app/lessons.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,5 +101,14 @@ describe('the block reader', () => {
     assert.equal(found[0].output, 'A\n');
     assert.equal(found[1].output, undefined);
     assert.equal(found[2].info, 'text output');
+  });
+});
+
+describe('docs/embedding.md', () => {
+  it("names every lesson, in the lessons' order, in its `lesson` attribute row", () => {
+    const row = readFileSync(join(root, 'docs', 'embedding.md'), 'utf8').split('\n').find((l) => l.startsWith('| `lesson` |'));
+    assert.ok(row, 'the attribute table has a `lesson` row');
+    const named = [...row.split('):')[1].matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]);
+    assert.deepEqual(named, LESSONS.map((l) => l.name));
   });
 });
