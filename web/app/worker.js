@@ -51,6 +51,10 @@ async function ensureLab(scalar) {
   await loading;
 }
 
+// For diagnostics from outside (bench/soak.mjs reads it over the DevTools protocol): the engine's
+// wasm memory and the bytes its allocator holds. Read-only; null before the engine is loaded.
+globalThis.gradlabMemory = () => (lab ? lab.memoryStats() : null);
+
 let newestBuild = -1;   // the generation of the last build command: an older one still loading the engine is dropped
 
 function build(c) {
