@@ -107,7 +107,7 @@ page.session
   .on('engine', ({ simd }) => showBuild(simd))
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
-for (const type of ['step', 'built', 'conv', 'error', 'ready']) page.session.on(type, page.redraw);
+for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered']) page.session.on(type, page.redraw);
 
 let lastRender = 0;
 function render() {
@@ -160,6 +160,10 @@ window.gradlabPage = {
     };
   },
 };
+
+// Test hook (tests/browser/faults.test.mjs): ends run i's worker the way a crash would, with nothing
+// but terminate(); the session must notice by itself (its watchdog) and say so on the run's card.
+window.gradlabPage.test = { killWorker: (i) => page.session.runs[i].worker.terminate() };
 
 // ---------- start ----------
 

@@ -13,6 +13,7 @@
 //   scrub   { step }                   the recorded snapshot nearest to step (time travel; web/lib/record.js)
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
+//   ping    { id }                     are you there? (the session's watchdog, web/app/faults.js)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
 //   ready    { simd }                  the engine is loaded (which build)
 //   built    { generation, inputs, classes, extent, gridSize, layers, train, test, scheduleCurve, image }
@@ -24,6 +25,7 @@
 //            recorded step, usage the record's { budget, bytes, peakBytes, spacing, length, first, latest }
 //   race     { id, surface, paths: [{ name, learningRate, path, loss }] }
 //   error    { generation, message, command }
+//   pong     { id }                    answers ping
 
 const isNumber = (v) => typeof v === 'number';
 const isNumberOrNull = (v) => v === null || typeof v === 'number';
@@ -49,6 +51,7 @@ const COMMANDS = {
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
     learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool,
   },
+  ping: { id: isNumber },
 };
 
 const MOMENTS = (v) => isObject(v) && isNumberOrNull(v.loss) && isNumberOrNull(v.accuracy);
@@ -72,6 +75,7 @@ const EVENTS = {
   },
   race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
+  pong: { id: isNumber },
 };
 
 function problem(table, kind, msg) {
@@ -108,6 +112,8 @@ export const race = ({ id, surface, x, y, resolution, start, racers, learningRat
   learningRate, steps, noise, seed, scalar,
 });
 
+export const ping = (id) => ({ type: 'ping', id });
+
 // ----- events -----
 export const ready = (simd) => ({ type: 'ready', simd });
 export const built = (fields) => ({ type: 'built', ...fields });
@@ -117,3 +123,4 @@ export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit
 export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });
+export const pong = (id) => ({ type: 'pong', id });

@@ -10,13 +10,18 @@
 //   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
 //   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
 //   session.raceFrame() → { upto, changed }   // where the race clock stands (RACE_MS for a whole race)
+//   session.checkWorkers(now);                   the watchdog's check (every PING_MS while there are runs; tests call it)
 //   session.dispose();
+// Faults (web/app/faults.js): a run whose worker crashed, stopped answering pings or ran out of memory gets
+// status 'error', `run.fault` and `run.error` (the sentence to show); the other runs go on, and Reset or a
+// change of settings gives a faulted run a new worker.
 // State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
 // session.running (playing, or the race clock running), session.simd.
 // Events (EventTarget; `on(type, fn)` passes the detail):
 //   engine { simd }     a worker loaded the engine          built { run }       a run's network exists
 //   step { run }        a snapshot arrived                  ready { runs }      every run has its first snapshot (or failed)
 //   diverged { run, step, learningRate }                     error { run, message } (run null for the race)
+//   recovered { run }   a run's worker that had stopped answering answers again (its fault is cleared)
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
@@ -28,6 +33,7 @@
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
 // appendCapped, raceCurves and racerLabel shape what the views draw.
 import { runConfig } from './config.js';
+import { PING_MS, SILENT_MS, fault, isMemoryError } from './faults.js';
 import * as protocol from './protocol.js';
 import { lessonNamed } from './lessons.js';
 import { racePlan } from './race-plan.js';
@@ -120,6 +126,7 @@ export const racerLabel = (name, learningRate) => `${name} (lr ${learningRate})`
 function newRun(worker, index, overrides, label) {
   return {
     worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false,
+    fault: null, pingAt: null,   // pingAt: when the watchdog's unanswered ping went (null: none outstanding)
     curves: { x: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], lr: [], batchLoss: [] },
     layerCurves: { x: [], gradNorm: [], ratio: [] },
     histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
@@ -141,6 +148,8 @@ export class Session extends EventTarget {
   #stops = [];       // a lesson's stops: [{ step, moment }] by step; #stop is the next one not yet reached
   #stop = 0;
   #until = null;     // the step the workers were told to stop at
+  #watchdog = null;  // the interval that pings the runs' workers
+  #pings = 0;
 
   /**
    * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
@@ -293,6 +302,54 @@ export class Session extends EventTarget {
     this.#stopRace();
   }
 
+  // ---------- faults: the watchdog ----------
+
+  /**
+   * The watchdog's check at `now`: a run whose worker has left a ping unanswered for SILENT_MS gets
+   * the 'silent' fault; every other live run's worker is pinged (one ping outstanding at a time, so a
+   * page whose timers were slowed, as in a hidden tab, never mistakes its own delay for silence).
+   */
+  checkWorkers(now = this.clock()) {
+    for (const run of this.runs) {
+      if (run.fault) continue;
+      if (run.pingAt != null) {
+        if (now - run.pingAt >= SILENT_MS) this.#runFaulted(run, fault('silent'));
+        continue;
+      }
+      run.pingAt = now;
+      run.worker.postMessage(protocol.ping(++this.#pings));
+    }
+  }
+
+  #startWatchdog() {
+    if (this.#watchdog || typeof setInterval !== 'function') return;
+    this.#watchdog = setInterval(() => this.checkWorkers(), PING_MS);
+    this.#watchdog.unref?.();   // Node: a session's timer never keeps a script alive
+  }
+
+  #stopWatchdog() {
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    this.#watchdog = null;
+  }
+
+  /** Any message shows the worker lives; a run that had stopped answering is itself again. */
+  #heard(run) {
+    run.pingAt = null;
+    if (run.fault?.kind !== 'silent' || !this.runs.includes(run)) return;
+    run.fault = null;
+    run.error = null;
+    run.status = run.last?.status ?? 'ok';
+    run.fresh = true;
+    if (this.playing && run.built && run.status === 'ok') run.worker.postMessage(protocol.play(this.#until));
+    this.#emit('recovered', { run });
+  }
+
+  #runFaulted(run, f) {
+    if (!this.runs.includes(run)) return;
+    run.fault = f;
+    this.#runFailed(run, f.text);
+  }
+
   // ---------- training runs ----------
 
   #stopRuns() {
@@ -300,6 +357,7 @@ export class Session extends EventTarget {
     this.playing = false;
     for (const r of this.runs) endWorker(r.worker);
     this.runs = [];
+    this.#stopWatchdog();
     if (was) this.#emit('playing', { playing: false });
   }
 
@@ -312,12 +370,16 @@ export class Session extends EventTarget {
     this.#planStops();
     while (this.runs.length > defs.length) endWorker(this.runs.pop().worker);
     while (this.runs.length < defs.length) this.runs.push(newRun(newWorker(this.base)));
+    // a run whose worker failed gets a new one (a worker out of memory would keep its grown memory)
+    this.runs = this.runs.map((old) => (old.fault ? (endWorker(old.worker), newRun(newWorker(this.base))) : old));
     this.runs = this.runs.map((old, i) => {
       const run = newRun(old.worker, i, defs[i].overrides, defs[i].label);
-      run.worker.onmessage = (e) => this.#onRunMessage(run, e.data);
-      run.worker.onerror = (e) => this.#runFailed(run, `worker failed: ${e?.message ?? 'it could not start'}`);
+      run.worker.onmessage = (e) => { this.#heard(run); this.#onRunMessage(run, e.data); };
+      run.worker.onerror = (e) => { e?.preventDefault?.(); this.#runFaulted(run, fault('crashed', e?.message ?? 'it could not start')); };
+      run.worker.onmessageerror = () => this.#runFaulted(run, fault('crashed', 'it sent a message that could not be read'));
       return run;
     });
+    this.#startWatchdog();
     for (const run of this.runs) {
       let config;
       try {
@@ -361,7 +423,7 @@ export class Session extends EventTarget {
     } else if (msg.type === 'unit') {
       this.#emit('unit', { run, layer: msg.layer, unit: msg.unit, values: msg.values });
     } else if (msg.type === 'error') {
-      this.#runFailed(run, msg.message);
+      if (isMemoryError(msg.message)) this.#runFaulted(run, fault('memory', msg.message)); else this.#runFailed(run, msg.message);
     }
   }
 

@@ -299,6 +299,9 @@ onmessage = async ({ data: msg }) => {
         postMessage(protocol.recorded(config.generation, msg.step, hit?.snapshot ?? null, record.steps(), record.usage()));
         break;
       }
+      case 'ping':   // the session's watchdog: any answer shows this worker is alive
+        postMessage(protocol.pong(msg.id));
+        break;
       case 'race':
         await ensureLab(msg.scalar);
         race(msg);
