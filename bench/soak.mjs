@@ -134,7 +134,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { execFileSync } = await import('node:child_process');
   console.log(execFileSync('lscpu').toString().split('\n').filter((l) => /Model name|^CPU\(s\)/.test(l)).join('\n'));
   console.log(`soak: ${minutes} min, a sample every ${every} s`);
-  const { figures } = await soak({ minutes, every, log: (s) => console.log(JSON.stringify({ t: s.t, page: s.page.heap, course: s.course.heap, workers: s.workerHeaps.length, wasm: s.workerWasm, dom: [s.page.dom, s.course.dom], points: s.page.runs.map((r) => r.points) })) });
+  const { figures } = await soak({ minutes, every, log: (s) => console.log(JSON.stringify({ t: s.t, page: s.page.heap, course: s.course.heap, workers: s.workerHeaps.length, workerHeap: s.workerHeaps.reduce((a, b) => a + b, 0), wasm: s.workerWasm, dom: [s.page.dom, s.course.dom], points: s.page.runs.map((r) => r.points) })) });
   const mb = (x) => `${(x / 2 ** 20).toFixed(1)} MiB`;
   console.log(`\nafter ${figures.seconds.toFixed(0)} s            start → peak → end`);
   for (const [label, key, f] of [['page main heap', 'pageHeap', mb], ['course main heap', 'courseHeap', mb], ['workers JS heap (sum)', 'workerHeapTotal', mb], ['workers wasm memory (sum)', 'workerWasmTotal', mb], ['wasm memory (largest worker)', 'workerWasmMax', mb], ['engine live bytes (sum)', 'workerLiveTotal', mb],

@@ -338,7 +338,7 @@ describe('protocol.js', () => {
     for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race]) {
       assert.equal(protocol.checkCommand(msg), '', msg.type);
     }
-    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'pause', 'ping', 'play', 'race', 'scrub', 'speed', 'step', 'unit']);
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'duty', 'example', 'pause', 'ping', 'play', 'race', 'scrub', 'speed', 'step', 'unit']);
     assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);
     assert.match(protocol.checkCommand({ type: '__proto__' }), /unknown command/);
     assert.match(protocol.checkCommand(null), /must be an object/);

@@ -14,6 +14,7 @@
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
 //   ping    { id }                     are you there? (the session's watchdog, web/app/faults.js)
+//   duty    { duty }                   the share of a core this worker may take now (session.js cpuShare)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
 //   ready    { simd }                  the engine is loaded (which build)
 //   built    { generation, inputs, classes, extent, gridSize, layers, train, test, scheduleCurve, image }
@@ -52,6 +53,7 @@ const COMMANDS = {
     learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool,
   },
   ping: { id: isNumber },
+  duty: { duty: isNumber },
 };
 
 const MOMENTS = (v) => isObject(v) && isNumberOrNull(v.loss) && isNumberOrNull(v.accuracy);
@@ -113,6 +115,7 @@ export const race = ({ id, surface, x, y, resolution, start, racers, learningRat
 });
 
 export const ping = (id) => ({ type: 'ping', id });
+export const duty = (share) => ({ type: 'duty', duty: share });
 
 // ----- events -----
 export const ready = (simd) => ({ type: 'ready', simd });

@@ -62,6 +62,7 @@ export function useWorkerClass(C) { WorkerClass = C && C !== globalThis.Worker ?
  */
 export function newWorker(base = null) {
   liveWorkers++;
+  rebalance();
   if (WorkerClass) return new WorkerClass(base == null ? defaultWorkerUrl() : workerUrl(base), { type: 'module' });
   return spawnWorker(base);
 }
@@ -69,6 +70,23 @@ export function newWorker(base = null) {
 function endWorker(worker) {
   worker.terminate();
   liveWorkers = Math.max(0, liveWorkers - 1);
+  rebalance();
+}
+
+// The share follows the count: when workers start or end anywhere in the document, every session's
+// training workers get the new share (a `duty` command), so the first of eight embeds does not keep
+// the whole core it was given while it was alone.
+const sharing = new Map();   // session → (duty) => sends it to that session's runs
+let rebalanceQueued = false;
+
+function rebalance() {
+  if (rebalanceQueued) return;
+  rebalanceQueued = true;
+  queueMicrotask(() => {
+    rebalanceQueued = false;
+    const duty = cpuShare();
+    for (const send of sharing.values()) send(duty);
+  });
 }
 
 /**
@@ -125,7 +143,7 @@ export const racerLabel = (name, learningRate) => `${name} (lr ${learningRate})`
 /** A run as session.runs holds it. Views may set `fresh = false` once they drew its last snapshot. */
 function newRun(worker, index, overrides, label) {
   return {
-    worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false,
+    worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false, duty: null,
     fault: null, pingAt: null,   // pingAt: when the watchdog's unanswered ping went (null: none outstanding)
     curves: { x: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], lr: [], batchLoss: [] },
     layerCurves: { x: [], gradNorm: [], ratio: [] },
@@ -358,6 +376,7 @@ export class Session extends EventTarget {
     for (const r of this.runs) endWorker(r.worker);
     this.runs = [];
     this.#stopWatchdog();
+    sharing.delete(this);
     if (was) this.#emit('playing', { playing: false });
   }
 
@@ -380,6 +399,9 @@ export class Session extends EventTarget {
       return run;
     });
     this.#startWatchdog();
+    sharing.set(this, (duty) => {
+      for (const r of this.runs) if (r.generation && !r.fault && r.duty !== duty) { r.duty = duty; r.worker.postMessage(protocol.duty(duty)); }
+    });
     for (const run of this.runs) {
       let config;
       try {
@@ -389,7 +411,8 @@ export class Session extends EventTarget {
         continue;
       }
       run.generation = ++generations;
-      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: cpuShare() }));
+      run.duty = cpuShare();
+      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty }));
     }
     this.#emit('runs', { runs: this.runs });
     if (was) this.#emit('playing', { playing: false });

@@ -299,6 +299,9 @@ onmessage = async ({ data: msg }) => {
         postMessage(protocol.recorded(config.generation, msg.step, hit?.snapshot ?? null, record.steps(), record.usage()));
         break;
       }
+      case 'duty':   // more or fewer workers in the document now: another share of a core
+        if (config) config.duty = msg.duty;
+        break;
       case 'ping':   // the session's watchdog: any answer shows this worker is alive
         postMessage(protocol.pong(msg.id));
         break;
