@@ -108,7 +108,9 @@ const labelOption = (text) => (text === undefined ? 'last' : /^\d+$/.test(text) 
 /** A new run from the flags: { net, data, batch, history, describe } */
 function newRun(p, lab) {
   const { net, data, output } = makeRun(lab, p);
-  return { net, data, batch: p.batch, history: [], name: p.dataset, dataOptions: p.data, layers: [...p.hidden, output] };
+  // rows of a CSV: only the options that shaped them (the toy data set's samples, classes and noise do not apply)
+  const dataOptions = p.csv !== undefined ? { file: p.csv, label: p.label ?? 'last', testFraction: p.data.testFraction, seed: p.seed } : p.data;
+  return { net, data, batch: p.batch, history: [], name: p.dataset, dataOptions, layers: [...p.hidden, output] };
 }
 
 /** The rows of --data-csv as a data set (split by --test-fraction and --seed). */
@@ -185,7 +187,7 @@ export async function run(v, io) {
   if (v.json) {
     io.stdout.write(JSON.stringify({
       command: 'train', simd: lab.simd, status,
-      dataset: { name: run.name, inputs: data.inputs, classes: data.classes, trainSize: data.trainSize, testSize: data.testSize, ...run.dataOptions },
+      dataset: { ...run.dataOptions, name: run.name, inputs: data.inputs, classes: data.classes, trainSize: data.trainSize, testSize: data.testSize },
       network: { inputs: data.inputs, layers: run.layers, loss: net.loss, init: net.spec.init, seed: net.seed, parameters: net.info().parameters },
       optimizer: net.optimizer, steps: p.steps, batchSize: run.batch, history, final,
     }, null, 2) + '\n');

@@ -113,6 +113,12 @@ describe('gradlab train --data-csv', () => {
     const out = JSON.parse(r.stdout);
     assert.equal(out.dataset.name, 'custom');
     assert.equal(out.dataset.trainSize + out.dataset.testSize, 150);
+    // the JSON describes the file's rows, not the toy sets' defaults
+    assert.equal(out.dataset.classes, 2);
+    assert.equal(out.dataset.inputs, 2);
+    assert.equal(out.dataset.file, 'mine.csv');
+    assert.equal(out.dataset.label, 'kind');
+    for (const toy of ['samples', 'noise']) assert.equal(out.dataset[toy], undefined, toy);
     assert.equal(out.network.layers.at(-1).units, 2);
     assert.ok(out.final.train.accuracy > 0.8, `train accuracy ${out.final.train.accuracy}`);
   });

@@ -22,7 +22,8 @@ let dir, tarball, packed;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gradlab-pack-'));
   const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', dir], { cwd: root, maxBuffer: 16 << 20 });
-  packed = JSON.parse(stdout.slice(stdout.indexOf('[')))[0];
+  // a prepack build may print first (cmake's "[ 50%] …" lines): the JSON is the array that opens a line of its own
+  packed = JSON.parse(stdout.slice(stdout.search(/^\[$/m)))[0];
   tarball = join(dir, packed.filename);
   const site = join(dir, 'site');
   mkdirSync(site);
