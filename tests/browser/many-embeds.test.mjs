@@ -70,7 +70,8 @@ describe('eight embeds on a 2-core machine', () => {
     const share = cpuShare(EMBEDS, CORES);
     const events = trace.traceEvents ?? trace;
     const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && mains.has(`${e.pid}:${e.tid}`));
+    const runTasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && mains.has(`${e.pid}:${e.tid}`));
+    const tasks = runTasks.filter((e) => typeof e.tdur === 'number');   // a task cut by the trace's start or end has no thread time
     const heavy = tasks.filter((e) => e.tdur > LONG_MS * 1000).map((e) => ({ cpuMs: Math.round(e.tdur / 1000), wallMs: Math.round(e.dur / 1000) }));
     const others = ((machine1.busy - machine0.busy) - (machine1.ours - machine0.ours)) / seconds;   // cores
     const quiet = others < 0.25;
@@ -87,7 +88,7 @@ describe('eight embeds on a 2-core machine', () => {
     assert.ok(Math.min(...gained) >= median / 3, `an embed starves: ${gained}`);
     // the page stays responsive: no task does 50 ms of work; on a quiet machine none lasts 50 ms either
     assert.ok(tasks.length > 100, `main-thread tasks traced: ${tasks.length}`);
-    assert.ok(tasks.every((e) => typeof e.tdur === 'number'), 'the trace has no thread time');
+    assert.ok(tasks.length >= 0.9 * runTasks.length, `thread time for ${tasks.length} of ${runTasks.length} tasks`);
     assert.deepEqual(heavy, [], 'main-thread tasks with over 50 ms of CPU');
     if (quiet) assert.deepEqual(wallLong, [], 'main-thread tasks over 50 ms (wall time, quiet machine)');
     // the CPU rule: the engine workers (each embed's), each within its share, together within cores - 0.5
