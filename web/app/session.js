@@ -30,7 +30,8 @@
 //                       lesson's { step, panel, text } (null at the lesson's end step without one); end:
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
-// too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
+// too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares
+// (each running worker is sent its new share, a `duty` command, whenever the count changes);
 // appendCapped, raceCurves and racerLabel shape what the views draw.
 import { runConfig } from './config.js';
 import { PING_MS, SILENT_MS, fault, isMemoryError } from './faults.js';
