@@ -416,6 +416,23 @@ EXPORT int gl_network_set_optimizer(int h, const float *row) {
     return GL_OK;
 }
 
+static const char *const opt_names[GL_OPT_COUNT] = {GL_OPTIMIZERS(GL_NAME_ITEM)};
+
+EXPORT int gl_network_tune_optimizer(int h, const float *row) {
+    GET_NET(n, h);
+    NEED(row, "the optimizer row");
+    gl_optimizer o; gl_schedule s;
+    CHECK(read_optimizer(row, &o, &s));
+    if (o.kind != n->opt.kind)
+        return fail(GL_ERR_ARGUMENT, "optimizer name '%s' cannot change during a run (it is '%s'); setOptimizer "
+                    "starts a new optimiser with fresh state", opt_names[o.kind], opt_names[n->opt.kind]);
+    if (!gl_net_tune_optimizer(n, &o, &s))
+        return fail(GL_ERR_ARGUMENT, "'%s' would keep %d state arrays instead of %d (momentum or centered switched "
+                    "on or off); setOptimizer starts it afresh", opt_names[o.kind], gl_optimizer_state_arrays(&o),
+                    n->state_arrays);
+    return GL_OK;
+}
+
 EXPORT int gl_schedule_curve(const float *row, int steps, float *rate) {
     NEED(row, "the optimizer row");
     gl_optimizer o; gl_schedule s;

@@ -200,6 +200,10 @@ int gl_dataset_dispose(int h);
 int gl_network_make(int inputs, const int32_t *shape, int n_layers, const int32_t *ints, const float *floats,
                     int loss, int dropout_mode, uint32_t seed);
 int gl_network_set_optimizer(int h, const float *row);
+/* the same optimiser with the settings of `row` from the next step on, its state kept (velocity,
+ * moments, updates and so the place in the schedule); refused when row names another optimiser or
+ * switches rmsprop's momentum or centered on or off (set_optimizer starts afresh) */
+int gl_network_tune_optimizer(int h, const float *row);
 /* out[0..GL_TRAIN_SLOTS): see GL_TRAIN_RESULT_SLOTS.
  * On divergence (a loss, penalty or gradient not finite, or an update overflowing a weight) it stops
  * and undoes the update that led there: the weights are those of the last finite loss. */

@@ -202,6 +202,16 @@ int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s)
     return 1;
 }
 
+int gl_net_tune_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s) {
+    if (o->kind != n->opt.kind || gl_optimizer_state_arrays(o) != n->state_arrays) return 0;
+    n->opt = *o;
+    n->sched = *s;
+    /* before any update the rate shown is the next step's, as after gl_net_set_optimizer; after one,
+     * it stays the rate that step used */
+    if (n->opt_t == 0) n->last_lr = gl_schedule_rate(s, o->learning_rate, 0);
+    return 1;
+}
+
 /* batch norm over rows x positions, one mean and variance per channel */
 static void batchnorm_forward(gl_net *n, const gl_layer *L, float *y, const float *x, int rows, int training) {
     const float *gamma = n->params + L->g_off, *beta = n->params + L->be_off;

@@ -119,6 +119,11 @@ int64_t gl_net_pass_floats(const gl_net *n, int rows);
 int gl_net_reserve(gl_net *n, int rows);
 /* replaces the optimiser and clears its state; 0 = no memory */
 int gl_net_set_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s);
+/* new settings for the optimiser of the same kind, keeping its state (moments, velocity, updates, so
+ * the place in the schedule): the next step uses them, as editing a PyTorch param_group does.
+ * 0 = refused: o is another kind, or keeps another number of state arrays (rmsprop's momentum and
+ * centered switched on or off) */
+int gl_net_tune_optimizer(gl_net *n, const gl_optimizer *o, const gl_schedule *s);
 /* forward pass over rows <= cap of x; training mode uses batch statistics (rows >= 2 with batch
  * norm) and draws dropout masks */
 void gl_net_forward(gl_net *n, const float *x, int rows, int training);

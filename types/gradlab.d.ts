@@ -502,6 +502,12 @@ export class Network {
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
   setOptimizer(spec: OptimizerSpec): this;
+  /**
+   * Changes the settings of the optimiser in use from the next step on, keeping its state (velocity,
+   * moments, updates and so the place in the schedule). Another name, or rmsprop's momentum or
+   * centered switched on or off, throws GradlabError. Returns this.
+   */
+  tune(patch: Partial<OptimizerSpec>): this;
   train(data: Dataset, options?: TrainOptions): TrainResult;
   evaluate(data: Dataset, split?: 'train' | 'test'): Evaluation;
   /** Outputs (rows x outputs) for rows x inputs values; rows defaults to x.length / inputs. */
@@ -712,6 +718,8 @@ export interface Strip { quantity: StripQuantity; steps: number[]; layers: numbe
 export type StripQuantity = 'gradientNorm' | 'updateRatio' | 'saturated' | 'dead' | 'activationStd';
 export const STRIP_QUANTITIES: Record<StripQuantity, (layer: object) => number | undefined>;
 export function depthTimeStrip(entries: { step: number; snapshot: { layers: object[] } }[], quantity: StripQuantity): Strip;
+/** The same strip from columns: steps[c] and rows[layer][c] (null or undefined where missing). */
+export function stripFromCurves(quantity: StripQuantity, steps: ArrayLike<number>, rows: ArrayLike<number | null | undefined>[]): Strip;
 /** 0 (lo) .. 1 (hi) on the strip's log scale, or null. */
 export function stripPosition(strip: Strip, value: number): number | null;
 /** [r, g, b] of a position 0..1 on the colour ramp. */

@@ -7,8 +7,11 @@
 // curves here are the ones the page draws.
 import { SURFACE_VIEWS } from '../../web/lib/gradlab.js';
 import { runConfig } from '../../web/app/config.js';
-import { LESSONS, checkLesson, lessonView } from '../../web/app/lessons.js';
+import { LESSONS, checkLesson, instrumentView, lessonView } from '../../web/app/lessons.js';
+import { TRAJECTORY, dueNow, measureLandscape, measureSharpness, rangeTest } from '../../web/app/instrument-plan.js';
+import { watchFor } from '../../web/app/instrument-readings.js';
 import { racePaths, racePlan } from '../../web/app/race-plan.js';
+import { fateWords } from '../../web/app/race-fate.js';
 import { baseState, describeLayers, isImageData, paramInfo, readValue, runState, runsOf } from '../../web/app/state.js';
 import { nearZero } from '../../web/app/stats.js';
 import { UsageError, exclusive } from './flags.mjs';
@@ -66,15 +69,48 @@ function samplePredictions(net, data) {
 }
 
 /**
+ * A lesson's instruments for one run, as the page's worker measures them (worker-instruments.js): the
+ * readings { sharpness: columns, landscape: { random: [...], trajectory: [...] }, rangeTest } and
+ * note(), called at each recorded step, measuring what the watch wants there. null without a watch.
+ */
+function instrumentRecorder(net, data, watch, batchSize) {
+  if (!watch.sharpnessEvery && !watch.landscapeEvery && !watch.lrFind) return null;
+  net.recordTrajectory(TRAJECTORY);
+  const readings = { sharpness: { step: [], lambdaMax: [], twoOverEta: [] }, landscape: { random: [], trajectory: [] }, rangeTest: null };
+  const measured = { sharpness: -1, landscape: -1, rangeTest: false };
+  const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+  const note = () => {
+    const step = net.step, wanted = dueNow(watch, step, measured);
+    if (wanted.sharpness) {
+      measured.sharpness = step;
+      const m = measureSharpness(net, data);
+      readings.sharpness.step.push(step); readings.sharpness.lambdaMax.push(finite(m.lambdaMax)); readings.sharpness.twoOverEta.push(m.twoOverEta);
+    }
+    if (wanted.landscapes.length) measured.landscape = step;
+    for (const directions of wanted.landscapes) {
+      const l = measureLandscape(net, data, { directions, span: watch.span ?? 0, resolution: watch.resolution });
+      readings.landscape[directions].push({ ...l, alpha: plain(l.alpha), beta: plain(l.beta), values: plain(l.values), path: l.path && { alpha: plain(l.path.alpha), beta: plain(l.path.beta) } });
+    }
+    if (wanted.rangeTest) {
+      measured.rangeTest = true;
+      const r = rangeTest(net, data, batchSize);
+      readings.rangeTest = { ...r, learningRates: plain(r.learningRates), losses: plain(r.losses), smoothed: plain(r.smoothed) };
+    }
+  };
+  return { readings, note };
+}
+
+/**
  * One run of a train or compare lesson, recorded from step 0 at every `every` steps and at each
  * step in `extra` (the lesson's moments): what the page shows at that step, layers included.
  */
-function trainRun(lab, state, { overrides, label }, steps, every, extra, progress, offset) {
+function trainRun(lab, state, { overrides, label }, steps, every, extra, progress, offset, watch) {
   const config = runConfig(runState(state, overrides));
   const data = lab.dataset(config.dataset.name, config.dataset.options);
   const net = lab.network(config.network);
   net.setOptimizer(config.optimizer);
   const image = isImageData(state.data);
+  const instruments = instrumentRecorder(net, data, watch, config.batchSize);
   const curve = { step: [], trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [], learningRate: [], layers: [], ...(image ? { predictions: [] } : {}) };
   const record = (lr) => {
     const tr = net.evaluate(data, 'train'), te = data.testSize ? net.evaluate(data, 'test') : { loss: null, accuracy: null };
@@ -82,6 +118,7 @@ function trainRun(lab, state, { overrides, label }, steps, every, extra, progres
     curve.trainAccuracy.push(tr.accuracy); curve.testAccuracy.push(te.accuracy); curve.learningRate.push(finite(lr));
     curve.layers.push(layerReport(net, data));
     if (image) curve.predictions.push(samplePredictions(net, data));
+    instruments?.note();
   };
   record(lab.schedule({ ...config.optimizer.schedule, learningRate: config.optimizer.learningRate }, 1)[0]);
   const stops = [...new Set([...extra, ...Array.from({ length: Math.ceil(steps / every) }, (_, i) => Math.min(steps, (i + 1) * every))])]
@@ -100,6 +137,7 @@ function trainRun(lab, state, { overrides, label }, steps, every, extra, progres
     final: { trainLoss: curve.trainLoss.at(-1), testLoss: curve.testLoss.at(-1), trainAccuracy: curve.trainAccuracy.at(-1), testAccuracy: curve.testAccuracy.at(-1) },
     minTestLoss: tests.length ? Math.min(...tests) : null,
     layers: curve.layers.at(-1),
+    ...(instruments ? { instruments: instruments.readings } : {}),
   };
   net.dispose();
   data.dispose();
@@ -126,7 +164,7 @@ export function lessonViews(out) {
       return {
         label: r.label, trainLoss: c.trainLoss[i], testLoss: c.testLoss[i], trainAccuracy: c.trainAccuracy[i], testAccuracy: c.testAccuracy[i],
         learningRate: c.learningRate[i], firstLoss: c.trainLoss[0], firstTestLoss: c.testLoss[0], minTestLoss: tests.length ? Math.min(...tests) : null,
-        layers: c.layers[i], predictions: c.predictions?.[i] ?? null,
+        layers: c.layers[i], predictions: c.predictions?.[i] ?? null, ...instrumentView(r.instruments, step),
         history: { step: upto(c.step), trainLoss: upto(c.trainLoss), testLoss: upto(c.testLoss), testAccuracy: upto(c.testAccuracy), learningRate: upto(c.learningRate) },
       };
     }),
@@ -142,7 +180,7 @@ function raceRun(lab, state, steps) {
       const n = r.loss.length - 1;
       return {
         name: r.name, learningRate: r.learningRate, loss: Array.from(r.loss), first: r.loss[0], last: r.loss[n],
-        path: Array.from(r.path), point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps,
+        path: Array.from(r.path), point: [r.path[2 * n], r.path[2 * n + 1]], diverged: r.diverged, steps: r.steps, fate: r.fate, fateWords: fateWords(r.fate, steps),
       };
     }),
   };
@@ -191,7 +229,10 @@ export async function run(v, io) {
     const defs = runsOf(state);
     const progress = new Progress(io.stderr, progressWanted(v, io.stderr), `lesson ${name}`, steps * defs.length);
     out.every = every;
-    out.runs = defs.map((def, i) => trainRun(lab, state, def, steps, every, lesson.moments.map((m) => m.step), progress, i * steps));
+    // the steps the lesson's landscapes are due at are recorded too (its sharpness at the recorded steps that are due)
+    const landscapeEvery = lesson.instruments?.landscapeEvery ?? 0;
+    const extra = [...lesson.moments.map((m) => m.step), ...(landscapeEvery ? Array.from({ length: Math.floor(steps / landscapeEvery) }, (_, k) => (k + 1) * landscapeEvery) : [])];
+    out.runs = defs.map((def, i) => trainRun(lab, state, def, steps, every, extra, progress, i * steps, watchFor(state, i)));
     progress.done();
   }
   // the lesson's claims over the steps recorded (all of its run only when --steps is not shorter);
@@ -232,7 +273,7 @@ function text(out, state, width) {
     parts.push(`optimiser race on ${r.surface}, from (${r.start.join(', ')}), learning rate ${r.learningRate}, ${r.steps} steps\n`);
     parts.push(table(['optimiser', `loss over steps 0..${r.steps}`, 'first', 'last', 'ends at'],
       r.paths.map((p) => [p.learningRate === r.learningRate ? p.name : `${p.name} (lr ${p.learningRate})`, curveText(p.loss, width), fixed(p.first), fixed(p.last),
-        `(${fixed(p.point[0], 3)}, ${fixed(p.point[1], 3)})${p.diverged ? ' diverged' : ''}`])));
+        `(${fixed(p.point[0], 3)}, ${fixed(p.point[1], 3)})${p.fateWords ? `, ${p.fateWords}` : ''}`])));
   } else {
     const first = out.runs[0];
     parts.push(`${out.mode === 'compare' ? `${out.runs.length} runs` : 'one run'} · ${state.data}, ${state.samples} samples · ${first.network} · ${state.opt} at learning rate ${state.lr} · ${out.steps} steps\n`);

@@ -163,7 +163,7 @@ const RACERS_PAGE = `<!doctype html>
 </body></html>`;
 
 describe('racers with learning rates of their own (racers="sgd~adam@0.02")', () => {
-  const legend = (p, id) => p.evaluate((i) => [...document.getElementById(i).shadowRoot.querySelectorAll('.legend .item')].map((e) => e.textContent), id);
+  const legend = (p, id) => p.evaluate((i) => [...document.getElementById(i).shadowRoot.querySelectorAll('.legend .item .label')].map((e) => e.textContent), id);
 
   it('the element and the iframe race both, each at its rate, and the Optimisers field recovers from a bad list', async () => {
     const racersSite = await courseSite({ pages: { '/site/week5.html': RACERS_PAGE, '/site/watch.js': WATCH_JS } });
@@ -182,7 +182,7 @@ describe('racers with learning rates of their own (racers="sgd~adam@0.02")', () 
       assert.deepEqual(framed.runs.map((r) => [r.label, r.learningRate]), [['sgd', 0.01], ['adam', 0.02]]);
       assert.deepEqual(await legend(p, 'r'), ['sgd (lr 0.01)', 'adam (lr 0.02)']);
       const frame = p.frames().find((f) => f.url().includes('embed.html'));
-      assert.deepEqual(await frame.evaluate(() => [...document.querySelector('gradlab-playground').shadowRoot.querySelectorAll('.legend .item')].map((e) => e.textContent)),
+      assert.deepEqual(await frame.evaluate(() => [...document.querySelector('gradlab-playground').shadowRoot.querySelectorAll('.legend .item .label')].map((e) => e.textContent)),
         ['sgd (lr 0.01)', 'adam (lr 0.02)']);
       assert.deepEqual(await p.evaluate(() => document.getElementById('r').notes), []);
       // a list the table refuses marks the field; a good one after it races again

@@ -8,11 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseState } from '../../web/app/state.js';
 import { patchState, stateFromAttributes } from '../../web/embed/options.js';
+import { readFile } from 'node:fs/promises';
+import { unzipRun } from '../../web/lib/runzip.js';
+import { hostileCsv, hostileRun } from '../js/hostile-files.mjs';
 import { attributes, entries, fuzzSeed, query, rng } from '../js/hostile-inputs.mjs';
 import { launch, openPage, serve } from './browser.mjs';
 
 const SEED = fuzzSeed();
-const NAVIGATIONS = 40, ATTRIBUTE_CASES = 30, SET_CASES = 30;
+const NAVIGATIONS = 40, ATTRIBUTE_CASES = 30, SET_CASES = 30, RUN_FILES = 30, CSV_FILES = 30;
 const EMBED_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>hostile</title>'
   + '<script type="module" src="/embed/gradlab-embed.js"></script></head><body><main id="host"></main></body></html>';
 
@@ -123,6 +126,66 @@ describe(`hostile inputs in the browser (seed ${SEED})`, () => {
     }
     await page.waitForTimeout(300);
     await caseCheck(page, baseline, 'after the set() calls');
+    await page.close();
+  });
+
+  it(`the page's files: ${RUN_FILES} mutated saved runs and ${CSV_FILES} mutated CSVs, picked or dropped`, async () => {
+    const page = await openPage(browser, `${server.url}?seed=2&layers=6_relu_bn_d0.2&samples=90&batch=16`);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null && !document.querySelector('#save-run').disabled);
+    await page.click('#step');
+    await page.waitForFunction(() => window.gradlabPage.summary().runs[0].step === 1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-run')]);
+    const good = await unzipRun(new Uint8Array(await readFile(await download.path())));
+    const baseline = await page.evaluate(inspect);
+    const look = () => page.evaluate(() => { const s = window.gradlabPage.summary(); return { url: s.url, step: s.runs[0].step, status: s.runs[0].status }; });
+    let current = await look();
+    /** Gives bytes to the page: through a file picker, or dropped on it. */
+    const give = (selector, name, bytes, drop) => (drop
+      ? page.evaluate(([b, n]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(b)], n));
+        document.querySelector('.views').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, [[...bytes], name])
+      : page.setInputFiles(selector, { name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) }));
+    const r = rng(SEED + 5);
+    for (let i = 0; i < RUN_FILES; i++) {
+      const bytes = await hostileRun(r, good), drop = r() < 0.5;
+      const what = `saved run ${i} (${drop ? 'dropped' : 'picked'}, ${bytes.length} bytes)`;
+      await page.evaluate(() => { document.querySelector('#file-message').textContent = ''; });
+      // a dropped file that is not a zip is read as CSV, as it would be for a user
+      const asCsv = drop && !(bytes[0] === 0x50 && bytes[1] === 0x4b);
+      await give('#open-run-file', 'run.zip', bytes, drop);
+      if (asCsv) {
+        await page.waitForFunction(() => document.querySelector('#csv-message').textContent || document.querySelector('#csv-summary').textContent, null, { timeout: 30000 });
+      } else {
+        await page.waitForFunction(() => /^(?!Checking)./.test(document.querySelector('#file-message').textContent), null, { timeout: 30000 })
+          .catch((e) => { e.message = `${what}: ${e.message} (GRADLAB_FUZZ_SEED=${SEED})`; throw e; });
+        assert.ok(await page.isVisible('#file-message'), `${what}: the message is visible`);
+        const said = await page.locator('#file-message').innerText();
+        if (/^Opened the saved run/.test(said)) {   // a mutation the run does not depend on (curves, copies): it loads
+          await page.waitForFunction(() => window.gradlabPage.summary().runs[0].step === 1);
+          current = await look();
+        } else assert.match(said, /The current run goes on|is not a saved run/, `${what}: ${said}`);
+      }
+      assert.deepEqual(await look(), current, `${what}: the run on the page is intact (GRADLAB_FUZZ_SEED=${SEED})`);
+      await caseCheck(page, baseline, what);
+    }
+    for (let i = 0; i < CSV_FILES; i++) {
+      const text = hostileCsv(r), how = r();
+      const what = `CSV ${i} ${JSON.stringify(text.slice(0, 120))}`;
+      await page.evaluate(() => { document.querySelector('#csv-message').textContent = document.querySelector('#csv-summary').textContent = ''; });
+      if (how < 0.4) {
+        if (await page.isHidden('#csv-box')) await page.click('#own-data');
+        await page.evaluate((t) => { const a = document.querySelector('#csv-text'); a.value = t; a.dispatchEvent(new Event('input')); }, text);
+      } else await give('#csv-file', 'mine.csv', new TextEncoder().encode(text), how > 0.7);
+      await page.waitForFunction(() => document.querySelector('#csv-message').textContent || document.querySelector('#csv-summary').textContent, null, { timeout: 30000 })
+        .catch((e) => { e.message = `${what}: ${e.message} (GRADLAB_FUZZ_SEED=${SEED})`; throw e; });
+      const message = await page.locator('#csv-message').innerText(), preview = await page.locator('#csv-summary').innerText();
+      assert.ok(message ? /CSV: (row|column|there are no)/.test(message) : /^\d+ rows, /.test(preview), `${what}: ${message || preview}`);
+      assert.ok(await page.isVisible(message ? '#csv-message' : '#csv-summary'), `${what}: visible`);
+      assert.deepEqual(await look(), current, `${what}: the run on the page is intact`);
+      await caseCheck(page, baseline, what);
+    }
     await page.close();
   });
 });

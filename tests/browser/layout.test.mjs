@@ -1,5 +1,5 @@
 // The page's look at four screen sizes (phone, tablet, laptop, desktop), in headless Chromium: no
-// sideways scrolling, a chart in view after Play, every chart with its axes named, a legend naming
+// sideways scrolling, a chart in view after Play (on a phone the views before the settings), every chart with its axes named, a legend naming
 // the series of every chart that has several, values under the cursor, views that grow with the
 // window. Screenshots of train mode, compare mode, a lesson and the race go to build/shots/.
 import assert from 'node:assert/strict';
@@ -77,13 +77,18 @@ describe('layout at four screen sizes', () => {
       await page.locator('#play').click();
       assert.ok(await page.locator('#start-here').isHidden(), 'the cards fold away once training starts');
       assert.ok(await sideways(page) <= 0, `no sideways scrolling while training (${await sideways(page)} px too wide)`);
-      if (width >= 768) {
-        // a chart is in view without scrolling: at least 150 px of one of them inside the window
-        const inView = await page.evaluate(() => ['#boundary', '#loss-chart'].some((sel) => {
-          const r = document.querySelector(sel).getBoundingClientRect();
-          return r.width > 0 && Math.min(r.bottom, innerHeight) - Math.max(r.top, 0) >= 150;
-        }));
-        assert.ok(inView, 'a chart in view after Play');
+      // a chart is in view without scrolling: at least 150 px of one of them inside the window
+      const inView = await page.evaluate(() => ['#boundary', '#loss-chart'].some((sel) => {
+        const r = document.querySelector(sel).getBoundingClientRect();
+        return r.width > 0 && Math.min(r.bottom, innerHeight) - Math.max(r.top, 0) >= 150;
+      }));
+      assert.ok(inView, 'a chart in view after Play');
+      if (width < 620) {
+        // one column on a phone: Play and the readout, then the views, then the settings
+        const tops = await page.evaluate(() => Object.fromEntries(['#play', '#boundary', '#loss-chart', '#fs-data', '#fs-network', '#fs-training']
+          .map((sel) => [sel, document.querySelector(sel).getBoundingClientRect().top + scrollY])));
+        assert.ok(tops['#play'] < tops['#boundary'] && tops['#boundary'] < tops['#loss-chart'], JSON.stringify(tops));
+        assert.ok(['#fs-data', '#fs-network', '#fs-training'].every((fs) => tops[fs] > tops['#loss-chart']), `the settings come after the views: ${JSON.stringify(tops)}`);
       }
       checkCharts(await chartsShown(page), size);
       assert.deepEqual(await page.evaluate(() => document.getElementById('boundary').dataset.axes), 'x₁,x₂');
@@ -101,11 +106,9 @@ describe('layout at four screen sizes', () => {
     });
 
     it(`${size}: compare mode, a lesson and the race`, async () => {
+      // a lesson link starts by itself and stops at its first moment
       const page = await open(width, height, '?lesson=adam');
-      await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null));
-      await page.keyboard.press('Space');
-      await waitSteps(page, 100);
-      await page.keyboard.press('Space');
+      await waitSteps(page, lessonNamed('adam').moments[0].step);
       assert.ok(await sideways(page) <= 0, 'compare: no sideways scrolling');
       const charts = await chartsShown(page);
       checkCharts(charts, `${size} compare`);
@@ -117,10 +120,9 @@ describe('layout at four screen sizes', () => {
       await page.screenshot({ path: `${SHOTS}/compare-${size}.png` });
 
       await page.goto(`${server.url}?lesson=large-init`);
-      await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
-      await page.keyboard.press('Space');
+      await page.waitForFunction(() => window.gradlabPage?.summary().moment?.step === 0);   // its first moment is before any step
+      await page.getByRole('button', { name: 'Play to go on' }).click();
       await waitSteps(page, 100);
-      await page.keyboard.press('Space');
       if (width >= 1440) {
         const bottom = await page.evaluate(() => document.getElementById('health').getBoundingClientRect().bottom);
         assert.ok(bottom <= height, `the saturation bars the lesson talks about are above the fold (${bottom})`);

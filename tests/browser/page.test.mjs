@@ -276,13 +276,14 @@ describe('the page', () => {
     }
   });
 
-  it('stacks the controls above the views on a narrow screen', async () => {
+  it('on a narrow screen puts Play above the views and the settings below them, each the full width', async () => {
     const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
     await page.goto(server.url);
-    const controls = await page.locator('.controls').boundingBox();
-    const views = await page.locator('.train-views').boundingBox();   // .views is only a wrapper on a phone
-    assert.ok(controls.y + controls.height <= views.y + 1, 'controls above views');
-    assert.ok(controls.width > 440, `controls span the width (${controls.width})`);
+    const play = await page.locator('.primary').boundingBox();
+    const views = await page.locator('.train-views').boundingBox();   // .views and .controls are only wrappers on a phone
+    const settings = await page.locator('#fs-data').boundingBox();
+    assert.ok(play.y + play.height <= views.y + 1 && views.y + views.height <= settings.y + 1, 'Play, then the views, then the settings');
+    assert.ok(settings.width > 440, `the settings span the width (${settings.width})`);
     await page.screenshot({ path: 'build/screenshot-narrow.png' });
     await page.close();
   });

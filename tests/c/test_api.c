@@ -276,8 +276,48 @@ static void run_state(void) {
     gl_network_dispose(a); gl_network_dispose(b); gl_network_dispose(c); gl_dataset_dispose(d);
 }
 
+/* gl_network_tune_optimizer: the same optimiser keeps its velocity and update count; another kind,
+ * or a changed number of state arrays, is refused and changes nothing */
+static void tuning(void) {
+    int d = gl_dataset_make(SPIRAL, 60, 3, 12, 0.1f, 0, 1);
+    table t; layer(&t, 0, 8, RELU, NORMAL, 0.5f); layer(&t, 1, 3, SOFTMAX, NORMAL, 0.5f);
+    int n = gl_network_make(2, 0, 2, t.ints, t.floats, XENT, 0, 1);
+    float row[GL_OPT_FLOATS], out[GL_TRAIN_SLOTS], lr;
+    memset(row, 0, sizeof row);
+    row[GL_O_KIND] = GL_OPT_MOMENTUM; row[GL_O_LEARNING_RATE] = 0.1f; row[GL_O_MOMENTUM] = 0.9f;
+    CHECK(gl_network_set_optimizer(n, row) == GL_OK && gl_network_train(n, d, 4, 0, out) == GL_OK, "trained");
+    int32_t info[16], size[1];
+    gl_network_state_size(n, size);
+    uint8_t *before = malloc((size_t)size[0]), *after = malloc((size_t)size[0]);
+    gl_network_state_save(n, before, size[0]);
+    row[GL_O_LEARNING_RATE] = 0.01f;
+    CHECK(gl_network_tune_optimizer(n, row) == GL_OK, "tuned: %s", gl_error_message());
+    gl_network_info(n, info, &lr);
+    CHECK(info[GL_NI_UPDATES] == 4 && info[GL_NI_STEP] == 4, "updates %d, steps %d kept", info[GL_NI_UPDATES], info[GL_NI_STEP]);
+    gl_network_state_save(n, after, size[0]);
+    CHECK(!memcmp(before, after, (size_t)size[0]), "weights, velocity and counters are kept byte for byte");
+    CHECK(gl_network_train(n, d, 1, 0, out) == GL_OK && out[GL_TR_LEARNING_RATE] == 0.01f, "the next step at the new rate (%g)",
+          out[GL_TR_LEARNING_RATE]);
+    REFUSED(gl_network_tune_optimizer(n, 0), GL_ERR_ARGUMENT, "optimizer row", "null");
+    row[GL_O_KIND] = GL_OPT_ADAM;
+    REFUSED(gl_network_tune_optimizer(n, row), GL_ERR_ARGUMENT, "optimizer name 'adam' cannot change", "it is 'momentum'");
+    row[GL_O_KIND] = GL_OPT_MOMENTUM; row[GL_O_LEARNING_RATE] = -1;
+    REFUSED(gl_network_tune_optimizer(n, row), GL_ERR_ARGUMENT, "learningRate -1 is not allowed", 0);
+    memset(row, 0, sizeof row);
+    row[GL_O_KIND] = GL_OPT_RMSPROP; row[GL_O_LEARNING_RATE] = 0.01f; row[GL_O_ALPHA] = 0.99f;
+    CHECK(gl_network_set_optimizer(n, row) == GL_OK, "rmsprop");
+    row[GL_O_MOMENTUM] = 0.5f;
+    REFUSED(gl_network_tune_optimizer(n, row), GL_ERR_ARGUMENT, "keep 2 state arrays instead of 1", 0);
+    gl_network_info(n, info, &lr);
+    CHECK(info[GL_NI_STATE_ARRAYS] == 1 && lr == 0.01f, "the refused change left it as it was");
+    free(before); free(after);
+    gl_network_dispose(n);
+    gl_dataset_dispose(d);
+}
+
 int main(void) {
     handles_never_zero();
+    tuning();
     run_state();
     null_pointers();
     limits();

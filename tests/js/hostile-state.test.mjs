@@ -43,7 +43,7 @@ function everyIgnoredPartNoted(pairs, state, notes) {
       const read = readValue(p, value);
       // a value the table refused, or one a cross-field check (layers, runs) replaced, has a note
       if (read.error) assert.ok(named, `${key}=${JSON.stringify(value)} refused without a note`);
-      else if (key !== 'lesson' && state[key] !== read.value) assert.ok(notes.some((n) => /^(layers|compare)/.test(n)), `${key} replaced without a note`);
+      else if (key !== 'lesson' && state[key] !== read.value) assert.ok(notes.some((n) => /^(layers|compare|data)/.test(n)), `${key} replaced without a note`);
     }
     seen.add(key);
   }

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import * as protocol from '../../web/app/protocol.js';
+import { raceChart, racerFate } from '../../web/app/race-fate.js';
 import {
-  CURVE_POINTS, RACE_MS, Session, appendCapped, cpuShare, newWorker, raceCurves, racerLabel, useWorkerClass, workersAlive,
+  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, useWorkerClass, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
@@ -86,8 +87,8 @@ describe('session with a fake worker', () => {
     r1.worker.answer(snapshotAt(g1, 10));
     assert.equal(seen.filter((e) => e.type === 'ready').length, 1);
     assert.deepEqual(r1.curves.x, [0, 10]);
-    // a live change rebuilds: the old run objects and their generation are gone
-    s.update({ ...s.state, lr: 0.05 }, { keepPlaying: false });
+    // a change of the data rebuilds: the old run objects and their generation are gone
+    s.update({ ...s.state, samples: 200 }, { keepPlaying: false });
     assert.equal(seen.filter((e) => e.type === 'runs').length, 2);
     r0.worker.answer(snapshotAt(g0, 20));
     assert.equal(s.runs[0].last, null, 'a snapshot of the network before the change is dropped');
@@ -144,6 +145,56 @@ describe('session with a fake worker', () => {
     s.dispose();
   });
 
+  it('time travel: scrub asks every run, the answers are what views draw, and live, play, step and a rebuild return to the present', () => {
+    const s = new Session();
+    const seen = events(s, ['scrub', 'recorded', 'playing']);
+    s.start(parseState('?lesson=zero-init').state);   // two runs
+    const gens = s.runs.map((r) => build(r.worker).config.generation);
+    s.runs.forEach((r, i) => { r.worker.answer(builtFor(gens[i])); r.worker.answer(snapshotAt(gens[i], 0)); r.worker.answer(snapshotAt(gens[i], 40)); });
+    s.play();
+    s.scrub(17);
+    assert.equal(s.playing, false, 'scrubbing pauses');
+    assert.equal(s.scrubStep, 17);
+    for (const r of s.runs) assert.deepEqual(r.worker.sent.at(-1), protocol.scrub(17));
+    assert.ok(s.runs.every((r) => shownSnapshot(r) === r.last), 'the latest until an answer comes');
+    const answers = s.runs.map((r, i) => protocol.recorded(gens[i], 17, snapshotAt(gens[i], 16 + i), [0, 16 + i, 40], { bytes: 1 }));
+    s.runs.forEach((r, i) => r.worker.answer(answers[i]));
+    s.runs.forEach((r, i) => { assert.equal(shownSnapshot(r).step, 16 + i); assert.equal(r.curves.x.at(-1), 40, 'curves keep the present'); });
+    assert.equal(seen.filter((e) => e.type === 'recorded').length, 2);
+    s.live();
+    assert.equal(s.scrubStep, null);
+    assert.ok(s.runs.every((r) => shownSnapshot(r) === r.last && r.fresh));
+    s.runs[0].worker.answer(answers[0]);
+    assert.equal(s.runs[0].scrubbed, null, 'an answer after the return to live is dropped');
+    for (const go of [() => s.play(), () => s.step()]) {
+      s.scrub(5);
+      s.runs.forEach((r, i) => r.worker.answer(answers[i]));
+      go();
+      assert.equal(s.scrubStep, null);
+      assert.ok(s.runs.every((r) => shownSnapshot(r) === r.last));
+    }
+    s.scrub(5);
+    assert.equal(s.update({ ...s.state, seed: s.state.seed + 1 }, { keepPlaying: false }), 'runs');
+    assert.equal(s.scrubStep, null, 'new runs start live');
+    assert.deepEqual(seen.filter((e) => e.type === 'scrub').map((e) => e.step), [17, null, 5, null, 5, null, 5]);
+    s.dispose();
+  });
+
+  it('keeps every per-layer curve of LAYER_CURVES aligned on one step column', () => {
+    const s = new Session();
+    s.start(baseState(''));
+    const w = s.runs[0].worker, g = build(w).config.generation;
+    for (let step = 0; step < 3 * CURVE_POINTS; step += 2) w.answer(snapshotAt(g, step));
+    const lc = s.runs[0].layerCurves;
+    assert.ok(lc.x.length <= CURVE_POINTS);
+    for (const name of Object.keys(LAYER_CURVES)) {
+      assert.equal(lc[name].length, 2, name);
+      for (const col of lc[name]) assert.equal(col.length, lc.x.length, name);
+    }
+    assert.deepEqual([lc.gradNorm[0].at(-1), lc.ratio[1].at(-1), lc.saturated[0].at(-1), lc.activationStd[1].at(-1)], [1, 1e-3, 0, 1]);
+    s.dispose();
+  });
+
   it('keeps curves bounded by thinning them', () => {
     const columns = [[], []];
     for (let i = 0; i < 5 * CURVE_POINTS; ++i) appendCapped(columns, [i, 2 * i]);
@@ -164,7 +215,11 @@ describe('session with a fake worker', () => {
     assert.deepEqual(cmd.racers, [{ name: 'sgd', learningRate: s.state.raceLr }, { name: 'adam', learningRate: 0.02 }]);
     assert.deepEqual(s.race.racers.map((r) => racerLabel(r.name, r.learningRate)), [`sgd (lr ${s.state.raceLr})`, 'adam (lr 0.02)']);
     const steps = s.state.raceSteps;
-    const path = (name, learningRate) => ({ name, learningRate, path: new Float32Array(2 * (steps + 1)), loss: Float32Array.from({ length: steps + 1 }, (_, i) => -i) });
+    // each racer goes along x and leaves the view [0, 1] x [0, 1] after step 10
+    const path = (name, learningRate) => {
+      const p = { name, learningRate, path: Float32Array.from({ length: 2 * (steps + 1) }, (_, i) => (i % 2 ? 0.5 : i / 20)), loss: Float32Array.from({ length: steps + 1 }, (_, i) => -i) };
+      return { ...p, fate: racerFate(p, { x: [0, 1], y: [0, 1] }, steps) };
+    };
     w.answer(protocol.raceResult(cmd.id - 1, { min: -10, max: 10 }, []));   // an older race
     assert.equal(s.race.surface, null);
     w.answer(protocol.raceResult(cmd.id, { min: -10, max: 10, x: [0, 1], y: [0, 1] }, [path('sgd', 0.01), path('adam', 0.02)]));
@@ -187,10 +242,14 @@ describe('session with a fake worker', () => {
     assert.equal(seen.filter((e) => e.type === 'playing').at(-1).playing, false);
     s.play();
     assert.equal(s.raceFrame().upto, 0, 'playing a finished race starts it again');
-    const cols = raceCurves(s.race, 5);
+    const cols = raceChart(s.race, 5).columns;
     assert.deepEqual(cols[0], [0, 1, 2, 3, 4, 5]);
     assert.deepEqual(cols[2], [-0, -1, -2, -3, -4, -5]);
-    assert.equal(raceCurves(s.race, steps)[1].at(-1), -10, 'losses are clipped to the view');
+    const whole = raceChart(s.race, steps);
+    assert.deepEqual(s.race.paths[0].fate, { divergedAt: null, spells: [[11, null]] }, 'it left the plot at step 11');
+    assert.deepEqual(whole.columns[1].slice(9, 12), [-9, -10, -10], 'a loss that leaves the chart\'s range (the view\'s losses) is drawn to its edge');
+    assert.deepEqual(whole.marks[0], [[11, -10]], 'and ends in a mark there');
+    assert.equal(whole.columns[1].at(-1), null, 'not as a flat line along the edge');
     // a race-only change sends a new race to the same worker
     assert.equal(s.update({ ...s.state, racers: 'rmsprop@0.5' }), 'race');
     assert.deepEqual(w.sent.at(-1).racers, [{ name: 'rmsprop', learningRate: 0.5 }]);
@@ -206,7 +265,7 @@ describe('session with a fake worker', () => {
     const lesson = lessonNamed('saddle');
     s.start(baseState('saddle'));
     const w = FakeWorker.all.at(-1), cmd = w.sent.at(-1), steps = s.state.raceSteps;
-    const path = (name) => ({ name, learningRate: 0.01, path: new Float32Array(2 * (steps + 1)), loss: new Float32Array(steps + 1) });
+    const path = (name) => ({ name, learningRate: 0.01, path: new Float32Array(2 * (steps + 1)), loss: new Float32Array(steps + 1), fate: { divergedAt: null, spells: [] } });
     w.answer(protocol.raceResult(cmd.id, { min: -10, max: 10, x: [0, 1], y: [0, 1] }, [path('sgd'), path('momentum')]));
     s.play();
     now += (1000 / lesson.stepsPerSecond) * 10.5;
@@ -335,10 +394,13 @@ describe('session with the real worker in this thread', () => {
 describe('protocol.js', () => {
   it('builds every command the worker accepts and refuses what it does not know', () => {
     const race = protocol.race({ id: 1, surface: 'bowl', x: [0, 1], y: [0, 1], resolution: 10, start: [0, 0], racers: [{ name: 'sgd', learningRate: null }], learningRate: 0.1, steps: 10, noise: 0, seed: 1 });
-    for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race]) {
+    for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race,
+      protocol.file('run', '?seed=2', []), protocol.file('pytorch'), protocol.open(3, new Uint8Array(4))]) {
       assert.equal(protocol.checkCommand(msg), '', msg.type);
     }
-    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'duty', 'example', 'pause', 'ping', 'play', 'race', 'scrub', 'speed', 'step', 'unit']);
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'duty', 'example', 'file', 'landscape', 'lrfind', 'open', 'pause', 'ping', 'play', 'race', 'scrub', 'sharpness', 'speed', 'step', 'tune', 'unit', 'watch']);
+    assert.match(protocol.checkCommand({ type: 'file', what: 'passwords', settings: '', curves: null }), /field 'what'/);
+    assert.match(protocol.checkCommand({ type: 'open', id: 1, bytes: [80, 75] }), /field 'bytes'/);
     assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);
     assert.match(protocol.checkCommand({ type: '__proto__' }), /unknown command/);
     assert.match(protocol.checkCommand(null), /must be an object/);
@@ -358,5 +420,137 @@ describe('protocol.js', () => {
     assert.equal(protocol.checkEvent(protocol.recorded(1, 5, snapshotAt(1, 4), [0, 4], usage)), '');
     assert.equal(protocol.checkEvent(protocol.recorded(1, 5, null, [], usage)), '');
     assert.match(protocol.checkEvent(protocol.recorded(1, 5, { step: 4 }, [0, 4], usage)), /field 'snapshot'/);
+  });
+});
+
+describe('live changes of the optimiser (update → tune)', () => {
+  const tuneSent = (w) => w.sent.filter((m) => m.type === 'tune');
+  const builtRuns = (s) => {
+    for (const r of s.runs) {
+      const g = build(r.worker).config.generation;
+      r.worker.answer(builtFor(g));
+      r.worker.answer(snapshotAt(g, 0));
+      r.worker.answer(snapshotAt(g, 10));
+    }
+  };
+
+  it('sends every run its new spec without a rebuild, keeps playing and the curves, and marks the step', () => {
+    useWorkerClass(FakeWorker);
+    try {
+      const s = new Session();
+      const seen = events(s, ['marker', 'runs', 'playing']);
+      s.start(parseState('?mode=compare&opt=momentum&runs=lr:0.5~momentum:0.5').state);
+      const [a, b] = s.runs;
+      builtRuns(s);
+      s.play();
+      assert.equal(s.update({ ...s.state, lr: 0.01 }, { keepPlaying: false }), 'tune');
+      assert.equal(s.playing, true, 'still playing');
+      assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild');
+      for (const r of s.runs) assert.equal(r.worker.types().filter((t) => t === 'build').length, 1);
+      assert.ok(!a.worker.types().slice(-1).includes('pause'));
+      assert.deepEqual(tuneSent(a.worker), [], 'the run that sets its own rate keeps it');
+      const [t] = tuneSent(b.worker);
+      assert.equal(t.optimizer.learningRate, 0.01);
+      assert.equal(t.optimizer.momentum, 0.5, 'with its own momentum');
+      assert.equal(t.optimizer.name, 'momentum');
+      assert.deepEqual(b.markers, [], 'no marker before the worker says where it applied');
+      const gb = build(b.worker).config.generation;
+      b.worker.answer(protocol.tuned(gb, t.id + 1000, 12, new Float32Array(0)));   // not one of ours
+      b.worker.answer(protocol.tuned(gb - 1, t.id, 12, new Float32Array(0)));      // an older network's
+      assert.deepEqual(b.markers, []);
+      b.worker.answer(protocol.tuned(gb, t.id, 12, new Float32Array([0.01])));
+      assert.deepEqual(b.markers, [{ step: 12, text: 'lr 0.1 → 0.01' }]);
+      assert.deepEqual(Array.from(b.built.scheduleCurve), [Math.fround(0.01)], 'and the schedule preview the worker sent');
+      assert.equal(seen.filter((e) => e.type === 'marker').length, 1);
+      assert.deepEqual(b.curves.x, [0, 10], 'the curves go on');
+      // the other key: the other run
+      assert.equal(s.update({ ...s.state, momentum: 0.8 }), 'tune');
+      assert.deepEqual(tuneSent(b.worker).length, 1);
+      const [ta] = tuneSent(a.worker);
+      assert.equal(ta.optimizer.momentum, 0.8);
+      assert.equal(ta.optimizer.learningRate, 0.5);
+      a.worker.answer(protocol.tuned(build(a.worker).config.generation, ta.id, 14, new Float32Array(0)));
+      assert.deepEqual(a.markers, [{ step: 14, text: 'momentum 0.9 → 0.8' }]);
+      // anything else builds the runs again, without their markers
+      assert.equal(s.update({ ...s.state, layers: '8_tanh' }), 'runs');
+      assert.deepEqual(s.runs.map((r) => r.markers), [[], []]);
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+
+  it('rebuilds instead while a run has no network yet, has diverged, or the change is not live only', () => {
+    useWorkerClass(FakeWorker);
+    try {
+      const s = new Session();
+      s.start(baseState(''));
+      assert.equal(s.update({ ...s.state, lr: 0.05 }), 'runs', 'not built yet');
+      builtRuns(s);
+      assert.equal(s.update({ ...s.state, lr: 0.02, layers: '8_tanh' }), 'runs', 'a live key with another');
+      builtRuns(s);
+      assert.equal(s.update({ ...s.state, wd: 0.01 }), 'tune');
+      const [t] = tuneSent(s.runs[0].worker);
+      assert.equal(t.optimizer.weightDecay, 0.01);
+      assert.equal(s.update({ ...s.state, wd: 0 }), 'tune');
+      assert.equal(tuneSent(s.runs[0].worker)[1].optimizer.weightDecay, 0, 'turning weight decay off is sent as 0');
+      assert.equal(s.update({ ...s.state, momentum: 0.5 }), 'tune', 'momentum is live');
+      assert.equal(tuneSent(s.runs[0].worker).length, 2, 'but sgd does not read it: nothing is sent, nothing marked');
+      const w = s.runs[0].worker, g = build(w).config.generation;
+      w.answer(snapshotAt(g, 11, 'diverged', NaN));
+      assert.equal(s.update({ ...s.state, lr: 0.001 }), 'runs', 'a diverged run starts again');
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+
+  it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', async () => {
+    useWorkerClass(InThreadWorker);
+    try {
+      const s = new Session();
+      const errors = [];
+      s.on('error', (e) => errors.push(e.message));
+      const ready = until(s, 'ready');
+      const state = parseState('?data=circle&layers=8_tanh&samples=100&opt=momentum&lr=0.2&batch=16').state;
+      s.start(state);
+      await ready;
+      for (let k = 1; k <= 6; ++k) {
+        const stepped = until(s, 'step', ({ run }) => run.last.step === k);
+        s.step();
+        await stepped;
+      }
+      const marked = until(s, 'marker');
+      assert.equal(s.update({ ...s.state, lr: 0.02 }), 'tune');
+      const { run, marker } = await marked;
+      assert.deepEqual(marker, { step: 6, text: 'lr 0.2 → 0.02' });
+      assert.ok(run.built.scheduleCurve.every((v) => v === Math.fround(0.02)), 'the schedule preview at the new rate');
+      const stepped = until(s, 'step', (d) => d.run.last.step === 7);
+      s.step();
+      await stepped;
+      assert.deepEqual(run.curves.x, [0, 1, 2, 3, 4, 5, 6, 7], 'no reset: the steps go on');
+      assert.deepEqual(run.curves.lr.map((v) => Math.fround(v)), [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.02].map(Math.fround));
+
+      // the same run in the engine directly: six steps, tune, one more
+      const lab = await loadGradlab();
+      const { runConfig } = await import('../../web/app/config.js');
+      const direct = (tuned) => {
+        const c = runConfig(state), data = lab.dataset(c.dataset.name, c.dataset.options);
+        const net = lab.network(c.network).setOptimizer(c.optimizer);
+        net.train(data, { steps: 6, batchSize: c.batchSize });
+        const next = runConfig({ ...state, lr: 0.02 }).optimizer;
+        if (tuned) net.tune(next); else net.setOptimizer(next);
+        net.train(data, { steps: 1, batchSize: c.batchSize });
+        const loss = net.evaluate(data, 'train').loss;
+        net.dispose(); data.dispose();
+        return loss;
+      };
+      assert.equal(run.last.train.loss, direct(true), 'the page\'s run is the tuned network');
+      assert.notEqual(run.last.train.loss, direct(false), 'not one whose momentum started afresh');
+      assert.deepEqual(errors, []);
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
   });
 });

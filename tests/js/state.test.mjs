@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import { runConfig } from '../../web/app/config.js';
+import { patchState } from '../../web/embed/options.js';
 import { LESSONS } from '../../web/app/lessons.js';
 import {
-  DEFAULT_IMAGE_LAYERS, HIDDEN_ACTIVATIONS, MAX_RUNS, PARAMS, RUN_KEYS, baseState, defaultLayersFor, defaults, isImageData,
+  DEFAULT_IMAGE_LAYERS, HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_RUNS, OWN_DATA, PARAMS, RUN_KEYS, baseState, defaultLayersFor, defaults, isImageData,
   layerShapes, layersProblem, layersText, parseLayers, parseRacers, parseRuns, parseState, readValue, runState, serializeState,
 } from '../../web/app/state.js';
 import { nearZero, summary } from '../../web/app/stats.js';
@@ -69,6 +70,7 @@ function randomState(r) {
   const s = r() < 0.3 ? baseState(pick(r, LESSONS).name) : defaults();
   for (const p of PARAMS) if (p.name !== 'lesson' && r() < 0.4) s[p.name] = randomValue(r, p);
   if (s.raceX === null && r() < 0.5) { s.raceX = 0.5; s.raceY = -0.25; }
+  if (s.data === OWN_DATA) s.data = 'moons';   // your own rows never travel in an address (tested below)
   if (isImageData(s.data) && r() < 0.6) s.layers = randomImageLayers(r);
   // a valid state: layers that fit the data, in the shared state and in every run
   if (layersProblem(s)) s.layers = defaultLayersFor(s.data);
@@ -132,6 +134,23 @@ describe('URL state', () => {
     }
   });
 
+  it('data=csv needs your own rows beside the address: without them a note and the default data set', () => {
+    const alone = parseState('?data=csv&lr=0.5');
+    assert.equal(alone.state.data, 'spiral');
+    assert.equal(alone.state.lr, 0.5);
+    assert.match(alone.notes.join(), /data 'csv' means your own rows, which an address cannot hold/);
+    const own = { x: new Float32Array([0, 1, 2, 3]), y: new Int32Array([0, 1]), inputs: 2, classes: 2 };
+    const given = parseState('?data=csv&lr=0.5', own);
+    assert.deepEqual(given.notes, []);
+    assert.equal(given.state.data, OWN_DATA);
+    assert.equal(given.state.own, own);
+    assert.equal(serializeState(given.state), '?data=csv&lr=0.5', 'the rows stay out of the address');
+    const config = runConfig(given.state);
+    assert.deepEqual([config.dataset.name, config.network.inputs, config.classes, config.loss], ['custom', 2, 2, 'cross-entropy']);
+    assert.throws(() => runConfig({ ...given.state, own: undefined }), /paste or drop a CSV/);
+    assert.throws(() => patchState(defaults(), { data: 'csv' }), /data 'csv' is the page's own CSV rows, which an element cannot be given/);
+  });
+
   it('hostile addresses never throw, keep every value in range, leave notes and touch no prototype', () => {
     const r = rng(777);
     const protoKeys = Object.getOwnPropertyNames(Object.prototype).length;
@@ -184,7 +203,8 @@ describe('URL state', () => {
     assert.equal(typeof parseLayers('0_relu'), 'string');
     assert.equal(typeof parseLayers('32_softmax'), 'string');
     assert.equal(typeof parseLayers('129_relu'), 'string');
-    assert.equal(typeof parseLayers(Array(9).fill('4_relu').join(',')), 'string');
+    assert.equal(typeof parseLayers(Array(MAX_LAYERS + 1).fill('4_relu').join(',')), 'string');
+    assert.equal(parseLayers(Array(MAX_LAYERS).fill('4_relu').join(',')).length, MAX_LAYERS);
     assert.deepEqual(parseLayers('8_tanh_bna_d0.25_ixavier'), [{ units: 8, activation: 'tanh', batchNorm: 'after', dropout: 0.25, init: 'xavier' }]);
     // nb: no bias (issue 17), read and written back, and passed to the engine as bias: false
     assert.deepEqual(parseLayers('c4_relu_nb,8_tanh_nb'), [

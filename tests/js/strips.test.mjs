@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
-import { STRIP_QUANTITIES, depthTimeStrip, rampColor, stripPosition, stripTicks } from '../../web/lib/strips.js';
+import { STRIP_QUANTITIES, depthTimeStrip, rampColor, stripFromCurves, stripPosition, stripTicks } from '../../web/lib/strips.js';
 import { stripSvg } from '../../web/lib/svg.js';
 import { DEBIAN_PYTHON } from '../../scripts/toolchain.mjs';
 
@@ -59,4 +59,21 @@ print(json.dumps({"cells": sum(1 for r in root.iter(ns + "rect") if r.get("class
     assert.equal(out.legend.length, ticks.length);
   } finally { rmSync(dir, { recursive: true, force: true }); }
   net.dispose(); data.dispose();
+});
+
+it('a strip from curves kept as columns equals the strip from the snapshots they came from', async () => {
+  const lab = await loadGradlab();
+  const data = lab.dataset('moons', { samples: 120, seed: 3 });
+  const layers = [{ units: 8, activation: 'relu' }, { units: 8, activation: 'sigmoid' }, { units: 2 }];
+  const net = lab.network({ inputs: 2, layers, seed: 5 }).setOptimizer({ name: 'adam', learningRate: 0.05 });
+  const record = net.keepHistory({ data, diagram: false });
+  for (let i = 0; i < 12; ++i) net.train(data, { steps: 2, batchSize: 16 });
+  const entries = record.entries;
+  for (const [q, read] of Object.entries(STRIP_QUANTITIES)) {
+    // the columns as the page's session keeps them: null where a value is missing
+    const rows = layers.map((_, l) => entries.map((e) => read(e.snapshot.layers[l]) ?? null));
+    const fromCurves = stripFromCurves(q, record.steps(), rows), fromRecord = depthTimeStrip(entries, q);
+    assert.deepEqual({ ...fromCurves, values: Array.from(fromCurves.values) }, { ...fromRecord, values: Array.from(fromRecord.values) }, q);
+  }
+  assert.equal(stripFromCurves('dead', [], []).lo, null);
 });

@@ -21,12 +21,17 @@ export const seriesColor = (k) => SERIES[k % SERIES.length];
 const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 
 /**
- * A line chart in `el`: series [{ label, stroke, dash, width }], options { height, title, yLabel,
- * logY, band: [lo, hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width
- * (fixed; by default the container's) }. The legend shows each series' value at the cursor.
+ * A line chart in `el`: series [{ label, stroke, dash, width, value (the legend's text for a value:
+ * (u, v, seriesIndex, dataIndex) => string) }], options { height, title, yLabel, logY, band: [lo,
+ * hi] shaded on the y axis, xLabel, yRange, legend, sync (a cursor sync key), width (fixed; by default
+ * the container's), marks: () => [{ x, text, color }] vertical lines with a label, read at every
+ * redraw, marksAt: 'top' | 'bottom' where their labels go, crosses (() => per series [[x, y], ...],
+ * each drawn as a cross in its colour, where a line ends off the chart), hooks (more uPlot hooks), logX (a log x axis) }.
+ * The legend shows each series' value at the cursor.
  */
 export function lineChart(el, {
-  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync,
+  width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top', crosses, hooks = {},
+  logX = false,
 }) {
   el._glChart?.destroy();
   el._glResize?.disconnect();
@@ -35,14 +40,18 @@ export function lineChart(el, {
   const opts = {
     width: fit ? widthOf(el) : width, height, title, legend: { show: legend, live: true, markers: { width: 2, dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
     cursor: { drag: { x: false, y: false }, points: { show: true, size: 5 }, ...(sync ? { sync: { key: sync } } : {}) },
-    scales: { x: { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
-    axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}) },
+    scales: { x: logX ? { time: false, distr: 3 } : { time: false }, y: logY ? { distr: 3 } : (yRange ? { range: yRange } : { auto: true }) },
+    axes: [{ label: xLabel, labelSize: 14, size: 30, font: FONT, labelFont: LABEL_FONT, ...(xIncrs ? { incrs: xIncrs } : {}),
+      ...(logX ? { values: (u, ticks) => ticks.map(logTick), grid: { stroke: 'rgba(0, 0, 0, 0.05)', width: 1 } } : {}) },
       { label: yLabel, labelSize: yLabel ? 14 : 0, size: 46, space: ySpace, font: FONT, labelFont: LABEL_FONT, values: (u, ticks) => formatTicks(ticks) }],
     series: [{ label: xLabel, value: (u, v) => (v == null ? '–' : String(v)) }, ...series.map((s) => ({
       label: s.label, stroke: s.stroke, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false },
-      value: (u, v) => fmt(v),
+      value: s.value ?? ((u, v) => fmt(v)),
     }))],
-    hooks: band ? { drawClear: [(u) => shadeBand(u, band)] } : {},
+    hooks: {
+      ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}),
+      draw: [...(marks ? [(u) => drawMarks(u, marks(), marksAt)] : []), ...(crosses ? [(u) => drawCrosses(u, crosses(), series)] : [])],
+    },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);
   el._glChart = chart;
@@ -72,6 +81,65 @@ function shadeBand(u, [lo, hi]) {
   ctx.strokeStyle = 'rgba(0, 158, 115, 0.6)';
   ctx.setLineDash([4, 3]);
   ctx.beginPath(); ctx.moveTo(u.bbox.left, mid); ctx.lineTo(u.bbox.left + u.bbox.width, mid); ctx.stroke();
+  ctx.restore();
+}
+
+/** A tick of a log axis: 1e-4, 0.001 … 10, 100, 1e+3 (uPlot labels the powers of ten only). */
+const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e3 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
+
+/** A cross in the colour of series[k] at each [x, y] of crosses[k], drawn over the plot. */
+function drawCrosses(u, crosses, series) {
+  const ctx = u.ctx, r = 5 * devicePixelRatio;
+  ctx.save();
+  ctx.beginPath(); ctx.rect(u.bbox.left - r, u.bbox.top - r, u.bbox.width + 2 * r, u.bbox.height + 2 * r); ctx.clip();
+  crosses.forEach((list, k) => {
+    if (!u.series[k + 1]?.show) return;
+    for (const [x, y] of list) {
+      const px = u.valToPos(x, 'x', true), py = u.valToPos(y, 'y', true);
+      if (Number.isFinite(px) && Number.isFinite(py)) crossAt(ctx, px, py, r, series[k].stroke);
+    }
+  });
+  ctx.restore();
+}
+
+/** Vertical lines at x across the plot, each labelled at its top (to its left near the right edge). */
+function drawMarks(u, marks, at) {
+  if (!marks.length) return;
+  const ctx = u.ctx, { left, top, width, height } = u.bbox, px = uPlot.pxRatio;
+  ctx.save();
+  ctx.font = `${Math.round(10 * px)}px system-ui`;
+  ctx.textAlign = 'left';   // uPlot leaves the axes' alignment on the context
+  ctx.textBaseline = at === 'bottom' ? 'bottom' : 'top';
+  marks.forEach((m, i) => {
+    // on a pixel's middle for an odd line width, so that the line is one crisp column
+    const x = Math.round(u.valToPos(m.x, 'x', true)) + (Math.round(px) % 2) / 2;
+    if (!(x >= left && x <= left + width)) return;
+    ctx.strokeStyle = ctx.fillStyle = m.color;
+    ctx.lineWidth = px;
+    ctx.setLineDash([4 * px, 3 * px]);
+    ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+    if (!m.text) return;
+    const w = ctx.measureText(m.text).width, right = x + 4 * px + w > left + width;
+    const stack = (2 + 12 * (i % 3)) * px;   // a few marks close together stack
+    const tx = right ? x - 4 * px - w : x + 4 * px, ty = at === 'bottom' ? top + height - stack : top + stack;
+    // a white halo keeps the words readable over the lines without hiding them
+    ctx.setLineDash([]);
+    ctx.lineWidth = 3 * px;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+    ctx.strokeText(m.text, tx, ty);
+    ctx.fillText(m.text, tx, ty);
+  });
+  ctx.restore();
+}
+
+/** A cross of half-width r at (x, y): white under, `color` over, so it reads on any background. */
+export function crossAt(ctx, x, y, r, color) {
+  ctx.save();
+  ctx.lineCap = 'round';
+  for (const [style, width] of [['#fff', 5], [color, 2.5]]) {
+    ctx.strokeStyle = style; ctx.lineWidth = width * (r / 5);
+    ctx.beginPath(); ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); ctx.stroke();
+  }
   ctx.restore();
 }
 

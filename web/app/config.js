@@ -1,11 +1,17 @@
 // config.js: turns the page's state (state.js) into the engine's specs. Pure, shared by the worker
 // and the Node tests (which check every lesson's specs against the real engine).
-import { isImageData, layersProblem, parseLayers } from './state.js';
+import { OWN_DATA, isImageData, layersProblem, parseLayers } from './state.js';
 
 const REGRESSION = ['plane', 'sine'];
 const FIXED_CLASSES = { circle: 2, xor: 2, moons: 2, checkerboard: 2, digits: 10, shapes: 4 };
 
-export const isRegression = (state) => REGRESSION.includes(state.data);
+export const isRegression = (state) => REGRESSION.includes(state.data) || (state.data === OWN_DATA && Boolean(state.own) && !state.own.classes);
+
+/** Your own rows (state.own, set by the page from a CSV), or an error saying how to give them. */
+function ownRows(state) {
+  if (!state.own) throw new Error(`data '${OWN_DATA}' is your own rows: paste or drop a CSV file under Your data (an address cannot hold them)`);
+  return state.own;
+}
 
 /** Class labels of the image sets: short symbols for the sample grid, words for captions. */
 const CLASS_SYMBOLS = { digits: '0123456789'.split(''), shapes: ['○', '□', '△', '✕'] };
@@ -14,6 +20,12 @@ export const classSymbols = (data) => CLASS_SYMBOLS[data] ?? [];
 export const classWords = (data) => CLASS_WORDS[data] ?? [];
 
 export function datasetSpec(state) {
+  if (state.data === OWN_DATA) {
+    const { x, y, inputs, classes, outputs } = ownRows(state);
+    const options = { x, y, inputs, testFraction: state.test, seed: state.dataSeed || state.seed };
+    if (classes) options.classes = classes; else options.outputs = outputs;
+    return { name: 'custom', options };
+  }
   // the data's own seed when one is set (Regenerate), else the run's seed
   const options = { samples: state.samples, noise: state.noise, testFraction: state.test, seed: state.dataSeed || state.seed };
   if (state.data === 'spiral' || state.data === 'blobs') options.classes = state.classes;
@@ -22,6 +34,7 @@ export function datasetSpec(state) {
 }
 
 export function classCount(state) {
+  if (state.data === OWN_DATA) return ownRows(state).classes ?? 0;
   if (isRegression(state)) return 0;
   return FIXED_CLASSES[state.data] ?? state.classes;
 }
@@ -41,6 +54,7 @@ function initSpec(name, std) {
 
 /** The input of the network: [size, size, 1] for images, else the number of coordinates. */
 export function inputsFor(state) {
+  if (state.data === OWN_DATA) return ownRows(state).inputs;
   if (isImageData(state.data)) return [state.size, state.size, 1];
   return state.data === 'sine' ? 1 : 2;
 }
@@ -95,9 +109,12 @@ const HYPER = {
 export const optimizerHyper = (name) => HYPER[name] ?? [];
 
 export function optimizerSpec(state) {
-  const spec = { name: state.opt, learningRate: state.lr, l1: state.l1, l2: state.l2, clipNorm: state.clip, schedule: scheduleSpec(state) };
+  // every key the page sets is always there (weight decay 0 included), so a spec made for a live
+  // change (net.tune) replaces each of them
+  const spec = {
+    name: state.opt, learningRate: state.lr, l1: state.l1, l2: state.l2, clipNorm: state.clip, weightDecay: state.wd, schedule: scheduleSpec(state),
+  };
   for (const key of optimizerHyper(state.opt)) spec[key] = state[key];
-  if (state.wd > 0 || state.opt === 'adamw') spec.weightDecay = state.wd;
   return spec;
 }
 

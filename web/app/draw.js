@@ -1,6 +1,7 @@
 // draw.js: the canvas views (heatmaps, histograms, network diagram, contours) and their axes. Each
 // function paints one canvas from plain data and keeps no state.
-import { PALETTE, RGB, seriesColor } from './charts.js';
+import { PALETTE, RGB, crossAt, seriesColor } from './charts.js';
+import { visiblePath } from './race-fate.js';
 import { formatTicks } from './format.js';
 
 const NEG = [0, 114, 178], POS = [230, 159, 0];   // blue for negative, orange for positive
@@ -100,6 +101,7 @@ export function drawBoundary(canvas, built, outputs) {
   const box = plotBox(canvas), { left, top, width, height } = box;
   const toX = (x) => left + ((x + extent) / (2 * extent)) * width, toY = (y) => top + ((extent - y) / (2 * extent)) * height;
   ctx.clearRect(0, 0, W, H);
+  if (inputs > 2) return;   // your own rows of more than two inputs: no input plane to draw
   if (inputs === 1) {
     drawCurve(ctx, box, built, outputs, toX);
     drawAxes(ctx, box, [-extent, extent], [CURVE_LO, CURVE_HI], 'x', 'y');
@@ -329,7 +331,8 @@ export function drawSchedule(canvas, curve) {
 
 /**
  * Contours of a surface (log-spaced levels, as filled bands) with each optimiser's path up to step
- * `upto`, its current point, and the start point.
+ * `upto` (paths with their fate, race-fate.js), its current point or a cross where it left the plot
+ * or diverged, and the start point.
  */
 export function drawContour(canvas, surface, paths, upto, start) {
   const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
@@ -351,27 +354,31 @@ export function drawContour(canvas, surface, paths, upto, start) {
     return edge ? [80, 80, 110] : [g - 30 * (1 - t), g, 255 - 60 * t];
   }, left, top);
   const toX = (x) => left + ((x - x0) / (x1 - x0)) * width, toY = (y) => top + ((y1 - y) / (y1 - y0)) * height;
+  const shown = paths.map((p) => visiblePath(p, p.fate, upto, surface));   // cut to the view (race-fate.js)
   ctx.save();
   ctx.beginPath(); ctx.rect(left, top, width, height); ctx.clip();
-  paths.forEach((p, k) => {
-    const n = Math.min(upto, p.path.length / 2 - 1);
+  shown.forEach(({ pieces }, k) => {
     ctx.strokeStyle = seriesColor(k); ctx.lineWidth = 2; ctx.beginPath();
-    for (let s = 0; s <= n; ++s) {
-      const px = toX(clampFinite(p.path[2 * s], x0, x1)), py = toY(clampFinite(p.path[2 * s + 1], y0, y1));
-      if (s) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+    for (const piece of pieces) {
+      for (let i = 0; i < piece.length; i += 2) (i ? ctx.lineTo : ctx.moveTo).call(ctx, toX(piece[i]), toY(piece[i + 1]));
     }
     ctx.stroke();
-    const cx = toX(clampFinite(p.path[2 * n], x0, x1)), cy = toY(clampFinite(p.path[2 * n + 1], y0, y1));
-    ctx.fillStyle = seriesColor(k); ctx.beginPath(); ctx.arc(cx, cy, 5.5, 0, 2 * Math.PI); ctx.fill();
-    ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.5; ctx.stroke();
   });
-  if (start) {
-    ctx.strokeStyle = '#1d1d1f'; ctx.lineWidth = 2;
+  if (start) {   // the start: a ring, so it is not taken for a racer's cross
     const sx = toX(start[0]), sy = toY(start[1]);
-    ctx.beginPath(); ctx.moveTo(sx - 6, sy - 6); ctx.lineTo(sx + 6, sy + 6); ctx.moveTo(sx + 6, sy - 6); ctx.lineTo(sx - 6, sy + 6); ctx.stroke();
+    for (const [color, w] of [['#fff', 4.5], ['#1d1d1f', 2]]) {
+      ctx.strokeStyle = color; ctx.lineWidth = w; ctx.beginPath(); ctx.arc(sx, sy, 6, 0, 2 * Math.PI); ctx.stroke();
+    }
   }
   ctx.restore();
   drawAxes(ctx, box, [x0, x1], [y0, y1], 'x', 'y');
+  shown.forEach(({ marks, point }, k) => {   // where each racer is, or a cross where it left the view or diverged
+    if (point) {
+      ctx.fillStyle = seriesColor(k); ctx.beginPath(); ctx.arc(toX(point[0]), toY(point[1]), 5.5, 0, 2 * Math.PI); ctx.fill();
+      ctx.strokeStyle = '#fff'; ctx.lineWidth = 1.5; ctx.stroke();
+    }
+    for (const [x, y] of marks) crossAt(ctx, toX(x), toY(y), 5, seriesColor(k));
+  });
 }
 
 /** The point of the plane under a click at (clientX, clientY) on a canvas drawn with plotBox over x and y. */
@@ -380,8 +387,6 @@ export function planeAt(canvas, clientX, clientY, [x0, x1], [y0, y1]) {
   const px = ((clientX - rect.left) / rect.width) * canvas.width, py = ((clientY - rect.top) / rect.height) * canvas.height;
   return { x: x0 + ((px - box.left) / box.width) * (x1 - x0), y: y1 - ((py - box.top) / box.height) * (y1 - y0) };
 }
-
-const clampFinite = (v, a, b) => (Number.isFinite(v) ? Math.max(a - (b - a), Math.min(b + (b - a), v)) : a);
 
 /**
  * A small picture of a data set: its points in class colours (or blue/orange by target value, or

@@ -11,7 +11,7 @@
 //   claims          { says, from, to, holds }: `says` quotes the part of `text` it stands for; `holds`
 //                   must be true at every recorded step from `from` (default 0) to `to` (default `steps`)
 //                   (`readsPath: true` on a claim or moment of a race: it reads the optimisers' x and y,
-//                   which the CLI runner records and the page's test hook does not give yet)
+//                   which the CLI runner and the page's test hook both record)
 //
 // `holds(at)` reads one recorded step `at` (see lessonView below): for a training lesson
 // at.step and at.run(label) with the numbers the page shows then; for a race at.step and
@@ -250,6 +250,79 @@ export const LESSONS = [
       { says: 'although the test accuracy hardly moves', from: 100, holds: (at) => Math.max(...recorded(at.run(), 'testAccuracy', 100, at.step)) - Math.min(...recorded(at.run(), 'testAccuracy', 100, at.step)) <= 0.1 },
     ],
   },
+  // ----- the instruments (views/instruments.js): `instruments` says what the runs measure while training -----
+  {
+    name: 'loss-surface', title: 'The loss surface of this network',
+    params: 'mode=compare&data=circle&layers=16_relu,16_relu&opt=sgd&lr=0.2&runs=batch:0~batch:8',
+    steps: 1000, stepsPerSecond: 50,
+    instruments: { sharpnessEvery: 50, landscapeEvery: 1000, directions: ['trajectory', 'random'], resolution: 21 },
+    text: 'The instruments below the charts draw the training loss on a plane through each run\'s weights as they are now, the ring in the middle. Two random directions, each filter scaled to the size of the weights it moves (Li et al. 2018), show the shape of the bowl the run sits in. The same network is trained here with the whole training set in every step and with minibatches of 8. At the end, full-batch gradient descent sits at the lowest point of its random plane, and its walls are steeper: the highest loss on its plane is above the small-batch run\'s, and its sharpness λmax (the curvature along the steepest direction) is more than one and a half times the small-batch run\'s, the sharp minimum Keskar et al. (2017) found large batches settle in. The trajectory plane is spanned instead by the two directions in which the recorded weights moved most; the white line is the path from the start to the ring, and its first direction alone explains more than four fifths of the spread of the path.',
+    moments: [
+      { step: 500, panel: 'sharpness-chart', text: 'Halfway: the full-batch run\'s λmax is already above the small-batch run\'s.', holds: (at) => at.run('batch 0').sharpness > at.run('batch 8').sharpness },
+      { step: 1000, panel: 'landscape', text: 'Both planes share one colour scale: switch the directions to random and compare how fast each run\'s loss rises away from the ring.', holds: (at) => at.run('batch 0').landscape.random.max > at.run('batch 8').landscape.random.max },
+    ],
+    claims: [
+      { says: 'full-batch gradient descent sits at the lowest point of its random plane', from: 1000, holds: (at) => at.run('batch 0').landscape.random.center <= at.run('batch 0').landscape.random.min },
+      { says: 'the highest loss on its plane is above the small-batch run\'s', from: 1000, holds: (at) => at.run('batch 0').landscape.random.max > at.run('batch 8').landscape.random.max },
+      { says: 'its sharpness λmax (the curvature along the steepest direction) is more than one and a half times the small-batch run\'s', from: 1000, holds: (at) => at.run('batch 0').sharpness > 1.5 * at.run('batch 8').sharpness },
+      { says: 'its first direction alone explains more than four fifths of the spread of the path', from: 1000, holds: (at) => at.runs.every((r) => r.landscape.trajectory.explained[0] > 0.8) },
+    ],
+  },
+  {
+    name: 'edge-of-stability', title: 'Sharpness and the largest stable learning rate',
+    params: 'mode=compare&data=sine&layers=32_tanh,32_tanh&opt=sgd&batch=0&runs=lr:0.02~lr:0.05',
+    steps: 2000, stepsPerSecond: 100,
+    instruments: { sharpnessEvery: 10 },
+    text: 'On a quadratic bowl whose curvature is λ, gradient descent at rate η converges only while λ is below 2/η; past it every step overshoots further. The sharpness chart draws λmax, the largest curvature of the training loss, beside 2/η for two runs of the same network fitting a sine curve with full-batch gradient descent. At rate 0.02 (2/η = 100) λmax climbs for the whole run, yet stays far below its line: it never passes 60. At rate 0.05 (2/η = 40) λmax is on the line by step 500 and then hovers on it, never more than 15% above or below, for the rest of the run: the edge of stability Cohen et al. (2021) describe. There the loss still falls overall, but now and then it jumps up for a few steps, something a quadratic bowl would not allow.',
+    moments: [
+      { step: 500, panel: 'sharpness-chart', text: 'The 0.05 run\'s λmax has reached its dashed 2/η line at 40; the 0.02 run\'s is still climbing, far below its line at 100.', holds: (at) => Math.abs(at.run('0.05').sharpness - 40) < 6 && at.run('0.02').sharpness < 60 },
+      { step: 2000, panel: 'sharpness-chart', text: 'Fifteen hundred steps later the 0.05 run is still on its line.', holds: (at) => Math.abs(at.run('0.05').sharpness - 40) < 6 },
+    ],
+    claims: [
+      { says: 'At rate 0.02 (2/η = 100) λmax climbs for the whole run', from: 2000, holds: (at) => at.run('0.02').sharpness > at.run('0.02').sharpnessHistory.lambdaMax.find((v, i) => at.run('0.02').sharpnessHistory.step[i] === 500) },
+      { says: 'it never passes 60', holds: (at) => at.run('0.02').sharpness < 60 },
+      { says: 'λmax is on the line by step 500', from: 500, to: 500, holds: (at) => at.run('0.05').sharpnessHistory.lambdaMax.some((v) => v >= 40 * 0.95) },
+      { says: 'never more than 15% above or below', from: 500, holds: (at) => Math.abs(at.run('0.05').sharpness - 40) < 6 },
+      { says: 'the loss still falls overall', from: 2000, holds: (at) => at.run('0.05').trainLoss < recorded(at.run('0.05'), 'trainLoss', 500, 500)[0] },
+      { says: 'now and then it jumps up for a few steps', from: 2000, holds: (at) => recorded(at.run('0.05'), 'trainLoss', 500, 2000).some((v, i, all) => i > 0 && v > 1.5 * all[i - 1]) },
+    ],
+  },
+  {
+    name: 'bn-high-rate', title: 'Batch norm allows higher learning rates',
+    params: 'mode=compare&data=spiral&init=xavier&opt=sgd&lr=2&runs=layers:32_tanh,32_tanh,32_tanh,32_tanh~layers:32_tanh_bn,32_tanh_bn,32_tanh_bn,32_tanh_bn',
+    steps: 1000, stepsPerSecond: 50,
+    instruments: { sharpnessEvery: 10 },
+    text: 'The same four-layer tanh network, with and without batch norm, both at the learning rate 2. Without batch norm the first steps are far too long: within 50 steps the loss leaps from about 1 to more than 5 and it stays above ln 3 ≈ 1.10, the loss of an even guess, for the rest of the run. Its units are pinned at plus or minus one, confidently wrong, where the loss is flat, so at more than half of the measurements from step 100 on its λmax is almost zero (below 0.1). With batch norm every layer\'s input is rescaled at each step, whatever the weights have grown to, and the same rate trains: from step 200 on its loss is below 0.5 at most steps, and from step 500 on its λmax is below 2/η = 1 at nine measurements in ten or more.',
+    moments: [
+      { step: 50, panel: 'loss-chart', text: 'The plain run\'s loss has leapt far above where it started; the batch-norm run\'s is falling.', holds: (at) => at.runs[0].trainLoss > 5 && at.runs[1].trainLoss < at.runs[1].firstLoss },
+      { step: 1000, panel: 'sharpness-chart', text: 'λmax of the plain run lies near zero with a few flares; the batch-norm run\'s stays under its dashed 2/η line.', holds: (at) => Math.abs(at.runs[0].sharpness) < 0.5 && at.runs[1].sharpness < at.runs[1].twoOverEta },
+    ],
+    claims: [
+      { says: 'within 50 steps the loss leaps from about 1 to more than 5', from: 50, to: 50, holds: (at) => at.runs[0].firstLoss < 1.7 && Math.max(...recorded(at.runs[0], 'trainLoss', 0, 50)) > 5 },
+      { says: 'it stays above ln 3 ≈ 1.10, the loss of an even guess, for the rest of the run', from: 50, holds: (at) => at.runs[0].trainLoss > LN3 },
+      { says: 'at more than half of the measurements from step 100 on its λmax is almost zero (below 0.1)', from: 1000, holds: (at) => { const h = at.runs[0].sharpnessHistory, late = h.lambdaMax.filter((_, i) => h.step[i] >= 100); return late.filter((v) => Math.abs(v) < 0.1).length > 0.5 * late.length; } },
+      { says: 'from step 200 on its loss is below 0.5 at most steps', from: 1000, holds: (at) => recorded(at.runs[1], 'trainLoss', 200, 1000).filter((v) => v < 0.5).length >= 0.8 * recorded(at.runs[1], 'trainLoss', 200, 1000).length },
+      { says: 'from step 500 on its λmax is below 2/η = 1 at nine measurements in ten or more', from: 1000, holds: (at) => { const h = at.runs[1].sharpnessHistory, late = h.lambdaMax.filter((_, i) => h.step[i] >= 500); return late.filter((v, i) => v < h.twoOverEta[h.step.indexOf(500) + i]).length >= 0.9 * late.length; } },
+    ],
+  },
+  {
+    name: 'lr-range-test', title: 'Finding a learning rate',
+    params: 'data=spiral&layers=32_relu,32_relu&opt=sgd&lr=0.02',
+    steps: 1000, stepsPerSecond: 100,
+    instruments: { lrFind: true },
+    text: 'The learning-rate range test (Smith 2017, the form fastai\'s lr_find made popular) trains from the current weights for 100 steps while the rate grows from 0.0001 to 10 by the same factor at every step, keeps a smoothed loss, and then puts the weights back. Its curve is flat at the small rates: up to 0.001 the smoothed loss stays within 10% of where it started. It falls at the middle rates and reaches its lowest point at a rate between 1 and 3; past it the loss turns up again. Of the two suggestions marked on the curve, the rate of the lowest loss divided by ten lands between 0.1 and 0.4; the steepest point is less steady, since the noise of the minibatches puts small dips into the curve. This run trains at 0.02, a cautious guess ten times below the first suggestion, and after 1000 steps its loss is still above 0.25. The buttons under the curve restart it at a suggested rate, or with a cyclic schedule between the suggestions.',
+    moments: [
+      { step: 0, panel: 'lrfind-chart', text: 'The range test ran before the first step: flat, then falling, then turning up. Play on to see how the cautious rate does.', holds: (at) => at.run().rangeTest !== null },
+      { step: 1000, panel: 'loss-chart', text: 'Still above 0.25: now try a suggestion with the buttons under the range test.', holds: (at) => at.run().trainLoss > 0.25 },
+    ],
+    claims: [
+      { says: 'up to 0.001 the smoothed loss stays within 10% of where it started', holds: (at) => { const t = at.run().rangeTest; return t.smoothed.every((v, i) => t.learningRates[i] > 1e-3 || Math.abs(v - t.smoothed[0]) < 0.1 * t.smoothed[0]); } },
+      { says: 'reaches its lowest point at a rate between 1 and 3', holds: (at) => { const t = at.run().rangeTest, lowest = t.smoothed.indexOf(Math.min(...t.smoothed)); return t.learningRates[lowest] > 1 && t.learningRates[lowest] < 3; } },
+      { says: 'past it the loss turns up again', holds: (at) => { const t = at.run().rangeTest, lowest = t.smoothed.indexOf(Math.min(...t.smoothed)); return Math.max(...t.smoothed.slice(lowest)) > 1.05 * t.smoothed[lowest]; } },
+      { says: 'the rate of the lowest loss divided by ten lands between 0.1 and 0.4', holds: (at) => { const m = at.run().rangeTest.suggestions.minimumDividedBy10; return m > 0.1 && m < 0.4; } },
+      { says: 'after 1000 steps its loss is still above 0.25', from: 1000, holds: (at) => at.run().trainLoss > 0.25 },
+    ],
+  },
 ];
 
 /** The lesson called `name`, or undefined. */
@@ -309,4 +382,35 @@ export function checkLesson(lesson, views) {
     else attempt(`moment '${moment.text}'`, at, moment.holds);
   }
   return failures;
+}
+
+/**
+ * What a lesson's claims read of a run's instruments at recorded step `step`, from its readings
+ * (instrument-readings.js on the page, the CLI runner's the same shape; a landscape per directions may
+ * be one reading or a list of them):
+ *   sharpness          λmax measured at this step (null when none was)     twoOverEta  2/η then
+ *   sharpnessHistory   { step, lambdaMax, twoOverEta } measured up to this step
+ *   landscape          { random, trajectory }: the landscape measured at this step, each with
+ *                      { center, min, max, values, explained } (null when none was)
+ *   rangeTest          the range test measured up to this step ({ learningRates, smoothed, losses, suggestions, stoppedEarly }) or null
+ * A lesson's `instruments` (watch settings: sharpnessEvery, landscapeEvery, directions, resolution,
+ * lrFind) say what its runs measure, on the page (worker-instruments.js) and in the CLI runner alike.
+ */
+export function instrumentView(readings, step) {
+  if (!readings) return { sharpness: null, twoOverEta: null, sharpnessHistory: { step: [], lambdaMax: [], twoOverEta: [] }, landscape: { random: null, trajectory: null }, rangeTest: null };
+  const s = readings.sharpness, upto = s.step.filter((x) => x <= step).length, at = s.step.indexOf(step);
+  const plane = (list) => {
+    const found = [].concat(list ?? []).find((l) => l && l.step === step);
+    if (!found) return null;
+    const values = Array.from(found.values), finite = values.filter(Number.isFinite);
+    return { center: found.center?.loss ?? found.center, min: Math.min(...finite), max: Math.max(...finite), values, explained: found.explained };
+  };
+  const test = readings.rangeTest && readings.rangeTest.step <= step ? readings.rangeTest : null;
+  return {
+    sharpness: at >= 0 ? s.lambdaMax[at] : null,
+    twoOverEta: at >= 0 ? s.twoOverEta[at] : null,
+    sharpnessHistory: { step: s.step.slice(0, upto), lambdaMax: s.lambdaMax.slice(0, upto), twoOverEta: s.twoOverEta.slice(0, upto) },
+    landscape: { random: plane(readings.landscape?.random), trajectory: plane(readings.landscape?.trajectory) },
+    rangeTest: test,
+  };
 }

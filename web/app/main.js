@@ -3,31 +3,44 @@
 import { el } from './dom.js';
 import { Session } from './session.js';
 import { PlayGate } from './visibility.js';
-import { COMPARE_DEFAULT_RUNS, baseState, defaultLayersFor, isImageData, layersProblem, parseState, serializeState } from './state.js';
+import {
+  COMPARE_DEFAULT_RUNS, OWN_DATA, baseState, defaultLayersFor, isImageData, layersProblem, parseState, readAutoplay, serializeState, startsPlaying,
+} from './state.js';
+import { createAnnouncer } from './views/announce.js';
 import { createControls } from './views/controls.js';
+import { createExport } from './views/export.js';
+import { createImport, takeRunParam } from './views/import.js';
 import { createCurves } from './views/curves.js';
 import { createDatasets } from './views/datasets.js';
+import { createInstruments } from './views/instruments.js';
 import { createLayersEditor, showLayersProblem } from './views/layers-editor.js';
 import { createMoments } from './views/moments.js';
 import { createMultiples } from './views/multiples.js';
 import { createRace } from './views/race.js';
 import { createRunsEditor } from './views/runs-editor.js';
+import { createOverlay } from './views/overlay.js';
+import { createScrubber } from './views/scrubber.js';
+import { createStrips } from './views/strips.js';
 import { createSingle } from './views/single.js';
 import { createStart } from './views/start.js';
 
 const $ = (id) => document.getElementById(id);
 const REDRAW_MS = 40;
 
-const parsed = parseState(location.search);
+const runLink = takeRunParam(location.search);   // ?run=<url>: a saved run to open (views/import.js)
+// a lesson link plays as a guided demo, as the menu does, unless the address says autoplay=0
+const opening = readAutoplay(runLink.search);
+const parsed = parseState(opening.search);
+if (opening.note) parsed.notes.push(opening.note);
 /** What every view reads and writes through: the state, the run controller, a change and a redraw. */
 const page = {
   state: parsed.state,
-  session: new Session({ autoplayRace: true, raceResolution: 240 }),
+  session: new Session({ autoplayRace: opening.autoplay !== 0, raceResolution: 240 }),
   dirty: true,
   redraw: () => { page.dirty = true; },
   change,
   // choosing a lesson starts it: it plays at its pace up to its first moment
-  startLesson: (name) => { page.state = baseState(name); showNotes([]); restart({ play: Boolean(name) }); },
+  startLesson: (name) => { page.session.autoplayRace = true; page.state = baseState(name); showNotes([]); restart({ play: Boolean(name) }); },
   // a race that has finished (or not begun) plays again from the start; one paused at a moment goes on
   play: () => (page.state.mode === 'race' && !racePaused() ? page.session.reset({ keepPlaying: true }) : page.session.toggle()),
   step: () => page.session.step(),
@@ -66,7 +79,39 @@ const multiples = createMultiples(page);
 const race = createRace(page);
 const moments = createMoments(page);
 const datasets = createDatasets(page);
+const instruments = createInstruments(page);
+// time travel: the scrubber under the curves (its marker on every chart over steps), the runs overlaid, the depth x time strips
+const scrubber = createScrubber(page, () => [curves.charts.loss, curves.charts.acc, curves.charts.lr, single.charts.gradNorm, single.charts.ratio]);
+const overlay = createOverlay(page);
+const strips = createStrips(page, scrubber.shownStep);
 createStart(page, location.search === '');
+createAnnouncer(page, $('announce'));
+
+// ---------- files: downloads, saved runs and your own data (views/export.js, views/import.js) ----------
+
+/** A message about a file on the page: what was saved or opened, or why not (bad). */
+page.tell = (text, { bad = false } = {}) => {
+  const box = $('file-message');
+  box.textContent = text;
+  box.hidden = false;
+  box.classList.toggle('bad', bad);
+  box.setAttribute('role', bad ? 'alert' : 'status');
+};
+/** A saved run the first run's worker checked (id) becomes the page's run, continuing where it was saved. */
+page.restore = (state, id, notes) => {
+  page.state = state;
+  showNotes(notes);
+  writeUrl();
+  syncControls();
+  page.session.start(page.state, { restore: id });
+};
+/** Your own rows (csv.js's dataset plus what the preview read) become the data of the runs. */
+page.useOwnData = (own) => {
+  page.state = { ...page.state, data: OWN_DATA, own, layers: isImageData(page.state.data) ? defaultLayersFor(OWN_DATA) : page.state.layers, lesson: '' };
+  restart();
+};
+createExport(page);
+createImport(page, runLink.url);
 
 function syncControls() {
   controls.sync();
@@ -78,6 +123,7 @@ function syncControls() {
 
 /** Applies a change from a control: updates the state and the URL and rebuilds what depends on it. */
 function change(patch) {
+  page.session.autoplayRace = true;   // autoplay=0 holds only the race the page opened on
   const state = page.state, next = { ...state, ...patch };
   if (patch.mode === 'compare' && !next.runs) next.runs = COMPARE_DEFAULT_RUNS;
   // images and points need different networks: switching between them starts from the kind's default
@@ -119,7 +165,9 @@ function render() {
   lastRender = now;
   page.dirty = false;
   curves.render();
-  if (page.state.mode === 'compare') multiples.render(); else single.render();
+  if (page.state.mode === 'compare') { multiples.render(); overlay.render(); } else { single.render(); strips.render(); }
+  scrubber.render();
+  instruments.render();
 }
 
 // ---------- test and benchmark hook: plain numbers only ----------
@@ -140,7 +188,7 @@ const layerSummary = (l) => ({
 window.gradlabPage = {
   summary: () => {
     const { session, state } = page, r0 = session.race;
-    const charts = [curves.charts, single.charts, race.charts].flatMap((c) => Object.values(c));
+    const charts = [curves.charts, single.charts, race.charts, instruments.charts].flatMap((c) => Object.values(c));
     return {
       mode: state.mode, playing: session.playing, running: session.running, workers: session.runs.length, url: location.search,
       speed: state.speed, moment: moments.box.hidden ? null : { step: Number(moments.box.dataset.step), panel: moments.box.dataset.panel },
@@ -151,10 +199,14 @@ window.gradlabPage = {
         layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [], layers: r.last?.layers.map(layerSummary) ?? [],
         predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
         learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
+        instruments: instruments.summary(r),
+        markers: r.markers.map((m) => ({ ...m })),
       })),
+      scrub: scrubber.summary(), overlay: state.mode === 'compare' ? overlay.summary() : null, strips: state.mode === 'train' ? strips.summary() : null,
       nanInCharts: charts.some((c) => c.data.some((col) => col.some((v) => Number.isNaN(v)))),
       race: r0?.paths ? {
-        upto: r0.upto, paths: r0.paths.map((p) => ({ name: p.name, learningRate: p.learningRate, first: p.loss[0], last: p.loss[p.loss.length - 1], loss: Array.from(p.loss) })),
+        upto: r0.upto, paths: r0.paths.map((p) => ({ name: p.name, learningRate: p.learningRate, first: p.loss[0], last: p.loss[p.loss.length - 1], loss: Array.from(p.loss),
+          x: Array.from(p.path.filter((_, i) => i % 2 === 0)), y: Array.from(p.path.filter((_, i) => i % 2 === 1)), fate: p.fate })),
         legend: race.charts.race ? race.charts.race.series.slice(1).map((s) => s.label) : [],
       } : null,
     };
@@ -169,5 +221,5 @@ window.gradlabPage.test = { killWorker: (i) => page.session.runs[i].worker.termi
 
 showNotes(parsed.notes);
 new PlayGate().attach(page.session);   // no training in a hidden tab
-restart();
+restart({ play: startsPlaying(parsed.state, opening.autoplay) });
 requestAnimationFrame(render);

@@ -6,9 +6,12 @@
 //   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock, lessonStops, stopsAt });
 //   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
-//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'race' | 'runs' | 'restart'
+//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'race' | 'runs' | 'restart'
 //   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
 //   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
+//   session.measure('landscape' | 'sharpness' | 'lrfind', options, runs?)   // an instrument now (every run, or those given)
+//   session.watchInstruments(settings)     // what to measure while training when no lesson says (protocol.watch's fields)
+//   session.scrub(step); session.live();   // time travel: every run shows its recorded step nearest to step; back to now
 //   session.raceFrame() → { upto, changed }   // where the race clock stands (RACE_MS for a whole race)
 //   session.checkWorkers(now);                   the watchdog's check (every PING_MS while there are runs; tests call it)
 //   session.dispose();
@@ -25,21 +28,34 @@
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
+//   instrument { run, reading }  a landscape, sharpness, range test or instrument error arrived (stored in
+//                       run.instruments, see instrument-readings.js)
+//   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers,
+//                       run.built.scheduleCurve previews the schedule at the new settings
+//   scrub { step }      the session scrubs to step (null: back to live)   recorded { run }   a run's worker answered a scrub
 //   playing { playing }                                       whenever play / pause state changes
+//   file { run, what, name, mime, bytes }   a download the run's worker made (session.requestFile)
+//   opened { run, id, settings, step, rows }   a saved run checked by run 0's worker (session.openRun);
+//                       session.start(state, { restore: id }) then continues it
+//   refused { run, what, message }   a file or a saved run that could not be made or opened (the run goes on)
 //   moment { step, moment, end }   a lesson reached one of its stops and paused there: `moment` is the
 //                       lesson's { step, panel, text } (null at the lesson's end step without one); end:
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares
 // (each running worker is sent its new share, a `duty` command, whenever the count changes);
-// appendCapped, raceCurves and racerLabel shape what the views draw.
-import { runConfig } from './config.js';
+// appendCapped and racerLabel shape what the views draw (race-fate.js the race's chart and marks); shownSnapshot(run) is the snapshot
+// every view of a run draws (the scrubbed one while the session scrubs, else the latest).
+import { STRIP_QUANTITIES } from '../lib/strips.js';
+import { optimizerSpec, runConfig } from './config.js';
+import { keysReaching, markText } from './marks.js';
 import { PING_MS, SILENT_MS, fault, isMemoryError } from './faults.js';
 import * as protocol from './protocol.js';
 import { lessonNamed } from './lessons.js';
 import { racePlan } from './race-plan.js';
-import { raceOnly, runState, runsOf } from './state.js';
+import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
+import { READING_TYPES, addReading, watchFor } from './instrument-readings.js';
 
 /** A whole race is drawn over this many milliseconds, whatever its number of steps. */
 export const RACE_MS = 4000;
@@ -118,14 +134,28 @@ export function appendCapped(columns, values, limit = CURVE_POINTS) {
 
 const positive = (v) => (v != null && v > 0 ? v : null);
 
+/**
+ * The per-layer curves a run keeps (run.layerCurves[name][layer], steps in run.layerCurves.x): the
+ * charts of gradient norm and update ratio, and the depth x time strips (views/strips.js).
+ */
+export const LAYER_CURVES = {
+  gradNorm: (l) => positive(STRIP_QUANTITIES.gradientNorm(l)),
+  ratio: (l) => positive(STRIP_QUANTITIES.updateRatio(l)),
+  saturated: (l) => STRIP_QUANTITIES.saturated(l) ?? null,
+  dead: (l) => STRIP_QUANTITIES.dead(l) ?? null,
+  activationStd: (l) => STRIP_QUANTITIES.activationStd(l) ?? null,
+};
+
 function recordSnapshot(run, s, now) {
   const c = run.curves;
   if (c.x.length === 0 || s.step > c.x[c.x.length - 1]) {
     appendCapped([c.x, c.trainLoss, c.testLoss, c.trainAcc, c.testAcc, c.lr, c.batchLoss],
       [s.step, s.train.loss, s.test.loss, s.train.accuracy, s.test.accuracy, s.learningRate, s.batchLoss]);
     const lc = run.layerCurves;
-    appendCapped([lc.x, ...s.layers.map((_, l) => (lc.gradNorm[l] ??= [])), ...s.layers.map((_, l) => (lc.ratio[l] ??= []))],
-      [s.step, ...s.layers.map((l) => positive(l.gradientNorm)), ...s.layers.map((l) => positive(l.updateRatio))]);
+    // one column per quantity and layer, all thinned together so they stay aligned on lc.x
+    const names = Object.keys(LAYER_CURVES);
+    appendCapped([lc.x, ...names.flatMap((n) => s.layers.map((_, l) => (lc[n][l] ??= [])))],
+      [s.step, ...names.flatMap((n) => s.layers.map((l) => LAYER_CURVES[n](l)))]);
   }
   if (run.firstLoss == null && s.train.loss != null) run.firstLoss = s.train.loss;
   if (s.test.loss != null) run.minTest = Math.min(run.minTest, s.test.loss);
@@ -141,18 +171,24 @@ function recordSnapshot(run, s, now) {
 /** A racer as legends show it: its name and the rate it runs at. */
 export const racerLabel = (name, learningRate) => `${name} (lr ${learningRate})`;
 
+/** What the views of a run draw: its recorded snapshot while the session scrubs (once it came), else its latest. */
+export const shownSnapshot = (run) => run.scrubbed?.snapshot ?? run.last;
+
 /** A run as session.runs holds it. Views may set `fresh = false` once they drew its last snapshot. */
 function newRun(worker, index, overrides, label) {
   return {
     worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false, duty: null,
     fault: null, pingAt: null,   // pingAt: when the watchdog's unanswered ping went (null: none outstanding)
     curves: { x: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], lr: [], batchLoss: [] },
-    layerCurves: { x: [], gradNorm: [], ratio: [] },
+    layerCurves: { x: [], ...Object.fromEntries(Object.keys(LAYER_CURVES).map((n) => [n, []])) },
+    scrubbed: null,   // the worker's 'recorded' answer while the session scrubs (time travel), else null
     histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
+    markers: [], tuning: new Map(),   // live changes applied ({ step, text }), and those sent but not yet answered
   };
 }
 
 let generations = 0;
+let tunes = 0;
 
 export class Session extends EventTarget {
   state = null;
@@ -169,6 +205,10 @@ export class Session extends EventTarget {
   #until = null;     // the step the workers were told to stop at
   #watchdog = null;  // the interval that pings the runs' workers
   #pings = 0;
+  #restore = null;   // the id of a saved run run 0's worker holds, for the next build (start's restore)
+  #openId = 0;
+  #instrumentWatch = null;   // the page's own instrument settings (a lesson's `instruments` come first)
+  #measureId = 0;
 
   /**
    * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
@@ -237,8 +277,9 @@ export class Session extends EventTarget {
   }
 
   /** Starts a state from scratch: the runs of train and compare modes, or the race. */
-  start(state, { play = false } = {}) {
+  start(state, { play = false, restore = null } = {}) {
     this.state = state;
+    this.#restore = restore;
     this.#readyFired = false;
     if (state.mode === 'race') {
       this.#stopRuns();
@@ -265,6 +306,7 @@ export class Session extends EventTarget {
       for (const r of this.runs) r.worker.postMessage(protocol.speed(next.speed));
       return 'speed';
     }
+    if (liveOnly(changed) && this.#tunable()) { this.#tune(prev, changed); return 'tune'; }
     this.#buildRuns(keepPlaying);
     return 'runs';
   }
@@ -272,6 +314,7 @@ export class Session extends EventTarget {
   play() {
     if (!this.state) return;
     if (this.state.mode === 'race') { this.#playRace(); return; }
+    this.live();   // playing goes on from the present, so the views return to it
     if (this.runs.every((r) => r.status !== 'ok')) return;
     if (this.#stopHere(this.#runsStep())) { this.#emit('playing', { playing: false }); return; }
     this.playing = true;
@@ -295,6 +338,7 @@ export class Session extends EventTarget {
   /** One training step of every run (a race: nothing). */
   step() {
     if (!this.state || this.state.mode === 'race') return;
+    this.live();
     this.playing = false;
     for (const r of this.runs) r.worker.postMessage(protocol.step());
     this.#emit('playing', { playing: false });
@@ -314,6 +358,23 @@ export class Session extends EventTarget {
 
   probeUnit(layer, unit) {
     this.runs[0]?.worker.postMessage(protocol.unit(layer, unit));
+  }
+
+  // ---------- instruments (worker-instruments.js computes them) ----------
+
+  /** Asks for an instrument now: 'landscape' ({ directions, span, resolution }), 'sharpness', 'lrfind' ({ from, to, steps }). */
+  measure(kind, options = {}, runs = this.runs) {
+    const make = { landscape: protocol.landscape, sharpness: protocol.sharpness, lrfind: protocol.lrfind }[kind];
+    if (!make) throw new Error(`instrument '${kind}' is not known; allowed: landscape, sharpness, lrfind`);
+    const id = ++this.#measureId;
+    for (const r of runs) if (r.built && r.status === 'ok') r.worker.postMessage(make({ ...options, id }));
+    return id;
+  }
+
+  /** What every run measures while training when its lesson does not say (fields of protocol.watch). */
+  watchInstruments(settings) {
+    this.#instrumentWatch = settings;
+    for (const r of this.runs) r.worker.postMessage(protocol.watch(watchFor(this.state, r.index, settings)));
   }
 
   dispose() {
@@ -369,6 +430,38 @@ export class Session extends EventTarget {
     this.#runFailed(run, f.text);
   }
 
+  // ---------- live changes: new optimiser settings from the next step, nothing rebuilt ----------
+
+  /** Runs can take a live change once each has its network and is training normally. */
+  #tunable() {
+    return this.runs.length > 0 && this.runs.every((r) => r.built && r.last && r.status === 'ok');
+  }
+
+  /**
+   * Sends each run whose optimiser the change reaches its new spec; a run that sets the changed keys
+   * itself, or whose optimiser does not read them, goes on as it was.
+   */
+  #tune(prev, keys) {
+    for (const run of this.runs) {
+      const before = runState(prev, run.overrides), after = runState(this.state, run.overrides);
+      const own = keysReaching(before, after, keys);
+      if (!own.length) continue;
+      const id = ++tunes;
+      run.tuning.set(id, markText(before, after, own));
+      run.worker.postMessage(protocol.tune(optimizerSpec(after), id));
+    }
+  }
+
+  #onTuned(run, msg) {
+    const text = run.tuning.get(msg.id);
+    if (text === undefined) return;
+    run.tuning.delete(msg.id);
+    run.built.scheduleCurve = msg.scheduleCurve;   // the preview of the schedule at the new rate
+    const marker = { step: msg.step, text };
+    run.markers.push(marker);
+    this.#emit('marker', { run, marker });
+  }
+
   // ---------- training runs ----------
 
   #stopRuns() {
@@ -385,6 +478,7 @@ export class Session extends EventTarget {
     const defs = runsOf(this.state);
     const was = this.playing;
     this.playing = false;
+    this.scrubStep = null;   // new runs have no past yet
     this.#readyFired = false;
     this.#wantPlay = keepPlaying;
     this.#planStops();
@@ -413,7 +507,9 @@ export class Session extends EventTarget {
       }
       run.generation = ++generations;
       run.duty = cpuShare();
-      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty }));
+      if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
+      const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
+      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
     }
     this.#emit('runs', { runs: this.runs });
     if (was) this.#emit('playing', { playing: false });
@@ -446,9 +542,62 @@ export class Session extends EventTarget {
       this.#emit('conv', { run });
     } else if (msg.type === 'unit') {
       this.#emit('unit', { run, layer: msg.layer, unit: msg.unit, values: msg.values });
+    } else if (msg.type === 'tuned') {
+      this.#onTuned(run, msg);
+    } else if (msg.type === 'recorded') {
+      if (this.scrubStep === null) return;   // an answer that arrived after the return to live
+      run.scrubbed = msg;
+      run.fresh = true;
+      this.#emit('recorded', { run });
     } else if (msg.type === 'error') {
       if (isMemoryError(msg.message)) this.#runFaulted(run, fault('memory', msg.message)); else this.#runFailed(run, msg.message);
+    } else if (msg.type === 'file' || msg.type === 'opened' || msg.type === 'refused') {
+      this.#emit(msg.type, { run, ...msg });
+    } else if (READING_TYPES.includes(msg.type)) {
+      addReading(run, msg);
+      this.#emit('instrument', { run, reading: msg });
     }
+  }
+
+  // ---------- files: downloads and saved runs, made and checked in the workers (worker-files.js) ----------
+
+  /** Asks run `index`'s worker for a download (protocol FILE_KINDS); the answer is a file or refused event. */
+  requestFile(index, what, settings = '', curves = null) {
+    const run = this.runs[index];
+    if (!run?.built) return false;
+    run.worker.postMessage(protocol.file(what, settings, curves));
+    return true;
+  }
+
+  /** Gives a saved run's zip bytes to run 0's worker to check; the answer is an opened or refused event. Returns its id. */
+  openRun(bytes) {
+    const run = this.runs[0];
+    if (!run) return null;
+    const id = ++this.#openId;
+    run.worker.postMessage(protocol.open(id, bytes), [bytes.buffer]);
+    return id;
+  }
+
+  // ---------- time travel: every run shows its recorded step nearest to one step ----------
+
+  /** The step the runs are scrubbed to, or null when the views show the present (live). */
+  scrubStep = null;
+
+  /** Shows every run at its recorded step nearest to `at` (each run's worker answers; playing stops). */
+  scrub(at) {
+    if (!this.state || this.state.mode === 'race' || !this.runs.length) return;
+    if (this.playing) this.pause();
+    this.scrubStep = at;
+    for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.scrub(at));
+    this.#emit('scrub', { step: at });
+  }
+
+  /** Back to the present: the views draw each run's latest snapshot again. */
+  live() {
+    if (this.scrubStep === null) return;
+    this.scrubStep = null;
+    for (const r of this.runs) { r.scrubbed = null; r.fresh = true; }
+    this.#emit('scrub', { step: null });
   }
 
   #onSnapshot(run, s) {
@@ -566,13 +715,4 @@ export class Session extends EventTarget {
     }
     return { upto, changed };
   }
-}
-
-/** The race's loss curves up to step `upto` as chart columns, clipped to the values of the plotted view. */
-export function raceCurves(race, upto) {
-  // a run that escapes (a saddle has no bottom) must not flatten the others
-  const { min, max } = race.surface;
-  // a loss that cannot go below zero is not clipped from below, so a log axis shows how far it falls
-  const clip = (v) => (Number.isFinite(v) ? Math.max(Math.min(min, 0), Math.min(max, v)) : null);
-  return [Array.from({ length: upto + 1 }, (_, i) => i), ...race.paths.map((p) => Array.from(p.loss.subarray(0, upto + 1), clip))];
 }

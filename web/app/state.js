@@ -8,12 +8,19 @@ import { SPEED_MAX, SPEED_MIN } from './pace.js';
 export const HIDDEN_ACTIVATIONS = ACTIVATIONS.filter((a) => a !== 'softmax');
 export const LOSS_CHOICES = ['auto', 'cross-entropy', 'binary-cross-entropy', 'mse'];
 export const MODES = ['train', 'compare', 'race'];
-export const MAX_LAYERS = 8;
+export const MAX_LAYERS = 12;
 export const MAX_UNITS = 128;
 export const MAX_FILTERS = 32;
+export const MAX_DROPOUT = 0.9;
 /** Data sets of grey images: their networks may use conv, pool and flatten layers. */
 export const IMAGE_DATASETS = ['digits', 'shapes'];
 export const isImageData = (data) => IMAGE_DATASETS.includes(data);
+/**
+ * data=csv: your own rows, read from a CSV by the page (web/app/views/import.js). The rows live in
+ * state.own ({ x, y, inputs, classes | outputs, ... }, never in the address), so an address that says
+ * data=csv cannot be replayed alone: parseState notes it and falls back to the default data set.
+ */
+export const OWN_DATA = 'csv';
 /** The hidden layers a data set starts with: a small convnet for images, two dense layers otherwise. */
 export const DEFAULT_LAYERS = '32_relu,32_relu';
 export const DEFAULT_IMAGE_LAYERS = 'c8_relu,pmax,c16_relu,pmax,flat';
@@ -23,6 +30,13 @@ export const MAX_RUNS = 4;
 export const COMPARE_DEFAULT_RUNS = 'init:he-normal~init:xavier~init:normal';
 /** Keys whose change only replays the optimiser race (no network is rebuilt). */
 export const raceOnly = (keys) => keys.length > 0 && keys.every((k) => k.startsWith('race') || k === 'surface');
+/**
+ * Keys a run takes on while it plays, from its next step, without a rebuild (net.tune keeps the
+ * weights and the optimiser's state): the rate and the optimiser's other numbers and penalties.
+ * Any other change (layers, initialisation, data, the optimiser itself, the schedule) builds the runs again.
+ */
+export const LIVE_KEYS = ['lr', 'momentum', 'beta1', 'beta2', 'alpha', 'wd', 'clip', 'l1', 'l2'];
+export const liveOnly = (keys) => keys.length > 0 && keys.every((k) => LIVE_KEYS.includes(k));
 const MAX_QUERY = 8192;
 const MAX_ENTRIES = 200;
 
@@ -30,11 +44,14 @@ const enumOf = (values) => ({ type: 'enum', values });
 const int = (min, max) => ({ type: 'int', min, max });
 const float = (min, max) => ({ type: 'float', min, max });
 
+/** The numbers of one hidden layer, read with readValue like the table's (the layers editor shows their ranges). */
+export const LAYER_NUMBERS = { units: int(1, MAX_UNITS), filters: int(1, MAX_FILTERS), dropout: float(0, MAX_DROPOUT) };
+
 /** The table. `default` is the value when the URL does not say; a lesson may change it. */
 export const PARAMS = [
   { name: 'lesson', ...enumOf(['', ...LESSONS.map((l) => l.name)]), default: '' },
   { name: 'mode', ...enumOf(MODES), default: 'train' },
-  { name: 'data', ...enumOf(DATASETS), default: 'spiral' },
+  { name: 'data', ...enumOf([...DATASETS, OWN_DATA]), default: 'spiral' },
   { name: 'classes', ...int(2, 8), default: 3 },
   { name: 'samples', ...int(20, 2000), default: 300 },
   { name: 'noise', ...float(0, 1), default: 0.1 },
@@ -103,7 +120,7 @@ function readCommonField(layer, field) {
   else if (field === 'bn') layer.batchNorm = 'before';
   else if (field === 'bna') layer.batchNorm = 'after';
   else if (field === 'nb') layer.bias = false; // no bias (a layer with bn before its activation has none anyway)
-  else if (/^d0?\.\d{1,4}$|^d0$/.test(field) && Number(field.slice(1)) <= 0.9) layer.dropout = Number(field.slice(1));
+  else if (/^d0?\.\d{1,4}$|^d0$/.test(field) && Number(field.slice(1)) <= MAX_DROPOUT) layer.dropout = Number(field.slice(1));
   else if (field.startsWith('i') && INITS.includes(field.slice(1))) layer.init = field.slice(1);
   else return `layer field ${quote(field)} is not known (${LAYER_FIELDS_HELP})`;
   return '';
@@ -312,6 +329,16 @@ export function runState(state, overrides) {
   return s;
 }
 
+/**
+ * In compare mode, the runs that set `key` themselves: { runs: how many runs there are, own: [{ run
+ * (from 1), value }] } (own is empty outside compare mode).
+ */
+export function runsSetting(state, key) {
+  const list = state.mode === 'compare' ? parseRuns(state.runs) : [];
+  if (!Array.isArray(list)) return { runs: 0, own: [] };
+  return { runs: list.length, own: list.flatMap((o, i) => o.filter(([k]) => k === key).map(([, value]) => ({ run: i + 1, value }))) };
+}
+
 /** Hidden layers in a few words: "4×32 tanh BN", "2×64 relu dropout 0.5", "none". */
 export function describeLayers(text) {
   const layers = parseLayers(text);
@@ -351,11 +378,12 @@ export function baseState(name) {
 }
 
 /**
- * The state from a query string ('?a=1&b=2'): { state, notes }. Never throws; unknown names and bad
+ * The state from a query string ('?a=1&b=2'): { state, notes }; own: your own rows when the address
+ * says data=csv and they are at hand (see OWN_DATA). Never throws; unknown names and bad
  * values are skipped with a note each. Keys are only ever looked up in the table, so names such as
  * __proto__ cannot reach an object's prototype.
  */
-export function parseState(search) {
+export function parseState(search, own = null) {
   const notes = [];
   let text = typeof search === 'string' ? search : '';
   if (text.length > MAX_QUERY) {
@@ -396,14 +424,42 @@ export function parseState(search) {
     if (read.error) notes.push(`${key} = ${quote(value)} is not allowed (${read.error}); using ${JSON.stringify(state[key] ?? 'default')}`);
     else state[key] = read.value;
   }
+  if (own) state.own = own;   // your own rows, given beside the address (a saved run carries them)
+  // a data set of the other kind (images or points) without layers of its own gets that kind's
+  // network, as choosing it from the menu does
+  const base = baseState(lessonName);
+  if (!seen.has('layers') && isImageData(state.data) !== isImageData(base.data)) state.layers = defaultLayersFor(state.data);
   return { state: checkState(state, notes), notes };
 }
+
+/**
+ * The page's own switch in an address, read apart from the state: `autoplay=0` keeps a lesson link
+ * from starting by itself, `autoplay=1` starts any link. { search: the address without it,
+ * autoplay: 0, 1 or null (not given), note: why a value was not read, or '' }.
+ */
+export function readAutoplay(search) {
+  const query = new URLSearchParams(typeof search === 'string' ? search.replace(/^\?/, '') : '');
+  const given = query.get('autoplay');
+  if (given === null) return { search: typeof search === 'string' ? search : '', autoplay: null, note: '' };
+  query.delete('autoplay');
+  const rest = query.toString();
+  const autoplay = given === '0' ? 0 : given === '1' ? 1 : null;
+  const note = autoplay === null ? `autoplay = ${quote(given)} is not allowed (0 or 1); a lesson link starts by itself` : '';
+  return { search: rest ? `?${rest}` : '', autoplay, note };
+}
+
+/** Whether a page opened on `state` starts playing by itself: a lesson does (a guided demo), unless autoplay is 0. */
+export const startsPlaying = (state, autoplay) => autoplay === 1 || (autoplay !== 0 && Boolean(state.lesson));
 
 /**
  * Cross-field checks: a compare mode needs runs; conv, pool and flatten layers need an image data set
  * and must fit its size, in the shared state and in every run.
  */
 function checkState(state, notes) {
+  if (state.data === OWN_DATA && !state.own) {
+    notes.push(`data '${OWN_DATA}' means your own rows, which an address cannot hold: paste or drop the CSV again (Your data); using ${paramInfo('data').default}`);
+    state.data = paramInfo('data').default;
+  }
   const problem = layersProblem(state);
   if (problem) {
     notes.push(`layers: ${problem}; using ${defaultLayersFor(state.data)}`);
@@ -439,7 +495,10 @@ export function serializeState(state) {
   for (const p of PARAMS) {
     if (p.name === 'lesson') continue;
     const v = state[p.name];
-    if (v === base[p.name] || v === null || v === undefined) continue;
+    // layers equal to the base's are still written when the data set is of the other kind, whose
+    // address without layers would give that kind's network (parseState)
+    const kept = p.name === 'layers' && isImageData(state.data) !== isImageData(base.data);
+    if ((v === base[p.name] && !kept) || v === null || v === undefined) continue;
     parts.push(`${p.name}=${encode(String(v))}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';

@@ -7,6 +7,8 @@ import { RunRecord } from '../lib/record.js';
 import * as protocol from './protocol.js';
 import { racePaths } from './race-plan.js';
 import { nearZero, summary } from './stats.js';
+import { makeFile, openRun, takeOpened } from './worker-files.js';
+import * as instruments from './worker-instruments.js';
 
 const GRID = 48;            // boundary / fit heatmap resolution
 const BINS = 24;            // histogram bins
@@ -23,16 +25,17 @@ let until = null, budget = 0, lastTick = 0;   // the step to stop at; steps owed
 let example = 0, snapshotCost = 0;   // the image whose feature maps are shown; ms the last snapshot took
 let record = null;                   // the run's snapshots for time travel (16 MiB, thinned evenly)
 
-const gridInputs = (inputs) => {
+const gridInputs = (inputs, extent = EXTENT) => {
+  if (inputs > 2) return new Float32Array(0);   // your own wider data: no input plane to draw
   if (inputs === 1) {
     const g = new Float32Array(GRID * 4);
-    for (let j = 0; j < g.length; ++j) g[j] = -EXTENT + (2 * EXTENT * (j + 0.5)) / g.length;
+    for (let j = 0; j < g.length; ++j) g[j] = -extent + (2 * extent * (j + 0.5)) / g.length;
     return g;
   }
   const g = new Float32Array(GRID * GRID * 2);
   for (let i = 0; i < GRID; ++i) for (let j = 0; j < GRID; ++j) {
-    g[2 * (i * GRID + j)] = -EXTENT + (2 * EXTENT * (j + 0.5)) / GRID;      // x grows to the right
-    g[2 * (i * GRID + j) + 1] = EXTENT - (2 * EXTENT * (i + 0.5)) / GRID;   // y grows upwards
+    g[2 * (i * GRID + j)] = -extent + (2 * extent * (j + 0.5)) / GRID;      // x grows to the right
+    g[2 * (i * GRID + j) + 1] = extent - (2 * extent * (i + 0.5)) / GRID;   // y grows upwards
   }
   return g;
 };
@@ -63,24 +66,36 @@ function build(c) {
   pause();
   status = 'ok';
   lastResult = null;
-  data = lab.dataset(c.dataset.name, c.dataset.options);
-  net = lab.network(c.network);
-  net.setOptimizer(c.optimizer);
-  const grid = gridInputs(net.inputs);
+  if (c.restore != null) ({ net, data } = takeOpened(c.restore));   // a saved run the page opened
+  else {
+    data = c.dataset.name === 'custom' ? lab.dataset(c.dataset.options) : lab.dataset(c.dataset.name, c.dataset.options);
+    net = lab.network(c.network);
+    net.setOptimizer(c.optimizer);
+  }
+  config.extent = c.dataset.name === 'custom' ? ownExtent(data) : EXTENT;
+  const grid = gridInputs(net.inputs, config.extent);
   config.grid = grid;
   config.gridRows = grid.length / net.inputs;
   const train = data.rows('train'), test = data.rows('test');
   const image = c.image ? { shape: data.shape, samples: Math.min(SAMPLES, test.count) } : null;
   example = Math.min(example, Math.max(0, test.count - 1));
   postMessage(protocol.built({
-    generation: c.generation, inputs: net.inputs, classes: data.classes, extent: EXTENT, gridSize: GRID,
+    generation: c.generation, inputs: net.inputs, classes: data.classes, extent: config.extent, gridSize: GRID,
     layers: net.layers.map((l) => ({ units: l.units ?? l.shape[2], activation: l.activation, type: l.type, shape: l.shape, kernel: l.kernel })),
     // image sets: the test images only (the page shows some of them), not the whole training set
     train: { x: image ? new Float32Array(0) : train.x.slice(), y: train.y.slice() }, test: { x: test.x.slice(), y: test.y.slice() },
     scheduleCurve: schedulePreview(c.optimizer), image,
   }));
   record = new RunRecord();
+  instruments.attach(net, data, c.generation, c.batchSize, c.watch);
   snapshot(true);
+}
+
+/** The half-width of the input plane that holds every row of your own data (with a margin). */
+function ownExtent(d) {
+  let most = 0;
+  for (const split of ['train', 'test']) for (const v of d.rows(split).x) most = Math.max(most, Math.abs(v));
+  return most > 0 ? most * 1.1 : EXTENT;
 }
 
 function schedulePreview(optimizer, steps = 1000) {
@@ -120,6 +135,7 @@ const convBuffers = (v) => (v ? [v.input.buffer, v.filters.weights.buffer, ...v.
 
 /** Output of the network over the grid, as per-class probabilities (classes x rows) or values. */
 function gridOutputs() {
+  if (!config.gridRows) return new Float32Array(0);
   const out = net.predict(config.grid, config.gridRows);
   if (config.regression || net.outputs > 1) return out;
   const probs = new Float32Array(config.gridRows * 2);   // one sigmoid output: p(class 1)
@@ -142,10 +158,15 @@ function bins(h) {
  * PROBE_ROWS training rows (so dropout is off and batch norm uses its running averages); gradients
  * and the update ratio are those of the last training step.
  */
-function layerReports() {
+/** The inference pass the statistics are read after (downloads read the same, worker-files.js). */
+function probeForward() {
   const train = data.rows('train');
   const rows = Math.min(PROBE_ROWS, train.count);
   net.forward(train.x.slice(0, rows * net.inputs), rows);
+}
+
+function layerReports() {
+  probeForward();
   const stats = net.layerStats();
   return net.layers.map((layer, i) => {
     const s = stats[i];
@@ -204,7 +225,7 @@ function tick() {
   // the clock owes speed × elapsed steps; a slow tick (a busy machine) does not pile up more than a quarter second
   budget = Math.min(budget + (config.speed * (started - lastTick)) / 1000, Math.max(1, config.speed / 4));
   lastTick = started;
-  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step);
+  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step, instruments.stepLimit(net.step));
   if (steps > 0) {
     budget -= steps;
     lastResult = net.train(data, { steps, batchSize: config.batchSize });
@@ -214,6 +235,7 @@ function tick() {
       snapshot(true);
       return;
     }
+    instruments.afterTraining();
   }
   if (until != null && net.step >= until) {   // the page asked to stop here: a moment of a lesson
     pause();
@@ -245,7 +267,7 @@ function unitOutput(layer, unit) {
 
 function race(msg) {
   const surface = lab.surface(msg.surface, { x: msg.x, y: msg.y, resolution: msg.resolution });
-  const paths = racePaths(lab, msg).map(({ name, learningRate, path, loss }) => ({ name, learningRate, path, loss }));
+  const paths = racePaths(lab, msg).map(({ name, learningRate, path, loss, fate }) => ({ name, learningRate, path, loss, fate }));
   const transfer = [surface.values.buffer, ...paths.flatMap((p) => [p.path.buffer, p.loss.buffer])];
   postMessage(protocol.raceResult(msg.id, surface, paths), transfer);
 }
@@ -276,7 +298,7 @@ onmessage = async ({ data: msg }) => {
         if (!net || status === 'diverged') break;
         pause();
         lastResult = net.train(data, { steps: 1, batchSize: config.batchSize });
-        if (lastResult.status === 'diverged') status = 'diverged';
+        if (lastResult.status === 'diverged') status = 'diverged'; else instruments.afterTraining();
         snapshot(true);
         break;
       }
@@ -291,7 +313,7 @@ onmessage = async ({ data: msg }) => {
         break;
       }
       case 'unit':
-        if (net) postMessage(protocol.unitOutput(msg.layer, msg.unit, unitOutput(msg.layer, msg.unit)));
+        if (net && config.gridRows) postMessage(protocol.unitOutput(msg.layer, msg.unit, unitOutput(msg.layer, msg.unit)));
         break;
       case 'scrub': {
         if (!record) break;
@@ -305,10 +327,34 @@ onmessage = async ({ data: msg }) => {
       case 'ping':   // the session's watchdog: any answer shows this worker is alive
         postMessage(protocol.pong(msg.id));
         break;
+      case 'tune': {   // a live change: the same network and optimiser state, new settings from the next step
+        if (!net) break;
+        net.tune(msg.optimizer);
+        config.optimizer = msg.optimizer;
+        postMessage(protocol.tuned(config.generation, msg.id, net.step, schedulePreview(msg.optimizer)));
+        snapshot(true);
+        break;
+      }
       case 'race':
         await ensureLab(msg.scalar);
         race(msg);
         break;
+      case 'file': {   // a download (worker-files.js)
+        if (!net) break;
+        try {
+          const made = await makeFile(lab, { net, data, config, probe: probeForward }, msg);
+          postMessage(made, [made.bytes.buffer]);
+        } catch (error) {
+          postMessage(protocol.refused(msg.what, String(error?.message ?? error)));
+        }
+        break;
+      }
+      case 'open':
+        await ensureLab(config?.scalar ?? false);
+        postMessage(await openRun(lab, msg.id, msg.bytes));
+        break;
+      default:
+        if (instruments.INSTRUMENT_COMMANDS.includes(msg.type)) instruments.handle(msg);
     }
   } catch (error) {
     pause();

@@ -18,6 +18,7 @@ import {
 import {
   MOMENT_BOXES, buildRaceView, buildRunViews, drawRace, drawRuns, hideMoment, momentCallout, showMoment,
 } from './views.js';
+import { INSTRUMENT_PANELS, buildInstrumentViews, drawInstrumentViews, instrumentBox } from './instruments.js';
 
 // beside this script (or emitted by a bundler), unless a `base` says where the files are
 const STYLESHEETS = [new URL('../vendor/uplot/uPlot.min.css', import.meta.url), new URL('./embed.css', import.meta.url)];
@@ -128,7 +129,7 @@ export class GradlabPlayground extends HTMLElement {
     // a lesson pauses at the moments whose panel the embed has (and at its end step)
     const session = this.#gate.attach(new Session({
       autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base,
-      lessonStops: this.getAttribute('moments') !== 'off', stopsAt: (m) => m.panel in MOMENT_BOXES,
+      lessonStops: this.getAttribute('moments') !== 'off', stopsAt: (m) => m.panel in MOMENT_BOXES || INSTRUMENT_PANELS.includes(m.panel),
     }));
     session.on('moment', (stop) => this.#showMoment(stop));
     session.on('engine', ({ simd }) => { this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm'; });
@@ -148,6 +149,7 @@ export class GradlabPlayground extends HTMLElement {
     session.on('race', () => { this.#dom.status.textContent = ''; this.#dom.status.classList.remove('bad'); this.#schedule(); });
     session.on('playing', ({ playing }) => { if (playing) this.#hideMoment(); this.#updateButtons(); this.#schedule(); });
     session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; this.#buildRunViews(); });
+    session.on('instrument', () => this.#schedule());
     session.on('racestart', () => { this.#hideMoment(); this.#buildRaceView(); });
     return session;
   }
@@ -182,7 +184,7 @@ export class GradlabPlayground extends HTMLElement {
     d.faultReset.hidden = true;
     d.faultReset.addEventListener('click', () => this.reset());
     d.chartBox = el('div', { class: 'chart-box' }, [d.chart, d.legend]);
-    const views = el('div', { class: 'views' }, [d.boards, d.chartBox]);
+    const views = el('div', { class: 'views' }, [d.boards, d.chartBox, instrumentBox(d, lesson)]);
     this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, momentCallout(d, () => this.#session.play()), d.status, d.faultReset);
     this.#charts = {};
   }
@@ -205,6 +207,7 @@ export class GradlabPlayground extends HTMLElement {
     const lesson = LESSONS.find((l) => l.name === this.#session.state.lesson);
     if (!lesson || !this.#dom.moment) return;
     const detail = showMoment(this.#dom, lesson, stop);
+    if (INSTRUMENT_PANELS.includes(stop.moment?.panel)) { this.#dom.instrumentBox.classList.add('moment-focus'); this.#dom.focused = this.#dom.instrumentBox; }
     this.#schedule();
     this.#emit('gradlab-moment', detail);
   }
@@ -244,7 +247,7 @@ export class GradlabPlayground extends HTMLElement {
   #size() { return { width: this.#chartWidth(), height: this.#chartHeight(), compact: this.hasAttribute('compact') }; }
 
   #buildRunViews() {
-    this.#charts = buildRunViews(this.#dom, this.#session, this.#size());
+    this.#charts = { ...buildRunViews(this.#dom, this.#session, this.#size()), ...buildInstrumentViews(this.#dom, this.#session, this.#size(), () => this.#schedule()) };
     this.#updateButtons();
     this.#schedule();
   }
@@ -262,6 +265,7 @@ export class GradlabPlayground extends HTMLElement {
     this.#lastDraw = now;
     if (this.#session.state.mode === 'race') { this.#drawRace(now); return; }
     drawRuns(this.#dom, this.#session, this.#charts);
+    drawInstrumentViews(this.#dom, this.#session, this.#charts);
   }
 
   // ---------- the optimiser race ----------

@@ -1,7 +1,7 @@
 // options.js: the pure side of the embed. Attributes (or an iframe's query) become the page's state
 // through the page's own table (web/app/state.js), `controls="..."` becomes a list of controls, and
 // worker snapshots become the small records the embed's events carry. No DOM, so Node tests cover it.
-import { COMPARE_DEFAULT_RUNS, PARAMS, baseState, paramInfo, parseState, readValue } from '../app/state.js';
+import { COMPARE_DEFAULT_RUNS, OWN_DATA, PARAMS, baseState, paramInfo, parseState, readValue } from '../app/state.js';
 
 export { raceOnly } from '../app/state.js';
 
@@ -122,6 +122,7 @@ export function patchState(state, patch) {
     next[key] = read.value;
   }
   if (next.mode === 'compare' && !next.runs) next.runs = COMPARE_DEFAULT_RUNS;
+  if (next.data === OWN_DATA && !next.own) fail(`data '${OWN_DATA}' is the page's own CSV rows, which an element cannot be given; allowed: the generated data sets`);
   return next;
 }
 

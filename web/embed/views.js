@@ -4,8 +4,10 @@
 import { join, lineChart, seriesColor } from '../app/charts.js';
 import { drawBoundary, drawContour } from '../app/draw.js';
 import { fmt } from '../app/format.js';
+import { runMarks } from '../app/marks.js';
 import { runStatus } from '../app/labels.js';
-import { racerLabel, raceCurves } from '../app/session.js';
+import { racerLabel } from '../app/session.js';
+import { raceChart, racerValue, raceStatus } from '../app/race-fate.js';
 import { momentWords } from '../app/views/moments.js';
 import { el } from '../app/dom.js';
 import { SURFACE_VIEWS } from '../lib/names.js';
@@ -13,10 +15,27 @@ import { SURFACE_VIEWS } from '../lib/names.js';
 /** The page's panels a lesson's moment may name that the embed has too, and which of its boxes shows each. */
 export const MOMENT_BOXES = { 'loss-chart': 'chartBox', 'race-chart': 'chartBox', boundary: 'boards', multiples: 'boards', contour: 'boards' };
 
-function legendItem(color, text, dashed) {
+function legendItem(color, text, dashed, value) {
   const swatch = el('span', { class: dashed ? 'swatch dashed' : 'swatch' });
   swatch.style.backgroundColor = color;
-  return el('span', { class: 'item' }, [swatch, el('span', { text })]);
+  return el('span', { class: 'item' }, [swatch, el('span', { class: 'label', text }), value]);
+}
+
+/**
+ * The legend under the chart: one row per entry of `rows` ({ color, text, dashed }), each with a value
+ * that follows the cursor as the page's chart legends do: the hovered step, then valueOf(u, k, idx)
+ * for row k (idx null: no hover). Returns the uPlot hooks that keep it current; d.showLegend(u)
+ * refreshes it after new data.
+ */
+function liveLegend(d, rows, valueOf, extra = []) {
+  const step = el('span', { class: 'hover-step' }), values = rows.map(() => el('span', { class: 'value' }));
+  d.legend.replaceChildren(step, ...rows.map((r, k) => legendItem(r.color, r.text, r.dashed, values[k])), ...extra);
+  d.showLegend = (u) => {
+    const idx = u.cursor.idx ?? null, x = idx == null ? null : u.data[0][idx];
+    step.textContent = x == null ? '' : `step ${x}`;
+    values.forEach((v, k) => { v.textContent = valueOf(u, k, x == null ? null : idx); });
+  };
+  return { setCursor: [(u) => d.showLegend(u)] };
 }
 
 /** One board per run and the loss chart of all of them; returns the charts. size: { width, height, compact }. */
@@ -35,10 +54,20 @@ export function buildRunViews(d, session, size) {
     { label: compare ? `${r.label} train` : 'train loss', stroke: seriesColor(r.index), width: 2 },
     { label: compare ? `${r.label} test` : 'test loss', stroke: seriesColor(compare ? r.index : 1), dash: [5, 4], width: 2 },
   ]);
-  d.legend.replaceChildren(...(compare ? runs.map((r) => legendItem(seriesColor(r.index), r.label, false))
-    : [legendItem(seriesColor(0), 'train loss', false), legendItem(seriesColor(1), 'test loss', true)]),
-  ...(compare ? [el('span', { class: 'hint', text: 'solid train, dashed test' })] : []));
-  return { loss: lineChart(d.chart, { width: size.width, height: size.height, series, legend: false }) };
+  // compare: a row per run reading "train / test"; one run: a row per curve
+  const rows = compare ? runs.map((r) => ({ color: seriesColor(r.index), text: r.label }))
+    : [{ color: seriesColor(0), text: 'train loss' }, { color: seriesColor(1), text: 'test loss', dashed: true }];
+  // runs report at steps of their own, so a run's column has gaps where another reported: its value
+  // at the hovered step is the one its line passes through, its latest report up to that step
+  const at = (u, i, idx) => {
+    let j = idx;
+    while (j > 0 && u.data[i][j] == null) --j;
+    return fmt(u.data[i][j]);
+  };
+  const hooks = liveLegend(d, rows, (u, k, idx) => (idx == null ? '' : compare ? `${at(u, 2 * k + 1, idx)} / ${at(u, 2 * k + 2, idx)}` : at(u, k + 1, idx)),
+    compare ? [el('span', { class: 'hint', text: 'solid train, dashed test' })] : []);
+  const marks = () => runMarks(session.runs, compare);   // live changes of the rate and the like (marks.js)
+  return { loss: lineChart(d.chart, { width: size.width, height: size.height, series, legend: false, hooks, marks }) };
 }
 
 /** Curves, fresh boundaries and the status lines of the training runs. */
@@ -47,6 +76,7 @@ export function drawRuns(d, session, charts) {
   if (runs.some((r) => r.curves.x.length) && charts.loss) {
     const tables = runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss]);
     charts.loss.setData(tables.length > 1 ? join(tables) : tables[0]);
+    d.showLegend?.(charts.loss);
   }
   for (const run of runs) {
     if (!run.built || !run.last || !run.fresh || !run.view || run.view.figure.hidden) continue;
@@ -64,14 +94,18 @@ export function buildRaceView(d, session, size) {
   const side = size.compact ? 200 : 280;
   const view = SURFACE_VIEWS[state.surface], aspect = (view.y[1] - view.y[0]) / (view.x[1] - view.x[0]);
   d.contour = el('canvas', { width: String(side), height: String(Math.round(Math.max(120, Math.min(side * 1.4, side * aspect)))), 'aria-label': `Contours of the ${state.surface} surface with each optimiser's path` });
-  d.boards.replaceChildren(el('figure', { class: 'board' }, [d.contour, el('figcaption', { text: `${state.surface} · × start` })]));
+  d.boards.replaceChildren(el('figure', { class: 'board' }, [d.contour, el('figcaption', { text: `${state.surface} · ○ start · ✕ left the plot or diverged` })]));
   const labels = race.racers.map((r) => racerLabel(r.name, r.learningRate));
-  d.legend.replaceChildren(...labels.map((label, k) => legendItem(seriesColor(k), label, false)));
-  d.status.textContent = 'computing the paths…';
+  d.raceUpto = 0;
+  d.raceMarks = [];
+  // each racer's true loss at the hovered step, and otherwise what became of it (once the paths are in)
+  const hooks = liveLegend(d, labels.map((text, k) => ({ color: seriesColor(k), text })),
+    (u, k, idx) => (session.race?.paths ? racerValue(session.race, k, idx, d.raceUpto).replace(/^–$/, '') : ''));
+  d.status.textContent = raceStatus(race, 0, state.raceSteps).text;
   d.status.classList.remove('bad');
   return {
     loss: lineChart(d.chart, {
-      width: size.width, height: size.height, legend: false,
+      width: size.width, height: size.height, legend: false, hooks, crosses: () => d.raceMarks,
       series: labels.map((label, k) => ({ label, stroke: seriesColor(k), width: 2 })),
     }),
   };
@@ -79,14 +113,21 @@ export function buildRaceView(d, session, size) {
 
 /** Draws the race up to the clock's step; returns the racers as step-event rows when the step changed, else null. */
 export function drawRace(d, session, charts, now) {
-  const race = session.race;
+  const race = session.race, steps = session.state.raceSteps;
   const { upto, changed } = session.raceFrame(now);
   if (!changed) return null;
+  d.raceUpto = upto;
   drawContour(d.contour, race.surface, race.paths, upto, race.start);
-  charts.loss?.setData(raceCurves(race, upto));
+  const chart = raceChart(race, upto);
+  d.raceMarks = chart.marks;
+  if (charts.loss) { charts.loss.setData(chart.columns); d.showLegend(charts.loss); }
+  const status = raceStatus(race, upto, steps);
+  d.status.textContent = status.text;
+  d.status.classList.toggle('bad', status.bad);
   const at = (p) => p.loss[Math.min(upto, p.loss.length - 1)];
-  d.status.textContent = race.paths.map((p) => `${p.name} ${fmt(at(p))}`).join(' · ') + ` at step ${upto}`;
-  return race.paths.map((p) => ({ label: p.name, status: upto < p.loss.length ? 'ok' : 'diverged', step: upto, loss: at(p), accuracy: null, learningRate: p.learningRate }));
+  return race.paths.map((p) => ({
+    label: p.name, status: p.fate.divergedAt !== null && p.fate.divergedAt <= upto ? 'diverged' : 'ok', step: upto, loss: at(p), accuracy: null, learningRate: p.learningRate,
+  }));
 }
 
 /** The callout of a lesson's moment (hidden until shown), with its "Play to go on" button. */

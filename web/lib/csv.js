@@ -16,6 +16,9 @@ export const CSV_LIMITS = {
   classes: LIMITS.units,        // distinct labels of a classification
 };
 
+/** The largest magnitude a 32-bit float holds (rounded down): a cell beyond it would become infinite. */
+const FLOAT32_MAX = 3.4e38;
+
 const fail = (message) => { throw new GradlabError(`CSV: ${message}`); };
 
 /** The cells of one line; throws at an unbalanced quote. */
@@ -118,7 +121,7 @@ export function parseDataCsv(text, options = {}) {
       if (cell === '') fail(`${where(l + 1, c)} is empty; every input must be a number`);
       const v = Number(cell);
       if (!Number.isFinite(v)) fail(`${where(l + 1, c)}: '${cell.length > 40 ? `${cell.slice(0, 40)}...` : cell}' is not a number`);
-      if (Math.abs(v) > 3.4e38) fail(`${where(l + 1, c)}: ${cell} is too large for a 32-bit float`);
+      if (Math.abs(v) > FLOAT32_MAX) fail(`${where(l + 1, c)}: ${cell} is too large for a 32-bit float`);
       x[k++] = v;
     }
     if (labels[r] === '') fail(`${where(l + 1, labelIndex)} is empty; every row needs a label`);
@@ -133,6 +136,7 @@ export function parseDataCsv(text, options = {}) {
     const y = new Float32Array(rows);
     labels.forEach((t, i) => {
       if (!isNumber(t)) fail(`${where(rowOf(lines, firstLine, hasHeader, i), labelIndex)}: '${t}' is not a number; a regression target must be one`);
+      if (Math.abs(Number(t)) > FLOAT32_MAX) fail(`${where(rowOf(lines, firstLine, hasHeader, i), labelIndex)}: ${t} is too large for a 32-bit float`);
       y[i] = Number(t);
     });
     result.dataset = { x, y, inputs, outputs: 1 };

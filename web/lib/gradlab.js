@@ -23,7 +23,7 @@ export { decodeNpy, encodeNpy } from './npy.js';
 export { CSV_LIMITS, parseDataCsv } from './csv.js';
 export { CURVE_COLUMNS, STAT_COLUMNS, curvesCsv, curvesFromCsv, fromCsv, statsCsv, statsRecords, toCsv, toJson } from './tables.js';
 export { lineChartSvg, stripSvg } from './svg.js';
-export { STRIP_QUANTITIES, depthTimeStrip, rampColor, stripPosition, stripTicks } from './strips.js';
+export { STRIP_QUANTITIES, depthTimeStrip, rampColor, stripFromCurves, stripPosition, stripTicks } from './strips.js';
 // the record of a run for time travel
 export { RECORD_BUDGET, RunRecord, snapshotBytes } from './record.js';
 export { SNAPSHOT_DEFAULTS, SNAPSHOT_HISTOGRAMS, takeSnapshot } from './snapshot.js';

@@ -215,6 +215,26 @@ export class Network {
   }
 
   /**
+   * New settings for the optimiser in use from the next step on, keeping its state (velocity, Adam's
+   * moments, the updates counted and so the place in the schedule), as editing a PyTorch param_group
+   * does: `patch` holds the keys to change (learningRate, momentum, l1, l2, weightDecay, clipNorm, a
+   * new schedule, ...); the rest stay as set. Another name, or switching rmsprop's momentum or
+   * centered on or off, is refused: setOptimizer starts a new optimiser afresh.
+   */
+  tune(patch) {
+    object(patch, 'tune');
+    // another name goes to the engine on its own (the old one's keys would not fit it), to be refused there
+    const renamed = patch.name !== undefined && patch.name !== this.optimizerSpec.name;
+    const spec = renamed ? { ...patch } : { ...this.optimizerSpec, ...patch };
+    const row = optimizerRow(spec);
+    const core = this.core;
+    core.scoped((take) => core.call('gl_network_tune_optimizer', this.live(), take(row)));
+    this.optimizer = { ...OPTIMIZER_DEFAULTS[spec.name], ...spec };
+    this.optimizerSpec = JSON.parse(JSON.stringify(spec));
+    return this;
+  }
+
+  /**
    * Runs options.steps minibatch steps inside wasm. batchSize 0 (default) = the whole training split.
    * Returns the last step's { step, steps, loss, accuracy, penalty, learningRate, status }; step is
    * the number of steps the network has taken. status is 'diverged' when a loss, penalty or gradient

@@ -107,6 +107,9 @@ export function readRun(files) {
   }
   if (!Number.isInteger(manifest.batchSize ?? 0)) refuse(`run.json batchSize ${manifest.batchSize} is not a whole number`);
   if (!(files['state.bin'] instanceof Uint8Array)) refuse('it has no state.bin (the training state continuing needs)');
+  const tensors = manifest.tensors ?? [];
+  const entry = (t) => t && typeof t === 'object' && typeof t.file === 'string' && Number.isInteger(t.layer) && TENSOR_FILES.includes(t.tensor);
+  if (!Array.isArray(tensors) || !tensors.every(entry)) refuse('run.json tensors must be a list of { file, layer, tensor } entries');
   return manifest;
 }
 

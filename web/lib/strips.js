@@ -22,17 +22,30 @@ export const STRIP_QUANTITIES = {
 export function depthTimeStrip(entries, quantity) {
   const read = STRIP_QUANTITIES[quantity] ?? fail(`strip quantity '${quantity}' is not known; allowed: ${Object.keys(STRIP_QUANTITIES).join(', ')}`);
   const layers = entries.reduce((n, e) => Math.max(n, e.snapshot.layers.length), 0);
-  const values = new Float32Array(layers * entries.length).fill(NaN);
-  let lo = Infinity, hi = -Infinity;
-  entries.forEach((e, c) => {
-    e.snapshot.layers.forEach((layer, r) => {
-      const v = read(layer);
-      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) return;
-      values[r * entries.length + c] = v;
-      lo = Math.min(lo, v); hi = Math.max(hi, v);
-    });
+  return strip(quantity, entries.map((e) => e.step), layers, (r, c) => {
+    const layer = entries[c].snapshot.layers[r];
+    return layer ? read(layer) : undefined;
   });
-  return { quantity, steps: entries.map((e) => e.step), layers, values, lo: Number.isFinite(lo) ? lo : null, hi: Number.isFinite(hi) ? hi : null };
+}
+
+/**
+ * The same strip from curves kept as columns: steps[c] the step of column c, rows[r][c] the value of
+ * layer r there (null or undefined where missing), as the page's session keeps its per-layer curves.
+ */
+export function stripFromCurves(quantity, steps, rows) {
+  return strip(quantity, Array.from(steps), rows.length, (r, c) => rows[r]?.[c]);
+}
+
+function strip(quantity, steps, layers, valueAt) {
+  const cols = steps.length, values = new Float32Array(layers * cols).fill(NaN);
+  let lo = Infinity, hi = -Infinity;
+  for (let r = 0; r < layers; ++r) for (let c = 0; c < cols; ++c) {
+    const v = valueAt(r, c);
+    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) continue;
+    values[r * cols + c] = v;
+    lo = Math.min(lo, v); hi = Math.max(hi, v);
+  }
+  return { quantity, steps, layers, values, lo: Number.isFinite(lo) ? lo : null, hi: Number.isFinite(hi) ? hi : null };
 }
 
 // a perceptually even ramp from dark blue through green to yellow (stops of matplotlib's viridis)

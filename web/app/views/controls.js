@@ -7,6 +7,8 @@ import { LABELS } from '../labels.js';
 import { LESSONS } from '../lessons.js';
 import { SLIDER_STEPS, sliderFromSpeed, speedFromSlider, speedText } from '../pace.js';
 import { isImageData, paramInfo, readValue } from '../state.js';
+import { allowed, fieldMessages, perRunNote, problemText } from './field-messages.js';
+import { createLessonMenu } from './lesson-menu.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,13 +39,17 @@ const GROUPS = {
   'fs-race': ['surface', 'raceLr', 'raceNoise', 'raceSteps'],
 };
 
+/** The option a shared menu shows while every compare run sets its own value. */
+const PER_RUN = '~per-run';
+
 function inputFor(p) {
   if (p.type === 'enum') {
     const select = el('select');
     for (const v of p.values) select.add(new Option(v, v));
     return select;
   }
-  return el('input', { type: 'number', step: 'any', min: String(p.min), max: String(p.max), inputmode: 'decimal' });
+  // text, not type=number: the page sees what was typed ('abc', '1e-9') and can say why it is refused
+  return el('input', { type: 'text', inputmode: p.type === 'int' ? 'numeric' : 'decimal', autocomplete: 'off', spellcheck: 'false' });
 }
 
 /**
@@ -59,24 +65,31 @@ export function createControls(page) {
       const input = inputFor(p);
       input.id = `in-${key}`;
       const label = el('label', { class: 'field', for: input.id }, [el('span', { text: LABELS[key] ?? key }), input]);
-      input.addEventListener('change', () => {
-        const read = readValue(p, input.value.trim());
-        label.classList.toggle('invalid', Boolean(read.error));
-        if (read.error) { input.title = read.error; return; }
-        input.title = '';
-        page.change({ [key]: read.value });
-      });
-      fields.set(key, { label, input });
       // the basic fields stay in view; the rest fold away in the group's "More …" (index.html)
       const more = fieldset.querySelector('.more');
       (BASIC.has(key) || !more ? fieldset.querySelector('.basic') ?? fieldset : more).append(label);
+      const messages = fieldMessages(input, label);
+      input.addEventListener('change', () => {
+        const typed = input.value.trim(), read = readValue(p, typed);
+        if (read.error) { refuse(key, problemText(typed, allowed(read.error), String(page.state[key]))); return; }
+        label.classList.remove('invalid');
+        messages.problem('');
+        page.change({ [key]: read.value });
+      });
+      fields.set(key, { label, input, messages });
     }
+  }
+  /** Field `key` shows the value the run uses again, with `message` (why the other was not taken) beside it. */
+  function refuse(key, message) {
+    const field = fields.get(key);
+    if (!field) return;
+    field.label.classList.add('invalid');
+    field.input.value = String(page.state[key] ?? '');
+    field.messages.problem(message);
   }
   // the schedule preview sits right under the schedule picker
   fields.get('sched').label.after($('schedule-preview'));
-  $('lesson').add(new Option('— pick a lesson —', ''));
-  for (const l of LESSONS) $('lesson').add(new Option(l.title, l.name));
-  $('lesson').addEventListener('change', () => page.startLesson($('lesson').value));
+  const lessonMenu = createLessonMenu($('lesson'), LESSONS, (name) => page.startLesson(name));
   for (const b of document.querySelectorAll('.modes button')) b.addEventListener('click', () => page.change({ mode: b.dataset.mode }));
   $('speed').min = '0';
   $('speed').max = String(SLIDER_STEPS);
@@ -107,19 +120,27 @@ export function createControls(page) {
 
   return {
     updatePlay,
-    /** Marks field `key` as refused, with the reason as its title. */
+    /** Field `key` keeps the value in use and says why the new one (a reason from state.js) was not taken. */
     refuse(key, reason) {
       const field = fields.get(key);
-      if (field) { field.label.classList.add('invalid'); field.input.title = reason; }
+      if (field) refuse(key, problemText(field.input.value.trim(), `not changed: ${reason}`, String(page.state[key])));
     },
     sync() {
       const state = page.state;
-      for (const [key, { label, input }] of fields) {
-        input.value = String(state[key] ?? '');
+      for (const [key, { label, input, messages }] of fields) {
         label.classList.remove('invalid');
         label.hidden = SHOW_IF[key] ? !SHOW_IF[key](state) : false;
+        // where every compare run sets its own value, the shared one is not used: the field says so
+        const perRun = perRunNote(state, key);
+        input.disabled = perRun.every;
+        input.querySelector?.(`option[value="${CSS.escape(PER_RUN)}"]`)?.remove();
+        if (perRun.every && input.tagName === 'SELECT') input.add(new Option('set per run', PER_RUN));
+        input.value = perRun.every ? (input.tagName === 'SELECT' ? PER_RUN : '') : String(state[key] ?? '');
+        input.placeholder = perRun.every ? 'set per run' : '';
+        messages.problem('');
+        messages.note(label.hidden ? '' : perRun.text);
       }
-      $('lesson').value = state.lesson;
+      lessonMenu.show(state.lesson);
       $('speed').value = String(sliderFromSpeed(state.speed));
       $('speed-value').textContent = speedText(state.speed);
       $('speed').setAttribute('aria-valuetext', speedText(state.speed));

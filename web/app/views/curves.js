@@ -2,7 +2,9 @@
 // compare mode, train solid and test dashed), drawn from the curves the session keeps, and the
 // large step and loss readout beside the Play button.
 import { join, lineChart, seriesColor } from '../charts.js';
+import { el } from '../dom.js';
 import { fmt } from '../format.js';
+import { markLines, runMarks } from '../marks.js';
 
 const $ = (id) => document.getElementById(id);
 /** The cursor of the loss, accuracy and learning-rate charts moves together. */
@@ -12,10 +14,16 @@ const SYNC = 'curves';
 export function createCurves(page) {
   const charts = {};
   let lossSeries = [];
+  // live changes of the rate and the like: a line on each chart, and the list of them under the charts
+  const marks = () => runMarks(page.session.runs, page.state.mode === 'compare');
+  const markList = el('ul', { id: 'curve-marks', class: 'curve-marks', 'aria-label': 'Settings changed during the run' });
+  markList.hidden = true;
+  $('curves-caption').before(markList);
+  let listed = '';
   const buildLoss = () => {
     const log = $('loss-log').checked;
     charts.loss = lineChart($('loss-chart'), {
-      height: 190, series: lossSeries, title: 'Loss', yLabel: log ? 'loss (log)' : 'loss', logY: log, sync: SYNC,
+      height: 190, series: lossSeries, title: 'Loss', yLabel: log ? 'loss (log)' : 'loss', logY: log, sync: SYNC, marks,
     });
   };
   $('loss-log').addEventListener('change', () => { buildLoss(); page.redraw(); });
@@ -34,9 +42,9 @@ export function createCurves(page) {
       lossSeries = series('loss');
       if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
       buildLoss();
-      charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC });
+      charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC, marks, marksAt: 'bottom' });
       charts.lr = lineChart($('lr-chart'), {
-        height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC,
+        height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC, marks,
         series: runs.map((r) => ({ label: compare ? r.label : 'learning rate', stroke: seriesColor(compare ? r.index : 2) })),
       });
     },
@@ -55,6 +63,12 @@ export function createCurves(page) {
         }
       }
       $('acc-chart').hidden = runs[0]?.built?.classes === 0;
+      const lines = markLines(runs, page.state.mode === 'compare');
+      if (lines.join('\n') !== listed) {
+        listed = lines.join('\n');
+        markList.replaceChildren(...lines.map((text) => el('li', { text: `Changed at ${text}` })));
+        markList.hidden = lines.length === 0;
+      }
       showReadout(runs, page.state.mode === 'compare');
     },
   };

@@ -4,8 +4,9 @@
 import { el } from '../dom.js';
 import { INITS } from '../../lib/names.js';
 import {
-  HIDDEN_ACTIVATIONS, MAX_FILTERS, MAX_LAYERS, MAX_UNITS, isImageData, isSpatial, layerShapes, layersProblem, layersText, parseLayers,
+  HIDDEN_ACTIVATIONS, LAYER_NUMBERS, MAX_LAYERS, describeLayers, isImageData, isSpatial, layerShapes, layersProblem, layersText, parseLayers, readValue,
 } from '../state.js';
+import { allowed, fieldMessages, perRunNote, problemText } from './field-messages.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,11 +18,18 @@ function selectOf(label, options, value, onChange) {
   return select;
 }
 
-function numberOf(label, min, max, step, value, ok, onChange) {
-  const input = el('input', { type: 'number', min: String(min), max: String(max), step: String(step), value: String(value), 'aria-label': label });
+/**
+ * A number of a layer (`kind`: units, filters or dropout, ranges from state.js). A value out of its
+ * range is not taken: the field shows the layer's value again and `refused(message, input)` says why.
+ */
+function numberOf(label, kind, value, onChange, refused) {
+  const p = LAYER_NUMBERS[kind];
+  const input = el('input', { type: 'text', inputmode: p.type === 'int' ? 'numeric' : 'decimal', autocomplete: 'off', value: String(value), 'aria-label': label });
   input.addEventListener('change', () => {
-    const v = Number(input.value);
-    if (ok(v)) onChange(v); else input.classList.add('invalid');
+    const typed = input.value.trim(), read = readValue(p, typed);
+    if (!read.error) { onChange(read.value); return; }
+    input.value = String(value);
+    refused(problemText(typed, `${kind} ${allowed(read.error)}`, String(value)), input);
   });
   return input;
 }
@@ -34,12 +42,20 @@ export function showLayersProblem(problem) {
 
 /** The editor over `page` ({ state, change(patch) }); returns { sync() }. */
 export function createLayersEditor(page) {
-  /** A layer change that the data set can take is applied; one it cannot is refused with the reason shown. */
-  const changeLayers = (layers) => {
+  const note = el('p', { class: 'field-note hint', id: 'layers-note' });
+  note.hidden = true;
+  $('layers-editor').before(note);
+  let rowMessages = [];
+  /**
+   * A layer change that the data set can take is applied; one it cannot is refused: the rows show the
+   * layers in use again, with the reason beside row `at` (or under the editor).
+   */
+  const changeLayers = (layers, at = -1) => {
     const text = layersText(layers);
     const problem = layersProblem({ ...page.state, layers: text });
-    showLayersProblem(problem);
-    if (!problem) page.change({ layers: text });
+    if (!problem) { showLayersProblem(''); page.change({ layers: text }); return; }
+    editor.sync();
+    if (rowMessages[at]) rowMessages[at].problem(`Not changed: ${problem}.`); else showLayersProblem(problem);
   };
   $('add-layer').addEventListener('click', () => {
     const layers = parseLayers(page.state.layers);
@@ -62,7 +78,8 @@ export function createLayersEditor(page) {
 
   const row = (layers, layer, i, shapeText) => {
     const n = i + 1;
-    const set = (patch) => { layers[i] = { ...layers[i], ...patch }; changeLayers(layers); };
+    const set = (patch) => { layers[i] = { ...layers[i], ...patch }; changeLayers(layers, i); };
+    const refused = (message, input) => rowMessages[i].problem(message, input);
     const remove = el('button', { type: 'button', 'aria-label': `Remove layer ${n}`, text: '×' });
     remove.addEventListener('click', () => { layers.splice(i, 1); changeLayers(layers); });
     const number = el('span', { text: String(n) });
@@ -75,11 +92,11 @@ export function createLayersEditor(page) {
     }
     const conv = layer.type === 'conv';
     const size = conv
-      ? numberOf(`Layer ${n} filters`, 1, MAX_FILTERS, 1, layer.filters, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_FILTERS, (v) => set({ filters: v }))
-      : numberOf(`Layer ${n} units`, 1, MAX_UNITS, 1, layer.units, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_UNITS, (v) => set({ units: v }));
+      ? numberOf(`Layer ${n} filters`, 'filters', layer.filters, (v) => set({ filters: v }), refused)
+      : numberOf(`Layer ${n} units`, 'units', layer.units, (v) => set({ units: v }), refused);
     const act = selectOf(`Layer ${n} activation`, HIDDEN_ACTIVATIONS.map((a) => [a, a]), layer.activation, (v) => set({ activation: v }));
     const bn = selectOf(`Layer ${n} batch norm`, [['off', 'no BN'], ['before', 'BN'], ['after', 'BN after']], layer.batchNorm, (v) => set({ batchNorm: v }));
-    const drop = numberOf(`Layer ${n} dropout`, 0, 0.9, 0.05, layer.dropout, (v) => v >= 0 && v <= 0.9, (v) => set({ dropout: Math.round(v * 1000) / 1000 }));
+    const drop = numberOf(`Layer ${n} dropout`, 'dropout', layer.dropout, (v) => set({ dropout: Math.round(v * 1000) / 1000 }), refused);
     drop.title = 'dropout';
     const init = selectOf(`Layer ${n} initialisation`, [['', 'init: network-wide'], ...INITS.map((v) => [v, `init: ${v}`])], layer.init, (v) => set({ init: v }));
     // the engine leaves out the bias of a layer whose batch norm comes first; 'no bias' does so anywhere
@@ -94,18 +111,28 @@ export function createLayersEditor(page) {
     return [main, el('div', { class: 'layer-init conv-options' }, [el('span'), kernel, stride, padding, init, bias, el('span', { class: 'shape', text: `output ${shapeText(i)}` })])];
   };
 
-  return {
+  const editor = {
     sync() {
       const state = page.state, layers = parseLayers(state.layers);
       if (typeof layers === 'string') return;
+      // where every compare run has layers of its own, the shared ones are not used: say so instead
+      const perRun = perRunNote(state, 'layers', describeLayers);
+      note.textContent = perRun.text;
+      note.hidden = !perRun.text;
       const image = isImageData(state.data);
       const shapes = image ? layerShapes(layers, [state.size, state.size, 1]) : null;
       const shapeText = (i) => (Array.isArray(shapes) ? `→ ${shapes[i].join('×')}` : '');
-      const rows = layers.flatMap((layer, i) => row(layers, layer, i, shapeText));
+      rowMessages = [];
+      const rows = perRun.every ? [] : layers.flatMap((layer, i) => {
+        const nodes = row(layers, layer, i, shapeText);
+        rowMessages[i] = fieldMessages([...nodes.flatMap((r) => [...r.querySelectorAll('input, select')])]);
+        return [...nodes, ...rowMessages[i].nodes];
+      });
       const hint = image ? '#, filters or units, activation, batch norm, dropout; → output shape' : '#, units, activation, batch norm, dropout';
-      $('layers-editor').replaceChildren(el('p', { class: 'hint', text: hint }), ...rows);
+      $('layers-editor').replaceChildren(...(rows.length ? [el('p', { class: 'hint', text: hint })] : []), ...rows);
       const full = layers.length >= MAX_LAYERS;
-      for (const id of ['add-layer', 'add-conv', 'add-pool']) $(id).disabled = full;
+      for (const id of ['add-layer', 'add-conv', 'add-pool']) { $(id).disabled = full || perRun.every; $(id).hidden = perRun.every; }
     },
   };
+  return editor;
 }

@@ -5,6 +5,7 @@ import { classSymbols } from '../config.js';
 import { el } from '../dom.js';
 import { drawBoundary, drawFilters, drawHistograms, drawSamples, filtersHeight, fitCanvas } from '../draw.js';
 import { runStatus } from '../labels.js';
+import { shownSnapshot } from '../session.js';
 import { isImageData, runState } from '../state.js';
 import { layerNames } from './single.js';
 
@@ -16,17 +17,19 @@ export function createMultiples(page) {
   $('cards-hist-kind').addEventListener('change', () => { for (const r of page.session.runs) r.fresh = true; page.redraw(); });
 
   const drawCard = (r, card) => {
+    const s = shownSnapshot(r);   // a recorded step while the scrubber is away from the present
     if (r.built.image) {
-      drawSamples(card.boundary, r.built, r.last.outputs, classSymbols(runState(page.state, r.overrides).data));
-      const h = filtersHeight(200, r.last.conv?.filters.count ?? 8, false);
+      drawSamples(card.boundary, r.built, s.outputs, classSymbols(runState(page.state, r.overrides).data));
+      const h = filtersHeight(200, s.conv?.filters.count ?? 8, false);
       if (card.filters.height !== h) card.filters.height = h;
-      card.filters.hidden = !r.last.conv;
-      drawFilters(card.filters, r.last.conv, false);
-    } else drawBoundary(card.boundary, r.built, r.last.outputs);
-    const names = layerNames(r.built, r.last.layers.length);
-    drawHistograms(card.hist, r.histHistory, $('cards-hist-kind').value, names);
-    const weighted = r.last.layers.map((l, i) => [l, i]).filter(([, i]) => ['conv', 'dense'].includes(r.built.layers[i].type ?? 'dense'));
+      card.filters.hidden = !s.conv;
+      drawFilters(card.filters, s.conv, false);
+    } else drawBoundary(card.boundary, r.built, s.outputs);
+    const names = layerNames(r.built, s.layers.length);
+    drawHistograms(card.hist, r.scrubbed ? [s.layers.map((l) => l.hist)] : r.histHistory, $('cards-hist-kind').value, names);
+    const weighted = s.layers.map((l, i) => [l, i]).filter(([, i]) => ['conv', 'dense'].includes(r.built.layers[i].type ?? 'dense'));
     card.sparse.textContent = `weights |w| < 0.001: ${weighted.map(([l, i]) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
+    for (const c of [card.boundary, card.filters, card.hist]) c.dataset.step = String(s.step);
   };
 
   return {
@@ -39,7 +42,7 @@ export function createMultiples(page) {
         swatch.style.background = seriesColor(r.index);
         const image = isImageData(runState(page.state, r.overrides).data);
         const card = {
-          status: el('div', { class: 'run-status', 'aria-live': 'polite' }),
+          status: el('div', { class: 'run-status' }),   // changes with every snapshot: not a live region (views/announce.js)
           boundary: el('canvas', { width: '200', height: image ? '184' : '200', 'aria-label': image ? `Test images and predictions of ${r.label}` : `Boundary of ${r.label}` }),
           filters: el('canvas', { width: '200', height: '40', 'aria-label': `First-layer filters of ${r.label}` }),
           hist: el('canvas', { width: '200', height: '100', 'aria-label': `Histograms of ${r.label}` }),
@@ -63,7 +66,7 @@ export function createMultiples(page) {
       runs.forEach((r, i) => {
         const card = cards.get(r);
         if (!card) return;
-        card.status.textContent = lines[i].text;
+        card.status.textContent = r.scrubbed?.snapshot ? `showing step ${r.scrubbed.snapshot.step} · now ${lines[i].text}` : lines[i].text;
         card.status.classList.toggle('diverged', lines[i].bad);
         if (!r.built || !r.last || !r.fresh) return;
         r.fresh = false;

@@ -10,6 +10,7 @@ import {
 } from '../draw.js';
 import { fmt } from '../format.js';
 import { runStatus } from '../labels.js';
+import { shownSnapshot } from '../session.js';
 import { runState } from '../state.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,11 @@ export function layerNames(built, count) {
     seen[t] = (seen[t] ?? 0) + 1;
     return { dense: `h${seen[t]}`, conv: `conv${seen[t]}`, pool: `pool${seen[t]}`, flatten: 'flat' }[t];
   });
+}
+
+/** Which step each view drew (data-step), so tests and tools can see every view shows the same one. */
+function stampStep(step, ids) {
+  for (const id of ids) $(id).dataset.step = String(step);
 }
 
 /** The view over `page` ({ state, session, redraw() }); returns { charts, render(), example() }. */
@@ -71,6 +77,7 @@ export function createSingle(page) {
       if (example > 0) page.session.showExample(example);
     }
   });
+  page.session.on('marker', ({ run }) => { if (run.index === 0) drawSchedule($('schedule-preview'), run.built.scheduleCurve); });
   page.session.on('unit', ({ run, layer, unit, values }) => {
     if (hoverUnit?.layer !== layer || hoverUnit?.unit !== unit) return;
     drawHeat($('unit-preview'), values, run.built.gridSize);
@@ -138,22 +145,24 @@ export function createSingle(page) {
       $('status').textContent = status.accuracy ? `${status.text}\n${status.accuracy}` : status.text;
       $('status').classList.toggle('diverged', status.bad);
       if (!run.built || !run.last) return;
-      const s = run.last;
+      const s = shownSnapshot(run);   // a recorded step while the scrubber is away from the present
       const labels = layerNames(run.built, s.layers.length);
       if (run.built.image) drawImages(run, s);
       else {
         $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
           : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
+        document.querySelector('.boundary-panel').hidden = run.built.inputs > 2;   // your own wider rows have no input plane
         drawBoundary($('boundary'), run.built, s.outputs);
         if (s.weights.length) diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
       }
-      drawHistograms($('histograms'), run.histHistory, $('hist-kind').value, labels);
+      drawHistograms($('histograms'), run.scrubbed ? [s.layers.map((l) => l.hist)] : run.histHistory, $('hist-kind').value, labels);
       drawHealth($('health'), s.layers, labels);
       const lc = run.layerCurves;
       charts.gradNorm?.setData([lc.x, ...lc.gradNorm]);
       charts.ratio?.setData([lc.x, ...lc.ratio]);
       charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => positive(l.activations.std)), s.layers.map((l) => positive(Math.abs(l.activations.mean ?? 0)))]);
       drawBatchNorm(s, labels);
+      stampStep(s.step, ['boundary', 'diagram', 'samples', 'filters', 'maps', 'histograms', 'health', 'bn-chart', 'depth-chart']);
     },
   };
 }
