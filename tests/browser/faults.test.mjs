@@ -28,6 +28,8 @@ describe('a worker that dies, on the page', () => {
     await page.waitForFunction(() => window.gradlabPage.summary().runs.every((r) => r.step > 50), null, { timeout: 60000 });
     await page.evaluate(() => window.gradlabPage.test.killWorker(1));
     await page.waitForFunction(() => window.gradlabPage.summary().runs[1].status === 'error', null, WAIT);
+    // the card is drawn on the next frame
+    await page.waitForFunction(() => /worker/.test(document.querySelectorAll('#multiples .run-status')[2]?.textContent), null, { timeout: 5000 }).catch(() => {});
     const cards = await cardTexts(page);
     assert.match(cards[1], /This run's worker stopped answering .*The other runs go on\. Press Reset to start this run again\./);
     assert.ok(await page.evaluate(() => document.querySelectorAll('#multiples .run-status.diverged').length) >= 1, 'the card is not marked as failed');
@@ -53,6 +55,7 @@ describe('a worker that dies, on the page', () => {
     await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null), null, { timeout: 120000 });
     await page.getByRole('button', { name: /Play/ }).click();
     await page.waitForFunction(() => window.gradlabPage.summary().runs[0].status === 'error', null, { timeout: 120000 });
+    await page.waitForFunction(() => /memory/.test(document.querySelector('#multiples .run-status')?.textContent), null, { timeout: 5000 }).catch(() => {});
     const cards = await cardTexts(page);
     assert.match(cards[0], /^Out of memory: not enough memory for a batch of 600 rows; use a smaller batchSize\. .*1 GiB.*other runs go on/);
     await page.waitForFunction(() => window.gradlabPage.summary().runs[1].step > 5, null, { timeout: 120000 });
