@@ -3,7 +3,7 @@
 // Two tabs for the whole time: the page with four compare runs at the highest speed (5000 steps a
 // second), and the course page (examples/course-page.html) with its three autoplay embeds. Every
 // `--every` seconds it samples, per tab: the main thread's JS heap (CDP Runtime.getHeapUsage), each
-// worker's JS heap (CDP, attached to the worker targets), the DOM's element count (shadow roots
+// worker's JS heap and wasm memory (CDP, attached to the worker targets), the DOM's element count (shadow roots
 // included) and, on the page, each run's curve points and steps. It prints the start, the peak and
 // the end of each figure; `soak()` returns them for tests/browser/soak.test.mjs.
 import { pathToFileURL } from 'node:url';
@@ -20,27 +20,40 @@ function domNodes() {
   return n;
 }
 
-/** JS heap (used bytes) of every worker target of the browser, through CDP's Target domain. */
-async function workerHeaps(cdp) {
+/**
+ * Every worker target of the browser, through CDP's Target domain: its JS heap (used bytes) and the
+ * size of its wasm memory and the bytes the engine's allocator holds (worker.js's gradlabMemory();
+ * null in workers without an engine).
+ */
+async function workerFigures(cdp) {
   const { targetInfos } = await cdp.send('Target.getTargets');
-  const heaps = [];
+  const out = [];
   for (const t of targetInfos.filter((x) => x.type === 'worker')) {
     try {
       const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
-      const reply = new Promise((resolve) => {
-        const on = (e) => {
-          if (e.sessionId !== sessionId) return;
-          const m = JSON.parse(e.message);
-          if (m.id === 1) { cdp.off('Target.receivedMessageFromTarget', on); resolve(m.result?.usedSize ?? null); }
-        };
-        cdp.on('Target.receivedMessageFromTarget', on);
-      });
-      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
-      heaps.push(await Promise.race([reply, new Promise((r) => setTimeout(() => r(null), 2000))]));
+      let id = 0;
+      const ask = (method, params = {}) => {
+        const mine = ++id;
+        const reply = new Promise((resolve) => {
+          const on = (e) => {
+            if (e.sessionId !== sessionId) return;
+            const m = JSON.parse(e.message);
+            if (m.id === mine) { cdp.off('Target.receivedMessageFromTarget', on); resolve(m.result ?? null); }
+          };
+          cdp.on('Target.receivedMessageFromTarget', on);
+        });
+        cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mine, method, params }) }).catch(() => {});
+        return Promise.race([reply, new Promise((r) => setTimeout(() => r(null), 3000))]);
+      };
+      const heap = (await ask('Runtime.getHeapUsage'))?.usedSize ?? null;
+      // worker.js's diagnostic global (Runtime.queryObjects on a worker crashes Chromium's renderer)
+      const memory = (await ask('Runtime.evaluate', { expression: 'globalThis.gradlabMemory?.() ?? null', returnByValue: true }))?.result?.value;
+      const wasm = memory?.wasmBytes ?? null, live = memory?.liveBytes ?? null;
       await cdp.send('Target.detachFromTarget', { sessionId });
-    } catch { heaps.push(null); }
+      if (heap != null) out.push({ heap, wasm, live });
+    } catch { /* a worker that ended while being read */ }
   }
-  return heaps.filter((h) => h != null);
+  return out;
 }
 
 async function sample(tabs, cdp) {
@@ -52,7 +65,10 @@ async function sample(tabs, cdp) {
     const embeds = name === 'course' ? await page.evaluate(() => [...document.querySelectorAll('gradlab-playground')].map((e) => ({ id: e.id, playing: e.playing }))) : null;
     out[name] = { heap: usedSize, dom: view, ...(runs && { runs }), ...(embeds && { embeds }) };
   }
-  out.workerHeaps = await workerHeaps(cdp);
+  const workers = await workerFigures(cdp);
+  out.workerHeaps = workers.map((w) => w.heap);
+  out.workerWasm = workers.map((w) => w.wasm ?? 0);
+  out.workerLive = workers.map((w) => w.live ?? 0);
   return out;
 }
 
@@ -93,6 +109,8 @@ export async function soak({ minutes = 30, every = 30, log = () => {} } = {}) {
       seconds: (samples.at(-1).t - samples[0].t) / 1000,
       pageHeap: pick((s) => s.page.heap), courseHeap: pick((s) => s.course.heap),
       workerHeapTotal: pick((s) => s.workerHeaps.reduce((a, b) => a + b, 0)), workers: pick((s) => s.workerHeaps.length),
+      workerWasmTotal: pick((s) => s.workerWasm.reduce((a, b) => a + b, 0)), workerWasmMax: pick((s) => Math.max(0, ...s.workerWasm)),
+      workerLiveTotal: pick((s) => s.workerLive.reduce((a, b) => a + b, 0)),
       pageDom: pick((s) => s.page.dom), courseDom: pick((s) => s.course.dom),
       curvePoints: pick((s) => Math.max(...s.page.runs.map((r) => r.points))),
       steps: samples.at(-1).page.runs.map((r) => r.step),
@@ -116,10 +134,10 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { execFileSync } = await import('node:child_process');
   console.log(execFileSync('lscpu').toString().split('\n').filter((l) => /Model name|^CPU\(s\)/.test(l)).join('\n'));
   console.log(`soak: ${minutes} min, a sample every ${every} s`);
-  const { figures } = await soak({ minutes, every, log: (s) => console.log(JSON.stringify({ t: s.t, page: s.page.heap, course: s.course.heap, workers: s.workerHeaps.length, dom: [s.page.dom, s.course.dom], points: s.page.runs.map((r) => r.points) })) });
+  const { figures } = await soak({ minutes, every, log: (s) => console.log(JSON.stringify({ t: s.t, page: s.page.heap, course: s.course.heap, workers: s.workerHeaps.length, workerHeap: s.workerHeaps.reduce((a, b) => a + b, 0), wasm: s.workerWasm, dom: [s.page.dom, s.course.dom], points: s.page.runs.map((r) => r.points) })) });
   const mb = (x) => `${(x / 2 ** 20).toFixed(1)} MiB`;
   console.log(`\nafter ${figures.seconds.toFixed(0)} s            start → peak → end`);
-  for (const [label, key, f] of [['page main heap', 'pageHeap', mb], ['course main heap', 'courseHeap', mb], ['workers JS heap (sum)', 'workerHeapTotal', mb],
+  for (const [label, key, f] of [['page main heap', 'pageHeap', mb], ['course main heap', 'courseHeap', mb], ['workers JS heap (sum)', 'workerHeapTotal', mb], ['workers wasm memory (sum)', 'workerWasmTotal', mb], ['wasm memory (largest worker)', 'workerWasmMax', mb], ['engine live bytes (sum)', 'workerLiveTotal', mb],
     ['worker targets', 'workers', String], ['page elements', 'pageDom', String], ['course elements', 'courseDom', String], ['curve points (most of a run)', 'curvePoints', String]]) {
     const v = figures[key];
     console.log(`${label.padEnd(30)} ${f(v.start)} → ${f(v.peak)} → ${f(v.end)}`);

@@ -398,7 +398,7 @@ describe('protocol.js', () => {
       protocol.file('run', '?seed=2', []), protocol.file('pytorch'), protocol.open(3, new Uint8Array(4))]) {
       assert.equal(protocol.checkCommand(msg), '', msg.type);
     }
-    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'example', 'file', 'landscape', 'lrfind', 'open', 'pause', 'play', 'race', 'scrub', 'sharpness', 'speed', 'step', 'tune', 'unit', 'watch']);
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'duty', 'example', 'file', 'landscape', 'lrfind', 'open', 'pause', 'ping', 'play', 'race', 'scrub', 'sharpness', 'speed', 'step', 'tune', 'unit', 'watch']);
     assert.match(protocol.checkCommand({ type: 'file', what: 'passwords', settings: '', curves: null }), /field 'what'/);
     assert.match(protocol.checkCommand({ type: 'open', id: 1, bytes: [80, 75] }), /field 'bytes'/);
     assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);

@@ -33,6 +33,7 @@ export function kernelLine({ variant, forced, settled, calibrationMs, count }) {
  * first line (the compare cards show only it); the accuracy goes below it or after it.
  */
 export function runStatus(run, state) {
+  if (run.fault) return { text: run.fault.text, accuracy: '', bad: true };   // its worker failed (faults.js)
   if (run.error) return { text: `Error: ${run.error}`, accuracy: '', bad: true };
   const s = run.last;
   if (!s) return { text: 'building…', accuracy: '', bad: false };

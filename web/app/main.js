@@ -156,7 +156,7 @@ page.session
   .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
-for (const type of ['step', 'built', 'conv', 'error', 'ready']) page.session.on(type, page.redraw);
+for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered']) page.session.on(type, page.redraw);
 
 let lastRender = 0;
 function render() {
@@ -215,6 +215,10 @@ window.gradlabPage = {
     };
   },
 };
+
+// Test hook (tests/browser/faults.test.mjs): ends run i's worker the way a crash would, with nothing
+// but terminate(); the session must notice by itself (its watchdog) and say so on the run's card.
+window.gradlabPage.test = { killWorker: (i) => page.session.runs[i].worker.terminate() };
 
 // ---------- start ----------
 

@@ -15,6 +15,8 @@
 //                                      the next step on, keeping the weights and the optimiser's state
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
 //             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
+//   ping    { id }                     are you there? (the session's watchdog, web/app/faults.js)
+//   duty    { duty }                   the share of a core this worker may take now (session.js cpuShare)
 //   file    { what, settings, curves }  a download made in the worker (web/app/worker-files.js): what is
 //             'run' (the saved run as a zip), 'stats-csv' / 'stats-json' (layer statistics now) or
 //             'pytorch' (the run from step 0 as a PyTorch script); settings: the run's address query;
@@ -44,6 +46,7 @@
 //   tuned    { generation, id, step, scheduleCurve }  answers tune: the steps taken when it applied
 //            (step + 1 is the first with the new settings) and the schedule's new preview; a snapshot follows
 //   error    { generation, message, command }
+//   pong     { id }                    answers ping
 //   file     { what, name, mime, bytes }   answers file: the download's name, type and bytes
 //   opened   { id, settings, step, rows }  answers open: the run checked out; settings as saved, rows
 //            your own data { x, y, inputs, classes, outputs } when the run trained on it (else null)
@@ -87,6 +90,8 @@ const COMMANDS = {
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
     learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool,
   },
+  ping: { id: isNumber },
+  duty: { duty: isNumber },
   // ----- the instruments (web/app/worker-instruments.js) -----
   landscape: { id: isNumber, directions: isDirections, span: isNumber, resolution: isNumber },
   sharpness: {},
@@ -119,6 +124,7 @@ const EVENTS = {
   },
   race: { id: isNumber, surface: isObject, paths: (v) => isArray(v) && v.every((p) => isString(p.name) && isFloats(p.loss) && isFloats(p.path) && isObject(p.fate)) },
   error: { generation: isOptional(isNumber), message: isString, command: isOptional(isString) },
+  pong: { id: isNumber },
   file: { what: isString, name: isString, mime: isString, bytes: (v) => v instanceof Uint8Array },
   opened: { id: isNumber, settings: isObject, step: isNumber, rows: (v) => v === null || isObject(v) },
   refused: { what: isString, message: isString },
@@ -174,6 +180,8 @@ export const race = ({ id, surface, x, y, resolution, start, racers, learningRat
   learningRate, steps, noise, seed, scalar,
 });
 
+export const ping = (id) => ({ type: 'ping', id });
+export const duty = (share) => ({ type: 'duty', duty: share });
 /** A download made in the worker (see FILE_KINDS); settings: the run's query, curves: the page's points or null. */
 export const file = (what, settings = '', curves = null) => ({ type: 'file', what, settings, curves });
 /** Check a saved run's zip bytes and hold it as `id`. */
@@ -191,6 +199,7 @@ export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit
 export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });
+export const pong = (id) => ({ type: 'pong', id });
 export const fileMade = (what, name, mime, bytes) => ({ type: 'file', what, name, mime, bytes });
 export const opened = (id, settings, at, rows) => ({ type: 'opened', id, settings, step: at, rows });
 export const refused = (what, message) => ({ type: 'refused', what, message });

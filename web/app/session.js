@@ -13,13 +13,18 @@
 //   session.watchInstruments(settings)     // what to measure while training when no lesson says (protocol.watch's fields)
 //   session.scrub(step); session.live();   // time travel: every run shows its recorded step nearest to step; back to now
 //   session.raceFrame() → { upto, changed }   // where the race clock stands (RACE_MS for a whole race)
+//   session.checkWorkers(now);                   the watchdog's check (every PING_MS while there are runs; tests call it)
 //   session.dispose();
+// Faults (web/app/faults.js): a run whose worker crashed, stopped answering pings or ran out of memory gets
+// status 'error', `run.fault` and `run.error` (the sentence to show); the other runs go on, and Reset or a
+// change of settings gives a faulted run a new worker.
 // State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
 // session.running (playing, or the race clock running), session.simd.
 // Events (EventTarget; `on(type, fn)` passes the detail):
 //   engine { simd }     a worker loaded the engine          built { run }       a run's network exists
 //   step { run }        a snapshot arrived                  ready { runs }      every run has its first snapshot (or failed)
 //   diverged { run, step, learningRate }                     error { run, message } (run null for the race)
+//   recovered { run }   a run's worker that had stopped answering answers again (its fault is cleared)
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
@@ -37,12 +42,14 @@
 //                       lesson's { step, panel, text } (null at the lesson's end step without one); end:
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
-// too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares;
+// too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares
+// (each running worker is sent its new share, a `duty` command, whenever the count changes);
 // appendCapped and racerLabel shape what the views draw (race-fate.js the race's chart and marks); shownSnapshot(run) is the snapshot
 // every view of a run draws (the scrubbed one while the session scrubs, else the latest).
 import { STRIP_QUANTITIES } from '../lib/strips.js';
 import { optimizerSpec, runConfig } from './config.js';
 import { keysReaching, markText } from './marks.js';
+import { PING_MS, SILENT_MS, fault, isMemoryError } from './faults.js';
 import * as protocol from './protocol.js';
 import { lessonNamed } from './lessons.js';
 import { racePlan } from './race-plan.js';
@@ -72,6 +79,7 @@ export function useWorkerClass(C) { WorkerClass = C && C !== globalThis.Worker ?
  */
 export function newWorker(base = null) {
   liveWorkers++;
+  rebalance();
   if (WorkerClass) return new WorkerClass(base == null ? defaultWorkerUrl() : workerUrl(base), { type: 'module' });
   return spawnWorker(base);
 }
@@ -79,6 +87,23 @@ export function newWorker(base = null) {
 function endWorker(worker) {
   worker.terminate();
   liveWorkers = Math.max(0, liveWorkers - 1);
+  rebalance();
+}
+
+// The share follows the count: when workers start or end anywhere in the document, every session's
+// training workers get the new share (a `duty` command), so the first of eight embeds does not keep
+// the whole core it was given while it was alone.
+const sharing = new Map();   // session → (duty) => sends it to that session's runs
+let rebalanceQueued = false;
+
+function rebalance() {
+  if (rebalanceQueued) return;
+  rebalanceQueued = true;
+  queueMicrotask(() => {
+    rebalanceQueued = false;
+    const duty = cpuShare();
+    for (const send of sharing.values()) send(duty);
+  });
 }
 
 /**
@@ -152,7 +177,8 @@ export const shownSnapshot = (run) => run.scrubbed?.snapshot ?? run.last;
 /** A run as session.runs holds it. Views may set `fresh = false` once they drew its last snapshot. */
 function newRun(worker, index, overrides, label) {
   return {
-    worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false,
+    worker, index, overrides, label, generation: 0, built: null, last: null, status: 'ok', error: null, fresh: false, duty: null,
+    fault: null, pingAt: null,   // pingAt: when the watchdog's unanswered ping went (null: none outstanding)
     curves: { x: [], trainLoss: [], testLoss: [], trainAcc: [], testAcc: [], lr: [], batchLoss: [] },
     layerCurves: { x: [], ...Object.fromEntries(Object.keys(LAYER_CURVES).map((n) => [n, []])) },
     scrubbed: null,   // the worker's 'recorded' answer while the session scrubs (time travel), else null
@@ -178,6 +204,8 @@ export class Session extends EventTarget {
   #stops = [];       // a lesson's stops: [{ step, moment }] by step; #stop is the next one not yet reached
   #stop = 0;
   #until = null;     // the step the workers were told to stop at
+  #watchdog = null;  // the interval that pings the runs' workers
+  #pings = 0;
   #restore = null;   // the id of a saved run run 0's worker holds, for the next build (start's restore)
   #openId = 0;
   #instrumentWatch = null;   // the page's own instrument settings (a lesson's `instruments` come first)
@@ -355,6 +383,54 @@ export class Session extends EventTarget {
     this.#stopRace();
   }
 
+  // ---------- faults: the watchdog ----------
+
+  /**
+   * The watchdog's check at `now`: a run whose worker has left a ping unanswered for SILENT_MS gets
+   * the 'silent' fault; every other live run's worker is pinged (one ping outstanding at a time, so a
+   * page whose timers were slowed, as in a hidden tab, never mistakes its own delay for silence).
+   */
+  checkWorkers(now = this.clock()) {
+    for (const run of this.runs) {
+      if (run.fault) continue;
+      if (run.pingAt != null) {
+        if (now - run.pingAt >= SILENT_MS) this.#runFaulted(run, fault('silent'));
+        continue;
+      }
+      run.pingAt = now;
+      run.worker.postMessage(protocol.ping(++this.#pings));
+    }
+  }
+
+  #startWatchdog() {
+    if (this.#watchdog || typeof setInterval !== 'function') return;
+    this.#watchdog = setInterval(() => this.checkWorkers(), PING_MS);
+    this.#watchdog.unref?.();   // Node: a session's timer never keeps a script alive
+  }
+
+  #stopWatchdog() {
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    this.#watchdog = null;
+  }
+
+  /** Any message shows the worker lives; a run that had stopped answering is itself again. */
+  #heard(run) {
+    run.pingAt = null;
+    if (run.fault?.kind !== 'silent' || !this.runs.includes(run)) return;
+    run.fault = null;
+    run.error = null;
+    run.status = run.last?.status ?? 'ok';
+    run.fresh = true;
+    if (this.playing && run.built && run.status === 'ok') run.worker.postMessage(protocol.play(this.#until));
+    this.#emit('recovered', { run });
+  }
+
+  #runFaulted(run, f) {
+    if (!this.runs.includes(run)) return;
+    run.fault = f;
+    this.#runFailed(run, f.text);
+  }
+
   // ---------- live changes: new optimiser settings from the next step, nothing rebuilt ----------
 
   /** Runs can take a live change once each has its network and is training normally. */
@@ -394,6 +470,8 @@ export class Session extends EventTarget {
     this.playing = false;
     for (const r of this.runs) endWorker(r.worker);
     this.runs = [];
+    this.#stopWatchdog();
+    sharing.delete(this);
     if (was) this.#emit('playing', { playing: false });
   }
 
@@ -407,11 +485,18 @@ export class Session extends EventTarget {
     this.#planStops();
     while (this.runs.length > defs.length) endWorker(this.runs.pop().worker);
     while (this.runs.length < defs.length) this.runs.push(newRun(newWorker(this.base)));
+    // a run whose worker failed gets a new one (a worker out of memory would keep its grown memory)
+    this.runs = this.runs.map((old) => (old.fault ? (endWorker(old.worker), newRun(newWorker(this.base))) : old));
     this.runs = this.runs.map((old, i) => {
       const run = newRun(old.worker, i, defs[i].overrides, defs[i].label);
-      run.worker.onmessage = (e) => this.#onRunMessage(run, e.data);
-      run.worker.onerror = (e) => this.#runFailed(run, `worker failed: ${e?.message ?? 'it could not start'}`);
+      run.worker.onmessage = (e) => { this.#heard(run); this.#onRunMessage(run, e.data); };
+      run.worker.onerror = (e) => { e?.preventDefault?.(); this.#runFaulted(run, fault('crashed', e?.message ?? 'it could not start')); };
+      run.worker.onmessageerror = () => this.#runFaulted(run, fault('crashed', 'it sent a message that could not be read'));
       return run;
+    });
+    this.#startWatchdog();
+    sharing.set(this, (duty) => {
+      for (const r of this.runs) if (r.generation && !r.fault && r.duty !== duty) { r.duty = duty; r.worker.postMessage(protocol.duty(duty)); }
     });
     for (const run of this.runs) {
       let config;
@@ -422,9 +507,10 @@ export class Session extends EventTarget {
         continue;
       }
       run.generation = ++generations;
+      run.duty = cpuShare();
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
       const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
-      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: cpuShare(), watch }));
+      run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
     }
     this.#emit('runs', { runs: this.runs });
     if (was) this.#emit('playing', { playing: false });
@@ -466,7 +552,7 @@ export class Session extends EventTarget {
       run.fresh = true;
       this.#emit('recorded', { run });
     } else if (msg.type === 'error') {
-      this.#runFailed(run, msg.message);
+      if (isMemoryError(msg.message)) this.#runFaulted(run, fault('memory', msg.message)); else this.#runFailed(run, msg.message);
     } else if (msg.type === 'file' || msg.type === 'opened' || msg.type === 'refused') {
       this.#emit(msg.type, { run, ...msg });
     } else if (READING_TYPES.includes(msg.type)) {

@@ -57,6 +57,9 @@ async function ensureLab(scalar) {
 // test hook: the engine's own account of its GEMM micro-kernel, read by the browser tests (null
 // before the engine has loaded)
 globalThis.gradlabEngine = { kernelInfo: () => lab?.kernelInfo() ?? null };
+// For diagnostics from outside (bench/soak.mjs reads it over the DevTools protocol): the engine's
+// wasm memory and the bytes its allocator holds. Read-only; null before the engine is loaded.
+globalThis.gradlabMemory = () => (lab ? lab.memoryStats() : null);
 
 let newestBuild = -1;   // the generation of the last build command: an older one still loading the engine is dropped
 
@@ -321,6 +324,12 @@ onmessage = async ({ data: msg }) => {
         postMessage(protocol.recorded(config.generation, msg.step, hit?.snapshot ?? null, record.steps(), record.usage()));
         break;
       }
+      case 'duty':   // more or fewer workers in the document now: another share of a core
+        if (config) config.duty = msg.duty;
+        break;
+      case 'ping':   // the session's watchdog: any answer shows this worker is alive
+        postMessage(protocol.pong(msg.id));
+        break;
       case 'tune': {   // a live change: the same network and optimiser state, new settings from the next step
         if (!net) break;
         net.tune(msg.optimizer);

@@ -87,6 +87,12 @@ export class GradlabPlayground extends HTMLElement {
   reset() { this.#session?.reset(); }
 
   /**
+   * Test hook (tests/browser/faults.test.mjs): ends run i's worker as a crash would, with nothing but
+   * terminate(); the element must notice by itself and say so in its status.
+   */
+  testKillWorker(i = 0) { this.#session?.runs[i]?.worker.terminate(); }
+
+  /**
    * Changes settings: an object of state keys to values ({ lr: 0.5, opt: 'adam' }) or a query string
    * ('lr=0.5&opt=adam'); { lesson } starts from that lesson. Throws on a key or value it cannot use.
    */
@@ -142,10 +148,11 @@ export class GradlabPlayground extends HTMLElement {
       this.#emit('gradlab-diverged', { run: run.index, label: run.label, step, learningRate });
       this.#emitStep(performance.now(), true);
     });
-    session.on('error', ({ message }) => this.#fail(message));
+    session.on('error', ({ message, run }) => this.#fail(message, run));
+    session.on('recovered', () => { this.#dom.faultReset.hidden = !session.runs.some((r) => r.fault); this.#schedule(); });
     session.on('race', () => { this.#dom.status.textContent = ''; this.#dom.status.classList.remove('bad'); this.#schedule(); });
     session.on('playing', ({ playing }) => { if (playing) this.#hideMoment(); this.#updateButtons(); this.#schedule(); });
-    session.on('runs', () => { this.#hideMoment(); this.#buildRunViews(); });
+    session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; this.#buildRunViews(); });
     session.on('instrument', () => this.#schedule());
     session.on('racestart', () => { this.#hideMoment(); this.#buildRaceView(); });
     return session;
@@ -176,9 +183,13 @@ export class GradlabPlayground extends HTMLElement {
     d.chart = el('div', { class: 'chart' });
     d.legend = el('div', { class: 'legend' });
     d.status = el('output', { class: 'status', 'aria-live': 'polite' });
+    // shown when a run's worker failed, whatever buttons `controls` names: the way back is Reset
+    d.faultReset = el('button', { type: 'button', class: 'action reset fault-reset', text: 'Reset' });
+    d.faultReset.hidden = true;
+    d.faultReset.addEventListener('click', () => this.reset());
     d.chartBox = el('div', { class: 'chart-box' }, [d.chart, d.legend]);
     const views = el('div', { class: 'views' }, [d.boards, d.chartBox, instrumentBox(d, lesson)]);
-    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, momentCallout(d, () => this.#session.play()), d.status);
+    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, momentCallout(d, () => this.#session.play()), d.status, d.faultReset);
     this.#charts = {};
   }
 
@@ -211,10 +222,13 @@ export class GradlabPlayground extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  #fail(message) {
-    this.#dom.status.textContent = `Error: ${message}`;
+  #fail(message, run = null) {
+    const prefix = run && this.#session.state.mode === 'compare' ? `${run.label}: ` : '';
+    // a failed worker (run.fault): the message already says what happened and what to do
+    this.#dom.status.textContent = run?.fault ? `${prefix}${message}` : `Error: ${message}`;
     this.#dom.status.classList.add('bad');
-    this.#emit('gradlab-error', { message });
+    if (run?.fault && run.fault.kind !== 'memory') this.#dom.faultReset.hidden = false;
+    this.#emit('gradlab-error', { message, ...(run && { run: run.index, fault: run.fault?.kind ?? null }) });
   }
 
   #chartWidth() {
