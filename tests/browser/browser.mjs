@@ -42,3 +42,16 @@ export function painted(page, selector, { plot = false } = {}) {
     return n / (box.width * box.height);
   }, [selector, plot]);
 }
+
+/** Presses the page's Step button n times, each time waiting for run 0's next step; the train loss after each. */
+export async function stepByHand(page, n) {
+  const losses = [];
+  const summary = () => page.evaluate(() => window.gradlabPage.summary());
+  for (let i = 0; i < n; ++i) {
+    const at = (await summary()).runs[0].step;
+    await page.click('#step');
+    await page.waitForFunction((k) => window.gradlabPage.summary().runs[0].step === k, at + 1);
+    losses.push((await summary()).runs[0].trainLoss);
+  }
+  return losses;
+}

@@ -9,7 +9,7 @@ import { loadGradlab } from '../../web/lib/gradlab.js';
 import { CSV_LIMITS, parseDataCsv } from '../../web/lib/csv.js';
 import { runConfig } from '../../web/app/config.js';
 import { parseState } from '../../web/app/state.js';
-import { launch, openPage, painted, serve } from './browser.mjs';
+import { launch, openPage, painted, serve, stepByHand as steps } from './browser.mjs';
 import { rng } from '../js/rng.mjs';
 
 let browser, server;
@@ -24,16 +24,6 @@ async function fresh(query = '?seed=2&layers=6_tanh&batch=0') {
   return page;
 }
 
-async function steps(page, n) {
-  const losses = [];
-  for (let i = 0; i < n; ++i) {
-    const at = (await summary(page)).runs[0].step;
-    await page.click('#step');
-    await page.waitForFunction((k) => window.gradlabPage.summary().runs[0].step === k, at + 1);
-    losses.push((await summary(page)).runs[0].trainLoss);
-  }
-  return losses;
-}
 
 /** Pastes text into the box and waits for it to be read (a message or a summary). */
 async function paste(page, text) {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { encodeNpy } from '../../web/lib/npy.js';
 import { unzipRun, zipRun } from '../../web/lib/runzip.js';
-import { launch, openPage, serve } from './browser.mjs';
+import { launch, openPage, serve, stepByHand as steps } from './browser.mjs';
 
 const QUERY = '?seed=5&batch=16&samples=150&layers=12_relu_bn_d0.2,8_tanh&opt=adam&lr=0.02';
 const SAVED_AT = 6, MORE = 3;
@@ -36,17 +36,6 @@ async function fresh(query) {
 
 const summary = (page) => page.evaluate(() => window.gradlabPage.summary());
 
-/** Presses Step n times; the train loss after each. */
-async function steps(page, n) {
-  const losses = [];
-  for (let i = 0; i < n; ++i) {
-    const at = (await summary(page)).runs[0].step;
-    await page.click('#step');
-    await page.waitForFunction((k) => window.gradlabPage.summary().runs[0].step === k, at + 1);
-    losses.push((await summary(page)).runs[0].trainLoss);
-  }
-  return losses;
-}
 
 async function save(page) {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-run')]);
