@@ -13,13 +13,11 @@ import { watchFor } from '../../web/app/instrument-readings.js';
 import { racePaths, racePlan } from '../../web/app/race-plan.js';
 import { fateWords } from '../../web/app/race-fate.js';
 import { baseState, describeLayers, isImageData, paramInfo, readValue, runState, runsOf } from '../../web/app/state.js';
-import { nearZero } from '../../web/app/stats.js';
+import { PROBE_ROWS, SAMPLES, nearZero } from '../../web/app/stats.js';
 import { UsageError, exclusive } from './flags.mjs';
 import { csv, curveLine, fixed, table } from './format.mjs';
 import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
 
-const PROBE_ROWS = 256;       // the page's worker measures layers on up to this many training rows
-const SAMPLES = 30;           // and shows the predictions for this many test images (image data sets)
 const NAMES = LESSONS.map((l) => l.name);
 
 export const usage = 'gradlab lesson NAME [--steps N] [--seed N] [--racers sgd~adam@0.02] [--json | --csv]';

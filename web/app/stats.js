@@ -1,6 +1,11 @@
 // stats.js: small summaries of tensors the engine does not compute itself. Pure. The
 // worker uses these on the engine's tensor views; tests compare them with plain loops.
 
+/** What a snapshot measures, for the page's worker and the CLI's lesson runner alike: layer statistics
+ * over up to PROBE_ROWS training rows, and the predictions for SAMPLES test images (image data sets). */
+export const PROBE_ROWS = 256;
+export const SAMPLES = 30;
+
 /** { mean, std, min, max } of a typed array (population std); zeros for an empty one. */
 export function summary(values) {
   const n = values.length;

@@ -6,17 +6,15 @@ import { loadGradlab } from '../lib/gradlab.js';
 import { RunRecord } from '../lib/record.js';
 import * as protocol from './protocol.js';
 import { racePaths } from './race-plan.js';
-import { nearZero, summary } from './stats.js';
+import { PROBE_ROWS, SAMPLES, nearZero, summary } from './stats.js';
 import { makeFile, openRun, takeOpened } from './worker-files.js';
 import * as instruments from './worker-instruments.js';
 
 const GRID = 48;            // boundary / fit heatmap resolution
 const BINS = 24;            // histogram bins
-const PROBE_ROWS = 256;     // rows used for activation statistics
 const TICK_MS = 16;         // one tick per display frame
 const SNAPSHOT_MS = 50;
 const EXTENT = 1.6;         // the input plane shown: [-EXTENT, EXTENT]^2
-const SAMPLES = 30;         // test images whose predictions each snapshot carries (image data sets)
 const SNAPSHOT_SHARE = 0.25; // at most this share of the worker's time goes to snapshots
 
 let lab, data, net, config, playing = false, timer = 0, lastSnapshot = 0, status = 'ok', lastResult = null;
