@@ -169,6 +169,8 @@ print(json.dumps({k: {'shape': list(z[k].shape), 'values': z[k].astype(float).ra
     await page.focus('.curves-panel .panel-menu summary');
     await page.keyboard.press('Enter');
     assert.ok(await page.isVisible('.curves-panel .panel-menu-list'));
+    // the items are listed (and focused) by the details element's toggle event, which comes a task later
+    await page.waitForFunction(() => document.activeElement?.textContent === 'PNG picture', null, { timeout: 5000 }).catch(() => {});
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'PNG picture', 'focus moves into the menu');
     await page.keyboard.press('ArrowDown');
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'SVG: Loss', 'the arrow keys move through it');

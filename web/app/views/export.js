@@ -160,7 +160,7 @@ export function createExport(page) {
         items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
         e.preventDefault();
       }
-            if (e.key === 'Escape' && menu.open) { menu.open = false; menu.querySelector('summary').focus(); e.stopPropagation(); }
+      if (e.key === 'Escape' && menu.open) { menu.open = false; menu.querySelector('summary').focus(); e.stopPropagation(); }
     });
     panel.prepend(menu);
   });
