@@ -9,6 +9,7 @@ import { fmt } from '../format.js';
 import { drawLandscapeBoards, landscapeWords, rangeTestChart, rangeTestData, sharpnessChart, sharpnessData } from '../instrument-charts.js';
 import { cyclicBounds, roundRate } from '../instrument-plan.js';
 import { readingsOf } from '../instrument-readings.js';
+import { later } from '../later.js';
 import { lessonNamed } from '../lessons.js';
 
 const $ = (id) => document.getElementById(id);
@@ -104,7 +105,8 @@ export function createInstruments(page) {
       $(id).title = l?.instruments ? 'set by the lesson' : '';
     }
     buildBoards();
-    buildCharts();
+    // after the first frame, in a task of its own, like the other charts (later.js)
+    later('instrument-charts', () => { buildCharts(); dirty = true; page.redraw(); });
     $('lrfind-caption').textContent = 'Training from the current weights while the rate grows; the weights are put back afterwards';
     showApply(null);
     dirty = true;
