@@ -1,6 +1,9 @@
 // bar.js: the embed's bar of controls: the buttons and the settings `controls="..."` names, each
-// field read with the page's own table (state.js) and labelled with the shared words (labels.js).
+// field read with the page's own table (state.js) and labelled with the shared words (labels.js). A
+// value the element cannot use is refused as on the page: the field shows the value in use again and
+// the page's message (field-messages.js) under it names the allowed range.
 import { el } from '../app/dom.js';
+import { allowed, fieldMessages, problemText } from '../app/views/field-messages.js';
 import { SHORT_LABELS } from '../app/labels.js';
 import { SLIDER_STEPS, sliderFromSpeed, speedFromSlider, speedText } from '../app/pace.js';
 import { paramInfo, readValue } from '../app/state.js';
@@ -11,8 +14,9 @@ function fieldInput(p) {
     for (const v of p.values) select.add(new Option(v || '(none)', v));
     return select;
   }
-  if (p.type === 'int' || p.type === 'float') return el('input', { type: 'number', step: 'any', min: String(p.min), max: String(p.max), inputmode: 'decimal' });
-  return el('input', { type: 'text', spellcheck: 'false' });
+  // text, not type=number (as on the page): the element sees what was typed ('abc') and can say why it is refused
+  if (p.type === 'int' || p.type === 'float') return el('input', { type: 'text', class: 'number', inputmode: p.type === 'int' ? 'numeric' : 'decimal', autocomplete: 'off', spellcheck: 'false' });
+  return el('input', { type: 'text', spellcheck: 'false', autocomplete: 'off' });
 }
 
 /**
@@ -44,18 +48,37 @@ export function buildBar(bar, controls, host) {
   for (const key of controls.keys) {
     const p = paramInfo(key), input = fieldInput(p);
     const label = el('label', { class: 'field' }, [el('span', { text: SHORT_LABELS[key] ?? key }), input]);
+    const messages = fieldMessages(input);
+    /** The field shows the value in use again, and says why `typed` was not taken. */
+    const refuse = (typed, reason) => {
+      const kept = String(host.state()[key] ?? '');
+      label.classList.add('invalid');
+      input.value = kept;
+      messages.problem(problemText(typed, reason, kept === '' ? 'empty' : kept));
+    };
     input.addEventListener('change', () => {
-      const read = readValue(p, input.value.trim());
-      label.classList.toggle('invalid', Boolean(read.error));
-      input.title = read.error ?? '';
-      if (!read.error) host.set({ [key]: read.value });
+      const typed = input.value.trim(), read = readValue(p, typed);
+      if (read.error) { refuse(typed, allowed(read.error)); return; }
+      try {
+        host.set({ [key]: read.value });
+      } catch (error) {
+        refuse(typed, `not changed: ${String(error.message).replace(/^gradlab-playground: /, '')}`);
+        return;
+      }
+      label.classList.remove('invalid');
+      messages.problem('');
     });
-    fields.set(key, input);
-    bar.append(label);
+    fields.set(key, { input, label, messages });
+    // the message sits under its field: the two are one item of the bar
+    bar.append(el('div', { class: 'field-box' }, [label, ...messages.nodes]));
   }
   bar.hidden = bar.childElementCount === 0;
   made.sync = (state) => {
-    for (const [key, input] of fields) input.value = String(state[key] ?? '');
+    for (const [key, { input, label, messages }] of fields) {
+      input.value = String(state[key] ?? '');
+      label.classList.remove('invalid');
+      messages.problem('');
+    }
     if (made.speed) {
       made.speed.value = String(sliderFromSpeed(state.speed));
       made.speed.setAttribute('aria-valuetext', speedText(state.speed));

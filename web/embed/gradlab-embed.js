@@ -11,6 +11,7 @@ import { Session } from '../app/session.js';
 import { kernelLine } from '../app/labels.js';
 import { PlayGate } from '../app/visibility.js';
 import { el } from '../app/dom.js';
+import { createAnnouncer } from '../app/views/announce.js';
 import { buildBar } from './bar.js';
 import {
   BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes,
@@ -42,6 +43,10 @@ export class GradlabPlayground extends HTMLElement {
   #resize = null;
   #base = null;
   #links;
+  // what a screen reader hears: state changes only (announce.js, as on the page); the status line
+  // under the views changes with every snapshot and is not a live region
+  #announce = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  #announcer = null;
   #gate = new PlayGate({ element: this });   // trains only in a shown tab and near the screen
 
   constructor() {
@@ -132,6 +137,7 @@ export class GradlabPlayground extends HTMLElement {
       autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base,
       lessonStops: this.getAttribute('moments') !== 'off', stopsAt: (m) => m.panel in MOMENT_BOXES || INSTRUMENT_PANELS.includes(m.panel),
     }));
+    this.#announcer = createAnnouncer({ session, get state() { return session.state; } }, this.#announce);
     session.on('moment', (stop) => this.#showMoment(stop));
     session.on('engine', ({ simd, kernel }) => {
       this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm';
@@ -182,14 +188,14 @@ export class GradlabPlayground extends HTMLElement {
     d.boards = el('div', { class: 'boards' });
     d.chart = el('div', { class: 'chart' });
     d.legend = el('div', { class: 'legend' });
-    d.status = el('output', { class: 'status', 'aria-live': 'polite' });
+    d.status = el('div', { class: 'status' });
     // shown when a run's worker failed, whatever buttons `controls` names: the way back is Reset
     d.faultReset = el('button', { type: 'button', class: 'action reset fault-reset', text: 'Reset' });
     d.faultReset.hidden = true;
     d.faultReset.addEventListener('click', () => this.reset());
     d.chartBox = el('div', { class: 'chart-box' }, [d.chart, d.legend]);
     const views = el('div', { class: 'views' }, [d.boards, d.chartBox, instrumentBox(d, lesson)]);
-    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, momentCallout(d, () => this.#session.play()), d.status, d.faultReset);
+    this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, momentCallout(d, () => this.#session.play()), d.status, d.faultReset, this.#announce);
     this.#charts = {};
   }
 
@@ -227,6 +233,7 @@ export class GradlabPlayground extends HTMLElement {
     // a failed worker (run.fault): the message already says what happened and what to do
     this.#dom.status.textContent = run?.fault ? `${prefix}${message}` : `Error: ${message}`;
     this.#dom.status.classList.add('bad');
+    this.#announcer?.say(this.#dom.status.textContent);   // a fault is a change of state: said once
     if (run?.fault && run.fault.kind !== 'memory') this.#dom.faultReset.hidden = false;
     this.#emit('gradlab-error', { message, ...(run && { run: run.index, fault: run.fault?.kind ?? null }) });
   }
