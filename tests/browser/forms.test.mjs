@@ -120,6 +120,44 @@ describe('a value the page cannot use is refused beside its field', () => {
   });
 });
 
+describe("a racer's own learning rate in the optimiser race", () => {
+  for (const size of [[1440, 900], [390, 844]]) {
+    const where = size.join('x');
+    it(`${where}: a rate the race cannot use keeps the rate in use, with the range under the racers`, async () => {
+      const page = await open('?mode=race&raceSteps=50', size);
+      const range = rangeOf(paramInfo('raceLr'));
+      // empty: adam runs at the shared rate, which the message names
+      for (const typed of ['abc', '0']) {
+        await typeInto(page, '#racer-lr-adam', typed);
+        const m = await messageOf(page, '#racer-lr-adam');
+        assert.ok(m && m.shown && m.fits && m.role === 'alert' && m.invalid === 'true', `${where} ${typed}: ${JSON.stringify(m)}`);
+        assert.ok(m.text.startsWith('adam: ') && m.text.includes(`'${typed}'`) && m.text.includes(range) && m.text.includes('It stays the shared rate (0.01).'), m.text);
+        assert.equal(m.value, '', 'the field shows the rate in use: none of its own');
+      }
+      const racers = await page.evaluate(() => document.querySelector('#racers').getBoundingClientRect().bottom);
+      const gap = await page.evaluate((bottom) => {
+        const box = document.getElementById(document.querySelector('#racer-lr-adam').getAttribute('aria-describedby').split(' ')[0]);
+        return box.getBoundingClientRect().top - bottom;
+      }, racers);
+      assert.ok(gap >= -1 && gap < 20, `the message sits right under the racers (${gap} px)`);
+      assert.equal(new URLSearchParams(await page.evaluate(() => location.search)).get('racers'), null, 'nothing refused reached the address');
+      await page.screenshot({ path: `build/embed/race-rate-message-${where}.png` });
+
+      // a rate that is taken clears the message; a bad one after it keeps that rate
+      await typeInto(page, '#racer-lr-adam', '0.02');
+      await page.waitForFunction(() => window.gradlabPage.summary().race?.paths.some((p) => p.name === 'adam' && p.learningRate === 0.02));
+      assert.equal(await messageOf(page, '#racer-lr-adam'), null);
+      await typeInto(page, '#racer-lr-adam', '-1');
+      const m = await messageOf(page, '#racer-lr-adam');
+      assert.ok(m && m.text.includes("'-1'") && m.text.includes('It stays 0.02.') && m.value === '0.02', JSON.stringify(m));
+      assert.equal(await page.getAttribute('#racer-lr-sgd', 'aria-invalid'), null, 'only the refused field is marked');
+      assert.equal((await summary(page)).race.paths.find((p) => p.name === 'adam').learningRate, 0.02, 'the race runs at the rate the field shows');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
+});
+
 describe('the address and the shared controls', () => {
   it('?data=digits without layers builds the convnet, as choosing digits from the menu does', async () => {
     const page = await open('?data=digits&speed=1');

@@ -10,6 +10,7 @@ import { raceChart, racerValue, raceStatus } from '../race-fate.js';
 import { raceStart } from '../race-plan.js';
 import { paramInfo, parseRacers, racersText, readValue } from '../state.js';
 import { racerLabel } from '../session.js';
+import { allowed, fieldMessages, problemText } from './field-messages.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,10 +28,17 @@ export function createRace(page) {
     const text = $(`racer-lr-${name}`).value.trim(), read = rateOf(name);
     return { name, learningRate: text === '' || read.error ? null : read.value };
   });
-  for (const name of OPTIMIZERS) {
-    const box = el('input', { type: 'checkbox', value: name, id: `racer-${name}` });
-    const rate = el('input', { type: 'number', id: `racer-lr-${name}`, step: 'any', min: '0.00001', max: '10', placeholder: 'lr',
-      'aria-label': `Learning rate of ${name} (empty: the shared rate)` });
+  // one message under the racers for a rate that was not taken (field-messages.js, as the settings have)
+  const rates = OPTIMIZERS.map((name) => el('input', { type: 'text', id: `racer-lr-${name}`, inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'lr', 'aria-label': `Learning rate of ${name} (empty: the shared rate)` }));
+  const rateMessages = fieldMessages(rates);
+  /** The rate racer `name` runs at, as its field shows it: its own, or '' for the shared rate. */
+  const rateInUse = (name) => {
+    const racer = parseRacers(page.state.racers).find((r) => r.name === name);
+    return racer?.learningRate == null ? '' : String(racer.learningRate);
+  };
+  OPTIMIZERS.forEach((name, i) => {
+    const box = el('input', { type: 'checkbox', value: name, id: `racer-${name}` }), rate = rates[i];
     box.addEventListener('change', () => {
       const chosen = racersFromControls();
       if (chosen.length) page.change({ racers: racersText(chosen) });
@@ -38,12 +46,21 @@ export function createRace(page) {
     });
     rate.addEventListener('change', () => {
       const text = rate.value.trim(), read = rateOf(name);
-      rate.classList.toggle('invalid', text !== '' && Boolean(read.error));
-      if (text !== '' && read.error) { rate.title = read.error; return; }
+      if (text !== '' && read.error) {
+        const kept = rateInUse(name);
+        rate.value = kept;
+        rate.classList.add('invalid');
+        rateMessages.problem(`${name}: ${problemText(text, allowed(read.error), kept === '' ? `the shared rate (${page.state.raceLr})` : kept)}`, rate);
+        return;
+      }
+      rate.classList.remove('invalid');
+      rateMessages.problem('');
       if (box.checked) page.change({ racers: racersText(racersFromControls()) });
     });
     $('racers').append(el('label', {}, [box, ` ${name}`, rate]));
-  }
+  });
+  const startHint = $('racers').nextElementSibling;   // the hint that says how to set the start
+  $('racers').after(...rateMessages.nodes);
 
   // the start point: two fields that always show where the race starts, and a message for a value they cannot take
   const startFields = { raceX: null, raceY: null }, startProblem = el('p', { class: 'hint problem', id: 'race-start-problem', role: 'status', hidden: '' });
@@ -60,7 +77,7 @@ export function createRace(page) {
     startFields[key] = input;
     startRow.append(el('label', { class: 'field', for: input.id }, [el('span', { text: key === 'raceX' ? 'Start x' : 'Start y' }), input]));
   }
-  $('racers').nextElementSibling.after(startRow, startProblem);   // under the hint that says how to set it
+  startHint.after(startRow, startProblem);
 
   const contour = $('contour');
   contour.tabIndex = 0;
@@ -118,6 +135,7 @@ export function createRace(page) {
         $(`racer-lr-${name}`).value = racer?.learningRate == null ? '' : String(racer.learningRate);
         $(`racer-lr-${name}`).classList.remove('invalid');
       }
+      rateMessages.problem('');
       const start = raceStart(page.state);
       startFields.raceX.value = String(start[0]);
       startFields.raceY.value = String(start[1]);
