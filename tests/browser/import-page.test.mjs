@@ -104,6 +104,75 @@ describe('opening a saved run on the page', () => {
   });
 });
 
+describe('after opening a saved run', () => {
+  const resetLabel = (page) => page.evaluate(() => ({ label: document.querySelector('#reset').getAttribute('aria-label'), title: document.querySelector('#reset').title }));
+
+  it('Reset goes back to the opened run as saved (weights, step and settings), until a change of settings builds another network', async () => {
+    const page = await fresh('?data=moons&layers=4_relu');
+    const usual = await resetLabel(page);
+    assert.match(await pick(page, saved), /Reset comes back here/);
+    await page.waitForFunction((k) => window.gradlabPage.summary().runs[0].step === k, SAVED_AT);
+    const held = await resetLabel(page);
+    assert.equal(held.label, `Reset: back to the opened run at step ${SAVED_AT}`);
+    assert.match(held.title, new RegExp(`^Back to the opened run: run\\.zip at step ${SAVED_AT}, as saved`));
+    // train on, with a live change of the rate (the opened run is still the network on the page)
+    await steps(page, 2);
+    await page.fill('#in-lr', '0.5');
+    await page.press('#in-lr', 'Enter');
+    await page.waitForFunction(() => window.gradlabPage.summary().url.includes('lr=0.5'));
+    await steps(page, 2);
+    assert.equal((await resetLabel(page)).label, held.label, 'a live change keeps the opened run');
+
+    await page.click('#reset');
+    await page.waitForFunction((k) => /^Back at the opened run/.test(document.querySelector('#file-message').textContent)
+      && window.gradlabPage.summary().runs[0].step === k, SAVED_AT);
+    const s = await summary(page);
+    assert.equal(s.playing, false);
+    assert.match(s.url, /lr=0\.02/, 'the saved settings are back');
+    assert.equal(await page.inputValue('#in-lr'), '0.02');
+    await assertContinues(page);   // and it goes on bit for bit as the run that was never saved
+    // a second Reset returns there again
+    await page.click('#reset');
+    await page.waitForFunction((k) => window.gradlabPage.summary().runs[0].step === k, SAVED_AT);
+
+    // another network: the opened run is left behind, and Reset is the usual one again (step 0)
+    await page.selectOption('#in-opt', 'momentum');
+    await page.waitForFunction(() => window.gradlabPage.summary().runs[0].step === 0 && window.gradlabPage.summary().url.includes('opt=momentum'));
+    assert.deepEqual(await resetLabel(page), usual);
+    await steps(page, 2);
+    await page.click('#reset');
+    await page.waitForFunction(() => window.gradlabPage.summary().runs[0].step === 0);
+    assert.match((await summary(page)).url, /opt=momentum/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('opened in the optimiser race (picked, or as ?run=), the page switches to Train and continues it', async () => {
+    const raceReady = (page) => page.waitForFunction(() => window.gradlabPage?.summary().race?.paths.length > 0);
+    const opened = (page) => page.waitForFunction((k) => /^Opened the saved run/.test(document.querySelector('#file-message').textContent)
+      && window.gradlabPage.summary().mode === 'train' && window.gradlabPage.summary().runs[0]?.step === k, SAVED_AT, { timeout: 30000 });
+
+    const page = await openPage(browser, `${server.url}?mode=race&raceSteps=40`);
+    await raceReady(page);
+    assert.match(await pick(page, saved), /^run\.zip: a saved run continues a training run, so the page left the optimiser race for Train/);
+    await opened(page);
+    assert.equal(await page.getAttribute('.modes button[data-mode="train"]', 'aria-pressed'), 'true');
+    await assertContinues(page);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+
+    const linked = await browser.newPage();
+    linked.errors = [];
+    linked.on('pageerror', (e) => linked.errors.push(String(e)));
+    await linked.route('**/runs/saved.zip', (route) => route.fulfill({ status: 200, contentType: 'application/zip', body: Buffer.from(saved) }));
+    await linked.goto(`${server.url}?mode=race&run=runs/saved.zip`);
+    await opened(linked);
+    await assertContinues(linked);
+    assert.deepEqual(linked.errors, []);
+    await linked.close();
+  });
+});
+
 /** The saved files with one changed, zipped again. */
 async function edited(change) {
   const files = await unzipRun(saved);

@@ -45,7 +45,8 @@ const page = {
   // a race that has finished (or not begun) plays again from the start; one paused at a moment goes on
   play: () => (page.state.mode === 'race' && !racePaused() ? page.session.reset({ keepPlaying: true }) : page.session.toggle()),
   step: () => page.session.step(),
-  reset: () => page.session.reset({ keepPlaying: false }),
+  // while a saved run is on the page, Reset opens it again (views/import.js); else step 0 of the same settings
+  reset: () => page.reopenRun?.() || page.session.reset({ keepPlaying: false }),
 };
 
 function racePaused() {

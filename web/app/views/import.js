@@ -1,7 +1,9 @@
 // import.js: bringing things to the page. A saved run (a zip from "Save run") arrives by dropping it
 // on the page, through "Open run…", or as ?run=<address of a served file>; run 0's worker checks it
 // by loading it in full (worker-files.js) while the current run goes on, and only a run that loaded
-// replaces it, continuing at the saved step. Your own data arrive as CSV (pasted, dropped or chosen)
+// replaces it, continuing at the saved step. Until a change of settings builds another network, Reset
+// goes back to that opened run as saved (the file is opened again), not to step 0. Opened in the
+// optimiser race, which has no run to continue, the page switches to Train first. Your own data arrive as CSV (pasted, dropped or chosen)
 // and are read here by csv.js, which enforces its limits before anything reaches the engine; a
 // preview shows the first rows, the counts, the split and, for two inputs, a scatter of the points.
 import { CSV_LIMITS, parseDataCsv } from '../../lib/csv.js';
@@ -64,16 +66,45 @@ function restoredState(settings, rows) {
  */
 export function createImport(page, runUrl) {
   let waitingFor = null;   // the id of the saved run sent to the worker
+  let asked = null;        // { bytes, source, again } of the file being checked (again: a Reset)
+  let held = null;         // { bytes, source, step }: the saved run on the page, which Reset returns to
+  let restoring = false;   // the next build is the opened run's (it keeps `held`)
+  const resetButton = $('reset'), resetLabel = resetButton.getAttribute('aria-label');
 
-  const openBytes = (bytes, source) => {
+  /** Reset back to the saved run (`run`), or the usual Reset (null). */
+  const holdRun = (run) => {
+    held = run;
+    if (run) {
+      resetButton.title = `Back to the opened run: ${run.source} at step ${run.step}, as saved (its settings too)`;
+      resetButton.setAttribute('aria-label', `Reset: back to the opened run at step ${run.step}`);
+    } else {
+      resetButton.removeAttribute('title');
+      resetButton.setAttribute('aria-label', resetLabel);
+    }
+  };
+
+  const openBytes = (bytes, source, { again = false } = {}) => {
     if (!isZip(bytes)) { page.tell(`${source} is not a saved run: a saved run is the .zip "Save run" gives (its first bytes are PK).`, { bad: true }); return; }
     if (bytes.length > RUN_FILE_LIMIT) { page.tell(`${source} has ${bytes.length} bytes; a saved run may have at most ${RUN_FILE_LIMIT}.`, { bad: true }); return; }
-    if (page.state.mode === 'race' || !page.session.runs[0]) {
-      page.tell(`${source}: a saved run opens in Train or Compare mode; leave the optimiser race first.`, { bad: true });
+    if (page.state.mode === 'race') {
+      // the race has no network to continue: Train builds one, whose worker then checks the file
+      page.change({ mode: 'train' });
+      page.tell(`${source}: a saved run continues a training run, so the page left the optimiser race for Train (the Optimiser race button brings the race back). Checking it…`);
+      page.session.addEventListener('ready', () => openBytes(bytes, source), { once: true });
       return;
     }
-    page.tell(`Checking ${source}…`);
+    if (!page.session.runs[0]) { page.tell(`${source}: the page has no run to open it in yet; try again when the run is built.`, { bad: true }); return; }
+    if (!again) page.tell(`Checking ${source}…`);
+    asked = { bytes: bytes.slice(), source, again };   // the worker takes `bytes`; Reset opens this copy again
     waitingFor = page.session.openRun(bytes);
+  };
+
+  /** Reset while a saved run is on the page: that run again, as saved (true), or nothing to do (false: the usual Reset). */
+  page.reopenRun = () => {
+    if (!held || page.state.mode === 'race' || page.session.runs.some((r) => r.fault)) return false;   // a failed worker needs the usual Reset
+    page.session.pause();
+    openBytes(held.bytes.slice(), held.source, { again: true });
+    return true;
   };
 
   page.session.on('opened', ({ id, settings, step, rows }) => {
@@ -81,14 +112,20 @@ export function createImport(page, runUrl) {
     waitingFor = null;
     const { state, notes, problem } = restoredState(settings, rows);
     if (problem) { page.tell(`This saved run cannot be loaded: ${problem}. The current run goes on.`, { bad: true }); return; }
+    restoring = true;
     page.restore(state, id, notes);
-    page.tell(`Opened the saved run at step ${step}. Play continues it exactly where it was saved.`);
+    holdRun({ bytes: asked.bytes, source: asked.source, step });
+    page.tell(asked.again ? `Back at the opened run (${asked.source}), step ${step}, as saved. Play continues it from there.`
+      : `Opened the saved run at step ${step}. Play continues it exactly where it was saved; Reset comes back here.`);
   });
   page.session.on('refused', ({ what, message }) => {
     if (what !== 'open' || waitingFor == null) return;
     waitingFor = null;
     page.tell(`${message.charAt(0).toUpperCase()}${message.slice(1)}. The current run goes on.`, { bad: true });
   });
+  // any other build (a change of settings, a lesson, your data, a Reset after a fault) or the race leaves the saved run behind
+  page.session.on('runs', () => { if (restoring) restoring = false; else if (held) holdRun(null); });
+  page.session.on('racestart', () => { if (held) holdRun(null); });
 
   /** A file given to the page: a saved run, or (dropped, not a zip) CSV text. */
   const readFile = async (file, { run = false } = {}) => {
@@ -133,8 +170,8 @@ export function createImport(page, runUrl) {
     }
   };
   if (runUrl != null) {
-    let asked = false;
-    page.session.on('ready', () => { if (!asked) { asked = true; fetchRun(runUrl); } });
+    let fetched = false;
+    page.session.on('ready', () => { if (!fetched) { fetched = true; fetchRun(runUrl); } });
   }
   return { openBytes, csv };
 }
