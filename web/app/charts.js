@@ -10,8 +10,8 @@ export { PALETTE, RGB, SERIES, seriesColor } from './palette.js';
 // Loaded this way it is evaluated in a task of its own while the first frame is drawn; the page
 // builds its charts after that frame anyway (later.js waits for chartsLoaded), the embed through
 // whenCharts.
-let uPlot = null;
-export const chartsLoaded = import('../vendor/uplot/uPlot.esm.js').then((m) => { uPlot = m.default; });
+let uPlot = null, loadError = null;
+export const chartsLoaded = import('../vendor/uplot/uPlot.esm.js').then((m) => { uPlot = m.default; }, (e) => { loadError = e; });
 
 /** Runs fn now if the chart library is loaded, else as soon as it is. */
 export function whenCharts(fn) {
@@ -33,7 +33,10 @@ export function lineChart(el, {
   width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top', crosses, hooks = {},
   logX = false,
 }) {
-  if (!uPlot) throw new Error('lineChart: the chart library is still loading (build charts in whenCharts or a later.js piece)');
+  if (!uPlot) {
+    throw new Error(loadError ? `lineChart: the chart library (vendor/uplot/uPlot.esm.js) did not load: ${loadError.message}`
+      : 'lineChart: the chart library is still loading (build charts in whenCharts or a later.js piece)');
+  }
   el._glChart?.destroy();
   el._glResize?.disconnect();
   el.replaceChildren();
