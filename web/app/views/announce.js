@@ -40,8 +40,10 @@ export function createAnnouncer(page, box) {
     if (running) { clearTimeout(pending); say(ANNOUNCE.started(page.state)); return; }
     // a moment or a divergence comes with the pause: say that instead; else wait for the snapshots
     // still on their way, so that the step said is the one the page shows
+    // (whether a reason was said just before is decided now: a timer that fires late on a busy machine must not count its own delay)
+    const saidJustBefore = performance.now() - saidAt < PAUSE_SETTLE_MS + 100;
     pending = setTimeout(() => {
-      if (performance.now() - saidAt < PAUSE_SETTLE_MS + 100) return;
+      if (saidJustBefore) return;
       const race = session.race;
       if (page.state.mode === 'race' && race?.upto >= page.state.raceSteps) say(ANNOUNCE.raceFinished(page.state.raceSteps));
       else say(ANNOUNCE.paused(step()));
