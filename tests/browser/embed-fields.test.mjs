@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { LABELS } from '../../web/app/labels.js';
+import { SHORT_LABELS as LABELS } from '../../web/app/labels.js';
 import { ANNOUNCE } from '../../web/app/views/announce.js';
 import { paramInfo, readValue } from '../../web/app/state.js';
 import { launch, serve } from './browser.mjs';
@@ -70,7 +70,9 @@ describe('a value the embed cannot use is refused beside its field', () => {
   for (const size of [[390, 844], [1440, 900]]) {
     const where = size.join('x');
     it(`${where}: learning rate and samples keep their values, say the range, and the run trains on what it kept`, async () => {
-      const page = await open('?data=moons&controls=lr,samples,layers,play,step&speed=30', size);
+      const page = await open('?data=moons&controls=data,lr,samples,layers,play,step&speed=30', size);
+      const choices = await page.locator('gradlab-playground label.field', { hasText: LABELS.data }).locator('select option').evaluateAll((os) => os.map((o) => o.value));
+      assert.ok(choices.includes('moons') && !choices.includes('csv'), `the data menu offers only what an element can use: ${choices}`);
       for (const typed of ['abc', '-1', '100']) {
         await typeInto(page, LABELS.lr, typed);
         checkMessage(await messageOf(page, LABELS.lr), { typed, range: rangeOf(paramInfo('lr')), kept: '0.1' }, `${where} lr ${typed}`);

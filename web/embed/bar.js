@@ -6,12 +6,13 @@ import { el } from '../app/dom.js';
 import { allowed, fieldMessages, problemText } from '../app/views/field-messages.js';
 import { SHORT_LABELS } from '../app/labels.js';
 import { SLIDER_STEPS, sliderFromSpeed, speedFromSlider, speedText } from '../app/pace.js';
-import { paramInfo, readValue } from '../app/state.js';
+import { OWN_DATA, paramInfo, readValue } from '../app/state.js';
 
 function fieldInput(p) {
   if (p.type === 'enum') {
     const select = el('select');
-    for (const v of p.values) select.add(new Option(v || '(none)', v));
+    // your own CSV rows are the page's (an element cannot be given them): not offered
+    for (const v of p.values) if (!(p.name === 'data' && v === OWN_DATA)) select.add(new Option(v || '(none)', v));
     return select;
   }
   // text, not type=number (as on the page): the element sees what was typed ('abc') and can say why it is refused
