@@ -43,7 +43,8 @@
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares
-// (each running worker is sent its new share, a `duty` command, whenever the count changes);
+// (it divides the cores among the workers that train, trainingWorkers(): those of playing sessions;
+// each worker is sent its new share, a `duty` command, whenever that count changes);
 // appendCapped and racerLabel shape what the views draw (race-fate.js the race's chart and marks); shownSnapshot(run) is the snapshot
 // every view of a run draws (the scrubbed one while the session scrubs, else the latest).
 import { STRIP_QUANTITIES } from '../lib/strips.js';
@@ -56,6 +57,9 @@ import { racePlan } from './race-plan.js';
 import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
 import { READING_TYPES, addReading, watchFor } from './instrument-readings.js';
+
+/** The session events after which the count of training workers may differ (see cpuShare). */
+const RESHARE_ON = new Set(['playing', 'error', 'diverged', 'recovered', 'runs']);
 
 /** A whole race is drawn over this many milliseconds, whatever its number of steps. */
 export const RACE_MS = 4000;
@@ -90,28 +94,38 @@ function endWorker(worker) {
   rebalance();
 }
 
-// The share follows the count: when workers start or end anywhere in the document, every session's
-// training workers get the new share (a `duty` command), so the first of eight embeds does not keep
-// the whole core it was given while it was alone.
-const sharing = new Map();   // session → (duty) => sends it to that session's runs
+// The share follows the count of workers that train: when a session plays or pauses (its own
+// button, a lesson's stop, a hidden tab, an embed scrolled away), a run fails or diverges, or workers
+// start or end anywhere in the document, every session's workers get the new share (a `duty`
+// command), so the first of eight embeds does not keep the whole core it was given while it was
+// alone, and the two that play on a page of twenty are not held to the share of twenty.
+const sharing = new Map();   // session → { training: () => its workers that train now, send: (duty) => to its runs }
 let rebalanceQueued = false;
+
+/** The workers of the document that train now: the runs of playing sessions that have not failed. */
+export const trainingWorkers = () => [...sharing.values()].reduce((n, s) => n + s.training(), 0);
+
+/** Sends every session's runs the share of the count now (only where it changed). */
+function shareNow() {
+  const duty = cpuShare();
+  for (const s of sharing.values()) s.send(duty);
+}
 
 function rebalance() {
   if (rebalanceQueued) return;
   rebalanceQueued = true;
   queueMicrotask(() => {
     rebalanceQueued = false;
-    const duty = cpuShare();
-    for (const send of sharing.values()) send(duty);
+    shareNow();
   });
 }
 
 /**
  * The share of a core one worker may take. One rule for every session in the document: together
- * the live workers leave half a core for the page's own thread, and none gets less than 0.15.
+ * the workers that train leave half a core for the page's own thread, and none gets less than 0.15.
  */
-export function cpuShare(live = liveWorkers, cores = globalThis.navigator?.hardwareConcurrency || 2) {
-  return Math.min(1, Math.max(0.15, (cores - 0.5) / Math.max(1, live)));
+export function cpuShare(training = trainingWorkers(), cores = globalThis.navigator?.hardwareConcurrency || 2) {
+  return Math.min(1, Math.max(0.15, (cores - 0.5) / Math.max(1, training)));
 }
 
 export const workersAlive = () => liveWorkers;
@@ -270,7 +284,13 @@ export class Session extends EventTarget {
   }
 
   #emit(type, detail = {}) {
+    if (RESHARE_ON.has(type)) rebalance();   // the count of training workers may have changed
     this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** This session's workers that train now (cpuShare counts them): its live runs while it plays. */
+  #training() {
+    return this.playing ? this.runs.filter((r) => r.status === 'ok' && !r.fault).length : 0;
   }
 
   get running() {
@@ -320,6 +340,7 @@ export class Session extends EventTarget {
     if (this.#stopHere(this.#runsStep())) { this.#emit('playing', { playing: false }); return; }
     this.playing = true;
     this.#until = this.nextStop;
+    shareNow();   // these runs count now: every worker has its new share before they train
     for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.play(this.#until));
     this.#emit('playing', { playing: true });
   }
@@ -495,8 +516,11 @@ export class Session extends EventTarget {
       return run;
     });
     this.#startWatchdog();
-    sharing.set(this, (duty) => {
-      for (const r of this.runs) if (r.generation && !r.fault && r.duty !== duty) { r.duty = duty; r.worker.postMessage(protocol.duty(duty)); }
+    sharing.set(this, {
+      training: () => this.#training(),
+      send: (duty) => {
+        for (const r of this.runs) if (r.generation && !r.fault && r.duty !== duty) { r.duty = duty; r.worker.postMessage(protocol.duty(duty)); }
+      },
     });
     for (const run of this.runs) {
       let config;
@@ -507,7 +531,7 @@ export class Session extends EventTarget {
         continue;
       }
       run.generation = ++generations;
-      run.duty = cpuShare();
+      run.duty = cpuShare(trainingWorkers() + this.runs.length);   // its share once it plays (play sends the share then)
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
       const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
       run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
