@@ -17,14 +17,17 @@
 //   session.dispose();
 // Faults (web/app/faults.js): a run whose worker crashed, stopped answering pings or ran out of memory gets
 // status 'error', `run.fault` and `run.error` (the sentence to show); the other runs go on, and Reset or a
-// change of settings gives a faulted run a new worker.
+// change of settings gives a faulted run a new worker. The race's worker is watched the same way: its fault
+// is session.race.fault (the race's status shows it), and Reset or new race settings give it a new worker.
 // State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
 // session.running (playing, or the race clock running), session.simd.
 // Events (EventTarget; `on(type, fn)` passes the detail):
 //   engine { simd }     a worker loaded the engine          built { run }       a run's network exists
 //   step { run }        a snapshot arrived                  ready { runs }      every run has its first snapshot (or failed)
-//   diverged { run, step, learningRate }                     error { run, message } (run null for the race)
-//   recovered { run }   a run's worker that had stopped answering answers again (its fault is cleared)
+//   diverged { run, step, learningRate }                     error { run, message } (run null for the race;
+//                       a fault of the race's worker adds fault (its kind) and race)
+//   recovered { run }   a run's worker that had stopped answering answers again (its fault is cleared;
+//                       run null and race: the race's worker)
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
@@ -212,6 +215,7 @@ export class Session extends EventTarget {
   simd = null;
   kernel = null;     // the GEMM micro-kernel the workers' engine runs (protocol.js, event ready)
   #raceWorker = null;
+  #racePingAt = null;   // when the watchdog's unanswered ping to the race's worker went (null: none outstanding)
   #raceId = 0;
   #readyFired = false;
   #wantPlay = false;
@@ -412,6 +416,7 @@ export class Session extends EventTarget {
    * page whose timers were slowed, as in a hidden tab, never mistakes its own delay for silence).
    */
   checkWorkers(now = this.clock()) {
+    this.#checkRace(now);
     for (const run of this.runs) {
       if (run.fault) continue;
       if (run.pingAt != null) {
@@ -450,6 +455,39 @@ export class Session extends EventTarget {
     if (!this.runs.includes(run)) return;
     run.fault = f;
     this.#runFailed(run, f.text);
+  }
+
+  // ---------- faults of the race's worker: watched as the runs' are ----------
+
+  /** The race's worker, for test hooks that end it (as they end a run's, run.worker). */
+  get raceWorker() { return this.#raceWorker; }
+
+  /** The watchdog's check of the race's worker: the same rule as a run's (checkWorkers). */
+  #checkRace(now) {
+    const worker = this.#raceWorker;
+    if (!worker || this.race?.fault) return;
+    if (this.#racePingAt != null) {
+      if (now - this.#racePingAt >= SILENT_MS) this.#raceFaulted(worker, 'silent');
+      return;
+    }
+    this.#racePingAt = now;
+    worker.postMessage(protocol.ping(++this.#pings));
+  }
+
+  /** Any message from the race's worker shows it lives; a race whose worker had stopped answering is itself again. */
+  #heardRace(worker) {
+    if (worker !== this.#raceWorker) return;
+    this.#racePingAt = null;
+    if (this.race?.fault?.kind !== 'silent') return;
+    this.race.fault = null;
+    this.#emit('recovered', { run: null, race: this.race });
+  }
+
+  /** The race's worker failed: session.race.fault says how and what to do; Reset gives a new worker. */
+  #raceFaulted(worker, kind, detail = '') {
+    if (worker !== this.#raceWorker || !this.race) return;
+    const f = this.race.fault = fault(kind, detail, { race: true });
+    this.#emit('error', { run: null, message: f.text, fault: f.kind, race: this.race });
   }
 
   // ---------- live changes: new optimiser settings from the next step, nothing rebuilt ----------
@@ -661,22 +699,27 @@ export class Session extends EventTarget {
   #stopRace() {
     if (this.#raceWorker) endWorker(this.#raceWorker);
     this.#raceWorker = null;
+    this.#racePingAt = null;
     this.race = null;
   }
 
   /**
    * session.race: { id, racers: [{ name, learningRate (its own, or the shared rate) }], start,
-   * surface and paths (null until the worker answers), running, elapsed, since, upto }.
+   * surface and paths (null until the worker answers), running, elapsed, since, upto, fault (its
+   * worker's fault, faults.js, or null) }.
    */
   #startRace(play) {
+    if (this.race?.fault) this.#stopRace();   // a worker that failed gets a new one (Reset, or new settings)
     if (!this.#raceWorker) {
       const worker = this.#raceWorker = newWorker(this.base);
-      worker.onmessage = (e) => this.#onRaceMessage(e.data);
-      worker.onerror = (e) => this.#emit('error', { run: null, message: `worker failed: ${e?.message ?? 'it could not start'}` });
+      worker.onmessage = (e) => { this.#heardRace(worker); this.#onRaceMessage(e.data); };
+      worker.onerror = (e) => { e?.preventDefault?.(); this.#raceFaulted(worker, 'crashed', e?.message ?? 'it could not start'); };
+      worker.onmessageerror = () => this.#raceFaulted(worker, 'crashed', 'it sent a message that could not be read');
     }
+    this.#startWatchdog();
     this.#planStops();
     const plan = racePlan(this.state);
-    this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1 };
+    this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1, fault: null };
     this.#wantPlay = play;
     this.#raceWorker.postMessage(protocol.race({ ...plan, id: this.race.id, resolution: this.raceResolution }));
     this.#emit('racestart', { race: this.race });
@@ -687,7 +730,10 @@ export class Session extends EventTarget {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
     if (msg.type === 'ready') { this.simd = msg.simd; this.kernel = msg.kernel; this.#emit('engine', { simd: msg.simd, kernel: msg.kernel }); return; }
-    if (msg.type === 'error') { this.#emit('error', { run: null, message: msg.message }); return; }
+    if (msg.type === 'error') {
+      if (isMemoryError(msg.message)) this.#raceFaulted(this.#raceWorker, 'memory', msg.message); else this.#emit('error', { run: null, message: msg.message });
+      return;
+    }
     if (msg.type !== 'race' || msg.id !== this.race?.id) return;
     Object.assign(this.race, { surface: msg.surface, paths: msg.paths });
     this.#emit('race', { race: this.race });
