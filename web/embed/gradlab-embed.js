@@ -12,6 +12,7 @@ import { kernelLine } from '../app/labels.js';
 import { PlayGate } from '../app/visibility.js';
 import { raceStatus } from '../app/race-fate.js';
 import { el } from '../app/dom.js';
+import { whenCharts } from '../app/charts.js';
 import { buildBar } from './bar.js';
 import {
   BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes,
@@ -153,6 +154,7 @@ export class GradlabPlayground extends HTMLElement {
       this.#emitStep(performance.now(), true);
     });
     session.on('error', ({ message, run, race }) => (race ? this.#raceFailed(race) : this.#fail(message, run)));
+    session.on('held', () => this.#schedule());   // a diverged run's status now names the change that waits for Reset
     session.on('recovered', ({ race }) => {
       this.#dom.faultReset.hidden = !session.runs.some((r) => r.fault);
       if (race) this.#raceStatus(race);
@@ -160,9 +162,9 @@ export class GradlabPlayground extends HTMLElement {
     });
     session.on('race', () => { this.#dom.status.textContent = ''; this.#dom.status.classList.remove('bad'); this.#schedule(); });
     session.on('playing', ({ playing }) => { if (playing) this.#hideMoment(); this.#updateButtons(); this.#schedule(); });
-    session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; this.#buildRunViews(); });
+    session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; whenCharts(() => this.#buildRunViews()); });
     session.on('instrument', () => this.#schedule());
-    session.on('racestart', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; this.#buildRaceView(); });
+    session.on('racestart', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; whenCharts(() => this.#buildRaceView()); });
     return session;
   }
 
