@@ -252,6 +252,7 @@ export class GradlabPlayground extends HTMLElement {
   #raceFailed(race) {
     this.#raceStatus(race);
     this.#dom.faultReset.hidden = false;
+    this.#announcer?.say(race.fault.text);   // said once, as a run's fault is
     this.#emit('gradlab-error', { message: race.fault.text, race: true, fault: race.fault.kind });
   }
 
