@@ -167,3 +167,32 @@ describe('the embed announces state changes only', () => {
     await page.close();
   });
 });
+
+describe('the embed announces a race as the page does', () => {
+  it('start and finish are said once each while the status counts the steps; a failed race worker is said', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}embed.html?mode=race&raceSteps=120&controls=play`);
+    await page.waitForFunction(() => /race/i.test(document.querySelector('gradlab-playground')?.shadowRoot.querySelector('.status')?.textContent ?? ''), null, { timeout: 30000 });
+    await page.evaluate(() => {
+      const root = document.querySelector('gradlab-playground').shadowRoot;
+      window.heard = [];
+      window.statusChanges = 0;
+      new MutationObserver(() => { window.statusChanges++; }).observe(root.querySelector('.status'), { childList: true, characterData: true, subtree: true });
+      const region = root.querySelector('[aria-live="polite"]');
+      new MutationObserver(() => { if (region.textContent) window.heard.push(region.textContent); }).observe(region, { childList: true, characterData: true, subtree: true });
+      document.querySelector('gradlab-playground').play();
+    });
+    await page.waitForFunction(() => window.heard.length >= 2, null, { timeout: 30000 });
+    await page.waitForTimeout(400);
+    assert.deepEqual(await page.evaluate(() => window.heard), [ANNOUNCE.started({ mode: 'race' }), ANNOUNCE.raceFinished(120)]);
+    assert.ok(await page.evaluate(() => window.statusChanges) >= 5, 'the status counted the race on');
+
+    await page.evaluate(() => document.querySelector('gradlab-playground').testKillRaceWorker());
+    await page.evaluate(() => document.querySelector('gradlab-playground').reset());   // a new race: its worker is the one killed
+    await page.waitForFunction(() => window.heard.length >= 3, null, { timeout: 40000 });
+    const said = (await page.evaluate(() => window.heard)).slice(2);
+    const status = await page.evaluate(() => document.querySelector('gradlab-playground').shadowRoot.querySelector('.status').textContent);
+    assert.ok(said.includes(status) && /worker/i.test(status), `${JSON.stringify(said)} / ${status}`);
+    await page.close();
+  });
+});

@@ -292,6 +292,24 @@ describe('session with a fake worker', () => {
     s.dispose();
   });
 
+  it('a finished race stays at its last step, whatever the number of steps (the clock divides without a rounding loss)', () => {
+    for (const raceSteps of [120, 11, 300, 999, 4999]) {
+      let now = 1000;
+      const s = new Session({ clock: () => now });
+      s.start(parseState(`?mode=race&surface=saddle&racers=sgd&raceSteps=${raceSteps}`).state);
+      const w = FakeWorker.all.at(-1), cmd = w.sent.at(-1);
+      const p = { name: 'sgd', learningRate: 0.01, path: new Float32Array(2 * (raceSteps + 1)), loss: new Float32Array(raceSteps + 1) };
+      w.answer(protocol.raceResult(cmd.id, { min: -1, max: 1, x: [-1, 1], y: [-1, 1] }, [{ ...p, fate: racerFate(p, { x: [-1, 1], y: [-1, 1] }, raceSteps) }]));
+      s.play();
+      now += 2 * RACE_MS;
+      assert.equal(s.raceFrame().upto, raceSteps, `${raceSteps} steps: the race ends at its last step`);
+      assert.equal(s.running, false);
+      now += 100;
+      assert.equal(s.raceFrame().upto, raceSteps, `${raceSteps} steps: and stays there`);
+      s.dispose();
+    }
+  });
+
   it('makes every worker through newWorker', () => {
     const before = FakeWorker.all.length;
     const w = newWorker('https://cdn.example/gradlab/web/');

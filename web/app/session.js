@@ -794,7 +794,8 @@ export class Session extends EventTarget {
     const elapsed = race.elapsed + (race.running ? now - race.since : 0);
     // a lesson's race runs at its pace (steps per second); any other race takes RACE_MS
     const msPerStep = this.state.lesson ? 1000 / this.state.speed : RACE_MS / steps;
-    let upto = Math.min(steps, Math.floor(elapsed / msPerStep));
+    // (a hair over the quotient: a finished race of 120 steps has elapsed / msPerStep = 119.99999…, not 120)
+    let upto = Math.min(steps, Math.floor(elapsed / msPerStep + 1e-9));
     const stop = this.#stops[this.#stop];
     if (race.running && stop && upto >= stop.step) {   // a lesson's moment: stop the clock exactly there
       upto = stop.step;
