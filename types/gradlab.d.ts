@@ -498,7 +498,7 @@ export class Network {
   readonly dropoutMode: DropoutMode;
   /** a copy of the spec the network was made from, as plain JSON (saved runs and toPyTorch rebuild from it) */
   readonly spec: NetworkSpec;
-  /** the last spec given to setOptimizer, with its defaults filled in */
+  /** optimizerSpec with its defaults filled in (a fresh copy on each read) */
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
   setOptimizer(spec: OptimizerSpec): this;
@@ -557,7 +557,7 @@ export class Network {
   recordTrajectory(options?: { capacity?: number; interval?: number }): this;
   trajectory(): TrajectoryRecord;
   info(): NetworkInfo;
-  /** The last optimiser spec as given to setOptimizer (with its name), as plain JSON. */
+  /** The optimiser's spec as the last setOptimizer and tune left it (with its name), as plain JSON. */
   optimizerSpec: OptimizerSpec;
   /** The engine's training state as bytes: weights, statistics, optimiser state, counters, random streams. */
   saveState(): Uint8Array;
