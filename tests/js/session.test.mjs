@@ -6,7 +6,7 @@
 // the engine called directly.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { loadGradlab } from '../../web/lib/gradlab.js';
+import { SNAPSHOT_DEFAULTS, layerReports, loadGradlab, takeSnapshot } from '../../web/lib/gradlab.js';
 import * as protocol from '../../web/app/protocol.js';
 import { raceChart, racerFate } from '../../web/app/race-fate.js';
 import {
@@ -350,6 +350,33 @@ describe('session with the real worker in this thread', () => {
       const shared = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: s.state.raceLr } });
       assert.notDeepEqual(Array.from(race.paths[1].loss), Array.from(shared.loss), 'and not at the shared rate');
       assert.deepEqual(errors, []);
+      s.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+
+  it('shows layer reports that are layerReports of the same network, as takeSnapshot and gradlab lesson take them', async () => {
+    useWorkerClass(InThreadWorker);
+    try {
+      const s = new Session();
+      const ready = until(s, 'ready');
+      const state = parseState('?data=circle&layers=8_tanh,6_relu_bn&samples=100&batch=16&seed=3').state;
+      s.start(state);
+      await ready;
+      const stepped = until(s, 'step', ({ run }) => run.last.step === 3);
+      for (let k = 0; k < 3; ++k) s.step();
+      const { run } = await stepped;
+      const lab = await loadGradlab();
+      const { runConfig } = await import('../../web/app/config.js');
+      const c = runConfig(state), data = lab.dataset(c.dataset.name, c.dataset.options);
+      const net = lab.network(c.network).setOptimizer(c.optimizer);
+      for (let k = 0; k < 3; ++k) net.train(data, { steps: 1, batchSize: c.batchSize });
+      const reports = layerReports(net, data);
+      assert.deepEqual(run.last.layers, reports);
+      assert.ok(run.last.layers[1].running.means.length === 6 && run.last.layers[0].hist.weights.counts.length === SNAPSHOT_DEFAULTS.bins);
+      assert.deepEqual(takeSnapshot(net, data).layers, reports, 'a record keeps the same reports');
+      net.dispose(); data.dispose();
       s.dispose();
     } finally {
       useWorkerClass(globalThis.Worker);
