@@ -2,10 +2,11 @@
 // the document, the training workers already running get the new share, so the first of several
 // embeds does not keep the whole core it had while it was alone. A fake Worker records commands.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as protocol from '../../web/app/protocol.js';
-import { Session, cpuShare, useWorkerClass, workersAlive } from '../../web/app/session.js';
+import { Session, cpuShare, workersAlive } from '../../web/app/session.js';
 import { baseState } from '../../web/app/state.js';
+import { workerClassInBlock } from './worker-class.mjs';
 
 class Fake {
   constructor() { this.sent = []; }
@@ -16,8 +17,7 @@ const duty = (w) => w.sent.filter((m) => m.type === 'duty' || m.type === 'build'
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('the CPU share follows the number of workers', () => {
-  useWorkerClass(Fake);
-  after(() => useWorkerClass(globalThis.Worker));
+  workerClassInBlock(Fake);
 
   it('eight sessions started one after another all end with the share of eight; disposing gives it back', async () => {
     const base = workersAlive();
