@@ -11,6 +11,7 @@ import { Session } from '../app/session.js';
 import { kernelLine } from '../app/labels.js';
 import { PlayGate } from '../app/visibility.js';
 import { el } from '../app/dom.js';
+import { whenCharts } from '../app/charts.js';
 import { buildBar } from './bar.js';
 import {
   BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes,
@@ -152,9 +153,9 @@ export class GradlabPlayground extends HTMLElement {
     session.on('recovered', () => { this.#dom.faultReset.hidden = !session.runs.some((r) => r.fault); this.#schedule(); });
     session.on('race', () => { this.#dom.status.textContent = ''; this.#dom.status.classList.remove('bad'); this.#schedule(); });
     session.on('playing', ({ playing }) => { if (playing) this.#hideMoment(); this.#updateButtons(); this.#schedule(); });
-    session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; this.#buildRunViews(); });
+    session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; whenCharts(() => this.#buildRunViews()); });
     session.on('instrument', () => this.#schedule());
-    session.on('racestart', () => { this.#hideMoment(); this.#buildRaceView(); });
+    session.on('racestart', () => { this.#hideMoment(); whenCharts(() => this.#buildRaceView()); });
     return session;
   }
 
