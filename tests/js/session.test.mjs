@@ -14,6 +14,7 @@ import {
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
+import { runStatus } from '../../web/app/labels.js';
 import { withWorkerClass, workerClassInBlock } from './worker-class.mjs';
 
 class FakeWorker {
@@ -323,11 +324,20 @@ class InThreadWorker {
 
 const until = (session, type, test = () => true) => new Promise((resolve) => session.on(type, (d) => { if (test(d)) resolve(d); }));
 
-describe('session with the real worker in this thread', () => {
-  it('builds, steps and races through protocol.js; racers get their own rates', () => withWorkerClass(InThreadWorker, async () => {
+/** fn(session, errors) on a session whose workers are the real worker.js in this thread; no error may come. */
+function inThread(fn) {
+  return withWorkerClass(InThreadWorker, async () => {
     const s = new Session();
     const errors = [];
     s.on('error', (e) => errors.push(e.message));
+    await fn(s, errors);
+    assert.deepEqual(errors, []);
+    s.dispose();
+  });
+}
+
+describe('session with the real worker in this thread', () => {
+  it('builds, steps and races through protocol.js; racers get their own rates', () => inThread(async (s, errors) => {
     const ready = until(s, 'ready');
     s.start(parseState('?data=circle&layers=8_tanh&samples=100').state);
     await ready;
@@ -347,12 +357,9 @@ describe('session with the real worker in this thread', () => {
     assert.deepEqual(Array.from(race.paths[1].loss), Array.from(direct.loss), 'adam ran at its own rate of 0.02');
     const shared = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: s.state.raceLr } });
     assert.notDeepEqual(Array.from(race.paths[1].loss), Array.from(shared.loss), 'and not at the shared rate');
-    assert.deepEqual(errors, []);
-    s.dispose();
   }));
 
-  it('shows layer reports that are layerReports of the same network, as takeSnapshot and gradlab lesson take them', () => withWorkerClass(InThreadWorker, async () => {
-    const s = new Session();
+  it('shows layer reports that are layerReports of the same network, as takeSnapshot and gradlab lesson take them', () => inThread(async (s) => {
     const ready = until(s, 'ready');
     const state = parseState('?data=circle&layers=8_tanh,6_relu_bn&samples=100&batch=16&seed=3').state;
     s.start(state);
@@ -370,7 +377,6 @@ describe('session with the real worker in this thread', () => {
     assert.ok(run.last.layers[1].running.means.length === 6 && run.last.layers[0].hist.weights.counts.length === SNAPSHOT_DEFAULTS.bins);
     assert.deepEqual(takeSnapshot(net, data).layers, reports, 'a record keeps the same reports');
     net.dispose(); data.dispose();
-    s.dispose();
   }));
 
   it('plays a lesson from stop to stop: the worker pauses exactly at each moment and at the end step', () => withWorkerClass(InThreadWorker, async () => {
@@ -487,7 +493,7 @@ describe('live changes of the optimiser (update → tune)', () => {
     s.dispose();
   }));
 
-  it('rebuilds instead while a run has no network yet, has diverged, or the change is not live only', () => withWorkerClass(FakeWorker, () => {
+  it('rebuilds instead while a run has no network yet or the change is not live only', () => withWorkerClass(FakeWorker, () => {
     const s = new Session();
     s.start(baseState(''));
     assert.equal(s.update({ ...s.state, lr: 0.05 }), 'runs', 'not built yet');
@@ -501,16 +507,86 @@ describe('live changes of the optimiser (update → tune)', () => {
     assert.equal(tuneSent(s.runs[0].worker)[1].optimizer.weightDecay, 0, 'turning weight decay off is sent as 0');
     assert.equal(s.update({ ...s.state, momentum: 0.5 }), 'tune', 'momentum is live');
     assert.equal(tuneSent(s.runs[0].worker).length, 2, 'but sgd does not read it: nothing is sent, nothing marked');
-    const w = s.runs[0].worker, g = build(w).config.generation;
-    w.answer(snapshotAt(g, 11, 'diverged', NaN));
-    assert.equal(s.update({ ...s.state, lr: 0.001 }), 'runs', 'a diverged run starts again');
     s.dispose();
   }));
 
-  it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', () => withWorkerClass(InThreadWorker, async () => {
+  it('a diverged run stays diverged when a setting changes live; the runs still training take it; Reset uses it', () => withWorkerClass(FakeWorker, () => {
     const s = new Session();
-    const errors = [];
-    s.on('error', (e) => errors.push(e.message));
+    const seen = events(s, ['held', 'runs', 'marker']);
+    s.start(parseState('?mode=compare&opt=sgd&runs=lr:5~layers:4_tanh').state);
+    const [fast, plain] = s.runs;
+    builtRuns(s);
+    fast.worker.answer(snapshotAt(build(fast.worker).config.generation, 11, 'diverged', NaN));
+    assert.deepEqual(fast.divergedWith.lr, 5);
+    assert.equal(s.update({ ...s.state, lr: 0.05 }), 'tune', 'the run still training takes the shared rate');
+    assert.equal(tuneSent(plain.worker).at(-1).optimizer.learningRate, 0.05);
+    assert.deepEqual(seen.filter((e) => e.type === 'held'), [], 'the diverged run sets its own rate: the change does not reach it');
+    assert.equal(s.update({ ...s.state, l2: 0.001 }), 'tune');
+    assert.equal(tuneSent(plain.worker).at(-1).optimizer.l2, 0.001);
+    assert.deepEqual(tuneSent(fast.worker), [], 'nothing is sent to the diverged run');
+    assert.equal(fast.status, 'diverged');
+    assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild: the run still training goes on');
+    assert.deepEqual(seen.filter((e) => e.type === 'held').map((e) => e.runs), [[fast]], 'l2 reaches it: held');
+    s.dispose();
+
+    const one = new Session();
+    const held = events(one, ['held', 'runs']);
+    one.start(parseState('?opt=sgd&lr=5').state);
+    builtRuns(one);
+    const [run] = one.runs, w = run.worker;
+    w.answer(snapshotAt(build(w).config.generation, 11, 'diverged', NaN));
+    assert.match(runStatus(run, one.state).text, /^Diverged at step 11: .* Lower the learning rate \(now 5\) and press Reset\.$/);
+    assert.equal(one.update({ ...one.state, lr: 0.05 }, { keepPlaying: true }), 'held');
+    assert.equal(run.status, 'diverged'); assert.equal(one.runs[0], run);
+    assert.equal(w.types().filter((t) => t === 'build').length, 1, 'not built again');
+    assert.ok(!w.types().includes('tune') && !w.types().includes('play'), 'nothing sent, nothing played');
+    assert.equal(held.filter((e) => e.type === 'held').length, 1);
+    assert.equal(runStatus(run, one.state).text,
+      'Diverged at step 11 at learning rate 5: the loss or a gradient became NaN or infinite. It stays there: press Reset to start again with the new learning rate 0.05.');
+    assert.equal(one.update({ ...one.state, l2: 0.001 }), 'held');
+    assert.match(runStatus(run, one.state).text, /with the new learning rate 0\.05\.$/);
+    assert.equal(one.update({ ...one.state, lr: 5 }), 'held');
+    assert.match(runStatus(run, one.state).text, /at learning rate 5: .* start again with the new settings\.$/, 'only l2 differs now');
+    one.reset({ keepPlaying: false });
+    assert.equal(held.filter((e) => e.type === 'runs').length, 2, 'Reset builds it again');
+    assert.equal(build(one.runs[0].worker).config.optimizer.learningRate, 5);
+    assert.equal(build(one.runs[0].worker).config.optimizer.l2, 0.001, 'with the settings changed while it was diverged');
+    one.dispose();
+  }));
+
+  it('with the real worker: a run that diverged and gets a lower rate stays at its step, and Reset trains at that rate', () => inThread(async (s) => {
+    const ready = until(s, 'ready');
+    s.start(parseState('?data=sine&layers=8_tanh&samples=100&opt=sgd&lr=5&speed=500').state);
+    await ready;
+    const diverged = until(s, 'diverged');
+    s.play();
+    const { run, step } = await diverged;
+    assert.equal(step, 11, 'as the engine alone (net.train at rate 5 diverges at step 11)');
+    assert.equal(s.playing, false);
+    const held = until(s, 'held');
+    assert.equal(s.update({ ...s.state, lr: 0.05 }, { keepPlaying: true }), 'held');
+    await held;
+    await new Promise((resolve) => setTimeout(resolve, 50));   // anything the worker might still send
+    assert.equal(s.runs[0], run); assert.equal(run.status, 'diverged'); assert.equal(run.last.step, 11);
+    assert.equal(s.playing, false, 'not played again');
+    assert.deepEqual(run.markers, []);
+    assert.match(runStatus(run, s.state).text, /^Diverged at step 11 at learning rate 5: .*press Reset to start again with the new learning rate 0\.05\.$/);
+    const rebuilt = until(s, 'ready');
+    s.reset({ keepPlaying: false });
+    await rebuilt;
+    const again = s.runs[0];
+    assert.equal(again.status, 'ok'); assert.equal(again.last.step, 0);
+    for (let k = 1; k <= 20; ++k) {
+      const stepped = until(s, 'step', (d) => d.run.last.step === k);
+      s.step();
+      await stepped;
+    }
+    assert.equal(again.status, 'ok', 'at 0.05 it trains past step 11');
+    assert.ok(again.curves.lr.every((v) => v === Math.fround(0.05) || v === 0.05), `rates ${again.curves.lr}`);
+    assert.ok(again.curves.trainLoss.every(Number.isFinite));
+  }));
+
+  it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', () => inThread(async (s, errors) => {
     const ready = until(s, 'ready');
     const state = parseState('?data=circle&layers=8_tanh&samples=100&opt=momentum&lr=0.2&batch=16').state;
     s.start(state);
@@ -547,7 +623,5 @@ describe('live changes of the optimiser (update → tune)', () => {
     };
     assert.equal(run.last.train.loss, direct(true), 'the page\'s run is the tuned network');
     assert.notEqual(run.last.train.loss, direct(false), 'not one whose momentum started afresh');
-    assert.deepEqual(errors, []);
-    s.dispose();
   }));
 });

@@ -160,7 +160,7 @@ page.session
   .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
-for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered']) page.session.on(type, page.redraw);
+for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'held']) page.session.on(type, page.redraw);
 
 // A redraw draws the views in turn; once a frame has spent FRAME_BUDGET_MS on them, the rest wait for
 // the next frame (the first redraws after Play, when every view draws for the first time, would

@@ -6,7 +6,7 @@
 //   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock, lessonStops, stopsAt });
 //   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
-//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'race' | 'runs' | 'restart'
+//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'held' | 'race' | 'runs' | 'restart'
 //   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
 //   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
 //   session.measure('landscape' | 'sharpness' | 'lrfind', options, runs?)   // an instrument now (every run, or those given)
@@ -30,6 +30,7 @@
 //   conv { run }  unit { run, layer, unit, values }
 //   instrument { run, reading }  a landscape, sharpness, range test or instrument error arrived (stored in
 //                       run.instruments, see instrument-readings.js)
+//   held { runs }       a live change reached runs that had diverged: they stay diverged, and Reset starts them at it
 //   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers,
 //                       run.built.scheduleCurve previews the schedule at the new settings
 //   scrub { step }      the session scrubs to step (null: back to live)   recorded { run }   a run's worker answered a scrub
@@ -184,6 +185,7 @@ function newRun(worker, index, overrides, label) {
     scrubbed: null,   // the worker's 'recorded' answer while the session scrubs (time travel), else null
     histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
     markers: [], tuning: new Map(),   // live changes applied ({ step, text }), and those sent but not yet answered
+    divergedWith: null,   // its runState when it diverged (null: it has not)
   };
 }
 
@@ -308,6 +310,7 @@ export class Session extends EventTarget {
       return 'speed';
     }
     if (liveOnly(changed) && this.#tunable()) { this.#tune(prev, changed); return 'tune'; }
+    if (liveOnly(changed) && this.#someDiverged()) return this.#tuneAroundDiverged(prev, changed);
     this.#buildRuns(keepPlaying);
     return 'runs';
   }
@@ -442,8 +445,8 @@ export class Session extends EventTarget {
    * Sends each run whose optimiser the change reaches its new spec; a run that sets the changed keys
    * itself, or whose optimiser does not read them, goes on as it was.
    */
-  #tune(prev, keys) {
-    for (const run of this.runs) {
+  #tune(prev, keys, runs = this.runs) {
+    for (const run of runs) {
       const before = runState(prev, run.overrides), after = runState(this.state, run.overrides);
       const own = keysReaching(before, after, keys);
       if (!own.length) continue;
@@ -451,6 +454,29 @@ export class Session extends EventTarget {
       run.tuning.set(id, markText(before, after, own));
       run.worker.postMessage(protocol.tune(optimizerSpec(after), id));
     }
+  }
+
+  /** Every run has its network and trains normally or has diverged, and one at least has diverged. */
+  #someDiverged() {
+    return this.runs.some((r) => r.status === 'diverged') &&
+      this.runs.every((r) => r.built && r.last && (r.status === 'ok' || r.status === 'diverged'));
+  }
+
+  /**
+   * A live change once runs have diverged. The engine undid the update that overflowed, but those
+   * weights sit at the edge of the blow-up and a momentum's or Adam's state is not undone, so a
+   * diverged run is not continued, nor silently started again: it stays diverged at its step, the new
+   * settings wait in the state for Reset, and its status says so (labels.js runStatus, from
+   * run.divergedWith). The runs still training take the change live. 'tune' when one did, else 'held'.
+   */
+  #tuneAroundDiverged(prev, keys) {
+    const training = this.runs.filter((r) => r.status === 'ok');
+    const held = this.runs.filter((r) => r.status === 'diverged' &&
+      keysReaching(runState(prev, r.overrides), runState(this.state, r.overrides), keys).length);
+    this.#tune(prev, keys, training);
+    for (const r of held) r.fresh = true;
+    if (held.length) this.#emit('held', { runs: held });
+    return training.length ? 'tune' : 'held';
   }
 
   #onTuned(run, msg) {
@@ -617,6 +643,7 @@ export class Session extends EventTarget {
       this.#stopReached(stop);
     }
     if (wasOk && s.status === 'diverged') {
+      run.divergedWith = runState(this.state, run.overrides);   // the settings it diverged with (labels.js)
       this.#emit('diverged', { run, step: s.divergedAt ?? s.step, learningRate: runState(this.state, run.overrides).lr });
       if (this.runs.every((r) => r.status !== 'ok') && this.playing) {
         this.playing = false;

@@ -150,6 +150,7 @@ export class GradlabPlayground extends HTMLElement {
       this.#emitStep(performance.now(), true);
     });
     session.on('error', ({ message, run }) => this.#fail(message, run));
+    session.on('held', () => this.#schedule());   // a diverged run's status now names the change that waits for Reset
     session.on('recovered', () => { this.#dom.faultReset.hidden = !session.runs.some((r) => r.fault); this.#schedule(); });
     session.on('race', () => { this.#dom.status.textContent = ''; this.#dom.status.classList.remove('bad'); this.#schedule(); });
     session.on('playing', ({ playing }) => { if (playing) this.#hideMoment(); this.#updateButtons(); this.#schedule(); });
