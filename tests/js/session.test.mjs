@@ -10,7 +10,7 @@ import { SNAPSHOT_DEFAULTS, layerReports, loadGradlab, takeSnapshot } from '../.
 import * as protocol from '../../web/app/protocol.js';
 import { raceChart, racerFate } from '../../web/app/race-fate.js';
 import {
-  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, workersAlive,
+  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, trainingWorkers, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
@@ -52,17 +52,20 @@ const build = (w) => w.sent.filter((m) => m.type === 'build').at(-1);
 describe('session with a fake worker', () => {
   workerClassInBlock(FakeWorker);
 
-  it('starts one worker per run with a share of the CPU that shrinks as workers are added', () => {
-    const before = workersAlive();
+  it('starts one worker per run with a share of the CPU that shrinks as training workers are added', () => {
+    const before = workersAlive(), training = trainingWorkers();
     const a = new Session();
     a.start(parseState('?lesson=zero-init').state);   // compare: two runs
     assert.equal(a.runs.length, 2);
     assert.equal(workersAlive(), before + 2);
     const shares = a.runs.map((r) => build(r.worker).config.duty);
+    assert.ok(shares.every((d) => d === cpuShare(training + 2)), 'a build carries the share its run gets once it plays');
+    a.play();
+    assert.equal(trainingWorkers(), training + 2);
     const b = new Session();
     b.start(baseState(''));
     assert.equal(workersAlive(), before + 3);
-    assert.equal(build(b.runs[0].worker).config.duty, cpuShare(before + 3));
+    assert.equal(build(b.runs[0].worker).config.duty, cpuShare(training + 3));
     assert.ok(build(b.runs[0].worker).config.duty <= Math.min(...shares), 'a later worker gets no more than the earlier ones');
     assert.equal(cpuShare(1, 2), 1);
     assert.equal(cpuShare(3, 2), 0.5);

@@ -229,6 +229,7 @@ window.gradlabPage = {
   },
 };
 
-// Test hook (tests/browser/faults.test.mjs): ends run i's worker the way a crash would, with nothing
-// but terminate(); the session must notice by itself (its watchdog) and say so on the run's card.
-window.gradlabPage.test = { killWorker: (i) => page.session.runs[i].worker.terminate() };
+// Test hook (tests/browser/faults.test.mjs): ends run i's worker (or the race's) the way a crash would,
+// with nothing but terminate(); the session must notice by itself (its watchdog) and say so on the
+// run's card (the race's status).
+window.gradlabPage.test = { killWorker: (i) => page.session.runs[i].worker.terminate(), killRaceWorker: () => page.session.raceWorker?.terminate() };

@@ -106,7 +106,11 @@ export function createRace(page) {
     $('race-legend').replaceChildren();
     $('contour-caption').textContent = `Contours of the ${page.state.surface} surface · ○ start (click, or arrow keys, to move) · ✕ where a racer left the plot or diverged`;
   });
-  page.session.on('error', ({ run, message }) => { if (!run) $('contour-caption').textContent = `Error: ${message}`; });
+  page.session.on('error', ({ run, message, race }) => {
+    if (race) setStatus(race);   // its worker failed: the status says so and to press Reset
+    else if (!run) $('contour-caption').textContent = `Error: ${message}`;
+  });
+  page.session.on('recovered', ({ race }) => { if (race) setStatus(race); });
 
   return {
     charts,
