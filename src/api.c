@@ -912,7 +912,7 @@ EXPORT int gl_network_sharpness(int h, int data, int iterations, int rows, float
     if (iterations < 1 || iterations > GL_LIMIT_SHARPNESS_ITERATIONS)
         return fail(GL_ERR_ARGUMENT, "iterations %d is out of range; allowed 1..%d", iterations, GL_LIMIT_SHARPNESS_ITERATIONS);
     if (!(tolerance >= 0 && tolerance < 1))
-        return fail(GL_ERR_ARGUMENT, "tolerance %g is out of range; allowed 0 <= tolerance < 1 (relative change of the estimate)",
+        return fail(GL_ERR_ARGUMENT, "tolerance %g is out of range; allowed 0 <= tolerance < 1 (relative residual |Hv - lambda v| / |lambda|)",
                     tolerance);
     int count = 0;
     if ((st = check_instrument_rows(n, d, rows, gl_net_has_bn(n) ? 2 : 1, &count))) return st;

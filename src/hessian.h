@@ -15,11 +15,13 @@
 typedef struct {
     float lambda_max;  /* the largest eigenvalue */
     float dominant;    /* the eigenvalue of largest magnitude (differs when that one is negative) */
-    float residual;    /* |H v - lambda v| / |lambda| of the final unit vector v */
+    float residual;    /* |H v - lambda v| / |dominant| of the final unit vector v (|dominant| = |lambda_max|
+                        * unless the eigenvalue of largest magnitude is negative) */
     float step;        /* eps of the central differences */
     float loss;        /* the loss at the current weights */
     int iterations;    /* Hessian-vector products used */
-    int converged;     /* the estimate changed by at most tolerance (relative) at the last iteration */
+    int converged;     /* residual <= tolerance: v is an eigenvector to that accuracy (not a proof that its
+                        * eigenvalue is the largest: a start vector orthogonal to the top one never finds it) */
 } gl_sharpness;
 
 /* Power iteration from a seeded random vector, at most `iterations` products in all. When the

@@ -358,7 +358,7 @@ export interface SharpnessOptions {
   iterations?: number;
   /** the first rows training rows; 0 or omitted = all */
   rows?: number;
-  /** stop when the estimate changes by at most this, relative, 0 <= t < 1 (default 1e-3) */
+  /** stop once |H v - lambda v| <= tolerance |lambda|, 0 <= t < 1 (default 1e-3; 0: use every product) */
   tolerance?: number;
   /** seed of the starting vector (default 1) */
   seed?: number;
@@ -367,10 +367,11 @@ export interface SharpnessOptions {
 export interface Sharpness {
   /** the largest eigenvalue of the Hessian of the training loss */
   lambdaMax: number;
-  /** |H v - lambdaMax v| / |lambdaMax| for the final unit vector v */
+  /** |H v - lambdaMax v| / |dominant| for the final unit vector v (|dominant| = |lambdaMax| unless the dominant one is negative) */
   residual: number;
   /** Hessian-vector products used */
   iterations: number;
+  /** residual <= tolerance (false when the budget ran out first) */
   converged: boolean;
   /** the eigenvalue of largest magnitude (below lambdaMax when that one is negative) */
   dominant: number;

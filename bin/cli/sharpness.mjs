@@ -21,7 +21,7 @@ export const flags = {
   steps: { type: 'int', min: 0, max: 10000000, default: 500, help: 'training steps' },
   every: { type: 'int', min: 1, max: 10000000, help: 'measure every N steps (default steps/10)' },
   iterations: { type: 'int', default: 100, help: 'most Hessian-vector products per measurement (1..1000)' },
-  tolerance: { type: 'number', default: 1e-3, help: 'stop when the estimate changes by at most this (relative)' },
+  tolerance: { type: 'number', default: 1e-3, help: 'stop once the residual |Hv - λv| is at most this times |λ|' },
   rows: { type: 'int', default: 0, help: 'training rows of the loss (0 = all)' },
   json: { type: 'bool', help: 'print one JSON document with every measurement' },
   csv: { type: 'bool', help: 'print CSV: step,loss,lambda_max,two_over_lr' },

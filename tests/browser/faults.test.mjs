@@ -1,8 +1,8 @@
 // A run's worker that dies, in Chromium (web/app/faults.js, detected by web/app/session.js). The test
-// hooks only call terminate() on a worker (window.gradlabPage.test.killWorker(i) on the page,
-// element.testKillWorker(i) on an embed): the session must notice by itself that the worker stopped
-// answering, say on that run's card what happened and what to do, let the other runs train on, and
-// Reset must bring the run back with a new worker that trains. The out-of-memory path is a network
+// hooks only call terminate() on a worker (window.gradlabPage.test.killWorker(i) and killRaceWorker()
+// on the page, element.testKillWorker(i) on an embed): the session must notice by itself that the
+// worker stopped answering, say on that run's card (or the race's status) what happened and what to
+// do, let the other runs train on, and Reset must bring the run (the race) back with a new worker. The out-of-memory path is a network
 // the page's own ranges allow: two 16-filter convolutions over 32 x 32 digit images with a batch of
 // 600 rows need more than the 1 GiB WebAssembly may grow to (a batch of 450 fits under the engine's
 // pass limit too, so this is the engine running out of memory, not a limit refusing it).
@@ -46,6 +46,22 @@ describe('a worker that dies, on the page', () => {
     await page.getByRole('button', { name: /Play/ }).click();
     await page.waitForFunction(() => window.gradlabPage.summary().runs.every((r) => r.step > 100), null, { timeout: 60000 });
     assert.ok((await cardTexts(page)).every((t) => /^step \d+/.test(t)), 'a card still shows the fault after Reset');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  it('the race\'s worker killed: the race\'s status says so and to press Reset; Reset computes the race with a new worker', async () => {
+    const page = await openPage(browser, new URL('?mode=race&surface=bowl', server.url).href);
+    await page.waitForFunction(() => window.gradlabPage?.summary().race?.paths.length === 3, null, { timeout: 60000 });
+    await page.evaluate(() => window.gradlabPage.test.killRaceWorker());
+    await page.waitForFunction(() => /race's worker/.test(document.getElementById('status').textContent), null, WAIT);
+    assert.match(await page.locator('#status').textContent(), /^The race's worker stopped answering \(nothing for 10 s\): it was stopped, or it is stuck\. Press Reset to compute the race again\.$/);
+    assert.equal(await page.evaluate(() => document.getElementById('status').classList.contains('diverged')), true, 'the status is not marked as bad');
+    await page.locator('#reset').click();
+    await page.waitForFunction(() => /^Race /.test(document.getElementById('status').textContent) && window.gradlabPage.summary().race?.paths.length === 3, null, { timeout: 60000 });
+    // the new worker is watched as well, and answers: no fault comes back
+    await page.waitForTimeout(3000);
+    assert.match(await page.locator('#status').textContent(), /^Race /);
     assert.deepEqual(page.errors, []);
     await page.close();
   });

@@ -95,6 +95,32 @@ describe('changing the learning rate while a run plays', () => {
     assert.deepEqual(page.errors, []);
     await page.close();
   });
+
+  it('a run that diverged stays diverged when the rate is lowered, says that Reset starts it at the new rate, and Reset does', async () => {
+    const page = await openPage(browser, `${server.url}?data=plane&opt=momentum&lr=5`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
+    await page.locator('#play').click();
+    await page.waitForFunction(() => window.gradlabPage.summary().runs[0].status === 'diverged', null, { timeout: 30000 });
+    const at = (await summary(page)).runs[0].step;
+    await setField(page, '#in-lr', '0.05');
+    await page.waitForFunction(() => /press Reset to start again with the new learning rate 0\.05/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
+    await page.waitForTimeout(300);
+    let s = await summary(page);
+    assert.equal(s.runs[0].status, 'diverged'); assert.equal(s.runs[0].step, at, 'not started again');
+    assert.equal(s.playing, false);
+    assert.match(await page.locator('#status').textContent(), new RegExp(`^Diverged at step ${at} at learning rate 5: `));
+    await page.screenshot({ path: 'build/live-change/diverged-held-1440.png' });
+    await page.locator('#reset').click();
+    await page.waitForFunction(() => window.gradlabPage.summary().runs[0].status === 'ok' && window.gradlabPage.summary().runs[0].step === 0, null, { timeout: 20000 });
+    await page.locator('#play').click();
+    await page.waitForFunction((n) => window.gradlabPage.summary().runs[0].step > n + 20, at, { timeout: 30000 });
+    s = await summary(page);
+    assert.equal(s.runs[0].status, 'ok', 'at 0.05 it trains past the step where 5 diverged');
+    assert.ok(s.runs[0].learningRates.every((v) => f32(v) === f32(0.05)), 'at the new rate from step 0');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
 });
 
 describe('the embed takes a live change without starting again', () => {

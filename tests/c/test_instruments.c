@@ -45,6 +45,9 @@ static void instruments(int n, int d, const float *row) {
     CHECK(gl_network_landscape(n, d, 1, 0, RES, 50, 3, values, axes, 0, path, out) == GL_OK, "%s", gl_error_message());
     CHECK(out[3] >= 2 && out[3] <= 4, "path points %g", out[3]);
     CHECK(gl_network_sharpness(n, d, 30, 0, 1e-3f, 5, out) == GL_OK && out[0] > 0, "%s", gl_error_message());
+    /* out: lambda_max, residual, iterations, converged: converged means the residual is within tolerance */
+    CHECK(out[3] == (out[1] <= 1e-3f) && out[2] >= 1 && out[2] <= 30 && (out[3] == 1 || out[2] == 30),
+          "converged %g with residual %g after %g products", out[3], out[1], out[2]);
     CHECK(gl_network_lr_find(n, d, 0, 1e-5f, 10, 40, 16, 0.9f, lrs, losses, smoothed) >= 2, "%s", gl_error_message());
     CHECK(gl_network_lr_find(n, d, row, 1e-5f, 10, 40, 0, 0.9f, lrs, losses, smoothed) >= 2, "%s", gl_error_message());
 }

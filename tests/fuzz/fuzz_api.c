@@ -2,7 +2,7 @@
  * -fsanitize=fuzzer,address,undefined. Each input is read as a program: a sequence of calls
  * (make, load, set an optimiser, train, evaluate, predict, forward, read tensors, statistics and
  * histograms, dispose, preview a schedule, surfaces and optimiser paths on them, the instruments:
- * landscape, sharpness, range test, trajectory record) with sizes, enums, floats and handles taken from the bytes, often hostile: raw int32 and
+ * landscape, sharpness, range test, trajectory record; live changes of the optimiser's settings) with sizes, enums, floats and handles taken from the bytes, often hostile: raw int32 and
  * float bit patterns (NaN, Inf, negative, huge), stale and forged handles, double disposes.
  *
  * Buffers: the API cannot know how long a caller's array is, so the harness always passes one exactly
@@ -53,20 +53,24 @@ static int any_int(reader *r, int lo, int hi) {
 }
 
 #define SLOTS 4
-typedef struct { int h, inputs, outputs; } net_rec;
+/* row: the optimiser row last set or tuned on the network (has_row), which a live change perturbs */
+typedef struct { int h, inputs, outputs, has_row; float row[GL_OPT_FLOATS]; } net_rec;
 typedef struct { int h, inputs; } set_rec;
 static net_rec nets[SLOTS];
 static set_rec sets[SLOTS];
 
 /* calls made and calls that succeeded, printed at exit (FUZZ_STATS=1) to show what a run reached */
-static long calls, successes, trained, diverged;
+static long calls, successes, trained, diverged, tuned, tuned_then_trained;
+static int verbose;   /* FUZZ_VERBOSE=1: print every refusal, to see what a hand-written input reaches */
 static void print_stats(void) {
-    fprintf(stderr, "fuzz_api: %ld calls, %ld succeeded, %ld training calls that stepped, %ld diverged\n",
-            calls, successes, trained, diverged);
+    fprintf(stderr, "fuzz_api: %ld calls, %ld succeeded, %ld training calls that stepped, %ld diverged, "
+            "%ld live changes accepted, %ld trained on after one\n",
+            calls, successes, trained, diverged, tuned, tuned_then_trained);
 }
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc; (void)argv;
     if (getenv("FUZZ_STATS")) atexit(print_stats);
+    verbose = getenv("FUZZ_VERBOSE") != 0;
     return 0;
 }
 
@@ -75,6 +79,7 @@ static int status_of(int st) {
     ++calls;
     if (st >= 0) ++successes;
     if (st < 0 && !gl_error_message()[0]) { fprintf(stderr, "status %d with no error message\n", st); abort(); }
+    if (st < 0 && verbose) fprintf(stderr, "fuzz_api: call %ld refused: %s\n", calls, gl_error_message());
     return st;
 }
 
@@ -198,7 +203,7 @@ static void make_net(reader *r) {
         if (h > 0) {
             net_rec *s = &nets[u8(r) % SLOTS];
             if (s->h) gl_network_dispose(s->h);
-            s->h = h; s->inputs = inputs; s->outputs = last;
+            s->h = h; s->inputs = inputs; s->outputs = last; s->has_row = 0;
         }
     } else {
         int32_t ints[GL_LAYER_INTS] = {0};
@@ -223,6 +228,57 @@ static void rows_call(reader *r, int forward) {
     if (forward) status_of(gl_network_forward(h, x ? x : tiny, rows, u8(r) & 1));
     else status_of(gl_network_predict(h, x ? x : tiny, rows, y ? y : tiny));
     free(x); free(y);
+}
+
+/* gl_network_train, with what a success must hold: a finite loss unless it diverged, at most the
+ * steps asked for; returns whether it stepped */
+static int train_checked(int h, int d, int steps, int batch) {
+    float out[8];
+    if (status_of(gl_network_train(h, d, steps, batch, out)) != GL_OK) return 0;
+    float ran = out[GL_TR_STEPS], loss = out[GL_TR_LOSS];
+    trained += ran > 0;
+    diverged += out[GL_TR_DIVERGED] != 0;
+    if (out[GL_TR_DIVERGED] == 0 && ran > 0 && !isfinite(loss)) { fprintf(stderr, "ok with loss %g\n", loss); abort(); }
+    if (ran < 0 || ran > steps) { fprintf(stderr, "%g steps of %d\n", ran, steps); abort(); }
+    return ran > 0;
+}
+
+/* A live change (gl_network_tune_optimizer), written in an input as the four bytes "TUNE" where an
+ * opcode would be: no input stored before it holds them there, so the stored corpus replays as it
+ * did. Mostly the network's own row with one to three settings changed (the name too, sometimes),
+ * else any row. Accepted or refused, the step, the updates and the optimiser's state arrays must be
+ * as they were; an accepted change is trained on. Three hand-written inputs in tests/fuzz/corpus reach
+ * it (sgd; momentum, with a refused change of name; rmsprop, with a refused switch of centered): run
+ * one with FUZZ_STATS=1 FUZZ_VERBOSE=1 to see its calls. */
+static int tune_next(reader *r) {
+    if (r->n - r->at < 4 || memcmp(r->p + r->at, "TUNE", 4)) return 0;
+    r->at += 4;
+    return 1;
+}
+static void tune(reader *r) {
+    int h = pick_net(r);
+    net_rec *n = net_of(h);
+    float row[GL_OPT_FLOATS], rate;
+    if (n && n->has_row && u8(r) < 224) {
+        memcpy(row, n->row, sizeof row);
+        for (int k = 1 + u8(r) % 3; k > 0; --k) {
+            int slot = u8(r) % GL_OPT_FLOATS;
+            row[slot] = slot == GL_O_KIND ? (float)any_int(r, 0, GL_OPT_COUNT - 1) : any_float(r);
+        }
+    } else optimizer_row(r, row);
+    int32_t before[GL_NETWORK_INFO_COUNT], after[GL_NETWORK_INFO_COUNT];
+    int known = gl_network_info(h, before, &rate) == GL_OK;
+    int st = status_of(gl_network_tune_optimizer(h, row));
+    if (known && (gl_network_info(h, after, &rate) != GL_OK || after[GL_NI_STEP] != before[GL_NI_STEP] ||
+                  after[GL_NI_STATE_ARRAYS] != before[GL_NI_STATE_ARRAYS] || after[GL_NI_UPDATES] != before[GL_NI_UPDATES])) {
+        fprintf(stderr, "a live change (status %d) changed the step, the updates or the state arrays\n", st);
+        abort();
+    }
+    if (st != GL_OK) return;
+    ++tuned;
+    if (n) { memcpy(n->row, row, sizeof row); n->has_row = 1; }
+    int d = pick_set(r), steps = any_int(r, 0, 8), batch = any_int(r, 0, 40);
+    if (steps >= 0 && steps <= 8) tuned_then_trained += train_checked(h, d, steps, batch);
 }
 
 /* the instruments, with small sizes (each one trains or evaluates many times); a network they
@@ -282,21 +338,22 @@ static void run(reader *r) {
     int32_t ints[16]; /* the widest out array a call writes: gl_dataset_info, 10 slots */
     int ops = 0;
     while (r->at < r->n && ops++ < 48) {
+        if (tune_next(r)) { tune(r); continue; }
         switch (u8(r) % 19) {
         case 0: make_set(r); break;
         case 1: load(r); break;
         case 2: make_net(r); break;
-        case 3: optimizer_row(r, row); status_of(gl_network_set_optimizer(pick_net(r), row)); break;
+        case 3: {
+            optimizer_row(r, row);
+            int h = pick_net(r);
+            net_rec *n = net_of(h);
+            if (status_of(gl_network_set_optimizer(h, row)) == GL_OK && n) { memcpy(n->row, row, sizeof row); n->has_row = 1; }
+            break;
+        }
         case 4: {
             int h = pick_net(r), d = pick_set(r), steps = any_int(r, 0, 20), batch = any_int(r, 0, 40);
             if (steps > 50 && steps <= GL_LIMIT_STEPS) steps = 50;
-            if (status_of(gl_network_train(h, d, steps, batch, out)) == GL_OK) {
-                float ran = out[GL_TR_STEPS], loss = out[GL_TR_LOSS];
-                trained += ran > 0;
-                diverged += out[GL_TR_DIVERGED] != 0;
-                if (out[GL_TR_DIVERGED] == 0 && ran > 0 && !isfinite(loss)) { fprintf(stderr, "ok with loss %g\n", loss); abort(); }
-                if (ran < 0 || ran > steps) { fprintf(stderr, "%g steps of %d\n", ran, steps); abort(); }
-            }
+            train_checked(h, d, steps, batch);
             break;
         }
         case 5: status_of(gl_network_evaluate(pick_net(r), pick_set(r), any_int(r, 0, 1), out)); break;

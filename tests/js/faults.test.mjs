@@ -1,11 +1,12 @@
-// Faults of a run's worker (web/app/faults.js, detected by web/app/session.js), without a browser:
-// a fake Worker that can be made to stop answering, crash or report the engine's out-of-memory
-// error, and a clock the test moves by hand. The browser side is tests/browser/faults.test.mjs.
+// Faults of a run's worker and of the race's (web/app/faults.js, detected by web/app/session.js),
+// without a browser: a fake Worker that can be made to stop answering, crash or report the engine's
+// out-of-memory error, and a clock the test moves by hand. The browser side is tests/browser/faults.test.mjs.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as protocol from '../../web/app/protocol.js';
 import { PING_MS, SILENT_MS, fault, isMemoryError } from '../../web/app/faults.js';
 import { runStatus } from '../../web/app/labels.js';
+import { raceStatus } from '../../web/app/race-fate.js';
 import { Session, useWorkerClass } from '../../web/app/session.js';
 import { parseState } from '../../web/app/state.js';
 
@@ -128,6 +129,72 @@ describe('faults of a run\'s worker', () => {
     s.dispose();
   });
 
+  it('the race\'s worker is watched too: silent after SILENT_MS, crashed, out of memory; Reset or new settings give it a new worker', () => {
+    const clock = { now: 0 };
+    const s = new Session({ clock: () => clock.now });
+    const seen = [];
+    for (const type of ['error', 'recovered']) s.on(type, (d) => seen.push({ type, run: d.run, fault: d.fault, message: d.message, race: d.race }));
+    s.start(parseState('?lesson=saddle&racers=sgd~adam').state);
+    const first = s.raceWorker;
+    assert.ok(first instanceof Fake);
+    s.checkWorkers();
+    assert.equal(first.sent.filter((m) => m.type === 'ping').length, 1, 'the race\'s worker is pinged');
+    first.terminate();
+    // the first unanswered ping goes at PING_MS
+    for (clock.now = PING_MS; clock.now < PING_MS + SILENT_MS; clock.now += PING_MS) s.checkWorkers();
+    assert.equal(s.race.fault, null, 'not before SILENT_MS');
+    clock.now = PING_MS + SILENT_MS;
+    s.checkWorkers();
+    assert.equal(s.race.fault?.kind, 'silent');
+    assert.deepEqual(seen.map((e) => [e.type, e.run, e.fault, e.race === s.race]), [['error', null, 'silent', true]]);
+    assert.match(seen[0].message, /^The race's worker stopped answering \(nothing for 10 s\).*Press Reset to compute the race again\.$/);
+    const status = raceStatus(s.race, 0, s.state.raceSteps);
+    assert.equal(status.bad, true);
+    assert.equal(status.text, s.race.fault.text);
+    s.checkWorkers();   // a fault is reported once
+    assert.equal(seen.length, 1);
+
+    s.reset();
+    assert.equal(first.terminated, true);
+    const second = s.raceWorker;
+    assert.notEqual(second, first, 'Reset gives the race a new worker');
+    assert.equal(s.race.fault, null);
+    assert.equal(second.sent.filter((m) => m.type === 'race').length, 1, 'and computes the race again');
+    // a worker that was only busy and answers later is itself again
+    second.alive = false;
+    clock.now = 2 * SILENT_MS; s.checkWorkers();
+    clock.now = 3 * SILENT_MS; s.checkWorkers();
+    assert.equal(s.race.fault?.kind, 'silent');
+    second.alive = true;
+    second.answer(protocol.pong(1));
+    assert.equal(s.race.fault, null);
+    assert.deepEqual(seen.slice(1).map((e) => [e.type, e.run]), [['error', null], ['recovered', null]]);
+    assert.equal(s.raceWorker, second, 'a race that recovered keeps its worker');
+
+    second.onerror({ message: 'RuntimeError: unreachable', preventDefault() {} });
+    assert.equal(s.race.fault.kind, 'crashed');
+    assert.match(s.race.fault.text, /^The race's worker crashed \(RuntimeError: unreachable\)\. Press Reset/);
+    s.update({ ...s.state, raceSteps: 120 });   // new race settings: a new worker too
+    const third = s.raceWorker;
+    assert.ok(second.terminated && third !== second && s.race.fault === null);
+    third.answer(protocol.error(undefined, 'not enough wasm memory for 8000000 bytes', 'race'));
+    assert.equal(s.race.fault.kind, 'memory');
+    assert.match(s.race.fault.text, /^Out of memory: not enough wasm memory for 8000000 bytes\. Press Reset/);
+    // an error that is not a fault stays the worker's own message, and the race keeps its worker
+    s.reset();
+    const fourth = s.raceWorker;
+    fourth.answer(protocol.error(undefined, 'surface \'hill\' is not known', 'race'));
+    assert.equal(s.race.fault, null);
+    assert.equal(seen.at(-1).message, 'surface \'hill\' is not known');
+    s.reset();
+    assert.equal(s.raceWorker, fourth);
+    // leaving race mode ends the race's worker; the runs are watched as before
+    s.start(parseState('?mode=compare&runs=seed:1~seed:2').state);
+    assert.equal(fourth.terminated, true);
+    assert.equal(s.raceWorker, null);
+    s.dispose();
+  });
+
   it('the messages and the memory rule', () => {
     assert.ok(isMemoryError('not enough memory for a network of 25182210 parameters'));
     assert.ok(isMemoryError('not enough wasm memory for 8000000 bytes'));
@@ -137,6 +204,10 @@ describe('faults of a run\'s worker', () => {
       const f = fault(kind, 'x');
       assert.equal(f.text, `${f.what} ${f.todo}`);
       assert.match(f.todo, /other runs go on/);
+      const r = fault(kind, 'x', { race: true });
+      assert.equal(r.text, `${r.what} ${r.todo}`);
+      assert.equal(r.todo, 'Press Reset to compute the race again.');
+      assert.doesNotMatch(r.text, /run/);
     }
   });
 });

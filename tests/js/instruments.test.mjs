@@ -74,6 +74,26 @@ function topEigenvalue(matrix) {
   return Math.max(...a.map((r, i) => r[i]));
 }
 
+/**
+ * The Hessian of the full-batch training loss at the current weights, column by column from central
+ * differences (step 1e-2) of net.gradients, symmetrised. Each gradient comes from a full-batch step at
+ * rate 0, which leaves the weights as they are; the optimiser is left at SGD with rate 0.
+ */
+function finiteDifferenceHessian(net, data) {
+  net.setOptimizer({ name: 'sgd', learningRate: 0 });
+  const w = parameters(net), P = w.length, h = 1e-2;
+  const gradient = () => { net.train(data, { steps: 1 }); return Float64Array.from(gradientArena(net)); };
+  const H = [];
+  for (let k = 0; k < P; ++k) {
+    const keep = w[k];
+    parameters(net)[k] = keep + h; const gp = gradient();
+    parameters(net)[k] = keep - h; const gm = gradient();
+    parameters(net)[k] = keep;
+    H.push(Array.from(gp, (v, i) => (v - gm[i]) / (2 * h)));
+  }
+  return H.map((row, i) => row.map((v, j) => (v + H[j][i]) / 2));
+}
+
 describe('lossLandscape', () => {
   it('is the loss of net.evaluate at (0, 0), over all rows and over the first rows', () => {
     for (const seed of [1, 2, 3]) {
@@ -226,20 +246,7 @@ describe('sharpness', () => {
       net.setOptimizer({ name: 'sgd', learningRate: 0.1 });
       net.train(data, { steps: 200 });
       const S = net.sharpness(data, { tolerance: 1e-6, iterations: 1000 });
-      // the gradient at w, from a full-batch step at rate 0 (which leaves w as it is)
-      net.setOptimizer({ name: 'sgd', learningRate: 0 });
-      const w = parameters(net), P = w.length, h = 1e-2;
-      const gradient = () => { net.train(data, { steps: 1 }); return Float64Array.from(gradientArena(net)); };
-      const H = [];
-      for (let k = 0; k < P; ++k) {
-        const keep = w[k];
-        parameters(net)[k] = keep + h; const gp = gradient();
-        parameters(net)[k] = keep - h; const gm = gradient();
-        parameters(net)[k] = keep;
-        H.push(Array.from(gp, (v, i) => (v - gm[i]) / (2 * h)));
-      }
-      const sym = H.map((row, i) => row.map((v, j) => (v + H[j][i]) / 2));
-      const exact = topEigenvalue(sym);
+      const exact = topEigenvalue(finiteDifferenceHessian(net, data));
       assert.ok(Math.abs(S.lambdaMax - exact) <= 0.01 * Math.abs(exact), `seed ${seed}: ${S.lambdaMax} vs ${exact}`);
       net.dispose(); data.dispose();
     }
@@ -264,6 +271,43 @@ describe('sharpness', () => {
     const steps = Array.from(line.trajectory().steps);
     assert.ok(steps.length > 2 && steps.at(-1) === line.step, `record ${steps} after undoing to step ${line.step}`);
     line.dispose(); plane.dispose();
+  });
+
+  it('stops on the residual: with the default options it finds λmax where a stop on the change of λ came early (5 seeds)', () => {
+    // sine nets of 2 x 8 tanh units part-way through full-batch gradient descent, at steps where the
+    // Rayleigh quotient changes by less than 1e-3 (relative) between two products while it is still
+    // more than 5% below λmax: the rule the engine used before stopped there and said converged.
+    for (const [seed, steps] of [[20, 200], [22, 160], [23, 660], [24, 400], [28, 120]]) {
+      const data = lab.dataset('sine', { samples: 80, noise: 0.1, testFraction: 0, seed });
+      const net = lab.network({ inputs: 1, seed, loss: 'mse', layers: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }, { units: 1, activation: 'linear' }] });
+      net.setOptimizer({ name: 'sgd', learningRate: 0.05 });
+      net.train(data, { steps });
+      const S = net.sharpness(data);
+      // the estimate after k products (tolerance 0 never stops early): where the old rule stopped
+      const after = (k) => net.sharpness(data, { iterations: k, tolerance: 0 });
+      let k = 2;
+      while (Math.abs(after(k).lambdaMax - after(k - 1).lambdaMax) > 1e-3 * Math.abs(after(k).lambdaMax)) ++k;
+      const stalled = after(k);
+      assert.equal(stalled.iterations, k); assert.equal(stalled.converged, false, 'tolerance 0: never converged');
+      const exact = topEigenvalue(finiteDifferenceHessian(net, data));
+      assert.ok(stalled.lambdaMax < 0.95 * exact, `seed ${seed}: the change of λ stalls at ${stalled.lambdaMax} after ${k} products (λmax ${exact})`);
+      assert.ok(stalled.residual > 1e-3, `seed ${seed}: its residual ${stalled.residual} says it is not there yet`);
+      assert.ok(Math.abs(S.lambdaMax - exact) <= 0.01 * exact, `seed ${seed}: ${S.lambdaMax} vs ${exact}`);
+      assert.ok(S.converged && S.residual <= 1e-3 && S.iterations > k && S.iterations < 100, `seed ${seed}: ${JSON.stringify(S)}`);
+      net.dispose(); data.dispose();
+    }
+  });
+
+  it('says converged exactly when the residual is within the tolerance, and counts the products it used', () => {
+    const data = lab.dataset('sine', { samples: 60, noise: 0.05, testFraction: 0, seed: 2 });
+    const net = lab.network({ inputs: 1, seed: 2, loss: 'mse', layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'linear' }] });
+    for (const [iterations, tolerance] of [[1, 1e-3], [3, 1e-3], [100, 1e-3], [100, 1e-2], [1000, 1e-5], [50, 0]]) {
+      const S = net.sharpness(data, { iterations, tolerance });
+      assert.ok(S.iterations >= 1 && S.iterations <= iterations, `${iterations}, ${tolerance}: used ${S.iterations}`);
+      assert.equal(S.converged, S.residual <= tolerance, `${iterations}, ${tolerance}: converged ${S.converged}, residual ${S.residual}`);
+      if (!S.converged) assert.equal(S.iterations, iterations, 'not converged: the whole budget was used');
+    }
+    net.dispose(); data.dispose();
   });
 
   it('finds the largest eigenvalue when the one of largest magnitude is negative', () => {

@@ -10,10 +10,11 @@ import { loadGradlab } from '../../web/lib/gradlab.js';
 import * as protocol from '../../web/app/protocol.js';
 import { raceChart, racerFate } from '../../web/app/race-fate.js';
 import {
-  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, useWorkerClass, workersAlive,
+  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, trainingWorkers, useWorkerClass, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
+import { runStatus } from '../../web/app/labels.js';
 
 class FakeWorker {
   static all = [];
@@ -51,17 +52,20 @@ describe('session with a fake worker', () => {
   useWorkerClass(FakeWorker);
   after(() => useWorkerClass(globalThis.Worker));
 
-  it('starts one worker per run with a share of the CPU that shrinks as workers are added', () => {
-    const before = workersAlive();
+  it('starts one worker per run with a share of the CPU that shrinks as training workers are added', () => {
+    const before = workersAlive(), training = trainingWorkers();
     const a = new Session();
     a.start(parseState('?lesson=zero-init').state);   // compare: two runs
     assert.equal(a.runs.length, 2);
     assert.equal(workersAlive(), before + 2);
     const shares = a.runs.map((r) => build(r.worker).config.duty);
+    assert.ok(shares.every((d) => d === cpuShare(training + 2)), 'a build carries the share its run gets once it plays');
+    a.play();
+    assert.equal(trainingWorkers(), training + 2);
     const b = new Session();
     b.start(baseState(''));
     assert.equal(workersAlive(), before + 3);
-    assert.equal(build(b.runs[0].worker).config.duty, cpuShare(before + 3));
+    assert.equal(build(b.runs[0].worker).config.duty, cpuShare(training + 3));
     assert.ok(build(b.runs[0].worker).config.duty <= Math.min(...shares), 'a later worker gets no more than the earlier ones');
     assert.equal(cpuShare(1, 2), 1);
     assert.equal(cpuShare(3, 2), 0.5);
@@ -323,6 +327,21 @@ class InThreadWorker {
 
 const until = (session, type, test = () => true) => new Promise((resolve) => session.on(type, (d) => { if (test(d)) resolve(d); }));
 
+/** fn(session, errors) on a session whose workers are the real worker.js in this thread; no error may come. */
+async function inThread(fn) {
+  useWorkerClass(InThreadWorker);
+  try {
+    const s = new Session();
+    const errors = [];
+    s.on('error', (e) => errors.push(e.message));
+    await fn(s, errors);
+    assert.deepEqual(errors, []);
+    s.dispose();
+  } finally {
+    useWorkerClass(globalThis.Worker);
+  }
+}
+
 describe('session with the real worker in this thread', () => {
   it('builds, steps and races through protocol.js; racers get their own rates', async () => {
     useWorkerClass(InThreadWorker);
@@ -480,7 +499,7 @@ describe('live changes of the optimiser (update → tune)', () => {
     }
   });
 
-  it('rebuilds instead while a run has no network yet, has diverged, or the change is not live only', () => {
+  it('rebuilds instead while a run has no network yet or the change is not live only', () => {
     useWorkerClass(FakeWorker);
     try {
       const s = new Session();
@@ -496,14 +515,92 @@ describe('live changes of the optimiser (update → tune)', () => {
       assert.equal(tuneSent(s.runs[0].worker)[1].optimizer.weightDecay, 0, 'turning weight decay off is sent as 0');
       assert.equal(s.update({ ...s.state, momentum: 0.5 }), 'tune', 'momentum is live');
       assert.equal(tuneSent(s.runs[0].worker).length, 2, 'but sgd does not read it: nothing is sent, nothing marked');
-      const w = s.runs[0].worker, g = build(w).config.generation;
-      w.answer(snapshotAt(g, 11, 'diverged', NaN));
-      assert.equal(s.update({ ...s.state, lr: 0.001 }), 'runs', 'a diverged run starts again');
       s.dispose();
     } finally {
       useWorkerClass(globalThis.Worker);
     }
   });
+
+  it('a diverged run stays diverged when a setting changes live; the runs still training take it; Reset uses it', () => {
+    useWorkerClass(FakeWorker);
+    try {
+      const s = new Session();
+      const seen = events(s, ['held', 'runs', 'marker']);
+      s.start(parseState('?mode=compare&opt=sgd&runs=lr:5~layers:4_tanh').state);
+      const [fast, plain] = s.runs;
+      builtRuns(s);
+      fast.worker.answer(snapshotAt(build(fast.worker).config.generation, 11, 'diverged', NaN));
+      assert.deepEqual(fast.divergedWith.lr, 5);
+      assert.equal(s.update({ ...s.state, lr: 0.05 }), 'tune', 'the run still training takes the shared rate');
+      assert.equal(tuneSent(plain.worker).at(-1).optimizer.learningRate, 0.05);
+      assert.deepEqual(seen.filter((e) => e.type === 'held'), [], 'the diverged run sets its own rate: the change does not reach it');
+      assert.equal(s.update({ ...s.state, l2: 0.001 }), 'tune');
+      assert.equal(tuneSent(plain.worker).at(-1).optimizer.l2, 0.001);
+      assert.deepEqual(tuneSent(fast.worker), [], 'nothing is sent to the diverged run');
+      assert.equal(fast.status, 'diverged');
+      assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild: the run still training goes on');
+      assert.deepEqual(seen.filter((e) => e.type === 'held').map((e) => e.runs), [[fast]], 'l2 reaches it: held');
+      s.dispose();
+
+      const one = new Session();
+      const held = events(one, ['held', 'runs']);
+      one.start(parseState('?opt=sgd&lr=5').state);
+      builtRuns(one);
+      const [run] = one.runs, w = run.worker;
+      w.answer(snapshotAt(build(w).config.generation, 11, 'diverged', NaN));
+      assert.match(runStatus(run, one.state).text, /^Diverged at step 11: .* Lower the learning rate \(now 5\) and press Reset\.$/);
+      assert.equal(one.update({ ...one.state, lr: 0.05 }, { keepPlaying: true }), 'held');
+      assert.equal(run.status, 'diverged'); assert.equal(one.runs[0], run);
+      assert.equal(w.types().filter((t) => t === 'build').length, 1, 'not built again');
+      assert.ok(!w.types().includes('tune') && !w.types().includes('play'), 'nothing sent, nothing played');
+      assert.equal(held.filter((e) => e.type === 'held').length, 1);
+      assert.equal(runStatus(run, one.state).text,
+        'Diverged at step 11 at learning rate 5: the loss or a gradient became NaN or infinite. It stays there: press Reset to start again with the new learning rate 0.05.');
+      assert.equal(one.update({ ...one.state, l2: 0.001 }), 'held');
+      assert.match(runStatus(run, one.state).text, /with the new learning rate 0\.05\.$/);
+      assert.equal(one.update({ ...one.state, lr: 5 }), 'held');
+      assert.match(runStatus(run, one.state).text, /at learning rate 5: .* start again with the new settings\.$/, 'only l2 differs now');
+      one.reset({ keepPlaying: false });
+      assert.equal(held.filter((e) => e.type === 'runs').length, 2, 'Reset builds it again');
+      assert.equal(build(one.runs[0].worker).config.optimizer.learningRate, 5);
+      assert.equal(build(one.runs[0].worker).config.optimizer.l2, 0.001, 'with the settings changed while it was diverged');
+      one.dispose();
+    } finally {
+      useWorkerClass(globalThis.Worker);
+    }
+  });
+
+  it('with the real worker: a run that diverged and gets a lower rate stays at its step, and Reset trains at that rate', () => inThread(async (s) => {
+    const ready = until(s, 'ready');
+    s.start(parseState('?data=sine&layers=8_tanh&samples=100&opt=sgd&lr=5&speed=500').state);
+    await ready;
+    const diverged = until(s, 'diverged');
+    s.play();
+    const { run, step } = await diverged;
+    assert.equal(step, 11, 'as the engine alone (net.train at rate 5 diverges at step 11)');
+    assert.equal(s.playing, false);
+    const held = until(s, 'held');
+    assert.equal(s.update({ ...s.state, lr: 0.05 }, { keepPlaying: true }), 'held');
+    await held;
+    await new Promise((resolve) => setTimeout(resolve, 50));   // anything the worker might still send
+    assert.equal(s.runs[0], run); assert.equal(run.status, 'diverged'); assert.equal(run.last.step, 11);
+    assert.equal(s.playing, false, 'not played again');
+    assert.deepEqual(run.markers, []);
+    assert.match(runStatus(run, s.state).text, /^Diverged at step 11 at learning rate 5: .*press Reset to start again with the new learning rate 0\.05\.$/);
+    const rebuilt = until(s, 'ready');
+    s.reset({ keepPlaying: false });
+    await rebuilt;
+    const again = s.runs[0];
+    assert.equal(again.status, 'ok'); assert.equal(again.last.step, 0);
+    for (let k = 1; k <= 20; ++k) {
+      const stepped = until(s, 'step', (d) => d.run.last.step === k);
+      s.step();
+      await stepped;
+    }
+    assert.equal(again.status, 'ok', 'at 0.05 it trains past step 11');
+    assert.ok(again.curves.lr.every((v) => v === Math.fround(0.05) || v === 0.05), `rates ${again.curves.lr}`);
+    assert.ok(again.curves.trainLoss.every(Number.isFinite));
+  }));
 
   it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', async () => {
     useWorkerClass(InThreadWorker);

@@ -1,10 +1,22 @@
 // charts.js: the streaming line charts, thin wrappers over uPlot (the two palettes are palette.js's).
 // Data arrive as columns. A chart takes the width of its container and follows it as it resizes.
-import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { fmt, formatTicks } from './format.js';
 
 // the palettes are palette.js's (pure, so that the run controller can name a run's colour without uPlot)
 export { PALETTE, RGB, SERIES, seriesColor } from './palette.js';
+
+// uPlot is loaded by import(), not by a static import: evaluated in the page's first task (145 kB
+// and the number formatter it makes at load) it took about 20 ms of it, before anything was drawn.
+// Loaded this way it is evaluated in a task of its own while the first frame is drawn; the page
+// builds its charts after that frame anyway (later.js waits for chartsLoaded), the embed through
+// whenCharts.
+let uPlot = null, loadError = null;
+export const chartsLoaded = import('../vendor/uplot/uPlot.esm.js').then((m) => { uPlot = m.default; }, (e) => { loadError = e; });
+
+/** Runs fn now if the chart library is loaded, else as soon as it is. */
+export function whenCharts(fn) {
+  if (uPlot) fn(); else chartsLoaded.then(fn);
+}
 
 const FONT = '11px system-ui', LABEL_FONT = '600 11px system-ui';
 
@@ -21,6 +33,10 @@ export function lineChart(el, {
   width, height = 150, series, logY = false, band, yRange, legend = true, xLabel = 'step', yLabel, title, xIncrs, ySpace = 30, sync, marks, marksAt = 'top', crosses, hooks = {},
   logX = false,
 }) {
+  if (!uPlot) {
+    throw new Error(loadError ? `lineChart: the chart library (vendor/uplot/uPlot.esm.js) did not load: ${loadError.message}`
+      : 'lineChart: the chart library is still loading (build charts in whenCharts or a later.js piece)');
+  }
   el._glChart?.destroy();
   el._glResize?.disconnect();
   el.replaceChildren();
@@ -37,8 +53,10 @@ export function lineChart(el, {
       value: s.value ?? ((u, v) => fmt(v)),
     }))],
     hooks: {
-      ...hooks, ...(band ? { drawClear: [(u) => shadeBand(u, band)] } : {}),
-      draw: [...(marks ? [(u) => drawMarks(u, marks(), marksAt)] : []), ...(crosses ? [(u) => drawCrosses(u, crosses(), series)] : [])],
+      // the caller's own hooks run first, then the band, marks and crosses of these options
+      ...hooks,
+      drawClear: [...(hooks.drawClear ?? []), ...(band ? [(u) => shadeBand(u, band)] : [])],
+      draw: [...(hooks.draw ?? []), ...(marks ? [(u) => drawMarks(u, marks(), marksAt)] : []), ...(crosses ? [(u) => drawCrosses(u, crosses(), series)] : [])],
     },
   };
   const chart = new uPlot(opts, [[], ...series.map(() => [])], el);

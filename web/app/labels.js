@@ -1,6 +1,6 @@
 // labels.js: the words the page and the embed show for settings and runs, written once. Pure.
 import { fmt, pct } from './format.js';
-import { runState } from './state.js';
+import { LIVE_KEYS, runState } from './state.js';
 
 /** A field's label on the page. */
 export const LABELS = {
@@ -29,6 +29,18 @@ export function kernelLine({ variant, forced, settled, calibrationMs, count }) {
 }
 
 /**
+ * A diverged run's status: it stays diverged when its settings change (session.js), so once they
+ * differ from those it diverged with (run.divergedWith) it says they wait for Reset.
+ */
+function divergedText(run, state, step) {
+  const now = runState(state, run.overrides), then = run.divergedWith;
+  const why = 'the loss or a gradient became NaN or infinite';
+  if (!then || LIVE_KEYS.every((k) => then[k] === now[k])) return `Diverged at step ${step}: ${why}. Lower the learning rate (now ${now.lr}) and press Reset.`;
+  const next = then.lr !== now.lr ? `the new learning rate ${now.lr}` : 'the new settings';
+  return `Diverged at step ${step} at learning rate ${then.lr}: ${why}. It stays there: press Reset to start again with ${next}.`;
+}
+
+/**
  * What a run's status line says: { text, accuracy ('' when the run has none), bad }. `text` is the
  * first line (the compare cards show only it); the accuracy goes below it or after it.
  */
@@ -37,13 +49,7 @@ export function runStatus(run, state) {
   if (run.error) return { text: `Error: ${run.error}`, accuracy: '', bad: true };
   const s = run.last;
   if (!s) return { text: 'building…', accuracy: '', bad: false };
-  if (s.status === 'diverged') {
-    const lr = runState(state, run.overrides).lr;
-    return {
-      text: `Diverged at step ${s.divergedAt ?? s.step}: the loss or a gradient became NaN or infinite. Lower the learning rate (now ${lr}) and press Reset.`,
-      accuracy: '', bad: true,
-    };
-  }
+  if (s.status === 'diverged') return { text: divergedText(run, state, s.divergedAt ?? s.step), accuracy: '', bad: true };
   const accuracy = s.train.accuracy == null ? '' : `accuracy train ${pct(s.train.accuracy)} · test ${pct(s.test.accuracy)}`;
   return { text: `step ${s.step} · loss train ${fmt(s.train.loss)} · test ${fmt(s.test.loss)}`, accuracy, bad: false };
 }

@@ -3,10 +3,12 @@
 // view's share adds up to one long task before anything is drawn. Queued here, each piece runs in
 // a task of its own once a frame has been drawn, so the first frame comes sooner and no single task
 // holds the thread for long. A piece queued again under the same key before it ran runs once (the
-// latest one), in the place of the first.
+// latest one), in the place of the first. The queue also waits for what waitFor() names (the chart
+// library, which charts.js loads apart).
 
 const queue = new Map();   // key → fn, in the order first queued
 let scheduled = false;
+let gate = Promise.resolve();
 
 // a task of its own: a message on a channel runs sooner than setTimeout(0), which browsers clamp
 const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
@@ -28,7 +30,22 @@ export function later(key, fn) {
   queue.set(key, fn);
   if (scheduled) return;
   scheduled = true;
-  afterFrame(runOne);
+  gate.then(() => afterFrame(runOne));
+}
+
+/** The pieces queued from now on also wait until `promise` has settled. */
+export function waitFor(promise) {
+  gate = Promise.all([gate, promise.catch(() => {})]);
+}
+
+/** A promise settled in a task of its own (its own channel, so that it never takes runOne's turn). */
+export function nextTaskPromise() {
+  return new Promise((resolve) => {
+    if (typeof MessageChannel !== 'function') { setTimeout(resolve, 0); return; }
+    const c = new MessageChannel();
+    c.port1.onmessage = () => { c.port1.close(); resolve(); };
+    c.port2.postMessage(0);
+  });
 }
 
 /** Whether a piece under `key` waits to run. */

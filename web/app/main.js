@@ -1,6 +1,8 @@
 // main.js: the page. It keeps the state (mirrored in the URL) and composes the views (views/*.js)
 // over one run controller (session.js), which owns the workers; nothing here touches the engine.
+import { chartsLoaded } from './charts.js';
 import { el } from './dom.js';
+import { nextTaskPromise, waitFor } from './later.js';
 import { Session } from './session.js';
 import { PlayGate } from './visibility.js';
 import { kernelLine } from './labels.js';
@@ -26,6 +28,7 @@ import { createSingle } from './views/single.js';
 import { createStart } from './views/start.js';
 
 const $ = (id) => document.getElementById(id);
+waitFor(chartsLoaded);   // the charts are built after the first frame, once their library has loaded
 const REDRAW_MS = 40;
 
 const runLink = takeRunParam(location.search);   // ?run=<url>: a saved run to open (views/import.js)
@@ -156,22 +159,36 @@ page.session
   .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
-for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered']) page.session.on(type, page.redraw);
+for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'held']) page.session.on(type, page.redraw);
 
-let lastRender = 0;
+// A redraw draws the views in turn; once a frame has spent FRAME_BUDGET_MS on them, the rest wait for
+// the next frame (the first redraws after Play, when every view draws for the first time, would
+// otherwise hold the thread for one long task).
+const FRAME_BUDGET_MS = 12;
+let lastRender = 0, owed = [];
 function render() {
   requestAnimationFrame(render);
   if (page.state.mode === 'race') { race.render(); return; }
   // Redraw at most every REDRAW_MS: snapshots arrive from several workers at once, and one redraw covers them all.
   const now = performance.now();
-  if (!page.dirty || now - lastRender < REDRAW_MS) return;
-  lastRender = now;
-  page.dirty = false;
-  curves.render();
-  if (page.state.mode === 'compare') { multiples.render(); overlay.render(); } else { single.render(); strips.render(); }
-  scrubber.render();
-  instruments.render();
+  if (!owed.length) {
+    if (!page.dirty || now - lastRender < REDRAW_MS) return;
+    lastRender = now;
+    page.dirty = false;
+    owed = page.state.mode === 'compare' ? [curves, multiples, overlay, scrubber, instruments] : [curves, single, strips, scrubber, instruments];
+  }
+  while (owed.length && performance.now() - now < FRAME_BUDGET_MS) owed.shift().render();
 }
+
+// ---------- start ----------
+
+// The views above are built in this task and the runs start in the next (workers, the first
+// snapshots), so that neither adds to one long task before the first frame.
+await nextTaskPromise();
+showNotes(parsed.notes);
+new PlayGate().attach(page.session);   // no training in a hidden tab
+restart({ play: startsPlaying(parsed.state, opening.autoplay) });
+requestAnimationFrame(render);
 
 // ---------- test and benchmark hook: plain numbers only ----------
 
@@ -216,13 +233,7 @@ window.gradlabPage = {
   },
 };
 
-// Test hook (tests/browser/faults.test.mjs): ends run i's worker the way a crash would, with nothing
-// but terminate(); the session must notice by itself (its watchdog) and say so on the run's card.
-window.gradlabPage.test = { killWorker: (i) => page.session.runs[i].worker.terminate() };
-
-// ---------- start ----------
-
-showNotes(parsed.notes);
-new PlayGate().attach(page.session);   // no training in a hidden tab
-restart({ play: startsPlaying(parsed.state, opening.autoplay) });
-requestAnimationFrame(render);
+// Test hook (tests/browser/faults.test.mjs): ends run i's worker (or the race's) the way a crash would,
+// with nothing but terminate(); the session must notice by itself (its watchdog) and say so on the
+// run's card (the race's status).
+window.gradlabPage.test = { killWorker: (i) => page.session.runs[i].worker.terminate(), killRaceWorker: () => page.session.raceWorker?.terminate() };

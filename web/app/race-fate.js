@@ -139,8 +139,12 @@ export function racerValue(race, k, idx, upto) {
   return outsideAt(fate, idx) ? `${fmt(loss[idx])} (off the plot)` : fmt(loss[idx]);
 }
 
-/** The status of a race at step `upto` of `steps`, a line for the race and one per racer: { text, bad } (bad: a racer has diverged). */
+/**
+ * The status of a race at step `upto` of `steps`, a line for the race and one per racer: { text, bad }
+ * (bad: a racer has diverged, or the race's worker failed: then its fault's sentence, faults.js).
+ */
 export function raceStatus(race, upto, steps) {
+  if (race?.fault) return { text: race.fault.text, bad: true };
   if (!race?.surface) return { text: 'computing the paths…', bad: false };
   const at = Math.max(0, upto);
   const phase = at >= steps ? 'finished' : race.running ? 'racing' : 'paused';

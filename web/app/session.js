@@ -6,7 +6,7 @@
 //   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock, lessonStops, stopsAt });
 //   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
-//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'race' | 'runs' | 'restart'
+//   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'held' | 'race' | 'runs' | 'restart'
 //   session.play(); session.pause(); session.toggle(); session.step(); session.reset({ keepPlaying });
 //   session.showExample(k); session.probeUnit(layer, unit);   // commands to the first run's worker
 //   session.measure('landscape' | 'sharpness' | 'lrfind', options, runs?)   // an instrument now (every run, or those given)
@@ -17,19 +17,23 @@
 //   session.dispose();
 // Faults (web/app/faults.js): a run whose worker crashed, stopped answering pings or ran out of memory gets
 // status 'error', `run.fault` and `run.error` (the sentence to show); the other runs go on, and Reset or a
-// change of settings gives a faulted run a new worker.
+// change of settings gives a faulted run a new worker. The race's worker is watched the same way: its fault
+// is session.race.fault (the race's status shows it), and Reset or new race settings give it a new worker.
 // State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
 // session.running (playing, or the race clock running), session.simd.
 // Events (EventTarget; `on(type, fn)` passes the detail):
 //   engine { simd }     a worker loaded the engine          built { run }       a run's network exists
 //   step { run }        a snapshot arrived                  ready { runs }      every run has its first snapshot (or failed)
-//   diverged { run, step, learningRate }                     error { run, message } (run null for the race)
-//   recovered { run }   a run's worker that had stopped answering answers again (its fault is cleared)
+//   diverged { run, step, learningRate }                     error { run, message } (run null for the race;
+//                       a fault of the race's worker adds fault (its kind) and race)
+//   recovered { run }   a run's worker that had stopped answering answers again (its fault is cleared;
+//                       run null and race: the race's worker)
 //   runs { runs }       the runs were (re)built: views make their charts and cards again
 //   racestart { race }  a race was sent to the worker        race { race }       its paths arrived
 //   conv { run }  unit { run, layer, unit, values }
 //   instrument { run, reading }  a landscape, sharpness, range test or instrument error arrived (stored in
 //                       run.instruments, see instrument-readings.js)
+//   held { runs }       a live change reached runs that had diverged: they stay diverged, and Reset starts them at it
 //   marker { run, marker }   a live change (update → 'tune') applied: marker { step, text } is in run.markers,
 //                       run.built.scheduleCurve previews the schedule at the new settings
 //   scrub { step }      the session scrubs to step (null: back to live)   recorded { run }   a run's worker answered a scrub
@@ -43,7 +47,8 @@
 //                       this is the lesson's end step. Play goes on to the next stop (then on and on).
 // Module functions: newWorker(base) is the one place a Worker is made, by spawn.js (across origins
 // too; useWorkerClass(C) swaps in another class, as the Node tests do); cpuShare() is the CPU rule every session of the document shares
-// (each running worker is sent its new share, a `duty` command, whenever the count changes);
+// (it divides the cores among the workers that train, trainingWorkers(): those of playing sessions;
+// each worker is sent its new share, a `duty` command, whenever that count changes);
 // appendCapped and racerLabel shape what the views draw (race-fate.js the race's chart and marks); shownSnapshot(run) is the snapshot
 // every view of a run draws (the scrubbed one while the session scrubs, else the latest).
 import { STRIP_QUANTITIES } from '../lib/strips.js';
@@ -56,6 +61,9 @@ import { racePlan } from './race-plan.js';
 import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
 import { READING_TYPES, addReading, watchFor } from './instrument-readings.js';
+
+/** The session events after which the count of training workers may differ (see cpuShare). */
+const RESHARE_ON = new Set(['playing', 'error', 'diverged', 'recovered', 'runs']);
 
 /** A whole race is drawn over this many milliseconds, whatever its number of steps. */
 export const RACE_MS = 4000;
@@ -90,28 +98,38 @@ function endWorker(worker) {
   rebalance();
 }
 
-// The share follows the count: when workers start or end anywhere in the document, every session's
-// training workers get the new share (a `duty` command), so the first of eight embeds does not keep
-// the whole core it was given while it was alone.
-const sharing = new Map();   // session → (duty) => sends it to that session's runs
+// The share follows the count of workers that train: when a session plays or pauses (its own
+// button, a lesson's stop, a hidden tab, an embed scrolled away), a run fails or diverges, or workers
+// start or end anywhere in the document, every session's workers get the new share (a `duty`
+// command), so the first of eight embeds does not keep the whole core it was given while it was
+// alone, and the two that play on a page of twenty are not held to the share of twenty.
+const sharing = new Map();   // session → { training: () => its workers that train now, send: (duty) => to its runs }
 let rebalanceQueued = false;
+
+/** The workers of the document that train now: the runs of playing sessions that have not failed. */
+export const trainingWorkers = () => [...sharing.values()].reduce((n, s) => n + s.training(), 0);
+
+/** Sends every session's runs the share of the count now (only where it changed). */
+function shareNow() {
+  const duty = cpuShare();
+  for (const s of sharing.values()) s.send(duty);
+}
 
 function rebalance() {
   if (rebalanceQueued) return;
   rebalanceQueued = true;
   queueMicrotask(() => {
     rebalanceQueued = false;
-    const duty = cpuShare();
-    for (const send of sharing.values()) send(duty);
+    shareNow();
   });
 }
 
 /**
  * The share of a core one worker may take. One rule for every session in the document: together
- * the live workers leave half a core for the page's own thread, and none gets less than 0.15.
+ * the workers that train leave half a core for the page's own thread, and none gets less than 0.15.
  */
-export function cpuShare(live = liveWorkers, cores = globalThis.navigator?.hardwareConcurrency || 2) {
-  return Math.min(1, Math.max(0.15, (cores - 0.5) / Math.max(1, live)));
+export function cpuShare(training = trainingWorkers(), cores = globalThis.navigator?.hardwareConcurrency || 2) {
+  return Math.min(1, Math.max(0.15, (cores - 0.5) / Math.max(1, training)));
 }
 
 export const workersAlive = () => liveWorkers;
@@ -184,6 +202,7 @@ function newRun(worker, index, overrides, label) {
     scrubbed: null,   // the worker's 'recorded' answer while the session scrubs (time travel), else null
     histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
     markers: [], tuning: new Map(),   // live changes applied ({ step, text }), and those sent but not yet answered
+    divergedWith: null,   // its runState when it diverged (null: it has not)
   };
 }
 
@@ -198,6 +217,7 @@ export class Session extends EventTarget {
   simd = null;
   kernel = null;     // the GEMM micro-kernel the workers' engine runs (protocol.js, event ready)
   #raceWorker = null;
+  #racePingAt = null;   // when the watchdog's unanswered ping to the race's worker went (null: none outstanding)
   #raceId = 0;
   #readyFired = false;
   #wantPlay = false;
@@ -270,7 +290,13 @@ export class Session extends EventTarget {
   }
 
   #emit(type, detail = {}) {
+    if (RESHARE_ON.has(type)) rebalance();   // the count of training workers may have changed
     this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** This session's workers that train now (cpuShare counts them): its live runs while it plays. */
+  #training() {
+    return this.playing ? this.runs.filter((r) => r.status === 'ok' && !r.fault).length : 0;
   }
 
   get running() {
@@ -308,6 +334,7 @@ export class Session extends EventTarget {
       return 'speed';
     }
     if (liveOnly(changed) && this.#tunable()) { this.#tune(prev, changed); return 'tune'; }
+    if (liveOnly(changed) && this.#someDiverged()) return this.#tuneAroundDiverged(prev, changed);
     this.#buildRuns(keepPlaying);
     return 'runs';
   }
@@ -320,6 +347,7 @@ export class Session extends EventTarget {
     if (this.#stopHere(this.#runsStep())) { this.#emit('playing', { playing: false }); return; }
     this.playing = true;
     this.#until = this.nextStop;
+    shareNow();   // these runs count now: every worker has its new share before they train
     for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.play(this.#until));
     this.#emit('playing', { playing: true });
   }
@@ -391,6 +419,7 @@ export class Session extends EventTarget {
    * page whose timers were slowed, as in a hidden tab, never mistakes its own delay for silence).
    */
   checkWorkers(now = this.clock()) {
+    this.#checkRace(now);
     for (const run of this.runs) {
       if (run.fault) continue;
       if (run.pingAt != null) {
@@ -431,6 +460,39 @@ export class Session extends EventTarget {
     this.#runFailed(run, f.text);
   }
 
+  // ---------- faults of the race's worker: watched as the runs' are ----------
+
+  /** The race's worker, for test hooks that end it (as they end a run's, run.worker). */
+  get raceWorker() { return this.#raceWorker; }
+
+  /** The watchdog's check of the race's worker: the same rule as a run's (checkWorkers). */
+  #checkRace(now) {
+    const worker = this.#raceWorker;
+    if (!worker || this.race?.fault) return;
+    if (this.#racePingAt != null) {
+      if (now - this.#racePingAt >= SILENT_MS) this.#raceFaulted(worker, 'silent');
+      return;
+    }
+    this.#racePingAt = now;
+    worker.postMessage(protocol.ping(++this.#pings));
+  }
+
+  /** Any message from the race's worker shows it lives; a race whose worker had stopped answering is itself again. */
+  #heardRace(worker) {
+    if (worker !== this.#raceWorker) return;
+    this.#racePingAt = null;
+    if (this.race?.fault?.kind !== 'silent') return;
+    this.race.fault = null;
+    this.#emit('recovered', { run: null, race: this.race });
+  }
+
+  /** The race's worker failed: session.race.fault says how and what to do; Reset gives a new worker. */
+  #raceFaulted(worker, kind, detail = '') {
+    if (worker !== this.#raceWorker || !this.race) return;
+    const f = this.race.fault = fault(kind, detail, { race: true });
+    this.#emit('error', { run: null, message: f.text, fault: f.kind, race: this.race });
+  }
+
   // ---------- live changes: new optimiser settings from the next step, nothing rebuilt ----------
 
   /** Runs can take a live change once each has its network and is training normally. */
@@ -442,8 +504,8 @@ export class Session extends EventTarget {
    * Sends each run whose optimiser the change reaches its new spec; a run that sets the changed keys
    * itself, or whose optimiser does not read them, goes on as it was.
    */
-  #tune(prev, keys) {
-    for (const run of this.runs) {
+  #tune(prev, keys, runs = this.runs) {
+    for (const run of runs) {
       const before = runState(prev, run.overrides), after = runState(this.state, run.overrides);
       const own = keysReaching(before, after, keys);
       if (!own.length) continue;
@@ -451,6 +513,29 @@ export class Session extends EventTarget {
       run.tuning.set(id, markText(before, after, own));
       run.worker.postMessage(protocol.tune(optimizerSpec(after), id));
     }
+  }
+
+  /** Every run has its network and trains normally or has diverged, and one at least has diverged. */
+  #someDiverged() {
+    return this.runs.some((r) => r.status === 'diverged') &&
+      this.runs.every((r) => r.built && r.last && (r.status === 'ok' || r.status === 'diverged'));
+  }
+
+  /**
+   * A live change once runs have diverged. The engine undid the update that overflowed, but those
+   * weights sit at the edge of the blow-up and a momentum's or Adam's state is not undone, so a
+   * diverged run is not continued, nor silently started again: it stays diverged at its step, the new
+   * settings wait in the state for Reset, and its status says so (labels.js runStatus, from
+   * run.divergedWith). The runs still training take the change live. 'tune' when one did, else 'held'.
+   */
+  #tuneAroundDiverged(prev, keys) {
+    const training = this.runs.filter((r) => r.status === 'ok');
+    const held = this.runs.filter((r) => r.status === 'diverged' &&
+      keysReaching(runState(prev, r.overrides), runState(this.state, r.overrides), keys).length);
+    this.#tune(prev, keys, training);
+    for (const r of held) r.fresh = true;
+    if (held.length) this.#emit('held', { runs: held });
+    return training.length ? 'tune' : 'held';
   }
 
   #onTuned(run, msg) {
@@ -495,8 +580,11 @@ export class Session extends EventTarget {
       return run;
     });
     this.#startWatchdog();
-    sharing.set(this, (duty) => {
-      for (const r of this.runs) if (r.generation && !r.fault && r.duty !== duty) { r.duty = duty; r.worker.postMessage(protocol.duty(duty)); }
+    sharing.set(this, {
+      training: () => this.#training(),
+      send: (duty) => {
+        for (const r of this.runs) if (r.generation && !r.fault && r.duty !== duty) { r.duty = duty; r.worker.postMessage(protocol.duty(duty)); }
+      },
     });
     for (const run of this.runs) {
       let config;
@@ -507,7 +595,7 @@ export class Session extends EventTarget {
         continue;
       }
       run.generation = ++generations;
-      run.duty = cpuShare();
+      run.duty = cpuShare(trainingWorkers() + this.runs.length);   // its share once it plays (play sends the share then)
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
       const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
       run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
@@ -617,6 +705,7 @@ export class Session extends EventTarget {
       this.#stopReached(stop);
     }
     if (wasOk && s.status === 'diverged') {
+      run.divergedWith = runState(this.state, run.overrides);   // the settings it diverged with (labels.js)
       this.#emit('diverged', { run, step: s.divergedAt ?? s.step, learningRate: runState(this.state, run.overrides).lr });
       if (this.runs.every((r) => r.status !== 'ok') && this.playing) {
         this.playing = false;
@@ -637,22 +726,27 @@ export class Session extends EventTarget {
   #stopRace() {
     if (this.#raceWorker) endWorker(this.#raceWorker);
     this.#raceWorker = null;
+    this.#racePingAt = null;
     this.race = null;
   }
 
   /**
    * session.race: { id, racers: [{ name, learningRate (its own, or the shared rate) }], start,
-   * surface and paths (null until the worker answers), running, elapsed, since, upto }.
+   * surface and paths (null until the worker answers), running, elapsed, since, upto, fault (its
+   * worker's fault, faults.js, or null) }.
    */
   #startRace(play) {
+    if (this.race?.fault) this.#stopRace();   // a worker that failed gets a new one (Reset, or new settings)
     if (!this.#raceWorker) {
       const worker = this.#raceWorker = newWorker(this.base);
-      worker.onmessage = (e) => this.#onRaceMessage(e.data);
-      worker.onerror = (e) => this.#emit('error', { run: null, message: `worker failed: ${e?.message ?? 'it could not start'}` });
+      worker.onmessage = (e) => { this.#heardRace(worker); this.#onRaceMessage(e.data); };
+      worker.onerror = (e) => { e?.preventDefault?.(); this.#raceFaulted(worker, 'crashed', e?.message ?? 'it could not start'); };
+      worker.onmessageerror = () => this.#raceFaulted(worker, 'crashed', 'it sent a message that could not be read');
     }
+    this.#startWatchdog();
     this.#planStops();
     const plan = racePlan(this.state);
-    this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1 };
+    this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1, fault: null };
     this.#wantPlay = play;
     this.#raceWorker.postMessage(protocol.race({ ...plan, id: this.race.id, resolution: this.raceResolution }));
     this.#emit('racestart', { race: this.race });
@@ -663,7 +757,10 @@ export class Session extends EventTarget {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
     if (msg.type === 'ready') { this.simd = msg.simd; this.kernel = msg.kernel; this.#emit('engine', { simd: msg.simd, kernel: msg.kernel }); return; }
-    if (msg.type === 'error') { this.#emit('error', { run: null, message: msg.message }); return; }
+    if (msg.type === 'error') {
+      if (isMemoryError(msg.message)) this.#raceFaulted(this.#raceWorker, 'memory', msg.message); else this.#emit('error', { run: null, message: msg.message });
+      return;
+    }
     if (msg.type !== 'race' || msg.id !== this.race?.id) return;
     Object.assign(this.race, { surface: msg.surface, paths: msg.paths });
     this.#emit('race', { race: this.race });

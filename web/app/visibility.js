@@ -6,7 +6,7 @@
 //   new PlayGate().attach(session);                       // the page: the tab only
 //   const gate = new PlayGate({ element }); gate.attach(session);   // an element: the tab and the screen
 //
-// The worker trains a fixed number of steps per tick (worker.js), so a resumed run carries on from
+// The steps a worker owes are capped at a quarter second's worth (worker.js), so a resumed run carries on from
 // where it stopped: no catch-up on the time it was hidden.
 
 /** How far beyond the viewport an element still counts as near: one screen above and below. */

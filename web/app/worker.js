@@ -1,7 +1,8 @@
 // worker.js: owns the engine for one run. The page sends commands (protocol.js); the worker
-// trains `speed` steps per second, in ticks of one display frame, stops exactly at the step a
-// `play` command's `until` names, and posts small snapshots (copies, transferred) at most every
-// SNAPSHOT_MS, so neither side ever waits for the other.
+// trains `speed` steps per second, in ticks of one display frame that each train for at most about
+// TRAIN_MS (a large network takes fewer steps per tick, so a command never waits behind a long one),
+// stops exactly at the step a `play` command's `until` names, and posts small snapshots (copies,
+// transferred) at most every SNAPSHOT_MS, so neither side ever waits for the other.
 import { loadGradlab } from '../lib/gradlab.js';
 import { RunRecord } from '../lib/record.js';
 import * as protocol from './protocol.js';
@@ -13,6 +14,8 @@ import * as instruments from './worker-instruments.js';
 const GRID = 48;            // boundary / fit heatmap resolution
 const BINS = 24;            // histogram bins
 const TICK_MS = 16;         // one tick per display frame
+const TRAIN_MS = 16;        // training time of one tick: a command (pause, step, tune, ping) waits about this long at most
+const TICKS_KEPT = 64;      // recent ticks kept for gradlabTicks()
 const SNAPSHOT_MS = 50;
 const EXTENT = 1.6;         // the input plane shown: [-EXTENT, EXTENT]^2
 const SNAPSHOT_SHARE = 0.25; // at most this share of the worker's time goes to snapshots
@@ -22,6 +25,9 @@ let loadedScalar = null;
 let until = null, budget = 0, lastTick = 0;   // the step to stop at; steps owed by the clock; when the last tick ran
 let example = 0, snapshotCost = 0;   // the image whose feature maps are shown; ms the last snapshot took
 let record = null;                   // the run's snapshots for time travel (16 MiB, thinned evenly)
+let stepCost = null;                 // ms a training step of this network took lately (null: not measured yet)
+const ticks = [];                    // the last TICKS_KEPT ticks: { n, steps, trainMs, ms }
+let tickCount = 0;
 
 const gridInputs = (inputs, extent = EXTENT) => {
   if (inputs > 2) return new Float32Array(0);   // your own wider data: no input plane to draw
@@ -58,6 +64,9 @@ globalThis.gradlabEngine = { kernelInfo: () => lab?.kernelInfo() ?? null };
 // For diagnostics from outside (bench/soak.mjs reads it over the DevTools protocol): the engine's
 // wasm memory and the bytes its allocator holds. Read-only; null before the engine is loaded.
 globalThis.gradlabMemory = () => (lab ? lab.memoryStats() : null);
+// Read-only too: the worker's last ticks, { n, steps, trainMs, ms } each (the tick's number, the
+// steps it trained, the time they took, the whole tick's time with its snapshot), newest last. tests/js/worker-ticks.test.mjs reads it.
+globalThis.gradlabTicks = () => ticks.map((t) => ({ ...t }));
 
 let newestBuild = -1;   // the generation of the last build command: an older one still loading the engine is dropped
 
@@ -65,6 +74,7 @@ function build(c) {
   config = c;
   data?.dispose(); net?.dispose(); data = net = null;
   pause();
+  stepCost = null;
   status = 'ok';
   lastResult = null;
   if (c.restore != null) ({ net, data } = takeOpened(c.restore));   // a saved run the page opened
@@ -226,14 +236,16 @@ function tick() {
   // the clock owes speed × elapsed steps; a slow tick (a busy machine) does not pile up more than a quarter second
   budget = Math.min(budget + (config.speed * (started - lastTick)) / 1000, Math.max(1, config.speed / 4));
   lastTick = started;
-  const steps = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step, instruments.stepLimit(net.step));
-  if (steps > 0) {
+  const owed = Math.min(Math.floor(budget), until == null ? Infinity : until - net.step, instruments.stepLimit(net.step));
+  const steps = owed > 0 ? trainFor(owed, started) : 0;   // what fits in TRAIN_MS; the rest stays owed
+  const trained = performance.now();
+  if (owed > 0) {
     budget -= steps;
-    lastResult = net.train(data, { steps, batchSize: config.batchSize });
     if (lastResult.status === 'diverged') {
       status = 'diverged';
       playing = false;
       snapshot(true);
+      noteTick(steps, started, trained);
       return;
     }
     instruments.afterTraining();
@@ -241,13 +253,46 @@ function tick() {
   if (until != null && net.step >= until) {   // the page asked to stop here: a moment of a lesson
     pause();
     snapshot(true);
+    noteTick(steps, started, trained);
     return;
   }
   if (steps > 0 && snapshotDue()) snapshot(true);
   // one tick per frame at most, and no more than `duty` of a core, so that several workers leave
   // the page's own thread room to draw
-  const busy = performance.now() - started;
+  const busy = noteTick(steps, started, trained);
   timer = setTimeout(tick, Math.max(TICK_MS - busy, busy * (1 / (config.duty ?? 1) - 1)));
+}
+
+/**
+ * Trains up to `owed` steps, in chunks, until the tick that began at `started` has trained for
+ * TRAIN_MS: each chunk is as many steps as the last steps' cost says fit in the time left (one step
+ * while the cost is not yet known), so a large network takes fewer steps per tick, not longer ticks.
+ * Stops early on divergence; lastResult is the last chunk's. Returns the steps taken.
+ */
+function trainFor(owed, started) {
+  let done = 0;
+  while (done < owed) {
+    const left = TRAIN_MS - (performance.now() - started);
+    if (done > 0 && left < stepCost) break;
+    const chunk = Math.min(owed - done, stepCost == null ? 1 : Math.max(1, Math.floor(left / stepCost)));
+    const before = net.step, t0 = performance.now();
+    lastResult = net.train(data, { steps: chunk, batchSize: config.batchSize });
+    const took = performance.now() - t0, taken = net.step - before;
+    done += taken;
+    if (lastResult.status === 'diverged' || taken === 0) break;
+    // smoothed (the first step also warms up), and never 0: a coarse clock may see no time pass
+    const cost = Math.max(took / chunk, 1e-4);
+    stepCost = stepCost == null ? cost : 0.5 * stepCost + 0.5 * cost;
+  }
+  return done;
+}
+
+/** Keeps the tick that began at `started` and trained until `trained` for gradlabTicks(); returns its length in ms. */
+function noteTick(steps, started, trained) {
+  const ms = performance.now() - started;
+  ticks.push({ n: ++tickCount, steps, trainMs: trained - started, ms });
+  if (ticks.length > TICKS_KEPT) ticks.shift();
+  return ms;
 }
 
 function pause() {

@@ -10,7 +10,9 @@ import { LESSONS } from '../app/lessons.js';
 import { Session } from '../app/session.js';
 import { kernelLine } from '../app/labels.js';
 import { PlayGate } from '../app/visibility.js';
+import { raceStatus } from '../app/race-fate.js';
 import { el } from '../app/dom.js';
+import { whenCharts } from '../app/charts.js';
 import { buildBar } from './bar.js';
 import {
   BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes,
@@ -92,6 +94,9 @@ export class GradlabPlayground extends HTMLElement {
    */
   testKillWorker(i = 0) { this.#session?.runs[i]?.worker.terminate(); }
 
+  /** Test hook: ends the race's worker the same way (race mode). */
+  testKillRaceWorker() { this.#session?.raceWorker?.terminate(); }
+
   /**
    * Changes settings: an object of state keys to values ({ lr: 0.5, opt: 'adam' }) or a query string
    * ('lr=0.5&opt=adam'); { lesson } starts from that lesson. Throws on a key or value it cannot use.
@@ -148,13 +153,18 @@ export class GradlabPlayground extends HTMLElement {
       this.#emit('gradlab-diverged', { run: run.index, label: run.label, step, learningRate });
       this.#emitStep(performance.now(), true);
     });
-    session.on('error', ({ message, run }) => this.#fail(message, run));
-    session.on('recovered', () => { this.#dom.faultReset.hidden = !session.runs.some((r) => r.fault); this.#schedule(); });
+    session.on('error', ({ message, run, race }) => (race ? this.#raceFailed(race) : this.#fail(message, run)));
+    session.on('held', () => this.#schedule());   // a diverged run's status now names the change that waits for Reset
+    session.on('recovered', ({ race }) => {
+      this.#dom.faultReset.hidden = !session.runs.some((r) => r.fault);
+      if (race) this.#raceStatus(race);
+      this.#schedule();
+    });
     session.on('race', () => { this.#dom.status.textContent = ''; this.#dom.status.classList.remove('bad'); this.#schedule(); });
     session.on('playing', ({ playing }) => { if (playing) this.#hideMoment(); this.#updateButtons(); this.#schedule(); });
-    session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; this.#buildRunViews(); });
+    session.on('runs', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; whenCharts(() => this.#buildRunViews()); });
     session.on('instrument', () => this.#schedule());
-    session.on('racestart', () => { this.#hideMoment(); this.#buildRaceView(); });
+    session.on('racestart', () => { this.#hideMoment(); this.#dom.faultReset.hidden = true; whenCharts(() => this.#buildRaceView()); });
     return session;
   }
 
@@ -229,6 +239,19 @@ export class GradlabPlayground extends HTMLElement {
     this.#dom.status.classList.add('bad');
     if (run?.fault && run.fault.kind !== 'memory') this.#dom.faultReset.hidden = false;
     this.#emit('gradlab-error', { message, ...(run && { run: run.index, fault: run.fault?.kind ?? null }) });
+  }
+
+  /** The race's worker failed (race.fault): the status says so, with the Reset button beside it. */
+  #raceFailed(race) {
+    this.#raceStatus(race);
+    this.#dom.faultReset.hidden = false;
+    this.#emit('gradlab-error', { message: race.fault.text, race: true, fault: race.fault.kind });
+  }
+
+  #raceStatus(race) {
+    const { text, bad } = raceStatus(race, race.upto, this.#session.state.raceSteps);
+    this.#dom.status.textContent = text;
+    this.#dom.status.classList.toggle('bad', bad);
   }
 
   #chartWidth() {

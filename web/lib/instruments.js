@@ -123,9 +123,10 @@ export function lossLandscape(net, data, options = {}) {
 
 /**
  * λmax, the largest eigenvalue of the Hessian of the training loss over the first `rows` training
- * rows, by power iteration on Hessian-vector products (central differences of gradients), with the
- * final residual |Hv − λv| / |λ|. twoOverEta is 2 / the network's learning rate: gradient descent
- * at rate η is stable on a quadratic only while λmax < 2/η (Cohen et al. 2021).
+ * rows, by power iteration on Hessian-vector products (central differences of gradients), stopped once
+ * the residual |Hv − λv| / |λ| is within options.tolerance (converged: it was). twoOverEta is 2 / the
+ * network's learning rate: gradient descent at rate η is stable on a quadratic only while λmax < 2/η
+ * (Cohen et al. 2021).
  */
 export function sharpness(net, data, options = {}) {
   object(options, 'sharpness options');

@@ -3,7 +3,7 @@
 // path, the loss of each racer over steps, and the race's status line. What became of each racer (left
 // the plot, diverged) comes from race-fate.js, as in the embed and the CLI.
 import { OPTIMIZERS, SURFACE_VIEWS } from '../../lib/names.js';
-import { lineChart, seriesColor } from '../charts.js';
+import { lineChart, seriesColor, whenCharts } from '../charts.js';
 import { el } from '../dom.js';
 import { drawContour, planeAt } from '../draw.js';
 import { raceChart, racerValue, raceStatus } from '../race-fate.js';
@@ -102,11 +102,15 @@ export function createRace(page) {
     }));
     // losses that span decades on a log axis (all positive, as on the bowl), else linear
     const logY = race.paths.every((p) => p.loss.every((v) => !Number.isFinite(v) || v > 0));
-    charts.race = lineChart($('race-chart'), { height: 280, series, title: 'Loss along each path', yLabel: logY ? 'loss (log)' : 'loss', logY, crosses: () => crosses });
+    whenCharts(() => { charts.race = lineChart($('race-chart'), { height: 280, series, title: 'Loss along each path', yLabel: logY ? 'loss (log)' : 'loss', logY, crosses: () => crosses }); });
     $('race-legend').replaceChildren();
     $('contour-caption').textContent = `Contours of the ${page.state.surface} surface · ○ start (click, or arrow keys, to move) · ✕ where a racer left the plot or diverged`;
   });
-  page.session.on('error', ({ run, message }) => { if (!run) $('contour-caption').textContent = `Error: ${message}`; });
+  page.session.on('error', ({ run, message, race }) => {
+    if (race) setStatus(race);   // its worker failed: the status says so and to press Reset
+    else if (!run) $('contour-caption').textContent = `Error: ${message}`;
+  });
+  page.session.on('recovered', ({ race }) => { if (race) setStatus(race); });
 
   return {
     charts,
