@@ -147,8 +147,10 @@ int gl_all_finite(const float *x, long n) {
  * finite x, NaN otherwise), so neither needs a pass of its own over memory.
  * PLAIN (a constant once inlined): no weight decay of either kind and no gradient scaling, the
  * usual case, where the reference's g * 1 + 0 * w and w * 1 are g and w for every finite w, so
- * those four operations are left out (with a non-finite w the new w is not finite either way, and
- * the update is refused). The loop is bound by its arithmetic about as much as by memory. */
+ * those four operations are left out (a zero's sign may differ, but a zero moment is stored as +0
+ * either way; with a non-finite w the new w is not finite either way, and the update is refused).
+ * With its arrays in the caches the loop is bound by its arithmetic; within a d500 step, where
+ * they are not, by memory (docs/benchmarks.md). */
 GL_INLINE double adam_t(const int PLAIN, const gl_optimizer *o, const gl_opt_step *st, float *w, const float *g,
                         float *s1, float *s2, long n, float *prev, int *finite) {
     const float b1 = o->beta1, b2 = o->beta2, lr = st->lr;
