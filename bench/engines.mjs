@@ -9,9 +9,10 @@ import { loadGradlab } from '../web/lib/gradlab.js';
 const require = createRequire(import.meta.url);
 
 // ---- gradlab in wasm (SIMD or scalar build) ----
-/** kernel: a GEMM micro-kernel variant to force (SIMD build), or undefined to let the load choose */
-export async function gradlabEngine(simd, kernel) {
-  const lab = await loadGradlab(simd && kernel ? { simd, kernel } : { simd });
+/** kernel: a GEMM micro-kernel variant to force (SIMD build), or undefined to let the load choose;
+ * wasmBase: a folder (URL) holding other builds of the two modules (bench/against.mjs), or undefined */
+export async function gradlabEngine(simd, kernel, wasmBase) {
+  const lab = await loadGradlab({ simd, ...(simd && kernel ? { kernel } : {}), ...(wasmBase ? { wasmBase } : {}) });
   return {
     name: simd ? 'gradlab SIMD' : 'gradlab scalar', optimizer: 'Adam', lab,
     prepare(net, data) {

@@ -244,72 +244,67 @@ GL_INLINE gl_v4 blocks_t(const int MR, const int NR, const int SPLAT, int mc, in
     return v4_load(bad_lanes);
 }
 
-typedef gl_v4 (*blocks_fn)(int mc, int nc, int kc, const float *pa, const float *pb, float *C, long ldc,
-                           int i0, int j0, int first, int last, const gl_epilogue *e, int *nonfinite);
-#define VARIANT(fn, MR_, NR_, SPLAT_)                                                                    \
-    static gl_v4 fn(int mc, int nc, int kc, const float *pa, const float *pb, float *C, long ldc, int i0, \
-                    int j0, int first, int last, const gl_epilogue *e, int *nonfinite) {                 \
-        return blocks_t(MR_, NR_, SPLAT_, mc, nc, kc, pa, pb, C, ldc, i0, j0, first, last, e, nonfinite); \
-    }
-VARIANT(blocks_4x8_loadsplat, 4, 8, 0)
-VARIANT(blocks_4x8_splat, 4, 8, 1)
-VARIANT(blocks_8x4_loadsplat, 8, 4, 0)
-VARIANT(blocks_2x16_loadsplat, 2, 16, 0)
-VARIANT(blocks_6x8_loadsplat, 6, 8, 0)
-
-/* the variants, the first the default (measured fastest on Intel Xeon in Node 20) */
-static const struct {
-    const char *name;
-    int mr, nr;
-    blocks_fn run;
-} variants[] = {
-    {"4x8-loadsplat", 4, 8, blocks_4x8_loadsplat},
-    {"4x8-splat", 4, 8, blocks_4x8_splat},
-    {"8x4-loadsplat", 8, 4, blocks_8x4_loadsplat},
-    {"2x16-loadsplat", 2, 16, blocks_2x16_loadsplat},
-    {"6x8-loadsplat", 6, 8, blocks_6x8_loadsplat},
-};
-enum { VARIANTS = sizeof variants / sizeof variants[0] };
-static int chosen = 0;
-
-static void pack_b(int nr, int kc, int nc, const float *B, long b_rs, long b_cs, float *P) {
-    if (nr == 4) pack_b_t(4, kc, nc, B, b_rs, b_cs, P);
-    else if (nr == 16) pack_b_t(16, kc, nc, B, b_rs, b_cs, P);
-    else pack_b_t(8, kc, nc, B, b_rs, b_cs, P);
-}
-
-static void pack_a(int mr, int mc, int kc, const float *A, long a_rs, long a_cs, float *P) {
-    switch (mr) {
-    case 2: pack_a_t(2, mc, kc, A, a_rs, a_cs, P); break;
-    case 6: pack_a_t(6, mc, kc, A, a_rs, a_cs, P); break;
-    case 8: pack_a_t(8, mc, kc, A, a_rs, a_cs, P); break;
-    default: pack_a_t(4, mc, kc, A, a_rs, a_cs, P); break;
-    }
-}
-
 /* C(M,N) (+)= op(A) . op(B) with the epilogue e, where op(A)(i, k) = A[i*a_rs + k*a_cs] and
- * op(B)(k, j) = B[k*b_rs + j*b_cs], by the selected variant. Unless nonfinite is NULL, *nonfinite
+ * op(B)(k, j) = B[k*b_rs + j*b_cs], with one micro-kernel variant (MR, NR, SPLAT constant once
+ * inlined, so packing and blocks are compiled for that tile). Unless nonfinite is NULL, *nonfinite
  * is set to 1 when a final value of C is infinite or NaN, checked as each tile is finished (in L1,
  * not in a pass of its own). */
-static void gemm_strided(int M, int N, int K, const float *A, long a_rs, long a_cs,
-                         const float *B, long b_rs, long b_cs, float *C, const gl_epilogue *e, int *nonfinite) {
-    const int mr = variants[chosen].mr, nr = variants[chosen].nr, MC = MC_PANELS * mr;
-    const blocks_fn run = variants[chosen].run;
+GL_INLINE void packed_t(const int MR, const int NR, const int SPLAT, int M, int N, int K, const float *A,
+                        long a_rs, long a_cs, const float *B, long b_rs, long b_cs, float *C,
+                        const gl_epilogue *e, int *nonfinite) {
+    const int MC = MC_PANELS * MR;
     gl_v4 bad = v4_splat(0.0f);
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC;
         for (int pc = 0; pc < K || pc == 0; pc += KC) {
             int kc = K - pc < KC ? K - pc : KC;
             int first = pc == 0, last = pc + KC >= K;
-            pack_b(nr, kc, nc, B + (long)pc * b_rs + (long)jc * b_cs, b_rs, b_cs, packed_b);
+            pack_b_t(NR, kc, nc, B + (long)pc * b_rs + (long)jc * b_cs, b_rs, b_cs, packed_b);
             for (int ic = 0; ic < M; ic += MC) {
                 int mc = M - ic < MC ? M - ic : MC;
-                pack_a(mr, mc, kc, A + (long)ic * a_rs + (long)pc * a_cs, a_rs, a_cs, packed_a);
-                bad = v4_or(bad, run(mc, nc, kc, packed_a, packed_b, C, N, ic, jc, first, last, e, nonfinite));
+                pack_a_t(MR, mc, kc, A + (long)ic * a_rs + (long)pc * a_cs, a_rs, a_cs, packed_a);
+                bad = v4_or(bad, blocks_t(MR, NR, SPLAT, mc, nc, kc, packed_a, packed_b, C, N, ic, jc, first,
+                                          last, e, nonfinite));
             }
         }
     }
     if (nonfinite && v4_sum(bad) != 0.0f) *nonfinite = 1;
+}
+
+/* one function per variant, packed_<tile>_<broadcast>, reached through the table below: one
+ * indirect call per product, and no function with a single caller for binaryen to merge into it */
+typedef void (*packed_fn)(int M, int N, int K, const float *A, long a_rs, long a_cs, const float *B, long b_rs,
+                          long b_cs, float *C, const gl_epilogue *e, int *nonfinite);
+#define VARIANT(fn, MR_, NR_, SPLAT_)                                                                     \
+    static void fn(int M, int N, int K, const float *A, long a_rs, long a_cs, const float *B, long b_rs,   \
+                   long b_cs, float *C, const gl_epilogue *e, int *nonfinite) {                            \
+        packed_t(MR_, NR_, SPLAT_, M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e, nonfinite);               \
+    }
+VARIANT(packed_4x8_loadsplat, 4, 8, 0)
+VARIANT(packed_4x8_splat, 4, 8, 1)
+VARIANT(packed_8x4_loadsplat, 8, 4, 0)
+VARIANT(packed_2x16_loadsplat, 2, 16, 0)
+VARIANT(packed_6x8_loadsplat, 6, 8, 0)
+
+/* the variants, the first the default (measured fastest on Intel Xeon in Node 20) */
+static const struct {
+    const char *name;
+    int mr, nr;
+    packed_fn run;
+} variants[] = {
+    {"4x8-loadsplat", 4, 8, packed_4x8_loadsplat},
+    {"4x8-splat", 4, 8, packed_4x8_splat},
+    {"8x4-loadsplat", 8, 4, packed_8x4_loadsplat},
+    {"2x16-loadsplat", 2, 16, packed_2x16_loadsplat},
+    {"6x8-loadsplat", 6, 8, packed_6x8_loadsplat},
+};
+enum { VARIANTS = sizeof variants / sizeof variants[0] };
+static int chosen = 0;
+
+/* the product by the selected variant */
+static void gemm_strided(int M, int N, int K, const float *A, long a_rs, long a_cs,
+                         const float *B, long b_rs, long b_cs, float *C, const gl_epilogue *e, int *nonfinite) {
+    variants[chosen].run(M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, e, nonfinite);
 }
 
 int gl_gemm_variant_count(void) { return VARIANTS; }

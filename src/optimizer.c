@@ -144,9 +144,15 @@ int gl_all_finite(const float *x, long n) {
  * (so the same results where mul and add are not fused), with the squared change summed per lane
  * in float over blocks of 1024 and then in double. In the same pass: the old parameters into prev
  * (the divergence guard's copy) and a check that every new one is finite (x - x is 0 exactly for
- * finite x, NaN otherwise), so neither needs a pass of its own over memory. */
-static double adam_v4(const gl_optimizer *o, const gl_opt_step *st, float *w, const float *g, float *s1,
-                      float *s2, long n, float *prev, int *finite) {
+ * finite x, NaN otherwise), so neither needs a pass of its own over memory.
+ * PLAIN (a constant once inlined): no weight decay of either kind and no gradient scaling, the
+ * usual case, where the reference's g * 1 + 0 * w and w * 1 are g and w for every finite w, so
+ * those four operations are left out (a zero's sign may differ, but a zero moment is stored as +0
+ * either way; with a non-finite w the new w is not finite either way, and the update is refused).
+ * With its arrays in the caches the loop is bound by its arithmetic; within a d500 step, where
+ * they are not, by memory (docs/benchmarks.md). */
+GL_INLINE double adam_t(const int PLAIN, const gl_optimizer *o, const gl_opt_step *st, float *w, const float *g,
+                        float *s1, float *s2, long n, float *prev, int *finite) {
     const float b1 = o->beta1, b2 = o->beta2, lr = st->lr;
     const float decay = o->kind == GL_OPT_ADAMW ? 1.0f - lr * o->weight_decay : 1.0f;
     const float wd = o->kind == GL_OPT_ADAMW ? 0.0f : o->weight_decay;
@@ -163,12 +169,13 @@ static double adam_v4(const gl_optimizer *o, const gl_opt_step *st, float *w, co
         for (; i + 4 <= end; i += 4) {
             gl_v4 wi = v4_load(w + i);
             if (prev) v4_store(prev + i, wi);
-            gl_v4 gi = v4_add(v4_mul(v4_load(g + i), vgs), v4_mul(vwd, wi));
-            gl_v4 w0 = v4_mul(wi, vdecay);
+            gl_v4 gi = PLAIN ? v4_load(g + i) : v4_add(v4_mul(v4_load(g + i), vgs), v4_mul(vwd, wi));
+            gl_v4 w0 = PLAIN ? wi : v4_mul(wi, vdecay);
             gl_v4 m = v4_add(v4_mul(vb1, v4_load(s1 + i)), v4_mul(v1b1, gi));
             gl_v4 v = v4_add(v4_mul(vb2, v4_load(s2 + i)), v4_mul(v4_mul(v1b2, gi), gi));
-            m = v4_select(v4_lt(v4_abs(m), tiny), zero, m);
-            v = v4_select(v4_lt(v4_abs(v), tiny), zero, v);
+            /* flush_subnormal: the lanes whose magnitude is below FLT_MIN cleared (NaN kept) */
+            m = v4_andnot(m, v4_lt(v4_abs(m), tiny));
+            v = v4_andnot(v, v4_lt(v4_abs(v), tiny));
             v4_store(s1 + i, m);
             v4_store(s2 + i, v);
             gl_v4 wn = v4_sub(w0, v4_div(v4_mul(vrate, m), v4_add(v4_sqrt(v), veps)));
@@ -182,6 +189,12 @@ static double adam_v4(const gl_optimizer *o, const gl_opt_step *st, float *w, co
     if (finite && v4_sum(bad) != 0.0f) *finite = 0;
     if (i < n) moved += gl_optimizer_apply_ref(o, st, w + i, g + i, s1 + i, s2 + i, 0, n - i, prev ? prev + i : 0, finite);
     return moved;
+}
+
+static double adam_v4(const gl_optimizer *o, const gl_opt_step *st, float *w, const float *g, float *s1,
+                      float *s2, long n, float *prev, int *finite) {
+    if (o->weight_decay == 0.0f && st->gscale == 1.0f) return adam_t(1, o, st, w, g, s1, s2, n, prev, finite);
+    return adam_t(0, o, st, w, g, s1, s2, n, prev, finite);
 }
 #endif
 

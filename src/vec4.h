@@ -30,6 +30,8 @@ GL_INLINE gl_v4 v4_lt(gl_v4 a, gl_v4 b) { return wasm_f32x4_lt(a, b); }
 GL_INLINE gl_v4 v4_eq(gl_v4 a, gl_v4 b) { return wasm_f32x4_eq(a, b); }
 GL_INLINE gl_v4 v4_and(gl_v4 a, gl_v4 b) { return wasm_v128_and(a, b); }
 GL_INLINE gl_v4 v4_or(gl_v4 a, gl_v4 b) { return wasm_v128_or(a, b); }
+/* a & ~b */
+GL_INLINE gl_v4 v4_andnot(gl_v4 a, gl_v4 b) { return wasm_v128_andnot(a, b); }
 /* mask ? a : b */
 GL_INLINE gl_v4 v4_select(gl_v4 mask, gl_v4 a, gl_v4 b) { return wasm_v128_bitselect(a, b, mask); }
 GL_INLINE gl_v4 v4_abs(gl_v4 a) { return wasm_f32x4_abs(a); }
@@ -78,6 +80,7 @@ GL_INLINE gl_v4 v4_lt(gl_v4 a, gl_v4 b) { return (gl_v4)(a < b); }
 GL_INLINE gl_v4 v4_eq(gl_v4 a, gl_v4 b) { return (gl_v4)(a == b); }
 GL_INLINE gl_v4 v4_and(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a & (gl_v4i)b); }
 GL_INLINE gl_v4 v4_or(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a | (gl_v4i)b); }
+GL_INLINE gl_v4 v4_andnot(gl_v4 a, gl_v4 b) { return (gl_v4)((gl_v4i)a & ~(gl_v4i)b); }
 GL_INLINE gl_v4 v4_select(gl_v4 mask, gl_v4 a, gl_v4 b) {
     return (gl_v4)(((gl_v4i)mask & (gl_v4i)a) | (~(gl_v4i)mask & (gl_v4i)b));
 }

@@ -499,7 +499,7 @@ export class Network {
   readonly dropoutMode: DropoutMode;
   /** a copy of the spec the network was made from, as plain JSON (saved runs and toPyTorch rebuild from it) */
   readonly spec: NetworkSpec;
-  /** the last spec given to setOptimizer, with its defaults filled in */
+  /** optimizerSpec with its defaults filled in (a fresh copy on each read) */
   readonly optimizer: OptimizerSpec & { name: OptimizerName; learningRate: number };
   /** Sets the optimiser; its state starts afresh, the weights stay. Returns this. */
   setOptimizer(spec: OptimizerSpec): this;
@@ -558,7 +558,7 @@ export class Network {
   recordTrajectory(options?: { capacity?: number; interval?: number }): this;
   trajectory(): TrajectoryRecord;
   info(): NetworkInfo;
-  /** The last optimiser spec as given to setOptimizer (with its name), as plain JSON. */
+  /** The optimiser's spec as the last setOptimizer and tune left it (with its name), as plain JSON. */
   optimizerSpec: OptimizerSpec;
   /** The engine's training state as bytes: weights, statistics, optimiser state, counters, random streams. */
   saveState(): Uint8Array;
@@ -620,16 +620,40 @@ export interface HistoryOptions {
   diagram?: boolean;
 }
 
+/** { mean, std, min, max } with null where a value is not finite. */
+export interface ReportMoments { mean: number | null; std: number | null; min: number | null; max: number | null }
+/** What every view shows of one layer (layerReports). */
+export interface LayerReport {
+  weights: ReportMoments;
+  activations: ReportMoments;
+  gradients: ReportMoments;
+  saturated: number;
+  dead: number;
+  gradientNorm: number | null;
+  updateRatio: number | null;
+  /** share of weights with |w| < NEAR_ZERO */
+  nearZero: number;
+  hist: Record<'weights' | 'activations' | 'gradients', { counts: Float32Array; min: number; max: number }>;
+  /** batch-norm layers only */
+  running?: { mean: ReportMoments; variance: ReportMoments; means: Float32Array; variances: Float32Array };
+}
+
 /** What every view shows at one step. */
 export interface Snapshot {
   step: number;
-  layers: (LayerStats & { hist: Record<'weights' | 'activations' | 'gradients', Histogram> })[];
+  layers: LayerReport[];
   weights: Float32Array[];
   filters: { layer: number; kernel: number; channels: number; count: number; weights: Float32Array } | null;
   outputs: Float32Array | null;
 }
 export const SNAPSHOT_DEFAULTS: Required<HistoryOptions>;
 export const SNAPSHOT_HISTOGRAMS: ('weights' | 'activations' | 'gradients')[];
+/** 0.001: |w| below it counts as practically zero in a layer report. */
+export const NEAR_ZERO: number;
+/** The inference pass a snapshot's statistics are read after: data's first probeRows (default 256) training rows. */
+export function probeForward(net: Network, data: Dataset, probeRows?: number): void;
+/** Every layer's report now, after probeForward (bins default 24, probeRows default 256). */
+export function layerReports(net: Network, data: Dataset, options?: { bins?: number; probeRows?: number }): LayerReport[];
 /** A snapshot of net now: an inference pass over data's first training rows; changes nothing training reads. */
 export function takeSnapshot(net: Network, data: Dataset, options?: HistoryOptions): Snapshot;
 

@@ -5,15 +5,15 @@
 // (state.js reads the lesson, config.js turns it into engine specs), and training is the engine's:
 // the worker trains `speed` steps per tick, and splitting steps over calls changes no result, so the
 // curves here are the ones the page draws.
-import { SURFACE_VIEWS } from '../../web/lib/gradlab.js';
+import { SNAPSHOT_DEFAULTS, SURFACE_VIEWS, layerReports } from '../../web/lib/gradlab.js';
 import { runConfig } from '../../web/app/config.js';
-import { LESSONS, checkLesson, instrumentView, lessonView } from '../../web/app/lessons.js';
+import { LESSONS, checkLesson, instrumentView, lessonLayer, lessonView } from '../../web/app/lessons.js';
 import { TRAJECTORY, dueNow, measureLandscape, measureSharpness, rangeTest } from '../../web/app/instrument-plan.js';
 import { watchFor } from '../../web/app/instrument-readings.js';
 import { racePaths, racePlan } from '../../web/app/race-plan.js';
 import { fateWords } from '../../web/app/race-fate.js';
 import { baseState, describeLayers, isImageData, paramInfo, readValue, runState, runsOf } from '../../web/app/state.js';
-import { PROBE_ROWS, SAMPLES, nearZero } from '../../web/app/stats.js';
+import { SAMPLES } from '../../web/app/stats.js';
 import { UsageError, exclusive } from './flags.mjs';
 import { csv, curveLine, fixed, table } from './format.mjs';
 import { PROGRESS_FLAGS, Progress, progressWanted } from './progress.mjs';
@@ -42,18 +42,8 @@ export const flags = {
 
 const finite = (v) => (Number.isFinite(v) ? v : null);
 
-/** What the page measures of each layer: an inference pass over the first training rows, then the engine's statistics. */
-function layerReport(net, data) {
-  const train = data.rows('train');
-  const rows = Math.min(PROBE_ROWS, train.count);
-  net.forward(train.x.slice(0, rows * net.inputs), rows);
-  return net.layerStats().map((s, i) => ({
-    layer: i === net.layers.length - 1 ? 'out' : `h${i + 1}`,
-    activationMean: finite(s.activations.mean), activationStd: finite(s.activations.std), saturated: s.saturated, dead: s.dead,
-    gradientNorm: finite(s.gradientNorm), updateRatio: finite(s.updateRatio), nearZero: nearZero(net.weights(i), 1e-3),
-    runningCount: s.runningMean?.length ?? 0,
-  }));
-}
+/** What the page measures of each layer (web/lib/snapshot.js), as the lesson's claims read it, with the layer's name. */
+const layerReport = (net, data) => layerReports(net, data).map((r, i) => ({ layer: i === net.layers.length - 1 ? 'out' : `h${i + 1}`, ...lessonLayer(r) }));
 
 /** The label the network gives each of the test images the page shows (image data sets only). */
 function samplePredictions(net, data) {
@@ -282,7 +272,7 @@ function text(out, state, width) {
           fixed(r.final.testLoss), percent(r.final.trainAccuracy), percent(r.final.testAccuracy)];
       })));
     for (const r of out.runs) {
-      parts.push(`layers of ${out.runs.length > 1 ? `'${r.label}'` : 'the network'} after the last step (activations over ${PROBE_ROWS} training rows):`);
+      parts.push(`layers of ${out.runs.length > 1 ? `'${r.label}'` : 'the network'} after the last step (activations over ${SNAPSHOT_DEFAULTS.probeRows} training rows):`);
       parts.push(table(['layer', 'act. mean', 'act. std', 'saturated', 'dead', 'grad norm', '|w| < 0.001'],
         r.layers.map((l) => [l.layer, fixed(l.activationMean), fixed(l.activationStd), percent(l.saturated), percent(l.dead), fixed(l.gradientNorm), percent(l.nearZero)])));
     }

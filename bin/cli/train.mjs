@@ -156,7 +156,7 @@ export async function run(v, io) {
   const text = !v.json && !v.csv;
   if (text) {
     if (p.load !== undefined) io.stdout.write(`loaded ${p.load}: step ${start}, ${history.length} curve points\n`);
-    io.stdout.write(`${run.name}: ${data.trainSize} training and ${data.testSize} test points; network ${data.inputs}-${run.layers.map((l) => `${l.units}${(l.activation ?? 'linear') === 'linear' ? '' : ':' + l.activation}`).join('-')}, ${net.info().parameters} parameters; ${net.optimizer.name ?? net.optimizerSpec.name} at learning rate ${net.optimizer.learningRate}\n`);
+    io.stdout.write(`${run.name}: ${data.trainSize} training and ${data.testSize} test points; network ${data.inputs}-${run.layers.map((l) => `${l.units}${(l.activation ?? 'linear') === 'linear' ? '' : ':' + l.activation}`).join('-')}, ${net.info().parameters} parameters; ${net.optimizer.name} at learning rate ${net.optimizer.learningRate}\n`);
   }
   let status = 'ok';
   let done = 0;

@@ -51,3 +51,18 @@ it('the quick benchmark runs every engine, the GEMM, convolution and memory sect
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('bench/against.mjs trains a build beside this checkout and prints their ratio; bad options are named', () => {
+  const run = spawnSync(process.execPath, ['bench/against.mjs', 'web/wasm', '--network', 's8', '--reps', '2', '--block', '0.01'],
+    { encoding: 'utf8', timeout: 120000 });
+  assert.equal(run.status, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n');
+  assert.match(lines[0], /^s8 with gradlab SIMD \(4x8-loadsplat\), 2 repetitions of \d+ steps, CPU time; /);
+  assert.match(lines[1], /web\/wasm\/: [\d.]+ samples\/s, ÷ web\/wasm: 1\.0000 \(1\.000–1\.000\)$/);
+  assert.match(lines[2], /^this checkout: [\d.]+ samples\/s, ÷ web\/wasm: \d\.\d{4} /);
+  for (const [extra, named] of [[['--reps', '0'], /--reps 0: a whole number >= 1/], [['--network', 'x9'], /--network x9: allowed s8,/]]) {
+    const bad = spawnSync(process.execPath, ['bench/against.mjs', 'web/wasm', ...extra], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, named);
+  }
+});

@@ -50,8 +50,8 @@ it('the SIMD build has f32x4 instructions in its dense-layer GEMM kernel; the sc
   };
   const simd = count('web/wasm/gradlab-simd.wasm');
   const scalar = count('web/wasm/gradlab-scalar.wasm');
-  // the packed path's micro-kernel variants (gemm.c: one function blocks_<tile>_<broadcast> each)
-  const variants = Object.keys(simd).filter((f) => f.startsWith('blocks_'));
+  // the packed path's micro-kernel variants (gemm.c: one function packed_<tile>_<broadcast> each)
+  const variants = Object.keys(simd).filter((f) => f.startsWith('packed_'));
   console.log(`  f32x4 instructions in the GEMM micro-kernels: ${variants.map((f) => `${f} ${simd[f]}`).join(', ')}`);
   assert.ok(variants.length >= 4, variants.join());
   for (const f of variants) assert.ok(simd[f] > 16, `${f}: ${simd[f]}`);

@@ -4,11 +4,12 @@
 // embeds does not keep the whole core it had while it was alone, and paused or off-screen embeds do
 // not hold down the share of those that play. A fake Worker records commands.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as protocol from '../../web/app/protocol.js';
-import { Session, cpuShare, trainingWorkers, useWorkerClass } from '../../web/app/session.js';
+import { Session, cpuShare, trainingWorkers } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { PlayGate } from '../../web/app/visibility.js';
+import { workerClassInBlock } from './worker-class.mjs';
 
 class Fake {
   constructor() { this.sent = []; }
@@ -19,8 +20,7 @@ const duty = (w) => w.sent.filter((m) => m.type === 'duty' || m.type === 'build'
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('the CPU share follows the number of training workers', () => {
-  useWorkerClass(Fake);
-  after(() => useWorkerClass(globalThis.Worker));
+  workerClassInBlock(Fake);
 
   it('eight sessions started and played one after another all end with the share of eight; disposing gives it back', async () => {
     const base = trainingWorkers();

@@ -2,13 +2,14 @@
 // without a browser: a fake Worker that can be made to stop answering, crash or report the engine's
 // out-of-memory error, and a clock the test moves by hand. The browser side is tests/browser/faults.test.mjs.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as protocol from '../../web/app/protocol.js';
 import { PING_MS, SILENT_MS, fault, isMemoryError } from '../../web/app/faults.js';
 import { runStatus } from '../../web/app/labels.js';
 import { raceStatus } from '../../web/app/race-fate.js';
-import { Session, useWorkerClass } from '../../web/app/session.js';
+import { Session } from '../../web/app/session.js';
 import { parseState } from '../../web/app/state.js';
+import { workerClassInBlock } from './worker-class.mjs';
 
 class Fake {
   static all = [];
@@ -45,8 +46,7 @@ function threeRuns() {
 }
 
 describe('faults of a run\'s worker', () => {
-  useWorkerClass(Fake);
-  after(() => useWorkerClass(globalThis.Worker));
+  workerClassInBlock(Fake);
 
   it('a worker that stops answering pings is reported after SILENT_MS, only that run, and Reset gives it a new worker', () => {
     const { s, clock, seen } = threeRuns();

@@ -391,6 +391,8 @@ describe('every instrument leaves the network bit for bit as it was', () => {
         const before = state(net), live = lab.memoryStats().liveBytes;
         run(net, data);
         assertSameState(before, state(net), `${name}, seed ${seed}`);
+        // what a saved run keeps (src/runstate.c) is a part of what the instrument's snapshot (src/snapshot.c) puts back
+        assert.ok(Buffer.from(net.saveState()).equals(Buffer.from(twin.saveState())), `${name}, seed ${seed}: the run state is the twin's, bit for bit`);
         assert.equal(lab.memoryStats().liveBytes, live, 'it frees what it took');
         assert.deepEqual(net.trajectory(), twin.trajectory());
         // and training goes on exactly as it would have: same batches, masks and updates

@@ -337,18 +337,19 @@ describe('SIMD activation loops against the libm references', () => {
 
 describe('4-lane Adam and AdamW against the plain optimiser loop', () => {
   it('gives the same parameters and moments, bit for bit, and the same squared change, for odd lengths', () => {
-    for (const [kind, wd] of [[5, 0.01], [6, 0.05]]) {
+    // with decay and gradient scaling, and without either (the loop's plain path), for each kind
+    for (const [kind, wd, gscale] of [[5, 0.01, 0.5], [6, 0.05, 0.5], [5, 0, 1], [6, 0, 1], [5, 0, 0.5], [6, 0.05, 1]]) {
       for (const n of [1, 3, 4, 5, 7, 13, 33, 1023, 1024, 1025, 4099]) {
         const w0 = randomFloats(n, n), g = randomFloats(n, n + 1, -0.1, 0.1);
         const out = {};
         for (const fast of [1, 0]) {
           const pw = k.array(n, w0), pg = k.array(n, g), pm = k.array(n, new Float32Array(n)), pv = k.array(n, new Float32Array(n));
           const moved = [];
-          for (let t = 1; t <= 3; ++t) moved.push(k.x.kt_adam(fast, kind, 1e-3, wd, t, pw, pg, 0.5, pm, pv, n));
+          for (let t = 1; t <= 3; ++t) moved.push(k.x.kt_adam(fast, kind, 1e-3, wd, t, pw, pg, gscale, pm, pv, n));
           out[fast] = { w: k.read(pw, n), m: k.read(pm, n), v: k.read(pv, n), moved };
           k.freeAll();
         }
-        assert.deepEqual(out[1].w, out[0].w, `kind ${kind} n=${n}: w`);
+        assert.deepEqual(out[1].w, out[0].w, `kind ${kind} wd ${wd} gscale ${gscale} n=${n}: w`);
         assert.deepEqual(out[1].m, out[0].m, `kind ${kind} n=${n}: m`);
         assert.deepEqual(out[1].v, out[0].v, `kind ${kind} n=${n}: v`);
         assert.ok(!out[1].w.every((x, i) => x === w0[i]), 'the update moved the weights');
@@ -361,18 +362,22 @@ describe('4-lane Adam and AdamW against the plain optimiser loop', () => {
 });
 
 describe('Adam moments below the smallest normal float', () => {
-  it('are stored as 0 by the fast loop and the reference alike; normal ones are kept', () => {
+  it('are stored as 0 by the fast loop and the reference alike; normal and NaN ones are kept', () => {
     const n = 9, tinyM = 1e-38, normalM = 1e-30;
     for (const fast of [1, 0]) {
       const m0 = new Float32Array(n).fill(tinyM), v0 = new Float32Array(n).fill(tinyM);
       m0[4] = normalM; v0[4] = 1e-20;
-      const pw = k.array(n, randomFloats(n, 5)), pg = k.array(n, new Float32Array(n)), pm = k.array(n, m0), pv = k.array(n, v0);
+      m0[2] = -tinyM; // a negative subnormal moment is cleared too
+      const g0 = new Float32Array(n);
+      g0[6] = NaN; // a NaN gradient makes NaN moments, which the flush must keep
+      const pw = k.array(n, randomFloats(n, 5)), pg = k.array(n, g0), pm = k.array(n, m0), pv = k.array(n, v0);
       k.x.kt_adam(fast, 5, 1e-3, 0, 10, pw, pg, 1, pm, pv, n);
       const m = k.read(pm, n), v = k.read(pv, n);
       k.freeAll();
       for (let i = 0; i < n; ++i) {
         if (i === 4) { assert.ok(m[i] > 0 && v[i] > 0, `fast=${fast}: a normal moment is kept`); continue; }
-        assert.equal(m[i], 0, `fast=${fast}: m[${i}] 0.9 * 1e-38 is subnormal`);
+        if (i === 6) { assert.ok(Number.isNaN(m[i]) && Number.isNaN(v[i]), `fast=${fast}: NaN moments are kept`); continue; }
+        assert.ok(Object.is(m[i], 0), `fast=${fast}: m[${i}] ${m[i]}: 0.9 * ${m0[i]} is subnormal, stored as +0`);
         assert.equal(v[i], 0, `fast=${fast}: v[${i}] 0.999 * 1e-38 is subnormal`);
       }
     }

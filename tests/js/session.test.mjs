@@ -5,16 +5,17 @@
 // and the events the engine answers with are checked against each other (protocol.js) and against
 // the engine called directly.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { loadGradlab } from '../../web/lib/gradlab.js';
+import { describe, it } from 'node:test';
+import { SNAPSHOT_DEFAULTS, layerReports, loadGradlab, takeSnapshot } from '../../web/lib/gradlab.js';
 import * as protocol from '../../web/app/protocol.js';
 import { raceChart, racerFate } from '../../web/app/race-fate.js';
 import {
-  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, trainingWorkers, useWorkerClass, workersAlive,
+  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, trainingWorkers, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
 import { runStatus } from '../../web/app/labels.js';
+import { withWorkerClass, workerClassInBlock } from './worker-class.mjs';
 
 class FakeWorker {
   static all = [];
@@ -49,8 +50,7 @@ const events = (session, types) => {
 const build = (w) => w.sent.filter((m) => m.type === 'build').at(-1);
 
 describe('session with a fake worker', () => {
-  useWorkerClass(FakeWorker);
-  after(() => useWorkerClass(globalThis.Worker));
+  workerClassInBlock(FakeWorker);
 
   it('starts one worker per run with a share of the CPU that shrinks as training workers are added', () => {
     const before = workersAlive(), training = trainingWorkers();
@@ -346,86 +346,88 @@ class InThreadWorker {
 const until = (session, type, test = () => true) => new Promise((resolve) => session.on(type, (d) => { if (test(d)) resolve(d); }));
 
 /** fn(session, errors) on a session whose workers are the real worker.js in this thread; no error may come. */
-async function inThread(fn) {
-  useWorkerClass(InThreadWorker);
-  try {
+function inThread(fn) {
+  return withWorkerClass(InThreadWorker, async () => {
     const s = new Session();
     const errors = [];
     s.on('error', (e) => errors.push(e.message));
     await fn(s, errors);
     assert.deepEqual(errors, []);
     s.dispose();
-  } finally {
-    useWorkerClass(globalThis.Worker);
-  }
+  });
 }
 
 describe('session with the real worker in this thread', () => {
-  it('builds, steps and races through protocol.js; racers get their own rates', async () => {
-    useWorkerClass(InThreadWorker);
-    try {
-      const s = new Session();
-      const errors = [];
-      s.on('error', (e) => errors.push(e.message));
-      const ready = until(s, 'ready');
-      s.start(parseState('?data=circle&layers=8_tanh&samples=100').state);
-      await ready;
-      const stepped = until(s, 'step', ({ run }) => run.last.step === 1);
-      s.step();
-      const { run } = await stepped;
-      assert.deepEqual(run.curves.x, [0, 1]);
-      assert.ok(Number.isFinite(run.curves.trainLoss[1]));
-      assert.deepEqual(errors, []);
+  it('builds, steps and races through protocol.js; racers get their own rates', () => inThread(async (s, errors) => {
+    const ready = until(s, 'ready');
+    s.start(parseState('?data=circle&layers=8_tanh&samples=100').state);
+    await ready;
+    const stepped = until(s, 'step', ({ run }) => run.last.step === 1);
+    s.step();
+    const { run } = await stepped;
+    assert.deepEqual(run.curves.x, [0, 1]);
+    assert.ok(Number.isFinite(run.curves.trainLoss[1]));
+    assert.deepEqual(errors, []);
 
-      const raced = until(s, 'race');
-      s.start(parseState('?lesson=saddle&racers=sgd~adam@0.02&raceSteps=50').state);
-      const { race } = await raced;
-      assert.deepEqual(race.paths.map((p) => [p.name, p.learningRate]), [['sgd', s.state.raceLr], ['adam', 0.02]]);
-      const lab = await loadGradlab();
-      const direct = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: 0.02 } });
-      assert.deepEqual(Array.from(race.paths[1].loss), Array.from(direct.loss), 'adam ran at its own rate of 0.02');
-      const shared = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: s.state.raceLr } });
-      assert.notDeepEqual(Array.from(race.paths[1].loss), Array.from(shared.loss), 'and not at the shared rate');
-      assert.deepEqual(errors, []);
-      s.dispose();
-    } finally {
-      useWorkerClass(globalThis.Worker);
-    }
-  });
+    const raced = until(s, 'race');
+    s.start(parseState('?lesson=saddle&racers=sgd~adam@0.02&raceSteps=50').state);
+    const { race } = await raced;
+    assert.deepEqual(race.paths.map((p) => [p.name, p.learningRate]), [['sgd', s.state.raceLr], ['adam', 0.02]]);
+    const lab = await loadGradlab();
+    const direct = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: 0.02 } });
+    assert.deepEqual(Array.from(race.paths[1].loss), Array.from(direct.loss), 'adam ran at its own rate of 0.02');
+    const shared = lab.optimize({ surface: 'saddle', start: race.start, steps: 50, noise: s.state.raceNoise, seed: s.state.seed, optimizer: { name: 'adam', learningRate: s.state.raceLr } });
+    assert.notDeepEqual(Array.from(race.paths[1].loss), Array.from(shared.loss), 'and not at the shared rate');
+  }));
 
-  it('plays a lesson from stop to stop: the worker pauses exactly at each moment and at the end step', async () => {
-    useWorkerClass(InThreadWorker);
-    try {
-      const lesson = lessonNamed('large-init');
-      assert.deepEqual(lesson.moments.map((m) => m.step), [0, 100]);
-      const s = new Session();
-      const seen = [];
-      s.on('moment', (d) => seen.push({ ...d, steps: s.runs.map((r) => r.last.step), playing: s.playing }));
-      let moment = until(s, 'moment');
-      s.start({ ...baseState('large-init'), speed: 3000 }, { play: true });
-      await moment;
-      assert.deepEqual(seen[0], { step: 0, moment: lesson.moments[0], end: false, steps: [0], playing: false }, 'a moment at step 0 shows before any step');
-      moment = until(s, 'moment');
-      s.play();
-      await moment;
-      assert.deepEqual(seen[1], { step: 100, moment: lesson.moments[1], end: false, steps: [100], playing: false });
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      assert.equal(s.runs[0].last.step, 100, 'the worker stays at the moment\'s step');
-      assert.equal(s.runs[0].curves.x.at(-1), 100);
-      moment = until(s, 'moment');
-      s.play();
-      await moment;
-      assert.deepEqual(seen[2], { step: lesson.steps, moment: null, end: true, steps: [lesson.steps], playing: false });
-      const stepped = until(s, 'step', ({ run }) => run.last.step > lesson.steps);
-      s.play();   // past the end: on and on
-      await stepped;
-      s.pause();
-      assert.equal(seen.length, 3);
-      s.dispose();
-    } finally {
-      useWorkerClass(globalThis.Worker);
-    }
-  });
+  it('shows layer reports that are layerReports of the same network, as takeSnapshot and gradlab lesson take them', () => inThread(async (s) => {
+    const ready = until(s, 'ready');
+    const state = parseState('?data=circle&layers=8_tanh,6_relu_bn&samples=100&batch=16&seed=3').state;
+    s.start(state);
+    await ready;
+    const stepped = until(s, 'step', ({ run }) => run.last.step === 3);
+    for (let k = 0; k < 3; ++k) s.step();
+    const { run } = await stepped;
+    const lab = await loadGradlab();
+    const { runConfig } = await import('../../web/app/config.js');
+    const c = runConfig(state), data = lab.dataset(c.dataset.name, c.dataset.options);
+    const net = lab.network(c.network).setOptimizer(c.optimizer);
+    for (let k = 0; k < 3; ++k) net.train(data, { steps: 1, batchSize: c.batchSize });
+    const reports = layerReports(net, data);
+    assert.deepEqual(run.last.layers, reports);
+    assert.ok(run.last.layers[1].running.means.length === 6 && run.last.layers[0].hist.weights.counts.length === SNAPSHOT_DEFAULTS.bins);
+    assert.deepEqual(takeSnapshot(net, data).layers, reports, 'a record keeps the same reports');
+    net.dispose(); data.dispose();
+  }));
+
+  it('plays a lesson from stop to stop: the worker pauses exactly at each moment and at the end step', () => withWorkerClass(InThreadWorker, async () => {
+    const lesson = lessonNamed('large-init');
+    assert.deepEqual(lesson.moments.map((m) => m.step), [0, 100]);
+    const s = new Session();
+    const seen = [];
+    s.on('moment', (d) => seen.push({ ...d, steps: s.runs.map((r) => r.last.step), playing: s.playing }));
+    let moment = until(s, 'moment');
+    s.start({ ...baseState('large-init'), speed: 3000 }, { play: true });
+    await moment;
+    assert.deepEqual(seen[0], { step: 0, moment: lesson.moments[0], end: false, steps: [0], playing: false }, 'a moment at step 0 shows before any step');
+    moment = until(s, 'moment');
+    s.play();
+    await moment;
+    assert.deepEqual(seen[1], { step: 100, moment: lesson.moments[1], end: false, steps: [100], playing: false });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(s.runs[0].last.step, 100, 'the worker stays at the moment\'s step');
+    assert.equal(s.runs[0].curves.x.at(-1), 100);
+    moment = until(s, 'moment');
+    s.play();
+    await moment;
+    assert.deepEqual(seen[2], { step: lesson.steps, moment: null, end: true, steps: [lesson.steps], playing: false });
+    const stepped = until(s, 'step', ({ run }) => run.last.step > lesson.steps);
+    s.play();   // past the end: on and on
+    await stepped;
+    s.pause();
+    assert.equal(seen.length, 3);
+    s.dispose();
+  }));
 });
 
 describe('protocol.js', () => {
@@ -471,122 +473,107 @@ describe('live changes of the optimiser (update → tune)', () => {
     }
   };
 
-  it('sends every run its new spec without a rebuild, keeps playing and the curves, and marks the step', () => {
-    useWorkerClass(FakeWorker);
-    try {
-      const s = new Session();
-      const seen = events(s, ['marker', 'runs', 'playing']);
-      s.start(parseState('?mode=compare&opt=momentum&runs=lr:0.5~momentum:0.5').state);
-      const [a, b] = s.runs;
-      builtRuns(s);
-      s.play();
-      assert.equal(s.update({ ...s.state, lr: 0.01 }, { keepPlaying: false }), 'tune');
-      assert.equal(s.playing, true, 'still playing');
-      assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild');
-      for (const r of s.runs) assert.equal(r.worker.types().filter((t) => t === 'build').length, 1);
-      assert.ok(!a.worker.types().slice(-1).includes('pause'));
-      assert.deepEqual(tuneSent(a.worker), [], 'the run that sets its own rate keeps it');
-      const [t] = tuneSent(b.worker);
-      assert.equal(t.optimizer.learningRate, 0.01);
-      assert.equal(t.optimizer.momentum, 0.5, 'with its own momentum');
-      assert.equal(t.optimizer.name, 'momentum');
-      assert.deepEqual(b.markers, [], 'no marker before the worker says where it applied');
-      const gb = build(b.worker).config.generation;
-      b.worker.answer(protocol.tuned(gb, t.id + 1000, 12, new Float32Array(0)));   // not one of ours
-      b.worker.answer(protocol.tuned(gb - 1, t.id, 12, new Float32Array(0)));      // an older network's
-      assert.deepEqual(b.markers, []);
-      b.worker.answer(protocol.tuned(gb, t.id, 12, new Float32Array([0.01])));
-      assert.deepEqual(b.markers, [{ step: 12, text: 'lr 0.1 → 0.01' }]);
-      assert.deepEqual(Array.from(b.built.scheduleCurve), [Math.fround(0.01)], 'and the schedule preview the worker sent');
-      assert.equal(seen.filter((e) => e.type === 'marker').length, 1);
-      assert.deepEqual(b.curves.x, [0, 10], 'the curves go on');
-      // the other key: the other run
-      assert.equal(s.update({ ...s.state, momentum: 0.8 }), 'tune');
-      assert.deepEqual(tuneSent(b.worker).length, 1);
-      const [ta] = tuneSent(a.worker);
-      assert.equal(ta.optimizer.momentum, 0.8);
-      assert.equal(ta.optimizer.learningRate, 0.5);
-      a.worker.answer(protocol.tuned(build(a.worker).config.generation, ta.id, 14, new Float32Array(0)));
-      assert.deepEqual(a.markers, [{ step: 14, text: 'momentum 0.9 → 0.8' }]);
-      // anything else builds the runs again, without their markers
-      assert.equal(s.update({ ...s.state, layers: '8_tanh' }), 'runs');
-      assert.deepEqual(s.runs.map((r) => r.markers), [[], []]);
-      s.dispose();
-    } finally {
-      useWorkerClass(globalThis.Worker);
-    }
-  });
+  it('sends every run its new spec without a rebuild, keeps playing and the curves, and marks the step', () => withWorkerClass(FakeWorker, () => {
+    const s = new Session();
+    const seen = events(s, ['marker', 'runs', 'playing']);
+    s.start(parseState('?mode=compare&opt=momentum&runs=lr:0.5~momentum:0.5').state);
+    const [a, b] = s.runs;
+    builtRuns(s);
+    s.play();
+    assert.equal(s.update({ ...s.state, lr: 0.01 }, { keepPlaying: false }), 'tune');
+    assert.equal(s.playing, true, 'still playing');
+    assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild');
+    for (const r of s.runs) assert.equal(r.worker.types().filter((t) => t === 'build').length, 1);
+    assert.ok(!a.worker.types().slice(-1).includes('pause'));
+    assert.deepEqual(tuneSent(a.worker), [], 'the run that sets its own rate keeps it');
+    const [t] = tuneSent(b.worker);
+    assert.equal(t.optimizer.learningRate, 0.01);
+    assert.equal(t.optimizer.momentum, 0.5, 'with its own momentum');
+    assert.equal(t.optimizer.name, 'momentum');
+    assert.deepEqual(b.markers, [], 'no marker before the worker says where it applied');
+    const gb = build(b.worker).config.generation;
+    b.worker.answer(protocol.tuned(gb, t.id + 1000, 12, new Float32Array(0)));   // not one of ours
+    b.worker.answer(protocol.tuned(gb - 1, t.id, 12, new Float32Array(0)));      // an older network's
+    assert.deepEqual(b.markers, []);
+    b.worker.answer(protocol.tuned(gb, t.id, 12, new Float32Array([0.01])));
+    assert.deepEqual(b.markers, [{ step: 12, text: 'lr 0.1 → 0.01' }]);
+    assert.deepEqual(Array.from(b.built.scheduleCurve), [Math.fround(0.01)], 'and the schedule preview the worker sent');
+    assert.equal(seen.filter((e) => e.type === 'marker').length, 1);
+    assert.deepEqual(b.curves.x, [0, 10], 'the curves go on');
+    // the other key: the other run
+    assert.equal(s.update({ ...s.state, momentum: 0.8 }), 'tune');
+    assert.deepEqual(tuneSent(b.worker).length, 1);
+    const [ta] = tuneSent(a.worker);
+    assert.equal(ta.optimizer.momentum, 0.8);
+    assert.equal(ta.optimizer.learningRate, 0.5);
+    a.worker.answer(protocol.tuned(build(a.worker).config.generation, ta.id, 14, new Float32Array(0)));
+    assert.deepEqual(a.markers, [{ step: 14, text: 'momentum 0.9 → 0.8' }]);
+    // anything else builds the runs again, without their markers
+    assert.equal(s.update({ ...s.state, layers: '8_tanh' }), 'runs');
+    assert.deepEqual(s.runs.map((r) => r.markers), [[], []]);
+    s.dispose();
+  }));
 
-  it('rebuilds instead while a run has no network yet or the change is not live only', () => {
-    useWorkerClass(FakeWorker);
-    try {
-      const s = new Session();
-      s.start(baseState(''));
-      assert.equal(s.update({ ...s.state, lr: 0.05 }), 'runs', 'not built yet');
-      builtRuns(s);
-      assert.equal(s.update({ ...s.state, lr: 0.02, layers: '8_tanh' }), 'runs', 'a live key with another');
-      builtRuns(s);
-      assert.equal(s.update({ ...s.state, wd: 0.01 }), 'tune');
-      const [t] = tuneSent(s.runs[0].worker);
-      assert.equal(t.optimizer.weightDecay, 0.01);
-      assert.equal(s.update({ ...s.state, wd: 0 }), 'tune');
-      assert.equal(tuneSent(s.runs[0].worker)[1].optimizer.weightDecay, 0, 'turning weight decay off is sent as 0');
-      assert.equal(s.update({ ...s.state, momentum: 0.5 }), 'tune', 'momentum is live');
-      assert.equal(tuneSent(s.runs[0].worker).length, 2, 'but sgd does not read it: nothing is sent, nothing marked');
-      s.dispose();
-    } finally {
-      useWorkerClass(globalThis.Worker);
-    }
-  });
+  it('rebuilds instead while a run has no network yet or the change is not live only', () => withWorkerClass(FakeWorker, () => {
+    const s = new Session();
+    s.start(baseState(''));
+    assert.equal(s.update({ ...s.state, lr: 0.05 }), 'runs', 'not built yet');
+    builtRuns(s);
+    assert.equal(s.update({ ...s.state, lr: 0.02, layers: '8_tanh' }), 'runs', 'a live key with another');
+    builtRuns(s);
+    assert.equal(s.update({ ...s.state, wd: 0.01 }), 'tune');
+    const [t] = tuneSent(s.runs[0].worker);
+    assert.equal(t.optimizer.weightDecay, 0.01);
+    assert.equal(s.update({ ...s.state, wd: 0 }), 'tune');
+    assert.equal(tuneSent(s.runs[0].worker)[1].optimizer.weightDecay, 0, 'turning weight decay off is sent as 0');
+    assert.equal(s.update({ ...s.state, momentum: 0.5 }), 'tune', 'momentum is live');
+    assert.equal(tuneSent(s.runs[0].worker).length, 2, 'but sgd does not read it: nothing is sent, nothing marked');
+    s.dispose();
+  }));
 
-  it('a diverged run stays diverged when a setting changes live; the runs still training take it; Reset uses it', () => {
-    useWorkerClass(FakeWorker);
-    try {
-      const s = new Session();
-      const seen = events(s, ['held', 'runs', 'marker']);
-      s.start(parseState('?mode=compare&opt=sgd&runs=lr:5~layers:4_tanh').state);
-      const [fast, plain] = s.runs;
-      builtRuns(s);
-      fast.worker.answer(snapshotAt(build(fast.worker).config.generation, 11, 'diverged', NaN));
-      assert.deepEqual(fast.divergedWith.lr, 5);
-      assert.equal(s.update({ ...s.state, lr: 0.05 }), 'tune', 'the run still training takes the shared rate');
-      assert.equal(tuneSent(plain.worker).at(-1).optimizer.learningRate, 0.05);
-      assert.deepEqual(seen.filter((e) => e.type === 'held'), [], 'the diverged run sets its own rate: the change does not reach it');
-      assert.equal(s.update({ ...s.state, l2: 0.001 }), 'tune');
-      assert.equal(tuneSent(plain.worker).at(-1).optimizer.l2, 0.001);
-      assert.deepEqual(tuneSent(fast.worker), [], 'nothing is sent to the diverged run');
-      assert.equal(fast.status, 'diverged');
-      assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild: the run still training goes on');
-      assert.deepEqual(seen.filter((e) => e.type === 'held').map((e) => e.runs), [[fast]], 'l2 reaches it: held');
-      s.dispose();
+  it('a diverged run stays diverged when a setting changes live; the runs still training take it; Reset uses it', () => withWorkerClass(FakeWorker, () => {
+    const s = new Session();
+    const seen = events(s, ['held', 'runs', 'marker']);
+    s.start(parseState('?mode=compare&opt=sgd&runs=lr:5~layers:4_tanh').state);
+    const [fast, plain] = s.runs;
+    builtRuns(s);
+    fast.worker.answer(snapshotAt(build(fast.worker).config.generation, 11, 'diverged', NaN));
+    assert.deepEqual(fast.divergedWith.lr, 5);
+    assert.equal(s.update({ ...s.state, lr: 0.05 }), 'tune', 'the run still training takes the shared rate');
+    assert.equal(tuneSent(plain.worker).at(-1).optimizer.learningRate, 0.05);
+    assert.deepEqual(seen.filter((e) => e.type === 'held'), [], 'the diverged run sets its own rate: the change does not reach it');
+    assert.equal(s.update({ ...s.state, l2: 0.001 }), 'tune');
+    assert.equal(tuneSent(plain.worker).at(-1).optimizer.l2, 0.001);
+    assert.deepEqual(tuneSent(fast.worker), [], 'nothing is sent to the diverged run');
+    assert.equal(fast.status, 'diverged');
+    assert.equal(seen.filter((e) => e.type === 'runs').length, 1, 'no rebuild: the run still training goes on');
+    assert.deepEqual(seen.filter((e) => e.type === 'held').map((e) => e.runs), [[fast]], 'l2 reaches it: held');
+    s.dispose();
 
-      const one = new Session();
-      const held = events(one, ['held', 'runs']);
-      one.start(parseState('?opt=sgd&lr=5').state);
-      builtRuns(one);
-      const [run] = one.runs, w = run.worker;
-      w.answer(snapshotAt(build(w).config.generation, 11, 'diverged', NaN));
-      assert.match(runStatus(run, one.state).text, /^Diverged at step 11: .* Lower the learning rate \(now 5\) and press Reset\.$/);
-      assert.equal(one.update({ ...one.state, lr: 0.05 }, { keepPlaying: true }), 'held');
-      assert.equal(run.status, 'diverged'); assert.equal(one.runs[0], run);
-      assert.equal(w.types().filter((t) => t === 'build').length, 1, 'not built again');
-      assert.ok(!w.types().includes('tune') && !w.types().includes('play'), 'nothing sent, nothing played');
-      assert.equal(held.filter((e) => e.type === 'held').length, 1);
-      assert.equal(runStatus(run, one.state).text,
-        'Diverged at step 11 at learning rate 5: the loss or a gradient became NaN or infinite. It stays there: press Reset to start again with the new learning rate 0.05.');
-      assert.equal(one.update({ ...one.state, l2: 0.001 }), 'held');
-      assert.match(runStatus(run, one.state).text, /with the new learning rate 0\.05\.$/);
-      assert.equal(one.update({ ...one.state, lr: 5 }), 'held');
-      assert.match(runStatus(run, one.state).text, /at learning rate 5: .* start again with the new settings\.$/, 'only l2 differs now');
-      one.reset({ keepPlaying: false });
-      assert.equal(held.filter((e) => e.type === 'runs').length, 2, 'Reset builds it again');
-      assert.equal(build(one.runs[0].worker).config.optimizer.learningRate, 5);
-      assert.equal(build(one.runs[0].worker).config.optimizer.l2, 0.001, 'with the settings changed while it was diverged');
-      one.dispose();
-    } finally {
-      useWorkerClass(globalThis.Worker);
-    }
-  });
+    const one = new Session();
+    const held = events(one, ['held', 'runs']);
+    one.start(parseState('?opt=sgd&lr=5').state);
+    builtRuns(one);
+    const [run] = one.runs, w = run.worker;
+    w.answer(snapshotAt(build(w).config.generation, 11, 'diverged', NaN));
+    assert.match(runStatus(run, one.state).text, /^Diverged at step 11: .* Lower the learning rate \(now 5\) and press Reset\.$/);
+    assert.equal(one.update({ ...one.state, lr: 0.05 }, { keepPlaying: true }), 'held');
+    assert.equal(run.status, 'diverged'); assert.equal(one.runs[0], run);
+    assert.equal(w.types().filter((t) => t === 'build').length, 1, 'not built again');
+    assert.ok(!w.types().includes('tune') && !w.types().includes('play'), 'nothing sent, nothing played');
+    assert.equal(held.filter((e) => e.type === 'held').length, 1);
+    assert.equal(runStatus(run, one.state).text,
+      'Diverged at step 11 at learning rate 5: the loss or a gradient became NaN or infinite. It stays there: press Reset to start again with the new learning rate 0.05.');
+    assert.equal(one.update({ ...one.state, l2: 0.001 }), 'held');
+    assert.match(runStatus(run, one.state).text, /with the new learning rate 0\.05\.$/);
+    assert.equal(one.update({ ...one.state, lr: 5 }), 'held');
+    assert.match(runStatus(run, one.state).text, /at learning rate 5: .* start again with the new settings\.$/, 'only l2 differs now');
+    one.reset({ keepPlaying: false });
+    assert.equal(held.filter((e) => e.type === 'runs').length, 2, 'Reset builds it again');
+    assert.equal(build(one.runs[0].worker).config.optimizer.learningRate, 5);
+    assert.equal(build(one.runs[0].worker).config.optimizer.l2, 0.001, 'with the settings changed while it was diverged');
+    one.dispose();
+  }));
 
   it('with the real worker: a run that diverged and gets a lower rate stays at its step, and Reset trains at that rate', () => inThread(async (s) => {
     const ready = until(s, 'ready');
@@ -620,52 +607,42 @@ describe('live changes of the optimiser (update → tune)', () => {
     assert.ok(again.curves.trainLoss.every(Number.isFinite));
   }));
 
-  it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', async () => {
-    useWorkerClass(InThreadWorker);
-    try {
-      const s = new Session();
-      const errors = [];
-      s.on('error', (e) => errors.push(e.message));
-      const ready = until(s, 'ready');
-      const state = parseState('?data=circle&layers=8_tanh&samples=100&opt=momentum&lr=0.2&batch=16').state;
-      s.start(state);
-      await ready;
-      for (let k = 1; k <= 6; ++k) {
-        const stepped = until(s, 'step', ({ run }) => run.last.step === k);
-        s.step();
-        await stepped;
-      }
-      const marked = until(s, 'marker');
-      assert.equal(s.update({ ...s.state, lr: 0.02 }), 'tune');
-      const { run, marker } = await marked;
-      assert.deepEqual(marker, { step: 6, text: 'lr 0.2 → 0.02' });
-      assert.ok(run.built.scheduleCurve.every((v) => v === Math.fround(0.02)), 'the schedule preview at the new rate');
-      const stepped = until(s, 'step', (d) => d.run.last.step === 7);
+  it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', () => inThread(async (s, errors) => {
+    const ready = until(s, 'ready');
+    const state = parseState('?data=circle&layers=8_tanh&samples=100&opt=momentum&lr=0.2&batch=16').state;
+    s.start(state);
+    await ready;
+    for (let k = 1; k <= 6; ++k) {
+      const stepped = until(s, 'step', ({ run }) => run.last.step === k);
       s.step();
       await stepped;
-      assert.deepEqual(run.curves.x, [0, 1, 2, 3, 4, 5, 6, 7], 'no reset: the steps go on');
-      assert.deepEqual(run.curves.lr.map((v) => Math.fround(v)), [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.02].map(Math.fround));
-
-      // the same run in the engine directly: six steps, tune, one more
-      const lab = await loadGradlab();
-      const { runConfig } = await import('../../web/app/config.js');
-      const direct = (tuned) => {
-        const c = runConfig(state), data = lab.dataset(c.dataset.name, c.dataset.options);
-        const net = lab.network(c.network).setOptimizer(c.optimizer);
-        net.train(data, { steps: 6, batchSize: c.batchSize });
-        const next = runConfig({ ...state, lr: 0.02 }).optimizer;
-        if (tuned) net.tune(next); else net.setOptimizer(next);
-        net.train(data, { steps: 1, batchSize: c.batchSize });
-        const loss = net.evaluate(data, 'train').loss;
-        net.dispose(); data.dispose();
-        return loss;
-      };
-      assert.equal(run.last.train.loss, direct(true), 'the page\'s run is the tuned network');
-      assert.notEqual(run.last.train.loss, direct(false), 'not one whose momentum started afresh');
-      assert.deepEqual(errors, []);
-      s.dispose();
-    } finally {
-      useWorkerClass(globalThis.Worker);
     }
-  });
+    const marked = until(s, 'marker');
+    assert.equal(s.update({ ...s.state, lr: 0.02 }), 'tune');
+    const { run, marker } = await marked;
+    assert.deepEqual(marker, { step: 6, text: 'lr 0.2 → 0.02' });
+    assert.ok(run.built.scheduleCurve.every((v) => v === Math.fround(0.02)), 'the schedule preview at the new rate');
+    const stepped = until(s, 'step', (d) => d.run.last.step === 7);
+    s.step();
+    await stepped;
+    assert.deepEqual(run.curves.x, [0, 1, 2, 3, 4, 5, 6, 7], 'no reset: the steps go on');
+    assert.deepEqual(run.curves.lr.map((v) => Math.fround(v)), [0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.02].map(Math.fround));
+
+    // the same run in the engine directly: six steps, tune, one more
+    const lab = await loadGradlab();
+    const { runConfig } = await import('../../web/app/config.js');
+    const direct = (tuned) => {
+      const c = runConfig(state), data = lab.dataset(c.dataset.name, c.dataset.options);
+      const net = lab.network(c.network).setOptimizer(c.optimizer);
+      net.train(data, { steps: 6, batchSize: c.batchSize });
+      const next = runConfig({ ...state, lr: 0.02 }).optimizer;
+      if (tuned) net.tune(next); else net.setOptimizer(next);
+      net.train(data, { steps: 1, batchSize: c.batchSize });
+      const loss = net.evaluate(data, 'train').loss;
+      net.dispose(); data.dispose();
+      return loss;
+    };
+    assert.equal(run.last.train.loss, direct(true), 'the page\'s run is the tuned network');
+    assert.notEqual(run.last.train.loss, direct(false), 'not one whose momentum started afresh');
+  }));
 });

@@ -11,7 +11,7 @@ import {
   DEFAULT_IMAGE_LAYERS, HIDDEN_ACTIVATIONS, MAX_LAYERS, MAX_RUNS, OWN_DATA, PARAMS, RUN_KEYS, baseState, defaultLayersFor, defaults, isImageData,
   layerShapes, layersProblem, layersText, parseLayers, parseRacers, parseRuns, parseState, readValue, runState, serializeState,
 } from '../../web/app/state.js';
-import { nearZero, summary } from '../../web/app/stats.js';
+import { nearZero, summary } from '../../web/lib/stats.js';
 import { INITS } from '../../web/lib/names.js';
 import { rng } from './rng.mjs';
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadGradlab, OPTIMIZERS } from '../../web/lib/gradlab.js';
+import { OPTIMIZER_DEFAULTS } from '../../web/lib/names.js';
 
 let lab;
 before(async () => { lab = await loadGradlab(); });
@@ -155,6 +156,28 @@ describe('net.tune keeps the run and changes the settings from the next step', (
     assert.equal(net.learningRate, Math.fround(0.3));
     assert.equal(net.optimizer.learningRate, 0.3);
     assert.deepEqual(net.optimizerSpec, { name: 'sgd', learningRate: 0.3 });
+    net.dispose();
+  });
+
+  it('net.optimizer is net.optimizerSpec with its defaults filled in, after setOptimizer and every tune', () => {
+    const filled = (net) => ({ ...OPTIMIZER_DEFAULTS[net.optimizerSpec.name], ...net.optimizerSpec });
+    const net = lab.network(NETWORK);
+    assert.deepEqual(net.optimizer, { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd }, 'before setOptimizer: sgd with its defaults');
+    for (const [name, [start, change]] of Object.entries(CASES)) {
+      net.setOptimizer({ name, ...start, schedule: SCHEDULE });
+      assert.deepEqual(net.optimizerSpec, { name, ...start, schedule: SCHEDULE }, `${name}: the spec as set`);
+      assert.deepEqual(net.optimizer, filled(net), `${name}: after setOptimizer`);
+      net.tune(change);
+      assert.deepEqual(net.optimizerSpec, { name, ...start, schedule: SCHEDULE, ...change }, `${name}: the spec as tuned`);
+      assert.deepEqual(net.optimizer, filled(net), `${name}: after tune`);
+      net.optimizer.schedule.gamma = 0.9;   // a read is a copy: changing it changes neither the spec nor the next read
+      assert.equal(net.optimizerSpec.schedule.gamma, SCHEDULE.gamma);
+      assert.equal(net.optimizer.schedule.gamma, SCHEDULE.gamma);
+    }
+    net.setOptimizer({ name: undefined, learningRate: 0.2 });   // an absent name is sgd, in both
+    assert.deepEqual(net.optimizerSpec, { name: 'sgd', learningRate: 0.2 });
+    net.tune({ name: undefined, learningRate: 0.3 });
+    assert.deepEqual(net.optimizer, { name: 'sgd', learningRate: 0.3 });
     net.dispose();
   });
 });

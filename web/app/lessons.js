@@ -329,10 +329,19 @@ export const LESSONS = [
 export const lessonNamed = (name) => LESSONS.find((l) => l.name === name);
 
 /**
+ * What a lesson's claims read of one layer, from its report (web/lib/snapshot.js layerReports), on the
+ * page (main.js) and in the CLI (gradlab lesson) alike: { activationMean, activationStd, saturated, dead,
+ * gradientNorm, updateRatio, nearZero, runningCount } (runningCount: batch norm's units, else 0).
+ */
+export const lessonLayer = (l) => ({
+  activationMean: l.activations.mean, activationStd: l.activations.std, saturated: l.saturated, dead: l.dead,
+  gradientNorm: l.gradientNorm, updateRatio: l.updateRatio, nearZero: l.nearZero, runningCount: l.running?.means.length ?? 0,
+});
+
+/**
  * One recorded step of a lesson, as `holds` reads it. `runs` (training lessons) are
  *   { label, trainLoss, testLoss, trainAccuracy, testAccuracy, learningRate, firstLoss, firstTestLoss,
- *     minTestLoss, layers: [{ activationMean, activationStd, saturated, dead, gradientNorm, nearZero,
- *     runningCount }], predictions (image data: the label of each test image shown, else null),
+ *     minTestLoss, layers: [lessonLayer(report) of each layer], predictions (image data: the label of each test image shown, else null),
  *     history: { step, trainLoss, testLoss, testAccuracy, learningRate } (columns up to this step) };
  * `paths` (races) are { name, loss, x, y, losses, xs, ys }, the last three from step 0 to this one.
  * at.run(text) is the run whose label contains text (the only run when text is missing); at.path(name)

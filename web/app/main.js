@@ -6,6 +6,7 @@ import { nextTaskPromise, waitFor } from './later.js';
 import { Session } from './session.js';
 import { PlayGate } from './visibility.js';
 import { kernelLine } from './labels.js';
+import { lessonLayer } from './lessons.js';
 import {
   COMPARE_DEFAULT_RUNS, OWN_DATA, baseState, defaultLayersFor, isImageData, layersProblem, parseState, readAutoplay, serializeState, startsPlaying,
 } from './state.js';
@@ -201,11 +202,6 @@ function predictedClasses(outputs, K) {
   });
 }
 
-const layerSummary = (l) => ({
-  activationStd: l.activations.std, activationMean: l.activations.mean, saturated: l.saturated, dead: l.dead, nearZero: l.nearZero,
-  gradientNorm: l.gradientNorm, runningCount: l.running?.means.length ?? 0,
-});
-
 window.gradlabPage = {
   summary: () => {
     const { session, state } = page, r0 = session.race;
@@ -217,7 +213,7 @@ window.gradlabPage = {
         label: r.label, status: r.status, error: r.error, step: r.last?.step ?? 0, firstLoss: r.firstLoss, minTestLoss: r.minTest,
         trainLoss: r.last?.train.loss ?? null, testLoss: r.last?.test.loss ?? null, trainAccuracy: r.last?.train.accuracy ?? null,
         testAccuracy: r.last?.test.accuracy ?? null, image: r.built?.image ?? null, example: r.last?.conv?.example ?? null,
-        layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [], layers: r.last?.layers.map(layerSummary) ?? [],
+        layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [], layers: r.last?.layers.map(lessonLayer) ?? [],
         predictions: r.built?.image && r.last ? predictedClasses(r.last.outputs, r.built.classes) : null,
         learningRates: r.curves.lr.slice(), curve: { x: r.curves.x.slice(), trainLoss: r.curves.trainLoss.slice() },
         instruments: instruments.summary(r),

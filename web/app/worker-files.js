@@ -6,7 +6,7 @@
 //   openRun(lab, id, bytes)   checks a saved run's zip by loading it in full; holds it until a build
 //                             asks for it (takeOpened), so a refused file leaves the current run alone
 // run: { net, data, config, probe() } where probe() runs the inference pass the page's statistics
-// are taken after (worker.js's layerReports), so a table says what the panels show.
+// are taken after (probeForward of web/lib/snapshot.js), so a table says what the panels show.
 import { REPLAY_LIMITS } from '../lib/replay.js';
 import { loadRun, runFiles } from '../lib/runfile.js';
 import { unzipRun, zipRun } from '../lib/runzip.js';

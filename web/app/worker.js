@@ -7,12 +7,12 @@ import { loadGradlab } from '../lib/gradlab.js';
 import { RunRecord } from '../lib/record.js';
 import * as protocol from './protocol.js';
 import { racePaths } from './race-plan.js';
-import { PROBE_ROWS, SAMPLES, nearZero, summary } from './stats.js';
+import { layerReports, probeForward } from '../lib/snapshot.js';
+import { SAMPLES } from './stats.js';
 import { makeFile, openRun, takeOpened } from './worker-files.js';
 import * as instruments from './worker-instruments.js';
 
 const GRID = 48;            // boundary / fit heatmap resolution
-const BINS = 24;            // histogram bins
 const TICK_MS = 16;         // one tick per display frame
 const TRAIN_MS = 16;        // training time of one tick: a command (pause, step, tune, ping) waits about this long at most
 const TICKS_KEPT = 64;      // recent ticks kept for gradlabTicks()
@@ -156,71 +156,28 @@ function gridOutputs() {
 
 const finiteOrNull = (v) => (Number.isFinite(v) ? v : null);
 
-function moments(m) {
-  return { mean: finiteOrNull(m.mean), std: finiteOrNull(m.std), min: finiteOrNull(m.min), max: finiteOrNull(m.max) };
-}
-
-function bins(h) {
-  return { counts: Float32Array.from(h.counts), min: h.edges[0], max: h.edges[h.edges.length - 1] };
-}
-
-/**
- * Per-layer statistics from the engine. Activations are those of an inference pass over up to
- * PROBE_ROWS training rows (so dropout is off and batch norm uses its running averages); gradients
- * and the update ratio are those of the last training step.
- */
 /** The inference pass the statistics are read after (downloads read the same, worker-files.js). */
-function probeForward() {
-  const train = data.rows('train');
-  const rows = Math.min(PROBE_ROWS, train.count);
-  net.forward(train.x.slice(0, rows * net.inputs), rows);
-}
-
-function layerReports() {
-  probeForward();
-  const stats = net.layerStats();
-  return net.layers.map((layer, i) => {
-    const s = stats[i];
-    const weights = net.weights(i).slice();
-    const report = {
-      weights: moments(s.weights), activations: moments(s.activations), gradients: moments(s.gradients),
-      saturated: s.saturated, dead: s.dead, gradientNorm: finiteOrNull(s.gradientNorm), updateRatio: finiteOrNull(s.updateRatio),
-      nearZero: nearZero(weights, 1e-3),
-      hist: {
-        weights: bins(net.histogram(i, 'weights', { bins: BINS })),
-        activations: bins(net.histogram(i, 'activations', { bins: BINS })),
-        gradients: bins(net.histogram(i, 'gradients', { bins: BINS })),
-      },
-    };
-    if (s.runningMean) {
-      report.running = {
-        mean: moments(summary(s.runningMean)), variance: moments(summary(s.runningVar)),
-        means: Float32Array.from(s.runningMean), variances: Float32Array.from(s.runningVar),   // per unit or channel
-      };
-    }
-    return { report, weights };
-  });
-}
+const probe = () => probeForward(net, data);
 
 function snapshot(detail) {
   const started = performance.now();
   const trainEval = net.evaluate(data, 'train'), testEval = net.evaluate(data, 'test');
-  const layers = layerReports();
+  const layers = layerReports(net, data);
   const outputs = config.image ? sampleOutputs() : gridOutputs();
   const conv = config.image ? convViews() : null;
-  const weights = detail && !config.image ? layers.map((l) => l.weights) : [];
+  const weights = detail && !config.image ? net.layers.map((_, i) => net.weights(i).slice()) : [];
   const r = lastResult;
   const message = protocol.snapshot({
     generation: config.generation, step: net.step, status,
     batchLoss: r ? finiteOrNull(r.loss) : null, learningRate: finiteOrNull(net.learningRate),
     train: { loss: finiteOrNull(trainEval.loss), accuracy: finiteOrNull(trainEval.accuracy) },
     test: { loss: finiteOrNull(testEval.loss), accuracy: finiteOrNull(testEval.accuracy) },
-    layers: layers.map((l) => l.report), outputs, weights, conv,
+    layers, outputs, weights, conv,
   });
   if (status === 'diverged') message.divergedAt = r.step;
   // a copy for the record, before the posted buffers are transferred away
   if (record.wants(message.step)) record.add(message.step, structuredClone(message));
-  const running = layers.flatMap((l) => (l.report.running ? [l.report.running.means.buffer, l.report.running.variances.buffer] : []));
+  const running = layers.flatMap((l) => (l.running ? [l.running.means.buffer, l.running.variances.buffer] : []));
   postMessage(message, [outputs.buffer, ...weights.map((w) => w.buffer), ...convBuffers(conv), ...running]);
   lastSnapshot = performance.now();
   snapshotCost = 0.5 * snapshotCost + 0.5 * (lastSnapshot - started);   // smoothed: the first one also warms up
@@ -388,7 +345,7 @@ onmessage = async ({ data: msg }) => {
       case 'file': {   // a download (worker-files.js)
         if (!net) break;
         try {
-          const made = await makeFile(lab, { net, data, config, probe: probeForward }, msg);
+          const made = await makeFile(lab, { net, data, config, probe }, msg);
           postMessage(made, [made.bytes.buffer]);
         } catch (error) {
           postMessage(protocol.refused(msg.what, String(error?.message ?? error)));

@@ -26,7 +26,7 @@ export { lineChartSvg, stripSvg } from './svg.js';
 export { STRIP_QUANTITIES, depthTimeStrip, rampColor, stripFromCurves, stripPosition, stripTicks } from './strips.js';
 // the record of a run for time travel
 export { RECORD_BUDGET, RunRecord, snapshotBytes } from './record.js';
-export { SNAPSHOT_DEFAULTS, SNAPSHOT_HISTOGRAMS, takeSnapshot } from './snapshot.js';
+export { NEAR_ZERO, SNAPSHOT_DEFAULTS, SNAPSHOT_HISTOGRAMS, layerReports, probeForward, takeSnapshot } from './snapshot.js';
 
 export class Lab {
   constructor(core) {

@@ -195,8 +195,14 @@ export class Network {
       core.call('gl_network_shape', this.handle, i, core.outIntsPtr);
       layer.shape = Array.from(core.outInts.subarray(0, 3));
     });
-    this.optimizer = { name: 'sgd', ...OPTIMIZER_DEFAULTS.sgd };
+    /** the last setOptimizer/tune spec (with its name) as plain JSON: the one record of the optimiser in use */
     this.optimizerSpec = { name: 'sgd' };
+  }
+
+  /** the optimiser in use with its defaults filled in, read from optimizerSpec (a fresh copy on each read) */
+  get optimizer() {
+    const spec = structuredClone(this.optimizerSpec);
+    return { ...OPTIMIZER_DEFAULTS[spec.name], ...spec };
   }
 
   live() {
@@ -209,8 +215,7 @@ export class Network {
     const row = optimizerRow(spec);
     const core = this.core;
     core.scoped((take) => core.call('gl_network_set_optimizer', this.live(), take(row)));
-    this.optimizer = { ...OPTIMIZER_DEFAULTS[spec.name ?? 'sgd'], ...spec };
-    this.optimizerSpec = JSON.parse(JSON.stringify({ name: 'sgd', ...spec }));
+    this.optimizerSpec = JSON.parse(JSON.stringify({ name: 'sgd', ...spec, name: spec.name ?? 'sgd' }));
     return this;
   }
 
@@ -225,11 +230,10 @@ export class Network {
     object(patch, 'tune');
     // another name goes to the engine on its own (the old one's keys would not fit it), to be refused there
     const renamed = patch.name !== undefined && patch.name !== this.optimizerSpec.name;
-    const spec = renamed ? { ...patch } : { ...this.optimizerSpec, ...patch };
+    const spec = renamed ? { ...patch } : { ...this.optimizerSpec, ...patch, name: this.optimizerSpec.name };
     const row = optimizerRow(spec);
     const core = this.core;
     core.scoped((take) => core.call('gl_network_tune_optimizer', this.live(), take(row)));
-    this.optimizer = { ...OPTIMIZER_DEFAULTS[spec.name], ...spec };
     this.optimizerSpec = JSON.parse(JSON.stringify(spec));
     return this;
   }
