@@ -34,6 +34,7 @@ const repeat = Number(option('repeat', 1));
 const against = option('against', null);
 const traceFile = option('trace', null);
 const LONG_MS = 50;
+const SETTLE_MS = 3000;   // a new window's own start-up work, before navigation (runCase)
 
 const FOUR = 'mode=compare&runs=seed:1~seed:2~seed:3~seed:4';
 const ALL_CASES = [
@@ -92,6 +93,12 @@ function mainThreadTasks(traceBuffer) {
 
 async function runCase(browser, url, query, { trace = null } = {}) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // A new page in Playwright is a new browser window, and Chromium builds a window's own WebUI (the
+  // omnibox popup, hundreds of ms of CPU on its renderer) as the window opens: on 2 cores that work
+  // took the core from the page's load. A reader types the address into a window that is open
+  // already, so the window settles on a blank page first.
+  await page.goto('about:blank');
+  await page.waitForTimeout(SETTLE_MS);
   await page.addInitScript(instrument);
   const categories = ['toplevel', 'blink.user_timing', ...(trace ? ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute',
     'disabled-by-default-v8.cpu_profiler'] : [])];
