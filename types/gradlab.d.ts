@@ -12,7 +12,7 @@ export interface LoadOptions {
   /** URL of the folder holding gradlab-simd.wasm and gradlab-scalar.wasm; default ../wasm/ beside gradlab.js */
   wasmBase?: string | URL;
   /** GEMM micro-kernel variant: 'auto' (default) times them at load (at most 30 ms) and takes the fastest;
-   * a name from lab.kernelInfo().variants forces one ('reference' is the scalar build's only one) */
+   * a name from lab.kernelInfo().variants forces one ('reference' is the scalar build's only one); 'default' forces the first without timing */
   kernel?: string;
 }
 

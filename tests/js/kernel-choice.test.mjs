@@ -54,8 +54,10 @@ describe('GEMM kernel variant chosen at load', () => {
     assert.equal(info.variant, '2x16-loadsplat');
     assert.equal(info.forced, true);
     assert.equal(info.rounds, 0);
-    await assert.rejects(loadGradlab({ kernel: '4x4' }), /kernel must be 'auto' or one of '4x8-loadsplat', .*got "4x4"/);
-    await assert.rejects(loadGradlab({ kernel: 7 }), /kernel must be 'auto' or one of/);
+    const plain = (await loadGradlab({ kernel: 'default' })).kernelInfo();
+    assert.deepEqual([plain.variant, plain.forced, plain.rounds, plain.calibrationMs], [info.variants[0].name, true, 0, 0], "'default' is the table's first, untimed");
+    await assert.rejects(loadGradlab({ kernel: '4x4' }), /kernel must be 'auto', 'default' or one of '4x8-loadsplat', .*got "4x4"/);
+    await assert.rejects(loadGradlab({ kernel: 7 }), /kernel must be 'auto', 'default' or one of/);
     const scalar = await loadGradlab({ simd: false });
     assert.equal(scalar.kernelInfo().variant, 'reference');
     assert.deepEqual(scalar.kernelInfo().variants.map((v) => v.name), ['reference']);

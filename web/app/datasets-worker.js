@@ -7,7 +7,7 @@ import { DATASETS } from '../lib/names.js';
 const POINTS = 160;   // points per picture
 const IMAGE_SETS = ['digits', 'shapes'];
 
-const lab = await loadGradlab();
+const lab = await loadGradlab({ kernel: 'default' });   // no matrix product here: no kernel to time
 for (const name of DATASETS) {
   const image = IMAGE_SETS.includes(name);
   const data = lab.dataset(name, image ? { samples: 8, testFraction: 0, seed: 3 } : { samples: POINTS, testFraction: 0, seed: 1 });

@@ -164,9 +164,9 @@ page.session
 for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'held']) page.session.on(type, page.redraw);
 
 // A redraw draws the views in turn; once a frame has spent FRAME_BUDGET_MS on them, the rest wait for
-// the next frame (the first redraws after Play, when every view draws for the first time, would
-// otherwise hold the thread for one long task).
-const FRAME_BUDGET_MS = 12;
+// the next frame, and the compare cards likewise one by one (the first redraws after Play, when
+// every view draws for the first time, would otherwise hold the thread for one long task).
+const FRAME_BUDGET_MS = 8;
 let lastRender = 0, owed = [];
 function render() {
   requestAnimationFrame(render);
@@ -179,7 +179,8 @@ function render() {
     page.dirty = false;
     owed = page.state.mode === 'compare' ? [curves, multiples, overlay, scrubber, instruments] : [curves, single, strips, scrubber, instruments];
   }
-  while (owed.length && performance.now() - now < FRAME_BUDGET_MS) owed.shift().render();
+  // a view may draw part of itself by the deadline and return false: it keeps its turn
+  while (owed.length && performance.now() - now < FRAME_BUDGET_MS) if (owed[0].render(now + FRAME_BUDGET_MS) !== false) owed.shift();
 }
 
 // ---------- start ----------

@@ -72,19 +72,20 @@ function calibrate(x, memory, count, budgetMs) {
 }
 
 /**
- * Selects the variant: options.kernel names one (forced), or 'auto' / undefined times them all.
- * Returns the record Lab.kernelInfo() reports.
+ * Selects the variant: options.kernel names one (forced), 'default' forces the table's first without
+ * timing anything (for a module that runs no large product, such as the page's data-set pictures),
+ * or 'auto' / undefined times them all. Returns the record Lab.kernelInfo() reports.
  */
 export function chooseKernel({ exports: x, memory }, option = 'auto') {
   const variants = variantsOf(x, memory);
   const names = variants.map((v) => v.name);
-  if (option !== 'auto' && !names.includes(option)) {
-    throw new GradlabError(`kernel must be 'auto' or one of ${names.map((n) => `'${n}'`).join(', ')}; got ${JSON.stringify(option)}`);
+  if (option !== 'auto' && option !== 'default' && !names.includes(option)) {
+    throw new GradlabError(`kernel must be 'auto', 'default' or one of ${names.map((n) => `'${n}'`).join(', ')}; got ${JSON.stringify(option)}`);
   }
   const info = { variant: names[0], forced: option !== 'auto', settled: false, calibrationMs: 0, rounds: 0, productsEach: 0,
     shape: { ...SHAPE }, variants };
   if (info.forced) {
-    info.variant = option;
+    info.variant = option === 'default' ? names[0] : option;
   } else if (variants.length > 1) {
     const t0 = performance.now();
     const { best, rounds, reps } = calibrate(x, memory, variants.length, CALIBRATION_BUDGET_MS);

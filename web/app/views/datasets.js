@@ -8,6 +8,7 @@ import { moduleWorker } from '../spawn.js';
 
 const $ = (id) => document.getElementById(id);
 const SIDE = 48;
+const AFTER_READY_MS = 1000, START_LATEST_MS = 4000;
 
 /** The pictures over `page` ({ state, change(patch) }); returns { sync() }. */
 export function createDatasets(page) {
@@ -21,15 +22,25 @@ export function createDatasets(page) {
   }
   $('datasets').replaceChildren(...[...buttons.values()].map((b) => b.button));
 
-  // a one-off helper of the page's (not a run): spawn.js starts it, from another origin too
-  const worker = moduleWorker(new URL('../datasets-worker.js', import.meta.url).href);
-  const end = () => worker.terminate();
-  worker.onmessage = ({ data }) => {
-    if (data.done) { end(); return; }
-    const entry = buttons.get(data.name);
-    if (entry) drawDataPicture(entry.canvas, data);
+  // a one-off helper of the page's (not a run): spawn.js starts it, from another origin too. It
+  // starts AFTER_READY_MS after the runs have their first snapshots (START_LATEST_MS at the latest):
+  // on two cores, one more thread loading an engine beside the runs' took the core from the page's
+  // own thread while it loaded and drew its first frames.
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    const worker = moduleWorker(new URL('../datasets-worker.js', import.meta.url).href);
+    const end = () => worker.terminate();
+    worker.onmessage = ({ data }) => {
+      if (data.done) { end(); return; }
+      const entry = buttons.get(data.name);
+      if (entry) drawDataPicture(entry.canvas, data);
+    };
+    worker.onerror = end;   // the pictures stay blank; the menu still works
   };
-  worker.onerror = end;   // the pictures stay blank; the menu still works
+  page.session.on('ready', () => setTimeout(start, AFTER_READY_MS));
+  setTimeout(start, START_LATEST_MS);
 
   return {
     sync() {

@@ -59,8 +59,10 @@ export function createMultiples(page) {
         return figure;
       }));
     },
-    render() {
+    /** Draws the cards with news; past `deadline` (performance.now() time) the rest wait: returns false then. */
+    render(deadline = Infinity) {
       const runs = page.session.runs, lines = runs.map((r) => runStatus(r, page.state));
+      let done = true;
       $('status').textContent = runs.map((r, i) => `${r.label}: ${lines[i].text}`).join('\n');
       $('status').classList.toggle('diverged', lines.some((l) => l.bad));
       runs.forEach((r, i) => {
@@ -69,9 +71,11 @@ export function createMultiples(page) {
         card.status.textContent = r.scrubbed?.snapshot ? `showing step ${r.scrubbed.snapshot.step} · now ${lines[i].text}` : lines[i].text;
         card.status.classList.toggle('diverged', lines[i].bad);
         if (!r.built || !r.last || !r.fresh) return;
+        if (performance.now() > deadline) { done = false; return; }   // still fresh: drawn by the next call
         r.fresh = false;
         drawCard(r, card);
       });
+      return done;
     },
   };
 }
