@@ -220,6 +220,7 @@ export class Session extends EventTarget {
   #racePingAt = null;   // when the watchdog's unanswered ping to the race's worker went (null: none outstanding)
   #raceId = 0;
   #readyFired = false;
+  #pausedByUser = false;   // pause() was called and play() not since (#training)
   #wantPlay = false;
   #stops = [];       // a lesson's stops: [{ step, moment }] by step; #stop is the next one not yet reached
   #stop = 0;
@@ -294,9 +295,14 @@ export class Session extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  /** This session's workers that train now (cpuShare counts them): its live runs while it plays. */
+  /**
+   * This session's workers that train or are about to (cpuShare counts them): its live runs unless
+   * it was paused (its button, a hidden tab, an embed scrolled away). Runs built but not yet
+   * playing count: eight embeds that autoplay as each gets ready would otherwise start one by one
+   * with a core each, and the page's thread would wait for the cores while they load.
+   */
   #training() {
-    return this.playing ? this.runs.filter((r) => r.status === 'ok' && !r.fault).length : 0;
+    return this.playing || !this.#pausedByUser ? this.runs.filter((r) => r.status === 'ok' && !r.fault).length : 0;
   }
 
   get running() {
@@ -346,6 +352,7 @@ export class Session extends EventTarget {
     if (this.runs.every((r) => r.status !== 'ok')) return;
     if (this.#stopHere(this.#runsStep())) { this.#emit('playing', { playing: false }); return; }
     this.playing = true;
+    this.#pausedByUser = false;
     this.#until = this.nextStop;
     shareNow();   // these runs count now: every worker has its new share before they train
     for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.play(this.#until));
@@ -356,6 +363,7 @@ export class Session extends EventTarget {
     if (!this.state) return;
     if (this.state.mode === 'race') { this.#pauseRace(); return; }
     this.playing = false;
+    this.#pausedByUser = true;
     for (const r of this.runs) r.worker.postMessage(protocol.pause());
     this.#emit('playing', { playing: false });
   }
@@ -595,7 +603,7 @@ export class Session extends EventTarget {
         continue;
       }
       run.generation = ++generations;
-      run.duty = cpuShare(trainingWorkers() + this.runs.length);   // its share once it plays (play sends the share then)
+      run.duty = cpuShare(trainingWorkers() + (this.#pausedByUser ? this.runs.length : 0));   // its share once it plays (play sends the share then)
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
       const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
       run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
