@@ -10,9 +10,15 @@ const queue = new Map();   // key → fn, in the order first queued
 let scheduled = false;
 let gate = Promise.resolve();
 
-// a task of its own: a message on a channel runs sooner than setTimeout(0), which browsers clamp
+// a task of its own: a message on a channel runs sooner than setTimeout(0), which browsers clamp.
+// The messages arrive in the order they were posted, one task each, so each takes the next waiting fn.
 const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
-const nextTask = channel ? (fn) => { channel.port1.onmessage = fn; channel.port2.postMessage(0); } : (fn) => setTimeout(fn, 0);
+const waiting = [];
+const nextTask = channel ? (fn) => {
+  waiting.push(fn);
+  channel.port1.onmessage ??= () => waiting.shift()();   // set at first use, as a listening port keeps Node running
+  channel.port2.postMessage(0);
+} : (fn) => setTimeout(fn, 0);
 const afterFrame = typeof requestAnimationFrame === 'function' ? (fn) => requestAnimationFrame(() => nextTask(fn)) : nextTask;
 
 function runOne() {
@@ -38,15 +44,8 @@ export function waitFor(promise) {
   gate = Promise.all([gate, promise.catch(() => {})]);
 }
 
-/** A promise settled in a task of its own (its own channel, so that it never takes runOne's turn). */
-export function nextTaskPromise() {
-  return new Promise((resolve) => {
-    if (typeof MessageChannel !== 'function') { setTimeout(resolve, 0); return; }
-    const c = new MessageChannel();
-    c.port1.onmessage = () => { c.port1.close(); resolve(); };
-    c.port2.postMessage(0);
-  });
-}
+/** A promise settled in a task of its own. */
+export const nextTaskPromise = () => new Promise((resolve) => nextTask(resolve));
 
 /** Whether a piece under `key` waits to run. */
 export const pending = (key) => queue.has(key);

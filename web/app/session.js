@@ -302,7 +302,7 @@ export class Session extends EventTarget {
    * with a core each, and the page's thread would wait for the cores while they load.
    */
   #training() {
-    return this.playing || !this.#pausedByUser ? this.runs.filter((r) => r.status === 'ok' && !r.fault).length : 0;
+    return !this.#pausedByUser ? this.runs.filter((r) => r.status === 'ok' && !r.fault).length : 0;
   }
 
   get running() {
