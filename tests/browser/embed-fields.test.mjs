@@ -89,6 +89,11 @@ describe('a value the embed cannot use is refused beside its field', () => {
       await page.waitForFunction(() => window.steps.some((s) => s.step >= 1));
       const rate = (await page.evaluate(() => window.steps.at(-1))).learningRate;
       assert.ok(Math.abs(rate - 0.1) < 1e-6, `trained at 0.1 (float32): ${rate}`);
+      // every step() while paused is reported, however soon after the one before (the throttle is for training)
+      const before = await page.evaluate(() => window.steps.at(-1).step);
+      await page.evaluate(() => { const e = document.querySelector('gradlab-playground'); e.step(); e.step(); });
+      await page.waitForFunction((n) => window.steps.some((s) => s.step === n + 2), before);
+      assert.ok(await page.evaluate((n) => window.steps.some((s) => s.step === n + 1), before), 'the first of two quick steps was reported too');
 
       // a value that is taken clears the message and the mark
       await typeInto(page, LABELS.lr, '0.05');

@@ -154,7 +154,8 @@ export class GradlabPlayground extends HTMLElement {
       this.#emit('gradlab-ready', { lesson: state.lesson, mode: state.mode, runs: runs.length, simd: session.simd });
       if (state.mode !== 'race') this.#emitStep(performance.now(), true);
     });
-    session.on('step', () => { this.#emitStep(performance.now(), false); this.#schedule(); });
+    // a step that arrives while paused (step(), or the last of a run just paused) always reports, throttle or not
+    session.on('step', () => { this.#emitStep(performance.now(), !session.playing); this.#schedule(); });
     session.on('diverged', ({ run, step, learningRate }) => {
       this.#emit('gradlab-diverged', { run: run.index, label: run.label, step, learningRate });
       this.#emitStep(performance.now(), true);
