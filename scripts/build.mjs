@@ -41,11 +41,12 @@ export function buildWasm({ force = false } = {}) {
   for (const f of outputs) if (existsSync(f)) utimesSync(f, now, now);
 }
 
-export function buildNative() {
+/** Builds build/native/ (cmake decides what is stale): every target, or only `target` and what it needs. */
+export function buildNative({ target } = {}) {
   ensureNativeTools();
   const dir = join(root, 'build', 'native');
   if (!existsSync(join(dir, 'CMakeCache.txt'))) run('cmake', ['-S', '.', '-B', dir, '-DCMAKE_BUILD_TYPE=Release']);
-  run('cmake', ['--build', dir, '-j2']);
+  run('cmake', ['--build', dir, '-j2', ...(target ? ['--target', target] : [])]);
   return dir;
 }
 

@@ -1,10 +1,20 @@
 // The three builds agree: native, scalar wasm and SIMD wasm give the same losses on one seed
 // (within a stated tolerance: float sums run in another order with SIMD), and the SIMD build
-// really contains SIMD in its dense-layer kernels.
+// really contains SIMD in its dense-layer kernels. The file builds what it runs when that is missing
+// or stale (the native trace program, the wasm modules), through scripts/build.mjs as `npm test`
+// does, so it runs on its own in a fresh tree; after `npm test`'s build that is a quick check.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { it } from 'node:test';
+import { join } from 'node:path';
+import { before, it } from 'node:test';
+import { buildNative, buildWasm } from '../../scripts/build.mjs';
 import { loadGradlab } from '../../web/lib/gradlab.js';
+
+let trace;
+before(() => {
+  buildWasm();
+  trace = join(buildNative({ target: 'gradlab_trace' }), 'gradlab_trace');
+});
 
 // Relative, on the loss every 10 steps over the first 200 steps of the spiral run. Further on,
 // full-batch SGD at rate 1.0 is chaotic enough to amplify last-bit differences (libm's exp and
@@ -24,7 +34,7 @@ async function wasmTrace(simd) {
 }
 
 it(`native, scalar-wasm and SIMD-wasm losses agree within ${TOLERANCE} (relative)`, async () => {
-  const native = JSON.parse(execFileSync('build/native/gradlab_trace', { encoding: 'utf8' }));
+  const native = JSON.parse(execFileSync(trace, { encoding: 'utf8' }));
   const scalar = await wasmTrace(false);
   const simd = await wasmTrace(true);
   let worst = 0;
