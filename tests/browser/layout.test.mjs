@@ -1,7 +1,8 @@
 // The page's look at four screen sizes (phone, tablet, laptop, desktop), in headless Chromium: no
 // sideways scrolling, a chart in view after Play (on a phone the views before the settings), every chart with its axes named, a legend naming
 // the series of every chart that has several, values under the cursor, views that grow with the
-// window. Screenshots of train mode, compare mode, a lesson and the race go to build/shots/.
+// window, and every column of views stacking its panels without an empty gap between them.
+// Screenshots of train mode, compare mode, a lesson and the race go to build/shots/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -29,6 +30,41 @@ const waitSteps = (page, n) => page.waitForFunction((k) => {
 }, n, { timeout: 40000 });
 
 const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+// The lessons open here at the page's default pace, 300 steps a second (the address's speed), not at
+// their own slower one: this file checks how they are laid out, moments.test.mjs that each plays at
+// its own pace.
+const QUICK = '&speed=300';
+
+/** The space the grid leaves between two boxes (.train-views's gap, 8 px), and what rounding may add. */
+const GAP = 8, SLACK = 2;
+
+/**
+ * Every box of the train views shown (panels, the compare cards and their heading, the instruments),
+ * each with the space between its top and the bottom of the nearest box above it in the same column
+ * (any box it overlaps sideways), or the top of the views when there is none.
+ */
+const columnGaps = (page) => page.evaluate(() => {
+  const views = document.querySelector('.train-views');
+  const boxes = [...views.querySelectorAll('figure.panel, .multiples-head, .multiples, .instruments')]
+    .filter((el) => !el.parentElement.closest('.panel, .instruments') && el.getClientRects().length > 0)
+    .map((el) => ({ el, r: el.getBoundingClientRect() }));
+  const top = views.getBoundingClientRect().top;
+  return boxes.map(({ el, r }) => {
+    const above = boxes.filter((b) => b.r.bottom <= r.top + 1 && b.r.left < r.right - 1 && b.r.right > r.left + 1);
+    const under = above.length ? Math.max(...above.map((b) => b.r.bottom)) : top;
+    const name = el.id || el.querySelector('h3')?.textContent || el.querySelector('[id]')?.id || el.className;
+    return { name: above.length ? name : `${name} (first in its column)`, gap: Math.round(r.top - under) };
+  });
+});
+
+/** Checks that no column of views leaves empty space between two boxes (or above its first). */
+async function checkColumns(page, where) {
+  const gaps = await columnGaps(page);
+  assert.ok(gaps.length > 2, `${where}: boxes found (${gaps.length})`);
+  const wide = gaps.filter((g) => g.gap > (g.name.endsWith('(first in its column)') ? SLACK : GAP + SLACK) || g.gap < -SLACK);
+  assert.deepEqual(wide, [], `${where}: empty space above these boxes (px): ${JSON.stringify(wide)}`);
+}
 
 /** Every uPlot chart shown: its title, axis labels, series labels and legend rows (labels as shown). */
 const chartsShown = (page) => page.evaluate(() => [...document.querySelectorAll('.views div[id$="-chart"]')]
@@ -100,6 +136,7 @@ describe('layout at four screen sizes', () => {
       const ratio = await hoverValues(page, 'ratio-chart');
       assert.ok(ratio.slice(1).every((v) => /^\d/.test(v)), `each layer's ratio under the cursor (${ratio})`);
       await page.mouse.move(0, 0);
+      await checkColumns(page, `${size} train`);
       await page.screenshot({ path: `${SHOTS}/train-${size}.png` });
       assert.deepEqual(page.errors, []);
       await page.close();
@@ -107,7 +144,7 @@ describe('layout at four screen sizes', () => {
 
     it(`${size}: compare mode, a lesson and the race`, async () => {
       // a lesson link starts by itself and stops at its first moment
-      const page = await open(width, height, '?lesson=adam');
+      const page = await open(width, height, `?lesson=adam${QUICK}`);
       await waitSteps(page, lessonNamed('adam').moments[0].step);
       assert.ok(await sideways(page) <= 0, 'compare: no sideways scrolling');
       const charts = await chartsShown(page);
@@ -117,9 +154,10 @@ describe('layout at four screen sizes', () => {
         const fill = await page.evaluate(() => document.getElementById('loss-chart').offsetWidth / document.querySelector('.train-views').offsetWidth);
         assert.ok(fill > 0.9, `the compare curves fill the width (${fill})`);
       }
+      await checkColumns(page, `${size} compare`);
       await page.screenshot({ path: `${SHOTS}/compare-${size}.png` });
 
-      await page.goto(`${server.url}?lesson=large-init`);
+      await page.goto(`${server.url}?lesson=large-init${QUICK}`);
       await page.waitForFunction(() => window.gradlabPage?.summary().moment?.step === 0);   // its first moment is before any step
       await page.getByRole('button', { name: 'Play to go on' }).click();
       await waitSteps(page, 100);
@@ -128,9 +166,10 @@ describe('layout at four screen sizes', () => {
         assert.ok(bottom <= height, `the saturation bars the lesson talks about are above the fold (${bottom})`);
       }
       assert.ok(await sideways(page) <= 0, 'lesson: no sideways scrolling');
+      await checkColumns(page, `${size} lesson`);
       await page.screenshot({ path: `${SHOTS}/lesson-${size}.png` });
 
-      await page.goto(`${server.url}?lesson=ravine`);
+      await page.goto(`${server.url}?lesson=ravine${QUICK}`);
       await page.waitForFunction(() => window.gradlabPage?.summary().race?.paths.length === 2);
       for (const m of lessonNamed('ravine').moments) {   // the lesson stops at its moments: go on past each
         await page.waitForFunction((n) => window.gradlabPage.summary().moment?.step === n, m.step);
