@@ -195,12 +195,16 @@ function render() {
 
 // ---------- start ----------
 
-// The views above are built in this task and the runs start in the next (workers, the first
-// snapshots), so that neither adds to one long task before the first frame.
+// The views above are built in this task, the controls take the state's values in the next, and the
+// runs start in the one after (workers, the first snapshots): 10-15 ms of CPU each, at a time when
+// the workers' engines load on the other core, so that none adds to one long task before the first frame.
 await nextTaskPromise();
 showNotes(parsed.notes);
 new PlayGate().attach(page.session);   // no training in a hidden tab
-restart({ play: startsPlaying(parsed.state, opening.autoplay) });
+writeUrl();
+syncControls();
+await nextTaskPromise();
+page.session.start(page.state, { play: startsPlaying(parsed.state, opening.autoplay) });
 requestAnimationFrame(render);
 
 // ---------- test and benchmark hook: plain numbers only ----------
