@@ -23,12 +23,13 @@ describe('the ready event and its kernel', () => {
     assert.match(checkEvent({ type: 'ready', simd: true, kernel: { variant: 3, forced: false, adopted: false, settled: true, calibrationMs: 1, count: 5 } }), /field 'kernel'/);
   });
 
-  it('says whether the kernel was forced, timed, cut short, or the only one', () => {
+  it('says whether the kernel was forced, timed, cut short, still to be timed, or the only one', () => {
     const k = { variant: 'v', forced: false, settled: true, calibrationMs: 12.4, count: 5 };
-    assert.match(kernelLine(k), /fastest of 5 timed on this CPU at load \(12 ms\)/);
-    assert.match(kernelLine({ ...k, settled: false }), /the default \(the timing at load was cut short/);
+    assert.match(kernelLine(k), /fastest of 5 timed on this CPU \(12 ms\)/);
+    assert.match(kernelLine({ ...k, settled: false }), /the default \(the timing was cut short/);
     assert.match(kernelLine({ ...k, forced: true }), /as asked for/);
     assert.match(kernelLine({ ...k, count: 1 }), /no SIMD variants/);
+    assert.match(kernelLine({ ...k, forced: true, pending: true }), /micro-kernel for now; the 5 variants are timed on this CPU once the page has loaded/);
     // adopted from the worker that timed them: the same sentence, with that worker's timing
     assert.equal(kernelLine({ ...k, adopted: true }), kernelLine(k));
   });

@@ -61,7 +61,7 @@ import { racePlan } from './race-plan.js';
 import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
 import { READING_TYPES, addReading, watchFor } from './instrument-readings.js';
-import { kernelFor, kernelTimed, kernelWorkerEnded } from './kernel-share.js';
+import { kernelFor, kernelReady, kernelWorkerEnded } from './kernel-share.js';
 
 /** The session events after which the count of training workers may differ (see cpuShare). */
 const RESHARE_ON = new Set(['playing', 'error', 'diverged', 'recovered', 'runs']);
@@ -467,7 +467,7 @@ export class Session extends EventTarget {
   #runFaulted(run, f) {
     if (!this.runs.includes(run)) return;
     run.fault = f;
-    kernelWorkerEnded(run.worker);   // if it was timing the micro-kernels, a waiting worker times them
+    kernelWorkerEnded(run.worker);   // if it was timing the micro-kernels, another worker times them
     this.#runFailed(run, f.text);
   }
 
@@ -609,7 +609,7 @@ export class Session extends EventTarget {
       run.generation = ++generations;
       run.duty = cpuShare(trainingWorkers() + (this.#pausedByUser ? this.runs.length : 0));   // its share once it plays (play sends the share then)
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
-      const kernel = kernelFor(run.worker, !!config.scalar);   // one timing of the micro-kernels per document
+      const kernel = kernelFor(run.worker, !!config.scalar);   // one timing of the micro-kernels per document, after load
       if (kernel !== undefined) config.kernel = kernel;
       const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
       run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
@@ -632,10 +632,9 @@ export class Session extends EventTarget {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#runFailed(run, `the worker sent what the page cannot read: ${problem}`); return; }
     if (msg.type === 'ready') {
-      if (!kernelTimed(run.worker, msg.kernel)) return;   // the default it runs until the document's choice comes
       this.simd = msg.simd;
-      this.kernel = msg.kernel;
-      this.#emit('engine', { simd: msg.simd, kernel: msg.kernel });
+      this.kernel = kernelReady(run.worker, msg.kernel);   // pending while the document's timing is to come
+      this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
     } else if (msg.type === 'built') {
       run.built = msg;
       if (this.playing) run.worker.postMessage(protocol.play(this.#until));
@@ -773,7 +772,9 @@ export class Session extends EventTarget {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
     if (msg.type === 'ready') {
-      if (kernelTimed(this.#raceWorker, msg.kernel)) { this.simd = msg.simd; this.kernel = msg.kernel; this.#emit('engine', { simd: msg.simd, kernel: msg.kernel }); }
+      this.simd = msg.simd;
+      this.kernel = kernelReady(this.#raceWorker, msg.kernel);
+      this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
       return;
     }
     if (msg.type === 'error') {
