@@ -4,7 +4,10 @@
 // field) so that neither side acts on a message it does not understand. Pure: no DOM, no engine.
 //
 // Commands (view → worker)
-//   build   { config }                 build a run from runConfig(state) plus { generation, duty, watch } (watch: as the watch command)
+//   build   { config }                 build a run from runConfig(state) plus { generation, duty, watch, kernel } (watch: as the watch
+//                                      command; kernel: the engine's loadGradlab kernel option, absent once it has one: kernel-share.js)
+//   kernel  { kernel }                 run the GEMM micro-kernel another worker's engine chose (a ready event's kernel),
+//                                      or 'auto': time them now (lab.useKernel); a ready event follows
 //   play    { until }                  train on; with a step number, pause exactly there and send its snapshot
 //   pause | step                       stop, one step
 //   speed   { speed }                  steps per second
@@ -32,9 +35,9 @@
 //             each of `directions` at every multiple of landscapeEvery past 0, the range test once a network is
 //             built (lrFind); 0 and false: never. Kept until the next watch or build (web/app/worker-instruments.js)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
-//   ready    { simd, kernel }          the engine is loaded: which build, and which GEMM micro-kernel
-//            it runs, kernel = { variant, forced, settled, calibrationMs, count } (lab.kernelInfo(),
-//            count: how many variants the build has)
+//   ready    { simd, kernel }          the engine is loaded (or its micro-kernel changed): which build, and which
+//            GEMM micro-kernel it runs, kernel = { variant, forced, adopted, settled, calibrationMs, count }
+//            (lab.kernelInfo(), count: how many variants the build has)
 //   built    { generation, inputs, classes, extent, gridSize, layers, train, test, scheduleCurve, image }
 //   snapshot { generation, step, status, batchLoss, learningRate, train, test, layers, outputs, weights, conv, divergedAt? }
 //   conv     { generation, conv }      feature maps of another test image
@@ -92,6 +95,7 @@ const COMMANDS = {
   },
   ping: { id: isNumber },
   duty: { duty: isNumber },
+  kernel: { kernel: (v) => v === 'auto' || (isObject(v) && isString(v.variant)) },
   // ----- the instruments (web/app/worker-instruments.js) -----
   landscape: { id: isNumber, directions: isDirections, span: isNumber, resolution: isNumber },
   sharpness: {},
@@ -102,7 +106,7 @@ const COMMANDS = {
   },
 };
 
-const KERNEL = (v) => isObject(v) && isString(v.variant) && isBool(v.forced) && isBool(v.settled) && isNumber(v.calibrationMs) && isNumber(v.count);
+const KERNEL = (v) => isObject(v) && isString(v.variant) && isBool(v.forced) && isBool(v.adopted) && isBool(v.settled) && isNumber(v.calibrationMs) && isNumber(v.count);
 const MOMENTS = (v) => isObject(v) && isNumberOrNull(v.loss) && isNumberOrNull(v.accuracy);
 
 const EVENTS = {
@@ -182,6 +186,8 @@ export const race = ({ id, surface, x, y, resolution, start, racers, learningRat
 
 export const ping = (id) => ({ type: 'ping', id });
 export const duty = (share) => ({ type: 'duty', duty: share });
+/** Run the micro-kernel of `choice` (a ready event's kernel), or time them now ('auto'). */
+export const kernel = (choice) => ({ type: 'kernel', kernel: choice });
 /** A download made in the worker (see FILE_KINDS); settings: the run's query, curves: the page's points or null. */
 export const file = (what, settings = '', curves = null) => ({ type: 'file', what, settings, curves });
 /** Check a saved run's zip bytes and hold it as `id`. */
@@ -189,8 +195,8 @@ export const open = (id, bytes) => ({ type: 'open', id, bytes });
 
 // ----- events -----
 /** `kernel`: what lab.kernelInfo() reports, of which the event carries the plain fields. */
-export const ready = (simd, { variant, forced, settled, calibrationMs, variants }) => ({
-  type: 'ready', simd, kernel: { variant, forced, settled, calibrationMs, count: variants.length },
+export const ready = (simd, { variant, forced, adopted, settled, calibrationMs, variants }) => ({
+  type: 'ready', simd, kernel: { variant, forced, adopted, settled, calibrationMs, count: variants.length },
 });
 export const built = (fields) => ({ type: 'built', ...fields });
 export const snapshot = (fields) => ({ type: 'snapshot', ...fields });

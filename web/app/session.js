@@ -61,6 +61,7 @@ import { racePlan } from './race-plan.js';
 import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
 import { READING_TYPES, addReading, watchFor } from './instrument-readings.js';
+import { kernelFor, kernelTimed, kernelWorkerEnded } from './kernel-share.js';
 
 /** The session events after which the count of training workers may differ (see cpuShare). */
 const RESHARE_ON = new Set(['playing', 'error', 'diverged', 'recovered', 'runs']);
@@ -94,6 +95,7 @@ export function newWorker(base = null) {
 
 function endWorker(worker) {
   worker.terminate();
+  kernelWorkerEnded(worker);
   liveWorkers = Math.max(0, liveWorkers - 1);
   rebalance();
 }
@@ -465,6 +467,7 @@ export class Session extends EventTarget {
   #runFaulted(run, f) {
     if (!this.runs.includes(run)) return;
     run.fault = f;
+    kernelWorkerEnded(run.worker);   // if it was timing the micro-kernels, a waiting worker times them
     this.#runFailed(run, f.text);
   }
 
@@ -605,6 +608,8 @@ export class Session extends EventTarget {
       run.generation = ++generations;
       run.duty = cpuShare(trainingWorkers() + (this.#pausedByUser ? this.runs.length : 0));   // its share once it plays (play sends the share then)
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
+      const kernel = kernelFor(run.worker, !!config.scalar);   // one timing of the micro-kernels per document
+      if (kernel !== undefined) config.kernel = kernel;
       const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
       run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
     }
@@ -626,6 +631,7 @@ export class Session extends EventTarget {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#runFailed(run, `the worker sent what the page cannot read: ${problem}`); return; }
     if (msg.type === 'ready') {
+      if (!kernelTimed(run.worker, msg.kernel)) return;   // the default it runs until the document's choice comes
       this.simd = msg.simd;
       this.kernel = msg.kernel;
       this.#emit('engine', { simd: msg.simd, kernel: msg.kernel });
