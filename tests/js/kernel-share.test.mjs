@@ -64,6 +64,10 @@ describe('one timing of the micro-kernels per document', () => {
     const embed = new Session();
     embed.start(parseState('').state);
     assert.equal(buildOf(embed.runs[0].worker).config.kernel.variant, '8x4-loadsplat');
+    const racing = new Session();   // the optimiser race's worker too
+    racing.start(parseState('?mode=race').state);
+    assert.equal(racing.raceWorker.sent.find((m) => m.type === 'race').kernel.variant, '8x4-loadsplat');
+    racing.dispose();
     const scalar = new Session();
     scalar.start(parseState('?build=scalar').state);
     assert.equal(buildOf(scalar.runs[0].worker).config.scalar, true);

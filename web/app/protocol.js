@@ -17,7 +17,7 @@
 //   tune    { optimizer, id }          the run's optimiser spec with live changes (state.js LIVE_KEYS), from
 //                                      the next step on, keeping the weights and the optimiser's state
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
-//             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
+//             steps, noise, seed, scalar, kernel? }   every racer's path (learningRate: the shared rate; kernel: as build's)
 //   ping    { id }                     are you there? (the session's watchdog, web/app/faults.js)
 //   duty    { duty }                   the share of a core this worker may take now (session.js cpuShare)
 //   file    { what, settings, curves }  a download made in the worker (web/app/worker-files.js): what is
@@ -70,6 +70,8 @@ const isFloats = (v) => v instanceof Float32Array;
 const isOptional = (check) => (v) => v === undefined || check(v);
 const isCount = (v) => Number.isInteger(v) && v >= 0;
 export const DIRECTIONS = ['random', 'trajectory'];
+/** loadGradlab's kernel option as a worker is given it (kernel-share.js): 'auto', 'default' or another engine's choice */
+const isKernelOption = (v) => v === 'auto' || v === 'default' || (isObject(v) && isString(v.variant));
 const isDirections = (v) => DIRECTIONS.includes(v);
 
 /** The downloads a worker makes (the file command). */
@@ -91,11 +93,11 @@ const COMMANDS = {
   race: {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
-    learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool,
+    learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool, kernel: isOptional(isKernelOption),
   },
   ping: { id: isNumber },
   duty: { duty: isNumber },
-  kernel: { kernel: (v) => v === 'auto' || (isObject(v) && isString(v.variant)) },
+  kernel: { kernel: (v) => v !== 'default' && isKernelOption(v) },
   // ----- the instruments (web/app/worker-instruments.js) -----
   landscape: { id: isNumber, directions: isDirections, span: isNumber, resolution: isNumber },
   sharpness: {},
@@ -179,9 +181,9 @@ export const unit = (layer, index) => ({ type: 'unit', layer, unit: index });
 export const scrub = (at) => ({ type: 'scrub', step: at });
 export const tune = (optimizer, id) => ({ type: 'tune', optimizer, id });
 /** A race: `racers` as parseRacers gives them ({ name, learningRate: null for the shared rate }). */
-export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false }) => ({
+export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false, kernel }) => ({
   type: 'race', id, surface, x, y, resolution, start, racers: racers.map((r) => ({ name: r.name, learningRate: r.learningRate ?? null })),
-  learningRate, steps, noise, seed, scalar,
+  learningRate, steps, noise, seed, scalar, ...(kernel === undefined ? {} : { kernel }),
 });
 
 export const ping = (id) => ({ type: 'ping', id });

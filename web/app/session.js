@@ -501,6 +501,7 @@ export class Session extends EventTarget {
   #raceFaulted(worker, kind, detail = '') {
     if (worker !== this.#raceWorker || !this.race) return;
     const f = this.race.fault = fault(kind, detail, { race: true });
+    kernelWorkerEnded(worker);
     this.#emit('error', { run: null, message: f.text, fault: f.kind, race: this.race });
   }
 
@@ -762,7 +763,8 @@ export class Session extends EventTarget {
     const plan = racePlan(this.state);
     this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1, fault: null };
     this.#wantPlay = play;
-    this.#raceWorker.postMessage(protocol.race({ ...plan, id: this.race.id, resolution: this.raceResolution }));
+    const kernel = kernelFor(this.#raceWorker, plan.scalar);   // one timing of the micro-kernels per document
+    this.#raceWorker.postMessage(protocol.race({ ...plan, id: this.race.id, resolution: this.raceResolution, kernel }));
     this.#emit('racestart', { race: this.race });
     this.#emit('playing', { playing: false });
   }
@@ -770,7 +772,10 @@ export class Session extends EventTarget {
   #onRaceMessage(msg) {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
-    if (msg.type === 'ready') { this.simd = msg.simd; this.kernel = msg.kernel; this.#emit('engine', { simd: msg.simd, kernel: msg.kernel }); return; }
+    if (msg.type === 'ready') {
+      if (kernelTimed(this.#raceWorker, msg.kernel)) { this.simd = msg.simd; this.kernel = msg.kernel; this.#emit('engine', { simd: msg.simd, kernel: msg.kernel }); }
+      return;
+    }
     if (msg.type === 'error') {
       if (isMemoryError(msg.message)) this.#raceFaulted(this.#raceWorker, 'memory', msg.message); else this.#emit('error', { run: null, message: msg.message });
       return;

@@ -351,7 +351,7 @@ onmessage = async ({ data: msg }) => {
         break;
       }
       case 'race':
-        await ensureLab(msg.scalar);
+        await ensureLab(msg.scalar, msg.kernel);
         race(msg);
         break;
       case 'file': {   // a download (worker-files.js)
