@@ -5,9 +5,10 @@
 // the command and says so in a new ready event). The module's state is the document's: this file
 // runs in a process of its own, as every test file does.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import * as protocol from '../../web/app/protocol.js';
 import { Session } from '../../web/app/session.js';
+import { RETIME_MS } from '../../web/app/kernel-share.js';
 import { parseState, runState } from '../../web/app/state.js';
 import { runConfig } from '../../web/app/config.js';
 import { workerClassInBlock } from './worker-class.mjs';
@@ -30,13 +31,14 @@ const THREE = '?mode=compare&runs=seed:1~seed:2~seed:3';
 const buildOf = (w) => w.sent.filter((m) => m.type === 'build').at(-1);
 const kernelCommands = (w) => w.sent.filter((m) => m.type === 'kernel');
 const variants = ['4x8-loadsplat', '4x8-splat', '8x4-loadsplat', '2x16-loadsplat', '6x8-loadsplat'].map((name) => ({ name }));
-const timedReady = (variant) => protocol.ready(true, { variant, forced: false, adopted: false, settled: true, calibrationMs: 30, variants });
+const timedReady = (variant, settled = true) => protocol.ready(true, { variant, forced: false, adopted: false, settled, calibrationMs: 30, variants });
 const defaultReady = () => protocol.ready(true, { variant: variants[0].name, forced: true, adopted: false, settled: false, calibrationMs: 0, variants });
 
 describe('one timing of the micro-kernels per document', () => {
   workerClassInBlock(FakeWorker);
 
-  it('the first worker times them, the others start on the default and are sent its choice; later workers adopt it at load', () => {
+  it('the first worker times them, the others start on the default and are sent its choice, timed again once if it did not settle; later workers adopt it at load', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
     const page = new Session();
     const engines = [];
     page.on('engine', ({ kernel }) => engines.push(kernel.variant));
@@ -48,18 +50,36 @@ describe('one timing of the micro-kernels per document', () => {
     for (const w of others) w.answer(defaultReady());
     assert.deepEqual(engines, []);
     assert.ok(others.every((w) => kernelCommands(w).length === 0));
-    first.answer(timedReady('8x4-loadsplat'));
-    assert.deepEqual(engines, ['8x4-loadsplat']);
-    for (const w of others) assert.deepEqual(kernelCommands(w).map((m) => m.kernel.variant), ['8x4-loadsplat']);
+    // the timing at load did not settle (as in a browser): its choice, the default, for now
+    first.answer(timedReady('4x8-loadsplat', false));
+    assert.deepEqual(engines, ['4x8-loadsplat']);
+    for (const w of others) assert.deepEqual(kernelCommands(w).map((m) => m.kernel.variant), ['4x8-loadsplat']);
     assert.deepEqual(kernelCommands(first), []);
+    // RETIME_MS later they are timed again, by the same worker (here it has failed meanwhile, so by
+    // another), and the settled choice goes to every other worker
+    first.onerror({ message: 'it could not start' });
+    mock.timers.tick(RETIME_MS - 1);
+    assert.ok(others.every((w) => kernelCommands(w).length === 1));
+    mock.timers.tick(1);
+    const [again, rest] = others;
+    assert.deepEqual(kernelCommands(again).map((m) => m.kernel.variant ?? m.kernel), ['4x8-loadsplat', 'auto']);
+    assert.deepEqual(kernelCommands(first), [], 'not the failed worker');
+    again.answer(timedReady('8x4-loadsplat'));
+    assert.deepEqual(engines, ['4x8-loadsplat', '8x4-loadsplat']);
+    assert.deepEqual(kernelCommands(rest).map((m) => m.kernel.variant), ['4x8-loadsplat', '8x4-loadsplat']);
+    // once only: a settled choice is final
+    mock.timers.tick(10 * RETIME_MS);
+    assert.equal(kernelCommands(again).length, 2);
+    mock.timers.reset();
     // their ready events after switching are shown
-    others[0].answer(protocol.ready(true, { ...timedReady('8x4-loadsplat').kernel, adopted: true, variants }));
+    rest.answer(protocol.ready(true, { ...timedReady('8x4-loadsplat').kernel, adopted: true, variants }));
     assert.equal(engines.at(-1), '8x4-loadsplat');
-    // a rebuild of the same workers asks nothing (their engines are loaded); a fourth run's new worker adopts the choice
+    // a rebuild of the same workers asks nothing (their engines are loaded); the failed run's new
+    // worker and a fourth run's adopt the choice at load
     page.update(parseState(`${THREE}~seed:4`).state);
-    for (const w of [first, ...others]) assert.equal(buildOf(w).config.kernel, undefined);
-    const fourth = page.runs[3].worker;
-    assert.equal(buildOf(fourth).config.kernel.variant, '8x4-loadsplat');
+    for (const w of others) assert.equal(buildOf(w).config.kernel, undefined);
+    assert.ok(first.terminated);
+    for (const i of [0, 3]) assert.equal(buildOf(page.runs[i].worker).config.kernel.variant, '8x4-loadsplat');
     // so does another session of the document (a second embed), and the scalar build is timed on its own
     const embed = new Session();
     embed.start(parseState('').state);
