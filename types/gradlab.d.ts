@@ -12,8 +12,9 @@ export interface LoadOptions {
   /** URL of the folder holding gradlab-simd.wasm and gradlab-scalar.wasm; default ../wasm/ beside gradlab.js */
   wasmBase?: string | URL;
   /** GEMM micro-kernel variant: 'auto' (default) times them at load (at most 30 ms) and takes the fastest;
-   * a name from lab.kernelInfo().variants forces one ('reference' is the scalar build's only one); 'default' forces the first without timing */
-  kernel?: string;
+   * a name from lab.kernelInfo().variants forces one ('reference' is the scalar build's only one); 'default' forces the first without timing;
+   * another engine's kernelInfo() (or any { variant, settled?, calibrationMs? }) adopts its choice without timing (one calibration per page) */
+  kernel?: string | Pick<KernelInfo, 'variant'> & Partial<KernelInfo>;
 }
 
 export interface KernelVariant {
@@ -32,6 +33,8 @@ export interface KernelInfo {
   variant: string;
   /** true when loadGradlab's kernel option named it */
   forced: boolean;
+  /** true when it was adopted from another engine's kernelInfo() (settled and calibrationMs are then that engine's) */
+  adopted: boolean;
   /** true when every variant ran enough products to be timed in optimised code; if false the default runs */
   settled: boolean;
   calibrationMs: number;
@@ -772,4 +775,6 @@ export class Lab {
   memoryStats(): { wasmBytes: number; liveBytes: number };
   /** the GEMM micro-kernel variant running and how it was chosen (a copy) */
   kernelInfo(): KernelInfo;
+  /** Selects the GEMM micro-kernel again after load (any value of LoadOptions.kernel); results are bit-identical whichever runs. */
+  useKernel(option: LoadOptions['kernel']): KernelInfo;
 }

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SILENT_MS } from '../../web/app/faults.js';
+import { ANNOUNCE } from '../../web/app/views/announce.js';
 import { launch, openPage, serve } from './browser.mjs';
 
 let browser, server;
@@ -69,11 +70,19 @@ describe('a worker that dies, on the page', () => {
   it('a network that needs more memory than wasm can grow to: its card says out of memory, the other run trains', async () => {
     const page = await openPage(browser, new URL(`?${OOM}&mode=compare&runs=batch:600~batch:16&speed=30`, server.url).href);
     await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null), null, { timeout: 120000 });
+    await page.evaluate(() => {   // what the polite region says (views/announce.js)
+      const region = document.getElementById('announce');
+      window.heard = [];
+      new MutationObserver(() => { if (region.textContent) window.heard.push(region.textContent); }).observe(region, { childList: true, characterData: true, subtree: true });
+    });
     await page.getByRole('button', { name: /Play/ }).click();
     await page.waitForFunction(() => window.gradlabPage.summary().runs[0].status === 'error', null, { timeout: 120000 });
     await page.waitForFunction(() => /memory/.test(document.querySelector('#multiples .run-status')?.textContent), null, { timeout: 5000 }).catch(() => {});
     const cards = await cardTexts(page);
     assert.match(cards[0], /^Out of memory: not enough memory for a batch of 600 rows; use a smaller batchSize\. .*1 GiB.*other runs go on/);
+    await page.waitForFunction(() => window.heard.some((t) => /memory/.test(t)), null, { timeout: 5000 }).catch(() => {});
+    const label = (await page.evaluate(() => window.gradlabPage.summary())).runs[0].label;
+    assert.deepEqual((await page.evaluate(() => window.heard)).filter((t) => /memory/.test(t)), [ANNOUNCE.failed(label, cards[0])], 'the fault is said once, in the card\'s words');
     await page.waitForFunction(() => window.gradlabPage.summary().runs[1].step > 5, null, { timeout: 120000 });
     assert.equal(await page.evaluate(() => window.gradlabPage.summary().runs[1].status), 'ok');
     assert.deepEqual(page.errors, []);

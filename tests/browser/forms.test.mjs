@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LAYER_NUMBERS, paramInfo, readValue } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
+import { LABELS } from '../../web/app/labels.js';
+import { SURFACE_VIEWS } from '../../web/lib/names.js';
 import { launch, serve } from './browser.mjs';
 
 let browser, server;
@@ -152,6 +154,40 @@ describe("a racer's own learning rate in the optimiser race", () => {
       assert.ok(m && m.text.includes("'-1'") && m.text.includes('It stays 0.02.') && m.value === '0.02', JSON.stringify(m));
       assert.equal(await page.getAttribute('#racer-lr-sgd', 'aria-invalid'), null, 'only the refused field is marked');
       assert.equal((await summary(page)).race.paths.find((p) => p.name === 'adam').learningRate, 0.02, 'the race runs at the rate the field shows');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
+});
+
+describe("the optimiser race's start point fields", () => {
+  for (const size of [[1440, 900], [390, 844]]) {
+    const where = size.join('x');
+    it(`${where}: a start x or y the race cannot use keeps the start in use, with the field's name and range beside it`, async () => {
+      const page = await open('?mode=race&surface=bowl&raceSteps=50', size);
+      const [x0, y0] = SURFACE_VIEWS.bowl.start.map(String);
+      for (const typed of ['abc', '500', '-1e9']) {
+        await typeInto(page, '#in-raceX', typed);
+        const m = await messageOf(page, '#in-raceX');
+        checkMessage(m, { typed, range: rangeOf(paramInfo('raceX')), kept: x0 }, `${where} start x ${typed}`);
+        assert.ok(m.text.startsWith(`${LABELS.raceX}: `), m.text);
+      }
+      assert.equal(await page.getAttribute('#in-raceY', 'aria-invalid'), null, 'only the refused field is marked');
+      if (size[0] === 1440) await page.screenshot({ path: `build/shots/race-start-message-${where}.png` });
+      else await page.locator('.race-start').screenshot({ path: `build/shots/race-start-message-${where}.png` });
+      await typeInto(page, '#in-raceY', '-200');
+      const y = await messageOf(page, '#in-raceY');
+      checkMessage(y, { typed: '-200', range: rangeOf(paramInfo('raceY')), kept: y0 }, `${where} start y`);
+      assert.ok(y.text.startsWith(`${LABELS.raceY}: `), y.text);
+      assert.equal(await page.getAttribute('#in-raceX', 'aria-invalid'), null, 'the message now names y alone');
+      assert.equal(new URLSearchParams(await page.evaluate(() => location.search)).get('raceX'), null, 'nothing refused reached the address');
+      const { race } = await summary(page);
+      assert.deepEqual([race.paths[0].x[0], race.paths[0].y[0]].map((v) => +v.toFixed(6)), SURFACE_VIEWS.bowl.start, 'the race starts where it did');
+      // a value that is taken clears the message and moves the start
+      await typeInto(page, '#in-raceX', '0.5');
+      await page.waitForFunction(() => Math.abs(window.gradlabPage.summary().race?.paths[0].x[0] - 0.5) < 1e-6);
+      assert.equal(await messageOf(page, '#in-raceX'), null);
+      assert.equal(await messageOf(page, '#in-raceY'), null);
       assert.deepEqual(page.errors, []);
       await page.close();
     });

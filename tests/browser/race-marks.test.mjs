@@ -187,8 +187,11 @@ describe('race: racers that leave the plot or diverge', () => {
     assert.ok(closeTo(await start(), [x1, 0.25]), 'typed into the y field');
     await page.fill('#in-raceX', '500');
     await page.dispatchEvent('#in-raceX', 'change');
-    assert.equal(await page.locator('#race-start-problem').isVisible(), true);
-    assert.match(await page.locator('#race-start-problem').textContent(), /Start x: a number from -100 to 100/);
+    // the field's message (field-messages.js, as every field has): its name, what was typed, the range, the start kept
+    const problem = page.locator('.race-start + .field-problem');
+    assert.equal(await problem.isVisible(), true);
+    assert.equal(await problem.textContent(), `Start x: '500' is not used; allowed: a number from -100 to 100. It stays ${x1}.`);
+    assert.equal(await page.inputValue('#in-raceX'), String(x1), 'the field shows the start in use');
     await page.waitForTimeout(300);
     assert.ok(closeTo(await start(), [x1, 0.25]), 'a value it cannot use leaves the start where it was');
     assert.deepEqual(page.errors, []);

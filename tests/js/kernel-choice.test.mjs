@@ -1,13 +1,15 @@
 // The GEMM micro-kernel variant chosen at load (web/lib/kernels.js, src/gemm.c's table): a forced
 // choice is honoured, a bad one is refused with the allowed names, the calibration's record is
 // complete, and training gives bit-identical results whichever variant runs (so the choice made on
-// one machine never changes a result). Timings are not asserted: the machine is shared.
+// one machine never changes a result), also when it changes between steps; one engine adopts
+// another's choice. Timings are not asserted: the machine is shared.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import { CALIBRATION_BUDGET_MS } from '../../web/lib/kernels.js';
 
-async function trainWith(kernel) {
+// the network of the bit-identity checks, trained 5 x 2 steps; `switchTo` a variant after the first 2
+async function trainWith(kernel, switchTo = null) {
   const lab = await loadGradlab({ kernel });
   assert.equal(lab.kernelInfo().variant, kernel);
   // 64-256-256-10: the 256x256 layer's products take the packed path (a B of 64 Ki floats)
@@ -20,7 +22,10 @@ async function trainWith(kernel) {
     { units: 10, activation: 'softmax' }] });
   net.setOptimizer({ name: 'adam', learningRate: 1e-3 });
   const losses = [];
-  for (let i = 0; i < 5; ++i) losses.push(net.train(wide, { steps: 2, batchSize: 128 }).loss);
+  for (let i = 0; i < 5; ++i) {
+    losses.push(net.train(wide, { steps: 2, batchSize: 128 }).loss);
+    if (i === 0 && switchTo) assert.equal(lab.useKernel(switchTo).variant, switchTo);
+  }
   const weights = net.tensor(1, 'weights').slice();
   net.dispose(); wide.dispose(); data.dispose();
   return { losses, weights };
@@ -56,12 +61,35 @@ describe('GEMM kernel variant chosen at load', () => {
     assert.equal(info.rounds, 0);
     const plain = (await loadGradlab({ kernel: 'default' })).kernelInfo();
     assert.deepEqual([plain.variant, plain.forced, plain.rounds, plain.calibrationMs], [info.variants[0].name, true, 0, 0], "'default' is the table's first, untimed");
-    await assert.rejects(loadGradlab({ kernel: '4x4' }), /kernel must be 'auto', 'default' or one of '4x8-loadsplat', .*got "4x4"/);
-    await assert.rejects(loadGradlab({ kernel: 7 }), /kernel must be 'auto', 'default' or one of/);
+    await assert.rejects(loadGradlab({ kernel: '4x4' }), /kernel must be 'auto', 'default', one of '4x8-loadsplat', .* or a kernelInfo\(\) record; got "4x4"/);
+    await assert.rejects(loadGradlab({ kernel: 7 }), /kernel must be 'auto', 'default', one of/);
     const scalar = await loadGradlab({ simd: false });
     assert.equal(scalar.kernelInfo().variant, 'reference');
     assert.deepEqual(scalar.kernelInfo().variants.map((v) => v.name), ['reference']);
     await assert.rejects(loadGradlab({ simd: false, kernel: '4x8-splat' }), /one of 'reference'/);
+  });
+
+  it("adopts another engine's choice without timing, at load or later; a record this build lacks is timed afresh", async () => {
+    const timed = await loadGradlab({ kernel: '8x4-loadsplat' });
+    const record = { ...timed.kernelInfo(), settled: true, calibrationMs: 12.5 };
+    const lab = await loadGradlab({ kernel: record });
+    const info = lab.kernelInfo();
+    assert.deepEqual([info.variant, info.adopted, info.forced, info.settled, info.calibrationMs, info.rounds],
+      ['8x4-loadsplat', true, false, true, 12.5, 0]);
+    assert.ok(info.variants.every((v) => v.ms === undefined), 'nothing was timed here');
+    // the ready event's plain fields are enough
+    assert.equal((await loadGradlab({ kernel: { variant: '2x16-loadsplat', settled: false, calibrationMs: 3 } })).kernelInfo().variant, '2x16-loadsplat');
+    // later: back to the default, then an adopted choice, then timed now
+    const later = await loadGradlab({ kernel: 'default' });
+    assert.equal(later.useKernel(record).variant, '8x4-loadsplat');
+    assert.equal(later.kernelInfo().adopted, true);
+    const now = later.useKernel('auto');
+    assert.equal(now.adopted, false);
+    assert.ok(now.variants.every((v) => typeof v.ms === 'number'), 'auto times them again');
+    assert.throws(() => later.useKernel('9x9'), /kernel must be 'auto', 'default', one of/);
+    // the scalar build has no 8x4-loadsplat: it times its own (its only one)
+    const scalar = (await loadGradlab({ simd: false, kernel: record })).kernelInfo();
+    assert.deepEqual([scalar.variant, scalar.adopted], ['reference', false]);
   });
 
   it('training is bit-identical with every variant', async () => {
@@ -74,5 +102,9 @@ describe('GEMM kernel variant chosen at load', () => {
       assert.deepEqual(other.losses, first.losses, `${name}: losses`);
       assert.deepEqual(other.weights, first.weights, `${name}: weights of layer 1`);
     }
+    // and when the variant changes between steps (the page's workers switch to the first one's choice)
+    const switched = await trainWith(names[0], names[names.length - 1]);
+    assert.deepEqual(switched.losses, first.losses, 'switched mid-run: losses');
+    assert.deepEqual(switched.weights, first.weights, 'switched mid-run: weights');
   });
 });

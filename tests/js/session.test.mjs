@@ -434,16 +434,18 @@ describe('protocol.js', () => {
   it('builds every command the worker accepts and refuses what it does not know', () => {
     const race = protocol.race({ id: 1, surface: 'bowl', x: [0, 1], y: [0, 1], resolution: 10, start: [0, 0], racers: [{ name: 'sgd', learningRate: null }], learningRate: 0.1, steps: 10, noise: 0, seed: 1 });
     for (const msg of [protocol.build({}), protocol.play(), protocol.pause(), protocol.step(), protocol.speed(3), protocol.example(2), protocol.unit(0, 1), protocol.scrub(40), race,
-      protocol.file('run', '?seed=2', []), protocol.file('pytorch'), protocol.open(3, new Uint8Array(4))]) {
+      protocol.file('run', '?seed=2', []), protocol.file('pytorch'), protocol.open(3, new Uint8Array(4)), protocol.kernel('auto'),
+      protocol.kernel({ variant: '4x8-splat', forced: false, adopted: false, settled: true, calibrationMs: 30, count: 5 })]) {
       assert.equal(protocol.checkCommand(msg), '', msg.type);
     }
-    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'duty', 'example', 'file', 'landscape', 'lrfind', 'open', 'pause', 'ping', 'play', 'race', 'scrub', 'sharpness', 'speed', 'step', 'tune', 'unit', 'watch']);
+    assert.deepEqual(protocol.COMMAND_TYPES.sort(), ['build', 'duty', 'example', 'file', 'kernel', 'landscape', 'lrfind', 'open', 'pause', 'ping', 'play', 'race', 'scrub', 'sharpness', 'speed', 'step', 'tune', 'unit', 'watch']);
     assert.match(protocol.checkCommand({ type: 'file', what: 'passwords', settings: '', curves: null }), /field 'what'/);
     assert.match(protocol.checkCommand({ type: 'open', id: 1, bytes: [80, 75] }), /field 'bytes'/);
     assert.match(protocol.checkCommand({ type: 'schedule' }), /unknown command 'schedule'; allowed: build, play/);
     assert.match(protocol.checkCommand({ type: '__proto__' }), /unknown command/);
     assert.match(protocol.checkCommand(null), /must be an object/);
     assert.match(protocol.checkCommand({ type: 'speed', speed: '3' }), /field 'speed'/);
+    assert.match(protocol.checkCommand({ type: 'kernel', kernel: 'fastest' }), /field 'kernel'/);
     assert.match(protocol.checkCommand({ ...race, racers: ['sgd'] }), /field 'racers'/);
   });
 

@@ -20,12 +20,13 @@ export const SHORT_LABELS = {
   alpha: 'α', period: 'Period', maxLr: 'Max rate', warmup: 'Warm-up', clip: 'Clip norm', batch: 'Batch',
 };
 
-/** One sentence on the GEMM micro-kernel an engine runs, from a ready event's `kernel` (protocol.js). */
-export function kernelLine({ variant, forced, settled, calibrationMs, count }) {
+/** One sentence on the GEMM micro-kernel an engine runs, from a ready event's `kernel` (protocol.js; pending: kernel-share.js). */
+export function kernelLine({ variant, forced, settled, calibrationMs, count, pending = false }) {
   if (count <= 1) return `Matrix products: the ${variant} kernel, plain loops (this build has no SIMD variants to choose from).`;
-  if (forced) return `Matrix products: the ${variant} micro-kernel, as asked for (no timing at load).`;
-  if (!settled) return `Matrix products: the ${variant} micro-kernel, the default (the timing at load was cut short, ${calibrationMs.toFixed(0)} ms).`;
-  return `Matrix products: the ${variant} micro-kernel, the fastest of ${count} timed on this CPU at load (${calibrationMs.toFixed(0)} ms).`;
+  if (pending) return `Matrix products: the ${variant} micro-kernel for now; the ${count} variants are timed on this CPU once the page has loaded.`;
+  if (forced) return `Matrix products: the ${variant} micro-kernel, as asked for (not timed).`;
+  if (!settled) return `Matrix products: the ${variant} micro-kernel, the default (the timing was cut short, ${calibrationMs.toFixed(0)} ms).`;
+  return `Matrix products: the ${variant} micro-kernel, the fastest of ${count} timed on this CPU (${calibrationMs.toFixed(0)} ms).`;
 }
 
 /**

@@ -166,7 +166,13 @@ for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'hel
 // A redraw draws the views in turn; once a frame has spent FRAME_BUDGET_MS on them, the rest wait for
 // the next frame, and the compare cards likewise one by one (the first redraws after Play, when
 // every view draws for the first time, would otherwise hold the thread for one long task).
+// A view that repaints large canvases ends its frame's drawing as well: where the browser composites
+// in software (headless Chromium, machines without a usable GPU), every repainted canvas is copied
+// when the frame is committed, on this thread, after the drawing. All of the compare view's canvases
+// at 1440 px cost that commit 8-9 ms of CPU, and each frame's task about 17 ms; one large view a
+// frame halves that, and the three frames of a redraw still fit within REDRAW_MS at 60 frames a second.
 const FRAME_BUDGET_MS = 8;
+const ENDS_FRAME = new Set([curves, single, multiples]);
 let lastRender = 0, owed = [];
 function render() {
   requestAnimationFrame(render);
@@ -180,17 +186,25 @@ function render() {
     owed = page.state.mode === 'compare' ? [curves, multiples, overlay, scrubber, instruments] : [curves, single, strips, scrubber, instruments];
   }
   // a view may draw part of itself by the deadline and return false: it keeps its turn
-  while (owed.length && performance.now() - now < FRAME_BUDGET_MS) if (owed[0].render(now + FRAME_BUDGET_MS) !== false) owed.shift();
+  while (owed.length && performance.now() - now < FRAME_BUDGET_MS) {
+    const view = owed[0];
+    if (view.render(now + FRAME_BUDGET_MS) !== false) owed.shift();
+    if (ENDS_FRAME.has(view)) break;
+  }
 }
 
 // ---------- start ----------
 
-// The views above are built in this task and the runs start in the next (workers, the first
-// snapshots), so that neither adds to one long task before the first frame.
+// The views above are built in this task, the controls take the state's values in the next, and the
+// runs start in the one after (workers, the first snapshots): 10-15 ms of CPU each, at a time when
+// the workers' engines load on the other core, so that none adds to one long task before the first frame.
 await nextTaskPromise();
 showNotes(parsed.notes);
 new PlayGate().attach(page.session);   // no training in a hidden tab
-restart({ play: startsPlaying(parsed.state, opening.autoplay) });
+writeUrl();
+syncControls();
+await nextTaskPromise();
+page.session.start(page.state, { play: startsPlaying(parsed.state, opening.autoplay) });
 requestAnimationFrame(render);
 
 // ---------- test and benchmark hook: plain numbers only ----------

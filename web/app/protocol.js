@@ -4,7 +4,10 @@
 // field) so that neither side acts on a message it does not understand. Pure: no DOM, no engine.
 //
 // Commands (view → worker)
-//   build   { config }                 build a run from runConfig(state) plus { generation, duty, watch } (watch: as the watch command)
+//   build   { config }                 build a run from runConfig(state) plus { generation, duty, watch, kernel } (watch: as the watch
+//                                      command; kernel: the engine's loadGradlab kernel option, absent once it has one: kernel-share.js)
+//   kernel  { kernel }                 run the GEMM micro-kernel another worker's engine chose (a ready event's kernel),
+//                                      or 'auto': time them now (lab.useKernel); a ready event follows
 //   play    { until }                  train on; with a step number, pause exactly there and send its snapshot
 //   pause | step                       stop, one step
 //   speed   { speed }                  steps per second
@@ -14,7 +17,7 @@
 //   tune    { optimizer, id }          the run's optimiser spec with live changes (state.js LIVE_KEYS), from
 //                                      the next step on, keeping the weights and the optimiser's state
 //   race    { id, surface, x, y, resolution, start, racers: [{ name, learningRate }], learningRate,
-//             steps, noise, seed, scalar }   every racer's path (learningRate: the shared rate)
+//             steps, noise, seed, scalar, kernel? }   every racer's path (learningRate: the shared rate; kernel: as build's)
 //   ping    { id }                     are you there? (the session's watchdog, web/app/faults.js)
 //   duty    { duty }                   the share of a core this worker may take now (session.js cpuShare)
 //   file    { what, settings, curves }  a download made in the worker (web/app/worker-files.js): what is
@@ -32,9 +35,9 @@
 //             each of `directions` at every multiple of landscapeEvery past 0, the range test once a network is
 //             built (lrFind); 0 and false: never. Kept until the next watch or build (web/app/worker-instruments.js)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
-//   ready    { simd, kernel }          the engine is loaded: which build, and which GEMM micro-kernel
-//            it runs, kernel = { variant, forced, settled, calibrationMs, count } (lab.kernelInfo(),
-//            count: how many variants the build has)
+//   ready    { simd, kernel }          the engine is loaded (or its micro-kernel changed): which build, and which
+//            GEMM micro-kernel it runs, kernel = { variant, forced, adopted, settled, calibrationMs, count }
+//            (lab.kernelInfo(), count: how many variants the build has)
 //   built    { generation, inputs, classes, extent, gridSize, layers, train, test, scheduleCurve, image }
 //   snapshot { generation, step, status, batchLoss, learningRate, train, test, layers, outputs, weights, conv, divergedAt? }
 //   conv     { generation, conv }      feature maps of another test image
@@ -67,6 +70,8 @@ const isFloats = (v) => v instanceof Float32Array;
 const isOptional = (check) => (v) => v === undefined || check(v);
 const isCount = (v) => Number.isInteger(v) && v >= 0;
 export const DIRECTIONS = ['random', 'trajectory'];
+/** loadGradlab's kernel option as a worker is given it (kernel-share.js): 'auto', 'default' or another engine's choice */
+const isKernelOption = (v) => v === 'auto' || v === 'default' || (isObject(v) && isString(v.variant));
 const isDirections = (v) => DIRECTIONS.includes(v);
 
 /** The downloads a worker makes (the file command). */
@@ -88,10 +93,11 @@ const COMMANDS = {
   race: {
     id: isNumber, surface: isString, x: isArray, y: isArray, resolution: isNumber, start: isArray,
     racers: (v) => isArray(v) && v.every((r) => isObject(r) && isString(r.name) && isNumberOrNull(r.learningRate)),
-    learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool,
+    learningRate: isNumber, steps: isNumber, noise: isNumber, seed: isNumber, scalar: isBool, kernel: isOptional(isKernelOption),
   },
   ping: { id: isNumber },
   duty: { duty: isNumber },
+  kernel: { kernel: (v) => v !== 'default' && isKernelOption(v) },
   // ----- the instruments (web/app/worker-instruments.js) -----
   landscape: { id: isNumber, directions: isDirections, span: isNumber, resolution: isNumber },
   sharpness: {},
@@ -102,7 +108,7 @@ const COMMANDS = {
   },
 };
 
-const KERNEL = (v) => isObject(v) && isString(v.variant) && isBool(v.forced) && isBool(v.settled) && isNumber(v.calibrationMs) && isNumber(v.count);
+const KERNEL = (v) => isObject(v) && isString(v.variant) && isBool(v.forced) && isBool(v.adopted) && isBool(v.settled) && isNumber(v.calibrationMs) && isNumber(v.count);
 const MOMENTS = (v) => isObject(v) && isNumberOrNull(v.loss) && isNumberOrNull(v.accuracy);
 
 const EVENTS = {
@@ -175,13 +181,15 @@ export const unit = (layer, index) => ({ type: 'unit', layer, unit: index });
 export const scrub = (at) => ({ type: 'scrub', step: at });
 export const tune = (optimizer, id) => ({ type: 'tune', optimizer, id });
 /** A race: `racers` as parseRacers gives them ({ name, learningRate: null for the shared rate }). */
-export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false }) => ({
+export const race = ({ id, surface, x, y, resolution, start, racers, learningRate, steps, noise, seed, scalar = false, kernel }) => ({
   type: 'race', id, surface, x, y, resolution, start, racers: racers.map((r) => ({ name: r.name, learningRate: r.learningRate ?? null })),
-  learningRate, steps, noise, seed, scalar,
+  learningRate, steps, noise, seed, scalar, ...(kernel === undefined ? {} : { kernel }),
 });
 
 export const ping = (id) => ({ type: 'ping', id });
 export const duty = (share) => ({ type: 'duty', duty: share });
+/** Run the micro-kernel of `choice` (a ready event's kernel), or time them now ('auto'). */
+export const kernel = (choice) => ({ type: 'kernel', kernel: choice });
 /** A download made in the worker (see FILE_KINDS); settings: the run's query, curves: the page's points or null. */
 export const file = (what, settings = '', curves = null) => ({ type: 'file', what, settings, curves });
 /** Check a saved run's zip bytes and hold it as `id`. */
@@ -189,8 +197,8 @@ export const open = (id, bytes) => ({ type: 'open', id, bytes });
 
 // ----- events -----
 /** `kernel`: what lab.kernelInfo() reports, of which the event carries the plain fields. */
-export const ready = (simd, { variant, forced, settled, calibrationMs, variants }) => ({
-  type: 'ready', simd, kernel: { variant, forced, settled, calibrationMs, count: variants.length },
+export const ready = (simd, { variant, forced, adopted, settled, calibrationMs, variants }) => ({
+  type: 'ready', simd, kernel: { variant, forced, adopted, settled, calibrationMs, count: variants.length },
 });
 export const built = (fields) => ({ type: 'built', ...fields });
 export const snapshot = (fields) => ({ type: 'snapshot', ...fields });

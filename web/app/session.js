@@ -61,6 +61,7 @@ import { racePlan } from './race-plan.js';
 import { liveOnly, raceOnly, runState, runsOf } from './state.js';
 import { defaultWorkerUrl, spawnWorker, workerUrl } from './spawn.js';
 import { READING_TYPES, addReading, watchFor } from './instrument-readings.js';
+import { kernelFor, kernelReady, kernelWorkerEnded } from './kernel-share.js';
 
 /** The session events after which the count of training workers may differ (see cpuShare). */
 const RESHARE_ON = new Set(['playing', 'error', 'diverged', 'recovered', 'runs']);
@@ -94,6 +95,7 @@ export function newWorker(base = null) {
 
 function endWorker(worker) {
   worker.terminate();
+  kernelWorkerEnded(worker);
   liveWorkers = Math.max(0, liveWorkers - 1);
   rebalance();
 }
@@ -465,6 +467,7 @@ export class Session extends EventTarget {
   #runFaulted(run, f) {
     if (!this.runs.includes(run)) return;
     run.fault = f;
+    kernelWorkerEnded(run.worker);   // if it was timing the micro-kernels, another worker times them
     this.#runFailed(run, f.text);
   }
 
@@ -498,6 +501,7 @@ export class Session extends EventTarget {
   #raceFaulted(worker, kind, detail = '') {
     if (worker !== this.#raceWorker || !this.race) return;
     const f = this.race.fault = fault(kind, detail, { race: true });
+    kernelWorkerEnded(worker);
     this.#emit('error', { run: null, message: f.text, fault: f.kind, race: this.race });
   }
 
@@ -605,6 +609,8 @@ export class Session extends EventTarget {
       run.generation = ++generations;
       run.duty = cpuShare(trainingWorkers() + (this.#pausedByUser ? this.runs.length : 0));   // its share once it plays (play sends the share then)
       if (run.index === 0 && this.#restore != null) { config.restore = this.#restore; this.#restore = null; }
+      const kernel = kernelFor(run.worker, !!config.scalar);   // one timing of the micro-kernels per document, after load
+      if (kernel !== undefined) config.kernel = kernel;
       const watch = protocol.watch(watchFor(this.state, run.index, this.#instrumentWatch));   // the instruments to measure while training
       run.worker.postMessage(protocol.build({ ...config, generation: run.generation, duty: run.duty, watch }));
     }
@@ -627,8 +633,8 @@ export class Session extends EventTarget {
     if (problem) { this.#runFailed(run, `the worker sent what the page cannot read: ${problem}`); return; }
     if (msg.type === 'ready') {
       this.simd = msg.simd;
-      this.kernel = msg.kernel;
-      this.#emit('engine', { simd: msg.simd, kernel: msg.kernel });
+      this.kernel = kernelReady(run.worker, msg.kernel);   // pending while the document's timing is to come
+      this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
     } else if (msg.type === 'built') {
       run.built = msg;
       if (this.playing) run.worker.postMessage(protocol.play(this.#until));
@@ -756,7 +762,8 @@ export class Session extends EventTarget {
     const plan = racePlan(this.state);
     this.race = { id: ++this.#raceId, racers: plan.racers, start: plan.start, surface: null, paths: null, running: false, elapsed: 0, since: 0, upto: -1, fault: null };
     this.#wantPlay = play;
-    this.#raceWorker.postMessage(protocol.race({ ...plan, id: this.race.id, resolution: this.raceResolution }));
+    const kernel = kernelFor(this.#raceWorker, plan.scalar);   // one timing of the micro-kernels per document
+    this.#raceWorker.postMessage(protocol.race({ ...plan, id: this.race.id, resolution: this.raceResolution, kernel }));
     this.#emit('racestart', { race: this.race });
     this.#emit('playing', { playing: false });
   }
@@ -764,7 +771,12 @@ export class Session extends EventTarget {
   #onRaceMessage(msg) {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
-    if (msg.type === 'ready') { this.simd = msg.simd; this.kernel = msg.kernel; this.#emit('engine', { simd: msg.simd, kernel: msg.kernel }); return; }
+    if (msg.type === 'ready') {
+      this.simd = msg.simd;
+      this.kernel = kernelReady(this.#raceWorker, msg.kernel);
+      this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
+      return;
+    }
     if (msg.type === 'error') {
       if (isMemoryError(msg.message)) this.#raceFaulted(this.#raceWorker, 'memory', msg.message); else this.#emit('error', { run: null, message: msg.message });
       return;

@@ -45,13 +45,20 @@ const gridInputs = (inputs, extent = EXTENT) => {
 };
 
 let loading = null, loadingScalar = null;   // the engine being loaded: builds that arrive meanwhile wait for the same one
+let kernelNext = null;   // a kernel command that came while the engine loaded: applied once it has
 
-async function ensureLab(scalar) {
+/** The engine of this build kind; `kernel`: its loadGradlab option (the session's, kernel-share.js). */
+async function ensureLab(scalar, kernel = 'auto') {
   if (lab && loadedScalar === scalar) return;
   if (!loading || loadingScalar !== scalar) {
     loadingScalar = scalar;
-    loading = loadGradlab(scalar ? { simd: false } : {}).then((loaded) => {
-      if (loadingScalar === scalar) { lab = loaded; loadedScalar = scalar; postMessage(protocol.ready(lab.simd, lab.kernelInfo())); }
+    loading = loadGradlab({ ...(scalar ? { simd: false } : {}), kernel }).then((loaded) => {
+      if (loadingScalar === scalar) {
+        lab = loaded;
+        loadedScalar = scalar;
+        if (kernelNext) { lab.useKernel(kernelNext); kernelNext = null; }
+        postMessage(protocol.ready(lab.simd, lab.kernelInfo()));
+      }
       return loaded;
     });
   }
@@ -282,7 +289,7 @@ onmessage = async ({ data: msg }) => {
     switch (msg.type) {
       case 'build': {
         const generation = newestBuild = msg.config.generation;
-        await ensureLab(msg.config.scalar);
+        await ensureLab(msg.config.scalar, msg.config.kernel);
         // a build that waited for the engine while a newer one arrived must not replace it (nor pause it)
         if (generation === newestBuild) build(msg.config);
         break;
@@ -327,6 +334,11 @@ onmessage = async ({ data: msg }) => {
       case 'duty':   // more or fewer workers in the document now: another share of a core
         if (config) config.duty = msg.duty;
         break;
+      case 'kernel':   // another worker's engine timed the micro-kernels (or this one is to time them now)
+        if (!lab || loading && loadingScalar !== loadedScalar) { kernelNext = msg.kernel; break; }
+        lab.useKernel(msg.kernel);
+        postMessage(protocol.ready(lab.simd, lab.kernelInfo()));
+        break;
       case 'ping':   // the session's watchdog: any answer shows this worker is alive
         postMessage(protocol.pong(msg.id));
         break;
@@ -339,7 +351,7 @@ onmessage = async ({ data: msg }) => {
         break;
       }
       case 'race':
-        await ensureLab(msg.scalar);
+        await ensureLab(msg.scalar, msg.kernel);
         race(msg);
         break;
       case 'file': {   // a download (worker-files.js)

@@ -48,7 +48,6 @@ export class GradlabPlayground extends HTMLElement {
   // what a screen reader hears: state changes only (announce.js, as on the page); the status line
   // under the views changes with every snapshot and is not a live region
   #announce = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
-  #announcer = null;
   #gate = new PlayGate({ element: this });   // trains only in a shown tab and near the screen
 
   constructor() {
@@ -142,7 +141,7 @@ export class GradlabPlayground extends HTMLElement {
       autoplay: this.hasAttribute('autoplay'), raceResolution: 200, base: this.#base,
       lessonStops: this.getAttribute('moments') !== 'off', stopsAt: (m) => m.panel in MOMENT_BOXES || INSTRUMENT_PANELS.includes(m.panel),
     }));
-    this.#announcer = createAnnouncer({ session, get state() { return session.state; } }, this.#announce);
+    createAnnouncer({ session, get state() { return session.state; } }, this.#announce);
     session.on('moment', (stop) => this.#showMoment(stop));
     session.on('engine', ({ simd, kernel }) => {
       this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm';
@@ -244,7 +243,6 @@ export class GradlabPlayground extends HTMLElement {
     // a failed worker (run.fault): the message already says what happened and what to do
     this.#dom.status.textContent = run?.fault ? `${prefix}${message}` : `Error: ${message}`;
     this.#dom.status.classList.add('bad');
-    this.#announcer?.say(this.#dom.status.textContent);   // a fault is a change of state: said once
     if (run?.fault && run.fault.kind !== 'memory') this.#dom.faultReset.hidden = false;
     this.#emit('gradlab-error', { message, ...(run && { run: run.index, fault: run.fault?.kind ?? null }) });
   }
@@ -253,7 +251,6 @@ export class GradlabPlayground extends HTMLElement {
   #raceFailed(race) {
     this.#raceStatus(race);
     this.#dom.faultReset.hidden = false;
-    this.#announcer?.say(race.fault.text);   // said once, as a run's fault is
     this.#emit('gradlab-error', { message: race.fault.text, race: true, fault: race.fault.kind });
   }
 

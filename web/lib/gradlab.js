@@ -65,13 +65,26 @@ export class Lab {
   }
 
   /**
-   * The GEMM micro-kernel variant running and how it was chosen: { variant, forced, calibrationMs,
-   * rounds, shape, variants: [{ name, mr, nr, ms, gflops }] } (ms and gflops: the best of the
-   * calibration's timings, absent when the variant was forced).
+   * The GEMM micro-kernel variant running and how it was chosen: { variant, forced, adopted, settled,
+   * calibrationMs, rounds, productsEach, shape, variants: [{ name, mr, nr, ms, gflops }] } (ms and
+   * gflops: the best of this engine's calibration timings, absent when the variant was forced or
+   * adopted from another engine's kernelInfo()).
    */
   kernelInfo() {
     const k = this.core.kernel;
     return { ...k, shape: { ...k.shape }, variants: k.variants.map((v) => ({ ...v })) };
+  }
+
+  /**
+   * Selects the GEMM micro-kernel again, after load, with any value loadGradlab's `kernel` option
+   * takes (a name, 'default', 'auto' to time them now, or another engine's kernelInfo() to adopt its
+   * choice); returns kernelInfo(). Every variant gives bit-identical results, so a network keeps
+   * training the same steps whatever runs them.
+   */
+  useKernel(option) {
+    const core = this.core;
+    core.kernel = chooseKernel({ exports: core.x, memory: core.memory }, option);
+    return this.kernelInfo();
   }
 
   /** { wasmBytes, liveBytes }: the module's memory and the bytes its allocator has handed out. */

@@ -53,6 +53,10 @@ function calibrate(x, memory, count, budgetMs) {
     const start = performance.now();
     // each timing spans at least about 20 steps of the clock (one product is about 0.2 ms)
     reps = Math.max(1, Math.min(8, Math.ceil(20 * clockStep() / 0.2)));
+    // one untimed product of each first: every variant is then hot, so the engine compiles the
+    // optimised code of all of them at once (on its own threads) rather than of one at a time as
+    // the rounds reach them, and a second timing (the page's, kernel-share.js) finds all of it ready
+    for (let v = 0; v < count; ++v) x.gl_gemm_trial(v, M, N, K, A, B, C, 1);
     // The engine runs a function in its baseline compiler (V8's Liftoff, about 2.5x slower here)
     // until it has done some work, then swaps in optimised code (about 3 products of this size in
     // Node 20): the best of many interleaved rounds is the optimised time when the budget allows
@@ -71,20 +75,32 @@ function calibrate(x, memory, count, budgetMs) {
   }
 }
 
+/** a record of another engine's choice: what kernelInfo() returns, or the kernel of the page's ready event */
+const isRecord = (option) => option !== null && typeof option === 'object' && typeof option.variant === 'string';
+
 /**
  * Selects the variant: options.kernel names one (forced), 'default' forces the table's first without
  * timing anything (for a module that runs no large product, such as the page's data-set pictures),
- * or 'auto' / undefined times them all. Returns the record Lab.kernelInfo() reports.
+ * 'auto' / undefined times them all, or a record another engine reported (its kernelInfo(), or the
+ * kernel of the page's ready event) adopts that engine's choice without timing: the engines of one
+ * page run on the same CPU, so one calibration serves them all. A record naming a variant this build
+ * lacks (the scalar build's 'reference') times this build's own instead. Returns the record
+ * Lab.kernelInfo() reports.
  */
 export function chooseKernel({ exports: x, memory }, option = 'auto') {
   const variants = variantsOf(x, memory);
   const names = variants.map((v) => v.name);
-  if (option !== 'auto' && option !== 'default' && !names.includes(option)) {
-    throw new GradlabError(`kernel must be 'auto', 'default' or one of ${names.map((n) => `'${n}'`).join(', ')}; got ${JSON.stringify(option)}`);
+  if (isRecord(option) && !names.includes(option.variant)) option = 'auto';
+  if (!isRecord(option) && option !== 'auto' && option !== 'default' && !names.includes(option)) {
+    throw new GradlabError(`kernel must be 'auto', 'default', one of ${names.map((n) => `'${n}'`).join(', ')} or a kernelInfo() record; got ${JSON.stringify(option)}`);
   }
-  const info = { variant: names[0], forced: option !== 'auto', settled: false, calibrationMs: 0, rounds: 0, productsEach: 0,
+  const info = { variant: names[0], forced: false, adopted: false, settled: false, calibrationMs: 0, rounds: 0, productsEach: 0,
     shape: { ...SHAPE }, variants };
-  if (info.forced) {
+  if (isRecord(option)) {
+    // the other engine's choice and how it was made (its calibration's time, whether it settled)
+    Object.assign(info, { variant: option.variant, adopted: true, settled: !!option.settled, calibrationMs: Number(option.calibrationMs) || 0 });
+  } else if (option !== 'auto') {
+    info.forced = true;
     info.variant = option === 'default' ? names[0] : option;
   } else if (variants.length > 1) {
     const t0 = performance.now();

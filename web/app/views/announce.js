@@ -1,11 +1,15 @@
 // announce.js: what a screen reader hears. The status line and the step and loss readout change
 // many times a second while training, so they are not live regions; this one visually hidden polite
 // region says only when the state changes: training started or paused, a lesson's moment reached
-// or its end, a run diverged, a race finished. Listens to the run controller; draws nothing.
+// or its end, a run diverged, a live change held on a diverged run, a race finished, a worker that
+// failed (faults.js). Listens to the run controller; draws nothing. The page and the embed both
+// speak through it, in the words their views show (labels.js runStatus, faults.js).
 import { lessonNamed } from '../lessons.js';
 import { runStatus } from '../labels.js';
 
 const PAUSE_SETTLE_MS = 250;
+/** Live changes held on a diverged run within this long of each other are said once, after the last. */
+const HELD_SETTLE_MS = 500;
 
 /** The words for a change of state: pure, so the page and its test read the same sentences. */
 export const ANNOUNCE = {
@@ -15,11 +19,14 @@ export const ANNOUNCE = {
   end: (step) => `The lesson's run ends here, at step ${step}. Play trains on past it.`,
   raceFinished: (steps) => `Race finished after ${steps} steps.`,
   diverged: (label, text) => `${label === 'train' ? 'The run' : `Run ${label}`}: ${text}`,
+  // a failed worker's sentence already says "This run's worker": only a compare run is named
+  failed: (label, text) => (label === 'train' ? text : `Run ${label}: ${text}`),
 };
 
 /** The region `box` over `page` ({ state, session }); returns { say(text) }. */
 export function createAnnouncer(page, box) {
   let playing = false, pending = null, saidAt = -Infinity;
+  let heldTimer = null, heldSaid = '';   // a held live change waiting to be said, and the last one said
   const say = (text) => {
     // the same sentence twice in a row is still announced: clear first, then write
     box.textContent = '';
@@ -52,7 +59,25 @@ export function createAnnouncer(page, box) {
   session.on('moment', ({ step: at, moment }) => {
     if (lessonNamed(page.state.lesson)) sayWhy(moment ? ANNOUNCE.moment(at, moment.text) : ANNOUNCE.end(at));
   });
-  session.on('diverged', ({ run }) => sayWhy(ANNOUNCE.diverged(run.label, runStatus(run, page.state).text)));
-  session.on('runs', () => { clearTimeout(pending); playing = session.running; });
+  session.on('diverged', ({ run }) => { heldSaid = ''; sayWhy(ANNOUNCE.diverged(run.label, runStatus(run, page.state).text)); });
+  // a worker that failed (a run's, or the race's) and any other error: its status's words, said once
+  session.on('error', ({ run, race, message }) => {
+    if (race?.fault) sayWhy(race.fault.text);   // as the race's status shows it (race-fate.js raceStatus)
+    else if (run) sayWhy(ANNOUNCE.failed(run.label, runStatus(run, page.state).text));
+    else sayWhy(runStatus({ error: message }, page.state).text);   // the race's worker's own error, in a run's error's words
+  });
+  // a live change that reached diverged runs: they stay diverged and their status names what waits
+  // for Reset. A field left, or set() called several times, within HELD_SETTLE_MS is said once, and
+  // only when the words differ from the last such announcement.
+  session.on('held', ({ runs }) => {
+    clearTimeout(heldTimer);
+    heldTimer = setTimeout(() => {
+      const text = runs.filter((r) => session.runs.includes(r)).map((r) => ANNOUNCE.diverged(r.label, runStatus(r, page.state).text)).join(' ');
+      if (!text || text === heldSaid) return;
+      heldSaid = text;
+      sayWhy(text);
+    }, HELD_SETTLE_MS);
+  });
+  session.on('runs', () => { clearTimeout(pending); clearTimeout(heldTimer); heldSaid = ''; playing = session.running; });
   return { say };
 }

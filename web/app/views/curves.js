@@ -28,6 +28,8 @@ export function createCurves(page) {
     });
   };
   $('loss-log').addEventListener('change', () => { buildLoss(); page.redraw(); });
+  // the three charts, each built in a task of its own (about 4 ms of CPU each)
+  const PIECES = ['curves-loss', 'curves-acc', 'curves-lr'];
   const buildCharts = () => {
     const compare = page.state.mode === 'compare', runs = page.session.runs;
     $('curves-caption').textContent = compare
@@ -37,24 +39,31 @@ export function createCurves(page) {
       { label: compare ? `${r.label} train` : `train ${what}`, stroke: seriesColor(compare ? r.index : 0), width: 2 },
       { label: compare ? `${r.label} test` : `test ${what}`, stroke: seriesColor(compare ? r.index : 1), dash: [5, 4], width: 2 },
     ]);
-    lossSeries = series('loss');
-    if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
-    buildLoss();
-    charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC, marks, marksAt: 'bottom' });
-    charts.lr = lineChart($('lr-chart'), {
-      height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC, marks,
-      series: runs.map((r) => ({ label: compare ? r.label : 'learning rate', stroke: seriesColor(compare ? r.index : 2) })),
+    later(PIECES[0], () => {
+      lossSeries = series('loss');
+      if (!compare) lossSeries.push({ label: 'batch loss', stroke: 'rgba(0,0,0,0.25)', width: 1 });
+      buildLoss();
+    });
+    later(PIECES[1], () => {
+      charts.acc = lineChart($('acc-chart'), { height: 120, series: series('accuracy'), yRange: [0, 1], title: 'Accuracy', yLabel: 'accuracy', sync: SYNC, marks, marksAt: 'bottom' });
+    });
+    later(PIECES[2], () => {
+      charts.lr = lineChart($('lr-chart'), {
+        height: 110, ySpace: 18, yRange: (u, lo, hi) => [0, (hi || 1) * 1.15], title: 'Learning rate', yLabel: 'rate', sync: SYNC, marks,
+        series: runs.map((r) => ({ label: compare ? r.label : 'learning rate', stroke: seriesColor(compare ? r.index : 2) })),
+      });
+      page.redraw();
     });
   };
 
   return {
     charts,
     // the charts are built after the next frame (later.js): creating one lays the page out
-    build() { later('curves', () => { buildCharts(); page.redraw(); }); },
+    build() { later('curves', buildCharts); },
     render() {
       const runs = page.session.runs;
       // charts of the runs before a rebuild have other series: they wait for their new build
-      if (runs.some((r) => r.curves.x.length) && charts.loss && !pending('curves')) {
+      if (runs.some((r) => r.curves.x.length) && charts.loss && !pending('curves') && !PIECES.some(pending)) {
         if (page.state.mode === 'compare') {
           charts.loss.setData(join(runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss])));
           charts.acc.setData(join(runs.map((r) => [r.curves.x, r.curves.trainAcc, r.curves.testAcc])));

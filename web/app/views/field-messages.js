@@ -13,6 +13,9 @@ export function problemText(typed, reason, kept) {
   return `${what} is not used; ${reason}. It stays ${kept}.`;
 }
 
+/** A problem of one of the fields that share a message (a row of fields): named, so it says which. */
+export const namedProblemText = (name, typed, reason, kept) => `${name}: ${problemText(typed, reason, kept)}`;
+
 /** A range or list from readValue as the reason of a problem: 'allowed: a number from 0 to 1'. */
 export const allowed = (error) => (error.startsWith('allowed') ? error : `allowed: ${error}`);
 

@@ -10,7 +10,8 @@ import { raceChart, racerValue, raceStatus } from '../race-fate.js';
 import { raceStart } from '../race-plan.js';
 import { paramInfo, parseRacers, racersText, readValue } from '../state.js';
 import { racerLabel } from '../session.js';
-import { allowed, fieldMessages, problemText } from './field-messages.js';
+import { LABELS } from '../labels.js';
+import { allowed, fieldMessages, namedProblemText } from './field-messages.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,7 +51,7 @@ export function createRace(page) {
         const kept = rateInUse(name);
         rate.value = kept;
         rate.classList.add('invalid');
-        rateMessages.problem(`${name}: ${problemText(text, allowed(read.error), kept === '' ? `the shared rate (${page.state.raceLr})` : kept)}`, rate);
+        rateMessages.problem(namedProblemText(name, text, allowed(read.error), kept === '' ? `the shared rate (${page.state.raceLr})` : kept), rate);
         return;
       }
       rate.classList.remove('invalid');
@@ -62,22 +63,29 @@ export function createRace(page) {
   const startHint = $('racers').nextElementSibling;   // the hint that says how to set the start
   $('racers').after(...rateMessages.nodes);
 
-  // the start point: two fields that always show where the race starts, and a message for a value they cannot take
-  const startFields = { raceX: null, raceY: null }, startProblem = el('p', { class: 'hint problem', id: 'race-start-problem', role: 'status', hidden: '' });
-  const startRow = el('div', { class: 'race-start' });
-  for (const key of Object.keys(startFields)) {
-    const p = paramInfo(key), input = el('input', { type: 'number', id: `in-${key}`, step: 'any', min: String(p.min), max: String(p.max), inputmode: 'decimal' });
+  // the start point: two fields that always show where the race starts, and one message under them
+  // for a value they cannot take (field-messages.js, as every other field has)
+  const startKeys = ['raceX', 'raceY'], startRow = el('div', { class: 'race-start' });
+  const startFields = Object.fromEntries(startKeys.map((key) => [key, el('input', { type: 'text', id: `in-${key}`, inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false' })]));
+  const startMessages = fieldMessages(Object.values(startFields));
+  startKeys.forEach((key, axis) => {
+    const input = startFields[key];
     input.addEventListener('change', () => {
-      const read = readValue(p, input.value.trim());
-      input.classList.toggle('invalid', Boolean(read.error));
-      startProblem.hidden = !read.error;
-      startProblem.textContent = read.error ? `${key === 'raceX' ? 'Start x' : 'Start y'}: ${read.error}` : '';
-      if (!read.error) page.change({ [key]: read.value });
+      const typed = input.value.trim(), read = readValue(paramInfo(key), typed);
+      if (read.error) {
+        const kept = String(raceStart(page.state)[axis]);
+        input.value = kept;
+        input.classList.add('invalid');
+        startMessages.problem(namedProblemText(LABELS[key], typed, allowed(read.error), kept), input);
+        return;
+      }
+      for (const i of Object.values(startFields)) i.classList.remove('invalid');
+      startMessages.problem('');
+      page.change({ [key]: read.value });
     });
-    startFields[key] = input;
-    startRow.append(el('label', { class: 'field', for: input.id }, [el('span', { text: key === 'raceX' ? 'Start x' : 'Start y' }), input]));
-  }
-  startHint.after(startRow, startProblem);
+    startRow.append(el('label', { class: 'field', for: input.id }, [el('span', { text: LABELS[key] }), input]));
+  });
+  startHint.after(startRow, ...startMessages.nodes);
 
   const contour = $('contour');
   contour.tabIndex = 0;
@@ -144,7 +152,7 @@ export function createRace(page) {
       startFields.raceX.value = String(start[0]);
       startFields.raceY.value = String(start[1]);
       for (const input of Object.values(startFields)) input.classList.remove('invalid');
-      startProblem.hidden = true;
+      startMessages.problem('');
     },
     render() {
       const race = page.session.race;
