@@ -30,6 +30,10 @@ import { createStart } from './views/start.js';
 
 const $ = (id) => document.getElementById(id);
 waitFor(chartsLoaded);   // the charts are built after the first frame, once their library has loaded
+// The browser lays the parsed page out in the task that ran the modules (after DOMContentLoaded), and
+// that layout and the modules' own evaluation were one task of about 25 ms of CPU: this module's own
+// work, building the views, waits for the next task.
+await nextTaskPromise();
 const REDRAW_MS = 40;
 
 const runLink = takeRunParam(location.search);   // ?run=<url>: a saved run to open (views/import.js)

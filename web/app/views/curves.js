@@ -14,7 +14,7 @@ const SYNC = 'curves';
 /** The charts over `page` ({ state, session }); returns { charts, build(), render() }. */
 export function createCurves(page) {
   const charts = {};
-  let lossSeries = [];
+  let lossSeries = [], nextChart = 0;   // the chart a redraw cut short by its frame's deadline goes on from
   // live changes of the rate and the like: a line on each chart, and the list of them under the charts
   const marks = () => runMarks(page.session.runs, page.state.mode === 'compare');
   const markList = el('ul', { id: 'curve-marks', class: 'curve-marks', 'aria-label': 'Settings changed during the run' });
@@ -59,21 +59,23 @@ export function createCurves(page) {
   return {
     charts,
     // the charts are built after the next frame (later.js): creating one lays the page out
-    build() { later('curves', buildCharts); },
-    render() {
+    build() { nextChart = 0; later('curves', buildCharts); },
+    // the three charts in turn: past the frame's deadline the next waits for the next frame (main.js)
+    render(deadline = Infinity) {
       const runs = page.session.runs;
       // charts of the runs before a rebuild have other series: they wait for their new build
       if (runs.some((r) => r.curves.x.length) && charts.loss && !pending('curves') && !PIECES.some(pending)) {
-        if (page.state.mode === 'compare') {
-          charts.loss.setData(join(runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss])));
-          charts.acc.setData(join(runs.map((r) => [r.curves.x, r.curves.trainAcc, r.curves.testAcc])));
-          charts.lr.setData(join(runs.map((r) => [r.curves.x, r.curves.lr])));
-        } else {
-          const c = runs[0].curves;
-          charts.loss.setData([c.x, c.trainLoss, c.testLoss, c.batchLoss]);
-          charts.acc.setData([c.x, c.trainAcc, c.testAcc]);
-          charts.lr.setData([c.x, c.lr]);
+        const compare = page.state.mode === 'compare', c = runs[0].curves;
+        const draw = [
+          () => charts.loss.setData(compare ? join(runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss])) : [c.x, c.trainLoss, c.testLoss, c.batchLoss]),
+          () => charts.acc.setData(compare ? join(runs.map((r) => [r.curves.x, r.curves.trainAcc, r.curves.testAcc])) : [c.x, c.trainAcc, c.testAcc]),
+          () => charts.lr.setData(compare ? join(runs.map((r) => [r.curves.x, r.curves.lr])) : [c.x, c.lr]),
+        ];
+        while (nextChart < draw.length) {
+          draw[nextChart++]();
+          if (nextChart < draw.length && performance.now() > deadline) return false;
         }
+        nextChart = 0;
       }
       $('acc-chart').hidden = runs[0]?.built?.classes === 0;
       const lines = markLines(runs, page.state.mode === 'compare');
