@@ -88,7 +88,13 @@ describe('eight embeds on a 2-core machine', () => {
     assert.ok(Math.min(...gained) >= median / 3, `an embed starves: ${gained}`);
     // the page stays responsive: no task does 50 ms of work; on a quiet machine none lasts 50 ms either
     assert.ok(tasks.length > 100, `main-thread tasks traced: ${tasks.length}`);
-    assert.ok(tasks.length >= 0.9 * runTasks.length, `thread time for ${tasks.length} of ${runTasks.length} tasks`);
+    // Chromium leaves the thread time out of some tasks (a fresh-clone CI run had it for 72% of them):
+    // one that lasted at most 50 ms on the clock cannot have done 50 ms of work, so only longer ones
+    // without it would hide such a task
+    assert.ok(tasks.length >= 0.5 * runTasks.length, `thread time for ${tasks.length} of ${runTasks.length} tasks`);
+    const untimed = runTasks.filter((e) => typeof e.tdur !== 'number' && e.dur > LONG_MS * 1000).map((e) => ({ wallMs: Math.round(e.dur / 1000) }));
+    if (quiet) assert.deepEqual(untimed, [], 'main-thread tasks over 50 ms on the clock whose thread time the trace lacks (quiet machine)');
+    else if (untimed.length) console.log(`# tasks over 50 ms without thread time (shared machine, reported only): ${JSON.stringify(untimed.slice(0, 12))}`);
     assert.deepEqual(heavy, [], 'main-thread tasks with over 50 ms of CPU');
     if (quiet) assert.deepEqual(wallLong, [], 'main-thread tasks over 50 ms (wall time, quiet machine)');
     // the CPU rule: the engine workers (each embed's), each within its share, together within cores - 0.5

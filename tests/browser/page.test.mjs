@@ -279,6 +279,8 @@ describe('the page', () => {
   it('on a narrow screen puts Play above the views and the settings below them, each the full width', async () => {
     const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
     await page.goto(server.url);
+    // main.js builds its views a task after the modules have run (and the load event may come between)
+    await page.waitForFunction(() => window.gradlabPage, null, { timeout: 30000 });
     const play = await page.locator('.primary').boundingBox();
     const views = await page.locator('.train-views').boundingBox();   // .views and .controls are only wrappers on a phone
     const settings = await page.locator('#fs-data').boundingBox();
