@@ -777,4 +777,6 @@ export class Lab {
   kernelInfo(): KernelInfo;
   /** Selects the GEMM micro-kernel again after load (any value of LoadOptions.kernel); results are bit-identical whichever runs. */
   useKernel(option: LoadOptions['kernel']): KernelInfo;
+  /** One untimed product with the variant at `index` (the engine then optimises it); false for an index the build lacks. */
+  warmKernel(index: number): boolean;
 }

@@ -87,6 +87,10 @@ describe('GEMM kernel variant chosen at load', () => {
     assert.equal(now.adopted, false);
     assert.ok(now.variants.every((v) => typeof v.ms === 'number'), 'auto times them again');
     assert.throws(() => later.useKernel('9x9'), /kernel must be 'auto', 'default', one of/);
+    // warming a variant runs it once and changes nothing else
+    assert.equal(later.warmKernel(2), true);
+    assert.equal(later.kernelInfo().variant, now.variant);
+    assert.deepEqual([later.warmKernel(99), later.warmKernel(-1), later.warmKernel(1.5)], [false, false, false]);
     // the scalar build has no 8x4-loadsplat: it times its own (its only one)
     const scalar = (await loadGradlab({ simd: false, kernel: record })).kernelInfo();
     assert.deepEqual([scalar.variant, scalar.adopted], ['reference', false]);

@@ -123,6 +123,15 @@ describe("the worker's side (worker.js in this thread)", () => {
     await until(() => readies().length === 2);
     assert.equal(readies()[1].kernel.variant, '6x8-loadsplat');
     assert.equal(globalThis.gradlabEngine.kernelInfo().variant, '6x8-loadsplat');
+    // 'auto': each variant once, a while apart, the variant running unchanged meanwhile; then timed
+    send(protocol.kernel('auto'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(readies().length, 2, 'the warm-up comes before the timing');
+    assert.equal(globalThis.gradlabEngine.kernelInfo().variant, '6x8-loadsplat');
+    await until(() => readies().length === 3);
+    const timed = readies()[2].kernel;
+    assert.deepEqual([timed.forced, timed.adopted], [false, false]);
+    assert.ok(globalThis.gradlabEngine.kernelInfo().variants.every((v) => typeof v.ms === 'number'), 'every variant timed');
     assert.deepEqual(events.filter((m) => m.type === 'error'), []);
   });
 });

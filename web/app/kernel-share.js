@@ -5,9 +5,10 @@
 // rarely settled anyway. The clock's step is 0.1 ms (so each timing spans eight products), and the
 // engine compiles a variant's optimised code on a background thread some 50-250 ms after it first
 // runs, so a timing at load measured mostly baseline code and kept the default. So every worker loads
-// on the default; TIME_AFTER_MS after the document's first ready event one worker times the variants
-// (its first products make all of them hot) and, if that timing did not settle, once more
-// RETIME_MS later, when their optimised code is in place. Results are bit-identical whichever runs.
+// on the default; TIME_AFTER_MS after the document's first ready event one worker runs each variant
+// once, a quarter second apart (worker.js warmKernels: the compiler takes them one at a time), then
+// times them and, if that timing did not settle, once more RETIME_MS later. Results are
+// bit-identical whichever variant runs.
 //
 // kernelFor(worker, scalar): the `kernel` option of that worker's engine, for the build (or race)
 //   message that makes it load one: the document's choice once there is one, else 'default'.

@@ -47,6 +47,19 @@ const gridInputs = (inputs, extent = EXTENT) => {
 let loading = null, loadingScalar = null;   // the engine being loaded: builds that arrive meanwhile wait for the same one
 let kernelNext = null;   // a kernel command that came while the engine loaded: applied once it has
 
+// Before the document's timing (kernel-share.js), each variant runs once, WARM_GAP_MS apart, training
+// going on between: the engine's optimising compiler then compiles them one at a time. Made hot all
+// at once, three compiler threads and the training workers held both cores, and a page of eight
+// embeds had a main-thread task of 63 ms.
+const WARM_GAP_MS = 250;
+async function warmKernels(engine) {
+  const count = engine.kernelInfo().variants.length;
+  for (let i = 0; i < count; ++i) {
+    engine.warmKernel(i);
+    await new Promise((resolve) => setTimeout(resolve, WARM_GAP_MS));
+  }
+}
+
 /** The engine of this build kind; `kernel`: its loadGradlab option (the session's, kernel-share.js). */
 async function ensureLab(scalar, kernel = 'auto') {
   if (lab && loadedScalar === scalar) return;
@@ -336,6 +349,7 @@ onmessage = async ({ data: msg }) => {
         break;
       case 'kernel':   // another worker's engine timed the micro-kernels (or this one is to time them now)
         if (!lab || loading && loadingScalar !== loadedScalar) { kernelNext = msg.kernel; break; }
+        if (msg.kernel === 'auto') await warmKernels(lab);
         lab.useKernel(msg.kernel);
         postMessage(protocol.ready(lab.simd, lab.kernelInfo()));
         break;

@@ -12,7 +12,7 @@ import { depthExperiment } from './experiments.js';
 import { lrSuggestions, trackSharpness } from './instruments.js';
 import { integer } from './names.js';
 import { LIMITS } from './boundary.js';
-import { chooseKernel } from './kernels.js';
+import { chooseKernel, warmVariant } from './kernels.js';
 
 export * from './names.js';
 export { Dataset, Network, depthExperiment, lrSuggestions, simdSupported, trackSharpness };
@@ -85,6 +85,15 @@ export class Lab {
     const core = this.core;
     core.kernel = chooseKernel({ exports: core.x, memory: core.memory }, option);
     return this.kernelInfo();
+  }
+
+  /**
+   * Runs one untimed product with the variant at `index` of kernelInfo().variants, so that the
+   * engine compiles its optimised code before a timing (useKernel('auto')); the running variant is
+   * unchanged. Returns false for an index the build does not have.
+   */
+  warmKernel(index) {
+    return warmVariant({ exports: this.core.x, memory: this.core.memory }, index);
   }
 
   /** { wasmBytes, liveBytes }: the module's memory and the bytes its allocator has handed out. */

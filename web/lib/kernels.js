@@ -75,6 +75,27 @@ function calibrate(x, memory, count, budgetMs) {
   }
 }
 
+/**
+ * One untimed product with variant `index` (a 64x256x256 one, as the timing's): the engine then
+ * compiles that variant's optimised code, so that a later timing finds it (see calibrate). Returns
+ * false when the index is not one of the build's variants or the memory for it is lacking.
+ */
+export function warmVariant({ exports: x, memory }, index) {
+  if (!Number.isInteger(index) || index < 0 || index >= x.gl_gemm_variant_count()) return false;
+  const { M, N, K } = SHAPE;
+  const A = x.gl_alloc(M * K * 4), B = x.gl_alloc(K * N * 4), C = x.gl_alloc(M * N * 4);
+  try {
+    if (!A || !B || !C) return false;
+    // plain values (fresh memory could hold denormals or NaN, which x86 computes slowly)
+    new Float32Array(memory.buffer, A, M * K).fill(0.5);
+    new Float32Array(memory.buffer, B, K * N).fill(0.25);
+    x.gl_gemm_trial(index, M, N, K, A, B, C, 1);   // keeps the selected variant
+    return true;
+  } finally {
+    for (const p of [A, B, C]) if (p) x.gl_free(p);
+  }
+}
+
 /** a record of another engine's choice: what kernelInfo() returns, or the kernel of the page's ready event */
 const isRecord = (option) => option !== null && typeof option === 'object' && typeof option.variant === 'string';
 
