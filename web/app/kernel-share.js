@@ -28,13 +28,12 @@ const TRIES = 2;
 const kinds = { simd: newKind(), scalar: newKind() };
 
 function newKind() {
-  return { chosen: null, timing: null, timer: null, tries: 0, workers: new Set(), asked: new WeakSet() };
+  return { chosen: null, timing: null, timer: null, tries: 0, workers: new Set() };
 }
 
 export function kernelFor(worker, scalar) {
   const kind = kinds[scalar ? 'scalar' : 'simd'];
-  if (kind.asked.has(worker)) return undefined;
-  kind.asked.add(worker);
+  if (kind.workers.has(worker)) return undefined;
   kind.workers.add(worker);
   return kind.chosen ?? 'default';
 }

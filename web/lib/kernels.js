@@ -40,16 +40,30 @@ function variantsOf(x, memory) {
   });
 }
 
+/**
+ * fn(A, B, C) with the operands of a SHAPE product in the module's memory, holding plain values
+ * (fresh memory could hold denormals or NaN, which x86 computes slowly), freed after; `lacking`
+ * when the memory for them cannot be had.
+ */
+function withOperands(x, memory, fn, lacking) {
+  const { M, N, K } = SHAPE;
+  const A = x.gl_alloc(M * K * 4), B = x.gl_alloc(K * N * 4), C = x.gl_alloc(M * N * 4);
+  try {
+    if (!A || !B || !C) return lacking;
+    const f = (ptr, n, v) => new Float32Array(memory.buffer, ptr, n).fill(v);
+    f(A, M * K, 0.5); f(B, K * N, 0.25); f(C, M * N, 0);
+    return fn(A, B, C);
+  } finally {
+    for (const p of [A, B, C]) if (p) x.gl_free(p);
+  }
+}
+
 /** best milliseconds per product of each variant, measured in interleaved rounds within the budget */
 function calibrate(x, memory, count, budgetMs) {
   const { M, N, K } = SHAPE;
-  const A = x.gl_alloc(M * K * 4), B = x.gl_alloc(K * N * 4), C = x.gl_alloc(M * N * 4);
   const best = new Array(count).fill(Infinity);
   let rounds = 0, reps = 1;
-  try {
-    if (!A || !B || !C) return { best, rounds, reps };
-    const f = (ptr, n, v) => new Float32Array(memory.buffer, ptr, n).fill(v);
-    f(A, M * K, 0.5); f(B, K * N, 0.25); f(C, M * N, 0);
+  return withOperands(x, memory, (A, B, C) => {
     const start = performance.now();
     // each timing spans at least about 20 steps of the clock (one product is about 0.2 ms)
     reps = Math.max(1, Math.min(8, Math.ceil(20 * clockStep() / 0.2)));
@@ -70,9 +84,7 @@ function calibrate(x, memory, count, budgetMs) {
       }
       ++rounds;
     }
-  } finally {
-    for (const p of [A, B, C]) if (p) x.gl_free(p);
-  }
+  }, { best, rounds, reps });
 }
 
 /**
@@ -83,17 +95,8 @@ function calibrate(x, memory, count, budgetMs) {
 export function warmVariant({ exports: x, memory }, index) {
   if (!Number.isInteger(index) || index < 0 || index >= x.gl_gemm_variant_count()) return false;
   const { M, N, K } = SHAPE;
-  const A = x.gl_alloc(M * K * 4), B = x.gl_alloc(K * N * 4), C = x.gl_alloc(M * N * 4);
-  try {
-    if (!A || !B || !C) return false;
-    // plain values (fresh memory could hold denormals or NaN, which x86 computes slowly)
-    new Float32Array(memory.buffer, A, M * K).fill(0.5);
-    new Float32Array(memory.buffer, B, K * N).fill(0.25);
-    x.gl_gemm_trial(index, M, N, K, A, B, C, 1);   // keeps the selected variant
-    return true;
-  } finally {
-    for (const p of [A, B, C]) if (p) x.gl_free(p);
-  }
+  // gl_gemm_trial keeps the selected variant
+  return withOperands(x, memory, (A, B, C) => x.gl_gemm_trial(index, M, N, K, A, B, C, 1) === 0, false);
 }
 
 /** a record of another engine's choice: what kernelInfo() returns, or the kernel of the page's ready event */

@@ -28,7 +28,7 @@ export function createCurves(page) {
     });
   };
   $('loss-log').addEventListener('change', () => { buildLoss(); page.redraw(); });
-  // the three charts, each built in a task of its own (about 4 ms of CPU each)
+  // the three charts, each built after the next frame in a task of its own (about 4 ms of CPU each)
   const PIECES = ['curves-loss', 'curves-acc', 'curves-lr'];
   const buildCharts = () => {
     const compare = page.state.mode === 'compare', runs = page.session.runs;
@@ -59,12 +59,12 @@ export function createCurves(page) {
   return {
     charts,
     // the charts are built after the next frame (later.js): creating one lays the page out
-    build() { nextChart = 0; later('curves', buildCharts); },
+    build() { nextChart = 0; buildCharts(); },
     // the three charts in turn: past the frame's deadline the next waits for the next frame (main.js)
     render(deadline = Infinity) {
       const runs = page.session.runs;
       // charts of the runs before a rebuild have other series: they wait for their new build
-      if (runs.some((r) => r.curves.x.length) && charts.loss && !pending('curves') && !PIECES.some(pending)) {
+      if (runs.some((r) => r.curves.x.length) && charts.loss && !PIECES.some(pending)) {
         const compare = page.state.mode === 'compare', c = runs[0].curves;
         const draw = [
           () => charts.loss.setData(compare ? join(runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss])) : [c.x, c.trainLoss, c.testLoss, c.batchLoss]),
