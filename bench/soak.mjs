@@ -2,7 +2,8 @@
 //   node bench/soak.mjs [--minutes 30] [--every 30]      (--minutes 0.5 for a short run)
 // Two tabs for the whole time: the page with four compare runs at the highest speed (5000 steps a
 // second), and the course page (examples/course-page.html) with its three autoplay embeds. Every
-// `--every` seconds it samples, per tab: the main thread's JS heap (CDP Runtime.getHeapUsage), each
+// `--every` seconds it samples, per tab: the main thread's JS heap after a garbage collection (CDP
+// HeapProfiler.collectGarbage, then Runtime.getHeapUsage), each
 // worker's JS heap and wasm memory (CDP, attached to the worker targets), the DOM's element count (shadow roots
 // included) and, on the page, each run's curve points and steps. It prints the start, the peak and
 // the end of each figure; `soak()` returns them for tests/browser/soak.test.mjs.
@@ -45,6 +46,8 @@ async function workerFigures(cdp) {
         cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mine, method, params }) }).catch(() => {});
         return Promise.race([reply, new Promise((r) => setTimeout(() => r(null), 3000))]);
       };
+      // what the heap holds after a collection: garbage not yet collected is not growth
+      await ask('HeapProfiler.collectGarbage');
       const heap = (await ask('Runtime.getHeapUsage'))?.usedSize ?? null;
       // worker.js's diagnostic global (Runtime.queryObjects on a worker crashes Chromium's renderer)
       const memory = (await ask('Runtime.evaluate', { expression: 'globalThis.gradlabMemory?.() ?? null', returnByValue: true }))?.result?.value;
@@ -59,6 +62,7 @@ async function workerFigures(cdp) {
 async function sample(tabs, cdp) {
   const out = { t: Date.now() };
   for (const [name, { page, session }] of Object.entries(tabs)) {
+    await session.send('HeapProfiler.collectGarbage');
     const { usedSize } = await session.send('Runtime.getHeapUsage');
     const view = await page.evaluate(`(${domNodes})()`);
     const runs = name === 'page' ? await page.evaluate(() => window.gradlabPage.summary().runs.map((r) => ({ step: r.step, points: r.curve.x.length }))) : null;

@@ -1,28 +1,45 @@
 // draw.js: the canvas views (heatmaps, histograms, network diagram, contours) and their axes. Each
-// function paints one canvas from plain data and keeps no state.
+// function paints one canvas from plain data. What repaints every frame allocates as little as it
+// can (the page's main thread collects what it drops, in pauses): pixel pictures go through
+// pixels.js's kept buffers, and the CSS colours of a data set's points are made once per split.
 import { PALETTE, RGB, crossAt, seriesColor } from './charts.js';
 import { visiblePath } from './race-fate.js';
 import { formatTicks } from './format.js';
+import { drawPixels } from './pixels.js';
 
 const NEG = [0, 114, 178], POS = [230, 159, 0];   // blue for negative, orange for positive
 
-/** Diverging colour for t in [-1, 1]: blue, white, orange. */
-function diverging(t) {
+/** Diverging colour for t in [-1, 1]: blue, white, orange, as [r, g, b] written into `out`. */
+function diverging(t, out = [0, 0, 0]) {
   const c = t < 0 ? NEG : POS, a = Math.min(1, Math.abs(t));
-  return [255 + (c[0] - 255) * a, 255 + (c[1] - 255) * a, 255 + (c[2] - 255) * a];
+  out[0] = 255 + (c[0] - 255) * a; out[1] = 255 + (c[1] - 255) * a; out[2] = 255 + (c[2] - 255) * a;
+  return out;
 }
 
-/** A rows x cols image of colours from fill(i, j) -> [r, g, b], scaled to the box (left, top, width, height). */
+/**
+ * A rows x cols image of colours from fill(i, j, out), which writes [r, g, b] into `out` (one array
+ * for the whole picture: these repaint every frame), scaled to the box (left, top, width, height).
+ */
 function paintImage(ctx, width, height, rows, cols, fill, left = 0, top = 0) {
-  const image = new ImageData(cols, rows);
-  for (let i = 0; i < rows; ++i) for (let j = 0; j < cols; ++j) {
-    const c = fill(i, j), p = 4 * (i * cols + j);
-    image.data[p] = c[0]; image.data[p + 1] = c[1]; image.data[p + 2] = c[2]; image.data[p + 3] = 255;
+  const c = [0, 0, 0];
+  drawPixels(ctx, cols, rows, (data) => {
+    for (let i = 0; i < rows; ++i) for (let j = 0; j < cols; ++j) {
+      fill(i, j, c);
+      const p = 4 * (i * cols + j);
+      data[p] = c[0]; data[p + 1] = c[1]; data[p + 2] = c[2]; data[p + 3] = 255;
+    }
+  }, { left, top, width, height });
+}
+
+/** CSS colours of a split's points (class colours, or diverging by target value), made once per split. */
+const pointColours = new WeakMap();
+function colours(split, classes) {
+  let css = pointColours.get(split);
+  if (!css) {
+    css = Array.from(split.y, (v) => (classes > 0 ? PALETTE[v % PALETTE.length] : `rgb(${diverging(v)})`));
+    pointColours.set(split, css);
   }
-  const tmp = new OffscreenCanvas(cols, rows);
-  tmp.getContext('2d').putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(tmp, left, top, width, height);
+  return css;
 }
 
 // ---------- axes ----------
@@ -108,26 +125,25 @@ export function drawBoundary(canvas, built, outputs) {
     return;
   }
   if (classes > 0) {
-    paintImage(ctx, width, height, G, G, (i, j) => {
+    paintImage(ctx, width, height, G, G, (i, j, out) => {
       const p = (i * G + j) * classes;
       let best = 0;
       for (let c = 1; c < classes; ++c) if (outputs[p + c] > outputs[p + best]) best = c;
       const conf = Number.isFinite(outputs[p + best]) ? Math.max(0, (outputs[p + best] - 1 / classes) / (1 - 1 / classes)) : 0;
       const col = RGB[best % RGB.length], a = 0.15 + 0.55 * conf;
-      return [255 + (col[0] - 255) * a, 255 + (col[1] - 255) * a, 255 + (col[2] - 255) * a];
+      out[0] = 255 + (col[0] - 255) * a; out[1] = 255 + (col[1] - 255) * a; out[2] = 255 + (col[2] - 255) * a;
     }, left, top);
   } else {
-    paintImage(ctx, width, height, G, G, (i, j) => diverging(outputs[i * G + j] || 0), left, top);
+    paintImage(ctx, width, height, G, G, (i, j, out) => diverging(outputs[i * G + j] || 0, out), left, top);
   }
   const r = width < 200 ? 2.4 : 3;
   for (const [split, ring] of [['train', false], ['test', true]]) {
-    const { x, y } = built[split];
+    const { x, y } = built[split], css = colours(built[split], classes);
     for (let k = 0; k < y.length; ++k) {
-      const col = classes > 0 ? RGB[y[k] % RGB.length] : diverging(y[k]);
       ctx.beginPath();
       ctx.arc(toX(x[2 * k]), toY(x[2 * k + 1]), ring ? r + 0.2 : r, 0, 2 * Math.PI);
-      if (ring) { ctx.lineWidth = 1.8; ctx.strokeStyle = `rgb(${col})`; ctx.stroke(); } else {
-        ctx.fillStyle = `rgb(${col})`; ctx.fill(); ctx.lineWidth = 0.8; ctx.strokeStyle = '#fff'; ctx.stroke();
+      if (ring) { ctx.lineWidth = 1.8; ctx.strokeStyle = css[k]; ctx.stroke(); } else {
+        ctx.fillStyle = css[k]; ctx.fill(); ctx.lineWidth = 0.8; ctx.strokeStyle = '#fff'; ctx.stroke();
       }
     }
   }
@@ -171,7 +187,7 @@ export function drawHeat(canvas, values, size) {
     ctx.stroke(); ctx.lineWidth = 1;
     return;
   }
-  paintImage(ctx, canvas.width, canvas.height, size, size, (i, j) => diverging(values[i * size + j] / m));
+  paintImage(ctx, canvas.width, canvas.height, size, size, (i, j, out) => diverging(values[i * size + j] / m, out));
 }
 
 /**
@@ -347,11 +363,11 @@ export function drawContour(canvas, surface, paths, upto, start) {
   };
   const box = plotBox(canvas), { left, top, width, height } = box;
   ctx.clearRect(0, 0, W, H);
-  paintImage(ctx, width, height, R, R, (i, j) => {
+  paintImage(ctx, width, height, R, R, (i, j, out) => {
     const b = band(i, j), t = b / levels;
     const edge = b !== band(i + 1, j) || b !== band(i, j + 1);   // a level line
     const g = 250 - 150 * t;
-    return edge ? [80, 80, 110] : [g - 30 * (1 - t), g, 255 - 60 * t];
+    if (edge) { out[0] = 80; out[1] = 80; out[2] = 110; } else { out[0] = g - 30 * (1 - t); out[1] = g; out[2] = 255 - 60 * t; }
   }, left, top);
   const toX = (x) => left + ((x - x0) / (x1 - x0)) * width, toY = (y) => top + ((y1 - y) / (y1 - y0)) * height;
   const shown = paths.map((p) => visiblePath(p, p.fate, upto, surface));   // cut to the view (race-fate.js)
@@ -396,7 +412,7 @@ export function drawDataPicture(canvas, { inputs, classes, shape, x, y }) {
   const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height, extent = 1.6;
   ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, H);
   if (inputs > 2) {   // an image set: its first image, ink on paper
-    paintTile(ctx, x, shape[0], shape[1], shape[2], 0, 4, 4, Math.min(W, H) - 8, (v) => grey(v, 1));
+    paintTile(ctx, x, shape[0], shape[1], shape[2], 0, 4, 4, Math.min(W, H) - 8, (v, out) => grey(v, 1, out));
     return;
   }
   const toX = (v) => ((v + extent) / (2 * extent)) * W, toY = (v) => ((extent - v) / (2 * extent)) * H;
@@ -412,20 +428,22 @@ export function drawDataPicture(canvas, { inputs, classes, shape, x, y }) {
 
 const INK = '#1d1d1f', RIGHT = PALETTE[0], WRONG = PALETTE[5];   // blue for right, vermillion for wrong
 
-/** Grey pixels, dark where v is high (ink on paper), v scaled by `max`. */
-const grey = (v, max) => { const g = 255 * (1 - Math.max(0, Math.min(1, (Number.isFinite(v) ? v : 0) / max))); return [g, g, g]; };
+/** Grey pixels, dark where v is high (ink on paper), v scaled by `max`, written into `out`. */
+const grey = (v, max, out) => { const g = 255 * (1 - Math.max(0, Math.min(1, (Number.isFinite(v) ? v : 0) / max))); out[0] = out[1] = out[2] = g; return out; };
 
-/** A single-channel image (h x w, HWC with `channels`, channel c) drawn into the box x, y, size. */
+/**
+ * A single-channel image (h x w, HWC with `channels`, channel c) drawn into the box x, y, size;
+ * colour(v, out) writes a pixel's [r, g, b] into `out`.
+ */
 function paintTile(ctx, values, h, w, channels, c, x, y, size, colour) {
-  const image = new ImageData(w, h);
-  for (let i = 0; i < h; ++i) for (let j = 0; j < w; ++j) {
-    const col = colour(values[(i * w + j) * channels + c]), p = 4 * (i * w + j);
-    image.data[p] = col[0]; image.data[p + 1] = col[1]; image.data[p + 2] = col[2]; image.data[p + 3] = 255;
-  }
-  const tmp = new OffscreenCanvas(w, h);
-  tmp.getContext('2d').putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = false;   // keep the pixels square: these are the network's own pixels
-  ctx.drawImage(tmp, x, y, size, size);
+  const col = [0, 0, 0];
+  drawPixels(ctx, w, h, (data) => {
+    for (let i = 0; i < h; ++i) for (let j = 0; j < w; ++j) {
+      colour(values[(i * w + j) * channels + c], col);
+      const p = 4 * (i * w + j);
+      data[p] = col[0]; data[p + 1] = col[1]; data[p + 2] = col[2]; data[p + 3] = 255;
+    }
+  }, { left: x, top: y, width: size, height: size, smooth: false });   // square pixels: the network's own
   ctx.strokeStyle = '#c8c8d0'; ctx.lineWidth = 1; ctx.strokeRect(x - 0.5, y - 0.5, size + 1, size + 1);
 }
 
@@ -454,7 +472,7 @@ export function drawSamples(canvas, built, outputs, names, selected = -1) {
     for (let c = 1; c < K; ++c) if (outputs[k * K + c] > outputs[k * K + best]) best = c;
     const p = outputs[k * K + best], truth = built.test.y[k], right = best === truth && Number.isFinite(p);
     const side = Math.min(cell.h - 10, cell.w - 23), x = cell.x + 4, y = cell.y + 4;
-    paintTile(ctx, built.test.x.subarray(k * size, (k + 1) * size), h, w, channels, 0, x, y, side, (v) => grey(v, 1));
+    paintTile(ctx, built.test.x.subarray(k * size, (k + 1) * size), h, w, channels, 0, x, y, side, (v, out) => grey(v, 1, out));
     ctx.strokeStyle = right ? RIGHT : WRONG; ctx.lineWidth = right ? 1.5 : 3;
     ctx.strokeRect(x - 2, y - 2, side + 4, side + 4);
     ctx.fillStyle = right ? RIGHT : WRONG;
@@ -503,7 +521,7 @@ export function drawFilters(canvas, conv, title = true) {
   tileRow(ctx, count, perRow, tile, 4, 2, top, (x, y, f) => {
     const values = new Float32Array(perFilter);
     for (let r = 0; r < perFilter; ++r) values[r] = weights[r * count + f];
-    paintTile(ctx, values, k, k, channels, 0, x, y, tile, (v) => diverging(v / m));
+    paintTile(ctx, values, k, k, channels, 0, x, y, tile, (v, out) => diverging(v / m, out));
   });
 }
 
@@ -524,7 +542,7 @@ export function drawMaps(canvas, conv, built, names) {
   ctx.clearRect(0, 0, W, H);
   if (!conv) return;
   const [h, w, channels] = built.image.shape;
-  paintTile(ctx, conv.input, h, w, channels, 0, 2, 4, 52, (v) => grey(v, 1));
+  paintTile(ctx, conv.input, h, w, channels, 0, 2, 4, 52, (v, out) => grey(v, 1, out));
   ctx.fillStyle = '#5b5b66'; ctx.font = '11px system-ui'; ctx.textBaseline = 'top';
   ctx.fillText(`test image ${conv.example + 1}, a ${names[conv.label] ?? conv.label}`, 62, 6);
   ctx.fillText('click a test image', 62, 22);
@@ -538,7 +556,7 @@ export function drawMaps(canvas, conv, built, names) {
     ctx.fillText(`conv ${n + 1}: ${c} feature maps ${mh}×${mw}${signed ? ' (blue −, orange +)' : ', dark = strong'}`, 2, top);
     const perRow = Math.min(c, 8), tile = Math.min(34, Math.floor((W - 8) / perRow) - 4);
     top = tileRow(ctx, c, perRow, tile, 4, 2, top + 15, (x, y, f) => paintTile(ctx, m.values, mh, mw, c, f, x, y, tile,
-      signed ? (v) => diverging(v / scale) : (v) => grey(v, scale)));
+      signed ? (v, out) => diverging(v / scale, out) : (v, out) => grey(v, scale, out)));
     top += 1;
   });
 }

@@ -23,6 +23,7 @@ import {
   MOMENT_BOXES, buildRaceView, buildRunViews, drawRace, drawRuns, hideMoment, momentCallout, showMoment,
 } from './views.js';
 import { INSTRUMENT_PANELS, buildInstrumentViews, drawInstrumentViews, instrumentBox } from './instruments.js';
+import { askFrame, cancelFrame } from './frames.js';
 
 // beside this script (or emitted by a bundler), unless a `base` says where the files are
 const STYLESHEETS = [new URL('../vendor/uplot/uPlot.min.css', import.meta.url), new URL('./embed.css', import.meta.url)];
@@ -39,7 +40,6 @@ export class GradlabPlayground extends HTMLElement {
   #session = null;
   #throttle = new Throttle();
   #charts = {};
-  #frame = 0;
   #lastDraw = 0;
   #restartQueued = false;
   #resize = null;
@@ -68,8 +68,7 @@ export class GradlabPlayground extends HTMLElement {
   disconnectedCallback() {
     this.#resize?.disconnect();
     this.#session?.dispose();
-    cancelAnimationFrame(this.#frame);
-    this.#frame = 0;
+    cancelFrame(this);
   }
 
   attributeChangedCallback() {
@@ -272,7 +271,7 @@ export class GradlabPlayground extends HTMLElement {
   }
 
   #schedule() {
-    if (!this.#frame) this.#frame = requestAnimationFrame(() => this.#draw());
+    askFrame(this, () => this.#draw());   // one frame loop for every embed of the page (frames.js)
   }
 
   // ---------- training runs (train and compare modes) ----------
@@ -292,9 +291,8 @@ export class GradlabPlayground extends HTMLElement {
   }
 
   #draw() {
-    this.#frame = 0;
     const now = performance.now();
-    if (now - this.#lastDraw < REDRAW_MS) { this.#schedule(); return; }
+    if (now - this.#lastDraw < REDRAW_MS) { this.#schedule(); return false; }
     this.#lastDraw = now;
     if (this.#session.state.mode === 'race') { this.#drawRace(now); return; }
     drawRuns(this.#dom, this.#session, this.#charts);

@@ -7,6 +7,7 @@ import { seriesColor } from '../charts.js';
 import { el } from '../dom.js';
 import { niceTicks } from '../draw.js';
 import { formatTicks } from '../format.js';
+import { drawPixels } from '../pixels.js';
 import { rampColor, stripFromCurves, stripPosition, stripTicks } from '../../lib/strips.js';
 import { layerNames } from './single.js';
 
@@ -54,20 +55,18 @@ export function drawStrip(canvas, strip, { title, names, marked = null }) {
   }
   if (!cols) return;
   const x0 = steps[0], x1 = Math.max(steps[cols - 1], x0 + 1);
-  const px = Math.floor(pw), image = new ImageData(px, strip.layers);
-  for (let x = 0, c = 0; x < px; ++x) {
-    const at = x0 + ((x + 0.5) / px) * (x1 - x0);
-    while (c + 1 < cols && steps[c + 1] <= at) c++;
-    for (let r = 0; r < strip.layers; ++r) {
-      const t = stripPosition(strip, strip.values[r * cols + c]);
-      const colour = t === null ? MISSING : rampColor(t), p = 4 * (r * px + x);
-      image.data[p] = colour[0]; image.data[p + 1] = colour[1]; image.data[p + 2] = colour[2]; image.data[p + 3] = 255;
+  const px = Math.floor(pw);
+  drawPixels(ctx, px, strip.layers, (data) => {
+    for (let x = 0, c = 0; x < px; ++x) {
+      const at = x0 + ((x + 0.5) / px) * (x1 - x0);
+      while (c + 1 < cols && steps[c + 1] <= at) c++;
+      for (let r = 0; r < strip.layers; ++r) {
+        const t = stripPosition(strip, strip.values[r * cols + c]);
+        const colour = t === null ? MISSING : rampColor(t), p = 4 * (r * px + x);
+        data[p] = colour[0]; data[p + 1] = colour[1]; data[p + 2] = colour[2]; data[p + 3] = 255;
+      }
     }
-  }
-  const tmp = new OffscreenCanvas(px, strip.layers);
-  tmp.getContext('2d').putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(tmp, left, top, px, ph);
+  }, { left, top, width: px, height: ph, smooth: false });
   ctx.strokeStyle = MUTED; ctx.lineWidth = 1; ctx.strokeRect(left - 0.5, top - 0.5, px + 1, ph + 1);
   // the step axis
   // ticks clear of the axis name at the right end
