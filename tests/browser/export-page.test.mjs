@@ -165,6 +165,14 @@ print(json.dumps({k: {'shape': list(z[k].shape), 'values': z[k].astype(float).ra
     assert.match(script.bytes.toString(), /nn\.Linear\(2, 8\)/);
   });
 
+  it('every panel\'s downloads are named after what it shows (its heading or its kind), each name once', async () => {
+    const names = await page.$$eval('.views figure.panel .panel-menu summary', (all) => all.map((s) => s.getAttribute('aria-label')));
+    assert.ok(names.length >= 10, `panels with a menu: ${names.length}`);
+    for (const n of names) assert.doesNotMatch(n, /\(panel-\d+\)/, 'a panel named by its position');
+    assert.equal(new Set(names).size, names.length, `names given twice: ${names}`);
+    assert.ok(names.includes('Download this panel (gradient-norm)') && names.includes('Download this panel (update-ratio)'), names.join(' | '));
+  });
+
   it('the menus open and close with the keyboard, and no page error came up', async () => {
     await page.focus('.curves-panel .panel-menu summary');
     await page.keyboard.press('Enter');

@@ -104,6 +104,29 @@ describe('faults of a run\'s worker', () => {
     s.dispose();
   });
 
+  it('a screen reader hears both: the worker stopped answering, and it answers again (announce.js)', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const clock = { now: 0 };
+    const s = new Session({ clock: () => clock.now });
+    const box = { textContent: '' }, heard = [];
+    const page = { state: parseState('?mode=compare&runs=seed:1~seed:2').state, session: s };
+    const { createAnnouncer, ANNOUNCE } = await import('../../web/app/views/announce.js');
+    createAnnouncer(page, box);
+    s.start(page.state);
+    for (const r of s.runs) { const g = generationOf(r.worker); r.worker.answer(built(g)); r.worker.answer(snap(g, 0)); }
+    const run = s.runs[1], w = run.worker;
+    w.alive = false;
+    s.checkWorkers();
+    clock.now = SILENT_MS; s.checkWorkers();
+    t.mock.timers.tick(50); heard.push(box.textContent);
+    w.alive = true;
+    w.answer(snap(generationOf(w), 40));
+    t.mock.timers.tick(50); heard.push(box.textContent);
+    assert.deepEqual(heard, [ANNOUNCE.failed(run.label, fault('silent').text), ANNOUNCE.recovered(run.label)]);
+    assert.match(heard[1], /^Run seed 2: its worker answers again/);
+    s.dispose();
+  });
+
   it('an error the worker did not catch is a crash; the engine out of memory is its own fault', () => {
     const { s, seen } = threeRuns();
     s.runs[0].worker.onerror({ message: 'RuntimeError: unreachable', preventDefault() {} });

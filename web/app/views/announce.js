@@ -2,7 +2,7 @@
 // many times a second while training, so they are not live regions; this one visually hidden polite
 // region says only when the state changes: training started or paused, a lesson's moment reached
 // or its end, a run diverged, a live change held on a diverged run, a race finished, a worker that
-// failed (faults.js). Listens to the run controller; draws nothing. The page and the embed both
+// failed (faults.js) or that answers again after it had stopped answering. Listens to the run controller; draws nothing. The page and the embed both
 // speak through it, in the words their views show (labels.js runStatus, faults.js).
 import { lessonNamed } from '../lessons.js';
 import { runStatus } from '../labels.js';
@@ -21,6 +21,9 @@ export const ANNOUNCE = {
   diverged: (label, text) => `${label === 'train' ? 'The run' : `Run ${label}`}: ${text}`,
   // a failed worker's sentence already says "This run's worker": only a compare run is named
   failed: (label, text) => (label === 'train' ? text : `Run ${label}: ${text}`),
+  // a worker that had stopped answering answers again (faults.js 'silent'); its fault is cleared
+  recovered: (label) => (label === 'train' ? 'This run\'s worker answers again; the run goes on.' : `Run ${label}: its worker answers again; the run goes on.`),
+  raceRecovered: 'The race\'s worker answers again.',
 };
 
 /** The region `box` over `page` ({ state, session }); returns { say(text) }. */
@@ -66,6 +69,7 @@ export function createAnnouncer(page, box) {
     else if (run) sayWhy(ANNOUNCE.failed(run.label, runStatus(run, page.state).text));
     else sayWhy(runStatus({ error: message }, page.state).text);   // the race's worker's own error, in a run's error's words
   });
+  session.on('recovered', ({ run }) => sayWhy(run ? ANNOUNCE.recovered(run.label) : ANNOUNCE.raceRecovered));
   // a live change that reached diverged runs: they stay diverged and their status names what waits
   // for Reset. A field left, or set() called several times, within HELD_SETTLE_MS is said once, and
   // only when the words differ from the last such announcement.
