@@ -2,8 +2,9 @@
 // many times a second while training, so they are not live regions; this one visually hidden polite
 // region says only when the state changes: training started or paused, a lesson's moment reached
 // or its end, a run diverged, a live change held on a diverged run, a race finished, a worker that
-// failed (faults.js) or that answers again after it had stopped answering. Listens to the run controller; draws nothing. The page and the embed both
-// speak through it, in the words their views show (labels.js runStatus, faults.js).
+// failed (faults.js) or that answers again after it had stopped answering. Listens to the run
+// controller; draws nothing. The page and the embed both speak through it, in the words their
+// views show (labels.js runStatus, faults.js).
 import { lessonNamed } from '../lessons.js';
 import { runStatus } from '../labels.js';
 
