@@ -41,6 +41,38 @@ describe('the page load', () => {
     await page.close();
   });
 
+  it('shows no control or panel until the controls hold the address\'s values and the mode\'s panels alone are shown', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(() => {
+      // at every frame (a requestAnimationFrame callback runs just before the frame is painted) for
+      // the first seconds: whether the page is shown, and what a reader could then see
+      window.frames = [];
+      const visible = (sel) => { const e = document.querySelector(sel); return e ? getComputedStyle(e).visibility : null; };
+      const look = () => {
+        if (!document.body) { requestAnimationFrame(look); return; }
+        const overlay = document.querySelector('.overlay-panel');
+        window.frames.push({ shown: !document.body.classList.contains('starting'), layout: visible('.layout'), modes: visible('.modes'), lesson: visible('.lesson-pick'),
+          data: document.getElementById('in-data')?.value ?? null, opt: document.getElementById('in-opt')?.value ?? null,
+          overlay: overlay ? getComputedStyle(overlay).display : null });
+        if (window.frames.length < 600) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+    await page.goto(`${server.url}?data=moons&opt=adam&lr=0.01`);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null, null, { timeout: 30000 });
+    await page.waitForTimeout(300);
+    const frames = await page.evaluate(() => window.frames);
+    const hidden = frames.filter((f) => !f.shown), shown = frames.filter((f) => f.shown);
+    assert.ok(hidden.length >= 1, 'the page starts hidden');
+    for (const f of hidden) assert.deepEqual([f.layout, f.modes, f.lesson], ['hidden', 'hidden', 'hidden'], JSON.stringify(f));
+    assert.ok(shown.length >= 5, `frames painted shown: ${shown.length}`);
+    assert.ok(frames.findIndex((f) => f.shown) === hidden.length, 'hidden again after it was shown');
+    for (const f of shown) {
+      assert.deepEqual([f.layout, f.modes, f.lesson, f.data, f.opt, f.overlay], ['visible', 'visible', 'visible', 'moons', 'adam', 'none'], `a frame shown: ${JSON.stringify(f)}`);
+    }
+    await page.close();
+  });
+
   it('in compare mode builds the curves and one card per run, never the hidden single-run layer charts', async () => {
     const page = await openCounting(FOUR);
     await settled(page, 3);

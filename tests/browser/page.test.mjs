@@ -279,11 +279,14 @@ describe('the page', () => {
   it('on a narrow screen puts Play above the views and the settings below them, each the full width', async () => {
     const page = await browser.newPage({ viewport: { width: 480, height: 900 } });
     await page.goto(server.url);
-    // main.js builds its views a task after the modules have run (and the load event may come between)
-    await page.waitForFunction(() => window.gradlabPage, null, { timeout: 30000 });
-    const play = await page.locator('.primary').boundingBox();
-    const views = await page.locator('.train-views').boundingBox();   // .views and .controls are only wrappers on a phone
-    const settings = await page.locator('#fs-data').boundingBox();
+    // main.js builds its views a task after the modules have run (and the load event may come between),
+    // and the charts after the first frames: the layout is read once they are all there, in one go
+    await page.waitForFunction(() => window.gradlabPage && document.querySelectorAll('.uplot').length >= 6, null, { timeout: 30000 });
+    // .views and .controls are only wrappers on a phone
+    const [play, views, settings] = await page.evaluate(() => ['.primary', '.train-views', '#fs-data'].map((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return { y: r.top + scrollY, height: r.height, width: r.width };
+    }));
     assert.ok(play.y + play.height <= views.y + 1 && views.y + views.height <= settings.y + 1, 'Play, then the views, then the settings');
     assert.ok(settings.width > 440, `the settings span the width (${settings.width})`);
     await page.screenshot({ path: 'build/screenshot-narrow.png' });

@@ -207,6 +207,7 @@ showNotes(parsed.notes);
 new PlayGate().attach(page.session);   // no training in a hidden tab
 writeUrl();
 syncControls();
+document.body.classList.remove('starting');   // the views and controls show the state from the next frame on (style.css)
 await nextTaskPromise();
 page.session.start(page.state, { play: startsPlaying(parsed.state, opening.autoplay) });
 requestAnimationFrame(render);

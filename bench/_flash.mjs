@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { launch, serve } from '../tests/browser/browser.mjs';
+const server = await serve(), browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await page.goto('about:blank'); await page.waitForTimeout(2000);
+const cdp = await page.context().newCDPSession(page);
+const frames = [];
+let t0 = 0;
+cdp.on('Page.screencastFrame', async (f) => { frames.push({ t: f.metadata.timestamp, data: f.data }); await cdp.send('Page.screencastFrameAck', { sessionId: f.sessionId }).catch(() => {}); });
+await cdp.send('Page.startScreencast', { format: 'png', everyNthFrame: 1 });
+const nav = Date.now() / 1000;
+await page.goto(new URL('index.html' + (process.argv[2] ?? ''), server.url).href);
+await page.waitForTimeout(2500);
+await cdp.send('Page.stopScreencast');
+frames.forEach((f, i) => writeFileSync(`/tmp/flash/f${String(i).padStart(3, '0')}-${Math.round((f.t - nav) * 1000)}ms.png`, Buffer.from(f.data, 'base64')));
+console.log(frames.length, 'frames');
+await browser.close(); await server.close();
