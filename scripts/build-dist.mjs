@@ -15,12 +15,22 @@ const UPLOT_FILES = ['uPlot.esm.js', 'uPlot.min.css'];
 /** The sample course page, copied to dist/examples/ so its '../embed/' reference resolves. */
 const EXAMPLE_FILES = ['course-page.html', 'course-page.css'];
 
+/**
+ * Copies `from` to `to` unless `to` already holds the same bytes: web/vendor/ is written again by
+ * every build (and `npm pack`), and rewriting a file in place while another process imports it
+ * (a test running beside the build) can hand that process half a file.
+ */
+function copyIfChanged(from, to) {
+  if (existsSync(to) && readFileSync(to).equals(readFileSync(from))) return;
+  cpSync(from, to);
+}
+
 /** Copies the chart library into <web>/vendor/uplot/, where the page and the embed import it from. */
 export function vendorUplot(web) {
   const vendor = join(web, 'vendor', 'uplot');
   mkdirSync(vendor, { recursive: true });
-  for (const f of UPLOT_FILES) cpSync(join(root, 'node_modules', 'uplot', 'dist', f), join(vendor, f));
-  cpSync(join(root, 'node_modules', 'uplot', 'LICENSE'), join(vendor, 'LICENSE'));
+  for (const f of UPLOT_FILES) copyIfChanged(join(root, 'node_modules', 'uplot', 'dist', f), join(vendor, f));
+  copyIfChanged(join(root, 'node_modules', 'uplot', 'LICENSE'), join(vendor, 'LICENSE'));
   return vendor;
 }
 
@@ -28,8 +38,8 @@ export function vendorUplot(web) {
 export function vendorFflate(web) {
   const vendor = join(web, 'vendor', 'fflate');
   mkdirSync(vendor, { recursive: true });
-  cpSync(join(root, 'node_modules', 'fflate', 'esm', 'browser.js'), join(vendor, 'browser.js'));
-  cpSync(join(root, 'node_modules', 'fflate', 'LICENSE'), join(vendor, 'LICENSE'));
+  copyIfChanged(join(root, 'node_modules', 'fflate', 'esm', 'browser.js'), join(vendor, 'browser.js'));
+  copyIfChanged(join(root, 'node_modules', 'fflate', 'LICENSE'), join(vendor, 'LICENSE'));
   return vendor;
 }
 
