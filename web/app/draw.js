@@ -42,6 +42,18 @@ function colours(split, classes) {
   return css;
 }
 
+/**
+ * Whether `canvas` was last drawn from these same inputs (each compared by identity), and notes
+ * them: a view whose inputs change less often than frames come skips the redraws that would paint
+ * the same picture. A canvas whose size is set is cleared, so its size belongs to the inputs.
+ */
+const drawnFrom = new WeakMap();
+function unchanged(canvas, inputs) {
+  const last = drawnFrom.get(canvas);
+  drawnFrom.set(canvas, inputs);
+  return last !== undefined && last.length === inputs.length && last.every((v, i) => v === inputs[i]);
+}
+
 // ---------- axes ----------
 
 const AXIS = '#5b5b66', AXIS_FONT = '11px system-ui';
@@ -195,6 +207,9 @@ export function drawHeat(canvas, values, size) {
  * the bottom, each drawn against the panel's common range so shifts and spreads are visible.
  */
 export function drawHistograms(canvas, history, kind, labels) {
+  // the history takes a snapshot every HISTORY_EVERY ms (session.js), several frames apart: in
+  // between, the same ridgelines would be drawn again
+  if (unchanged(canvas, [history[0], history.at(-1), history.length, kind, labels.join('\n'), canvas.width, canvas.height])) return;
   const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
   ctx.clearRect(0, 0, W, H);
   // only layers that have such values get a panel (pool and flatten layers have no weights)

@@ -11,10 +11,21 @@ const $ = (id) => document.getElementById(id);
 /** The cursor of the loss, accuracy and learning-rate charts moves together. */
 const SYNC = 'curves';
 
+/**
+ * Compare mode: the runs' curves on one step column (each run records its own steps), by one join
+ * of every run's columns, and the loss, accuracy and learning-rate charts' tables taken from it.
+ */
+export function alignedTables(runs) {
+  const t = join(runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss, r.curves.trainAcc, r.curves.testAcc, r.curves.lr]));
+  const columns = (...at) => [t[0], ...runs.flatMap((_, k) => at.map((j) => t[1 + 5 * k + j]))];
+  return { loss: columns(0, 1), acc: columns(2, 3), lr: columns(4) };
+}
+
 /** The charts over `page` ({ state, session }); returns { charts, build(), render() }. */
 export function createCurves(page) {
   const charts = {};
   let lossSeries = [], nextChart = 0;   // the chart a redraw cut short by its frame's deadline goes on from
+  let aligned = null;   // compare mode: alignedTables of the runs, made at a redraw's first chart
   // live changes of the rate and the like: a line on each chart, and the list of them under the charts
   const marks = () => runMarks(page.session.runs, page.state.mode === 'compare');
   const markList = el('ul', { id: 'curve-marks', class: 'curve-marks', 'aria-label': 'Settings changed during the run' });
@@ -66,10 +77,11 @@ export function createCurves(page) {
       // charts of the runs before a rebuild have other series: they wait for their new build
       if (runs.some((r) => r.curves.x.length) && charts.loss && !PIECES.some(pending)) {
         const compare = page.state.mode === 'compare', c = runs[0].curves;
+        if (compare && nextChart === 0) aligned = alignedTables(runs);   // once a redraw, for all three charts
         const draw = [
-          () => charts.loss.setData(compare ? join(runs.map((r) => [r.curves.x, r.curves.trainLoss, r.curves.testLoss])) : [c.x, c.trainLoss, c.testLoss, c.batchLoss]),
-          () => charts.acc.setData(compare ? join(runs.map((r) => [r.curves.x, r.curves.trainAcc, r.curves.testAcc])) : [c.x, c.trainAcc, c.testAcc]),
-          () => charts.lr.setData(compare ? join(runs.map((r) => [r.curves.x, r.curves.lr])) : [c.x, c.lr]),
+          () => charts.loss.setData(compare ? aligned.loss : [c.x, c.trainLoss, c.testLoss, c.batchLoss]),
+          () => charts.acc.setData(compare ? aligned.acc : [c.x, c.trainAcc, c.testAcc]),
+          () => charts.lr.setData(compare ? aligned.lr : [c.x, c.lr]),
         ];
         while (nextChart < draw.length) {
           draw[nextChart++]();
