@@ -23,9 +23,8 @@ static double cross_entropy_row(const float *zb, int K, int y) {
     return (double)m + log(s) - (double)zb[y];
 }
 
-float gl_loss_ref(int loss, int act, float slope, const float *z, const float *a, int B, int K,
-              const int32_t *yi, const float *yf, float *dz, int *correct) {
-    double total = 0.0;
+double gl_loss_sum_ref(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+                       const int32_t *yi, const float *yf, float *dz, int *correct, double total) {
     int right = 0;
     float invB = 1.0f / (float)B;
     for (int b = 0; b < B; ++b) {
@@ -56,35 +55,43 @@ float gl_loss_ref(int loss, int act, float slope, const float *z, const float *a
         }
     }
     if (correct) *correct = right;
-    return (float)(total / B);
-}
-
-#ifdef GL_VEC4
-/* the summed cross-entropy of rows [0, B & ~3), four rows at a time (lane i holds row b + i, so a
- * row's logits are read one class at a time): m + ln(sum_j e^(z_j - m)) - z_y, with the 4-lane exp
- * and log, each row's sum added in double */
-static double cross_entropy_v4(const float *z, int B, int K, const int32_t *yi) {
-    double total = 0.0;
-    for (int b = 0; b + 4 <= B; b += 4) {
-        const float *r0 = z + (long)b * K, *r1 = r0 + K, *r2 = r1 + K, *r3 = r2 + K;
-        gl_v4 m = v4_set(r0[0], r1[0], r2[0], r3[0]);
-        for (int j = 1; j < K; ++j) m = v4_max(m, v4_set(r0[j], r1[j], r2[j], r3[j]));
-        gl_v4 s = v4_splat(0.0f);
-        for (int j = 0; j < K; ++j) s = v4_add(s, gl_exp_v4(v4_sub(v4_set(r0[j], r1[j], r2[j], r3[j]), m)));
-        gl_v4 zy = v4_set(r0[yi[b]], r1[yi[b + 1]], r2[yi[b + 2]], r3[yi[b + 3]]);
-        gl_v4 l = v4_sub(v4_add(m, gl_log_v4(s)), zy);
-        total += ((double)v4_lane(l, 0) + v4_lane(l, 1)) + ((double)v4_lane(l, 2) + v4_lane(l, 3));
-    }
     return total;
 }
 
-/* gl_loss_ref with the cross-entropy's exp and log four rows at a time (the last B mod 4 rows by
- * the reference's row loop); the other losses are the reference's */
-float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
-              const int32_t *yi, const float *yf, float *dz, int *correct) {
-    if (loss != GL_LOSS_CROSS_ENTROPY || K < 2) return gl_loss_ref(loss, act, slope, z, a, B, K, yi, yf, dz, correct);
-    double total = cross_entropy_v4(z, B, K, yi);
-    for (int b = B & ~3; b < B; ++b) total += cross_entropy_row(z + (long)b * K, K, yi[b]);
+float gl_loss_ref(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+                  const int32_t *yi, const float *yf, float *dz, int *correct) {
+    return (float)(gl_loss_sum_ref(loss, act, slope, z, a, B, K, yi, yf, dz, correct, 0.0) / B);
+}
+
+#ifdef GL_VEC4
+/* the cross-entropy of rows b .. b + n - 1 (n = 1 .. 4), lane i holding row b + i (so a row's logits
+ * are read one class at a time): m + ln(sum_j e^(z_j - m)) - z_y with the 4-lane exp and log. A group
+ * of fewer than four rows repeats its last row in the spare lanes: the lanes do not mix, so each
+ * row's loss is the same in whatever group, and whatever pass, it comes. */
+GL_INLINE gl_v4 cross_entropy_v4(const float *z, int b, int n, int K, const int32_t *yi) {
+    const float *r[4];
+    int y[4];
+    for (int i = 0; i < 4; ++i) { int row = b + (i < n ? i : n - 1); r[i] = z + (long)row * K; y[i] = yi[row]; }
+    gl_v4 m = v4_set(r[0][0], r[1][0], r[2][0], r[3][0]);
+    for (int j = 1; j < K; ++j) m = v4_max(m, v4_set(r[0][j], r[1][j], r[2][j], r[3][j]));
+    gl_v4 s = v4_splat(0.0f);
+    for (int j = 0; j < K; ++j) s = v4_add(s, gl_exp_v4(v4_sub(v4_set(r[0][j], r[1][j], r[2][j], r[3][j]), m)));
+    gl_v4 zy = v4_set(r[0][y[0]], r[1][y[1]], r[2][y[2]], r[3][y[3]]);
+    return v4_sub(v4_add(m, gl_log_v4(s)), zy);
+}
+
+/* gl_loss_sum_ref with the cross-entropy's exp and log four rows at a time; the other losses are the
+ * reference's. Each row's loss is added to total on its own, in row order, as the reference adds them. */
+double gl_loss_sum(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+                   const int32_t *yi, const float *yf, float *dz, int *correct, double total) {
+    if (loss != GL_LOSS_CROSS_ENTROPY || K < 2)
+        return gl_loss_sum_ref(loss, act, slope, z, a, B, K, yi, yf, dz, correct, total);
+    for (int b = 0; b < B; b += 4) {
+        int n = B - b < 4 ? B - b : 4;
+        float l[4];
+        v4_store(l, cross_entropy_v4(z, b, n, K, yi));
+        for (int i = 0; i < n; ++i) total += l[i];
+    }
     float invB = 1.0f / (float)B;
     int right = 0;
     if (dz) { /* (a - onehot) / B as the reference has it: a * invB, then the target entry of each row */
@@ -96,11 +103,16 @@ float gl_loss(int loss, int act, float slope, const float *z, const float *a, in
     }
     for (int b = 0; b < B; ++b) right += argmax(z + (long)b * K, K) == yi[b];
     if (correct) *correct = right;
-    return (float)(total / B);
+    return total;
 }
 #else
-float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
-              const int32_t *yi, const float *yf, float *dz, int *correct) {
-    return gl_loss_ref(loss, act, slope, z, a, B, K, yi, yf, dz, correct);
+double gl_loss_sum(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+                   const int32_t *yi, const float *yf, float *dz, int *correct, double total) {
+    return gl_loss_sum_ref(loss, act, slope, z, a, B, K, yi, yf, dz, correct, total);
 }
 #endif
+
+float gl_loss(int loss, int act, float slope, const float *z, const float *a, int B, int K,
+              const int32_t *yi, const float *yf, float *dz, int *correct) {
+    return (float)(gl_loss_sum(loss, act, slope, z, a, B, K, yi, yf, dz, correct, 0.0) / B);
+}

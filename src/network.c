@@ -383,16 +383,18 @@ static void next_batch(gl_net *n, const gl_dataset *d, int B) {
     n->batch_rows = B;
 }
 
-static float output_loss(gl_net *n, const int32_t *yi, const float *yf, int rows, float *dz, int *correct) {
+/* total plus the data loss of the last pass's rows, summed row by row (gl_loss_sum) */
+static double output_loss_sum(gl_net *n, const int32_t *yi, const float *yf, int rows, float *dz, int *correct,
+                              double total) {
     const gl_layer *O = &n->layer[n->n_layers - 1];
-    return gl_loss(n->loss, O->act, O->slope, gl_net_buf(n, O->p_off), gl_net_buf(n, O->a_off), rows, O->out,
-                   yi, yf, dz, correct);
+    return gl_loss_sum(n->loss, O->act, O->slope, gl_net_buf(n, O->p_off), gl_net_buf(n, O->a_off), rows, O->out,
+                       yi, yf, dz, correct, total);
 }
 
 float gl_net_loss_grad(gl_net *n, const float *x, const int32_t *yi, const float *yf, int rows, int grad,
                        int *correct) {
     gl_net_forward(n, x, rows, 1);
-    float loss = output_loss(n, yi, yf, rows, grad ? n->delta : 0, correct);
+    float loss = (float)(output_loss_sum(n, yi, yf, rows, grad ? n->delta : 0, correct, 0.0) / rows);
     if (grad) backward(n, x, rows);
     return loss;
 }
@@ -516,6 +518,11 @@ void gl_net_train(gl_net *n, const gl_dataset *d, int steps, int batch, gl_train
     }
 }
 
+/* in passes of as many rows as the activation arena holds: the arena grows with the largest pass the
+ * network has made (a batch, a forward pass, an instrument's rows), so the passes differ from one
+ * network to its twin. The result does not: a row's outputs do not depend on the rows passed with
+ * it (the kernels' promise), and gl_loss_sum adds the rows' losses one by one in row order, through
+ * all the passes, into one total. */
 void gl_net_evaluate(gl_net *n, const gl_dataset *d, int split, float *loss, float *accuracy) {
     int first = split ? d->n_train : 0, count = split ? d->n_test : d->n_train;
     double total = 0.0;
@@ -525,9 +532,8 @@ void gl_net_evaluate(gl_net *n, const gl_dataset *d, int split, float *loss, flo
         long row = first + r;
         gl_net_forward(n, d->x + row * d->inputs, rows, 0);
         int correct = 0;
-        float l = output_loss(n, d->yi ? d->yi + row : 0, d->yf ? d->yf + row * d->outputs : 0, rows, 0,
-                              &correct);
-        total += (double)l * rows;
+        total = output_loss_sum(n, d->yi ? d->yi + row : 0, d->yf ? d->yf + row * d->outputs : 0, rows, 0,
+                                &correct, total);
         right += correct;
     }
     *loss = count ? (float)(total / count) : NAN;

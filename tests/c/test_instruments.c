@@ -1,6 +1,6 @@
 /* The instruments at the C boundary (landscape, sharpness, range test, trajectory record): each
  * leaves the network's weights, gradients, optimiser state and counters byte for byte as they were
- * (checked by training on beside an identical twin); null outputs and bad ranges are refused. Runs plain and under
+ * (checked by training on and evaluating beside an identical twin); null outputs and bad ranges are refused. Runs plain and under
  * ASan+UBSan (ctest in build/sanitize), which also catches any read or write past the buffers. */
 #include "check.h"
 #include "gradlab.h"
@@ -71,6 +71,17 @@ int main(void) {
     CHECK(gl_network_train(n, d, 9, 16, out) == GL_OK && gl_network_train(twin, d, 9, 16, out2) == GL_OK, "%s", gl_error_message());
     outputs(n, y1); outputs(twin, y2);
     CHECK(!memcmp(out, out2, sizeof out) && !memcmp(y1, y2, sizeof y1), "trains on like its twin, byte for byte");
+    /* the instruments' passes over all the rows grew n's activation arena past the twin's batch of 16:
+     * n evaluates in one pass where the twin takes 16 rows at a time (and 8 at the end of the test
+     * split); the losses must still be the twin's, byte for byte, after every step */
+    for (int step = 0; step < 12; ++step) {
+        float e1[2], e2[2];
+        CHECK(gl_network_train(n, d, 1, 16, out) == GL_OK && gl_network_train(twin, d, 1, 16, out2) == GL_OK, "%s", gl_error_message());
+        for (int split = 0; split < 2; ++split) {
+            CHECK(gl_network_evaluate(n, d, split, e1) == GL_OK && gl_network_evaluate(twin, d, split, e2) == GL_OK, "%s", gl_error_message());
+            CHECK(!memcmp(e1, e2, sizeof e1), "step %d, split %d: evaluates like its twin, byte for byte (%.9g vs %.9g)", step, split, e1[0], e2[0]);
+        }
+    }
     enum { RES = 5 };
     float values[RES * RES], axes[2 * RES], path[8], lrs[40], losses[40], smoothed[40];
     CHECK(gl_network_landscape(n, d, 0, 0.5f, RES, 0, 3, 0, axes, 0, 0, out) == GL_ERR_ARGUMENT, "null values");

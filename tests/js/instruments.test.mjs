@@ -3,13 +3,15 @@
 // weights moved by hand, the directions against their stated norms, λmax against the closed form of a
 // linear least-squares model and against a Hessian built column by column from finite differences of
 // net.gradients, the range test's curve and suggestions against their definitions. Every instrument
-// must leave the network bit for bit as it was: a twin that never ran it must train on identically.
+// must leave the network bit for bit as it was: a twin that never ran it must train on and evaluate
+// identically, in the SIMD and the scalar build.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadGradlab } from '../../web/lib/gradlab.js';
 import { rng } from './rng.mjs';
 
 const lab = await loadGradlab();
+const scalarLab = await loadGradlab({ simd: false });
 
 
 /** The whole parameter arena (W, b, gamma, beta of every layer, in the engine's order) as one view. */
@@ -402,6 +404,64 @@ describe('every instrument leaves the network bit for bit as it was', () => {
         net.dispose(); twin.dispose(); data.dispose();
       }
     });
+  }
+});
+
+describe('after an instrument over more rows than a batch, the run is its untouched twin\'s, bit for bit, in both builds', () => {
+  // An instrument over all the training rows grows the activation arena from a batch to those rows;
+  // net.evaluate then takes the rows in one pass where the twin takes them a batch at a time, with a
+  // short pass at the end (240 rows in batches of 32). Every training loss, every evaluation (the
+  // page's "train loss" and "test loss") after every step, and the final weights must be the twin's.
+  const builds = { simd: lab, scalar: scalarLab };
+  const runs = {
+    'the page\'s 16-16 tanh net, momentum': {
+      layers: [{ units: 16, activation: 'tanh' }, { units: 16, activation: 'tanh' }, { units: 2, activation: 'softmax' }],
+      optimizer: { name: 'momentum', learningRate: 0.1, momentum: 0.9 },
+    },
+    'relu with batch norm and dropout, adam': {
+      layers: [{ units: 16, activation: 'relu', batchNorm: true, dropout: 0.2 }, { units: 12, activation: 'tanh' }, { units: 2, activation: 'softmax' }],
+      optimizer: { name: 'adam', learningRate: 0.01 },
+    },
+    'relu, plain sgd': {
+      layers: [{ units: 24, activation: 'relu' }, { units: 2, activation: 'softmax' }],
+      optimizer: { name: 'sgd', learningRate: 0.3 },
+    },
+  };
+  const instruments = {
+    lossLandscape: (net, data) => net.lossLandscape(data, { resolution: 3 }),
+    sharpness: (net, data) => net.sharpness(data, { iterations: 5 }),
+    findLearningRate: (net, data) => net.findLearningRate(data, { steps: 20, batchSize: 32 }),
+    'a forward pass of all the rows': (net, data) => net.forward(new Float32Array(data.trainSize * data.inputs), data.trainSize),
+  };
+  const bits = (v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  for (const [build, gl] of Object.entries(builds)) {
+    for (const [name, run] of Object.entries(instruments)) {
+      it(`${name}, ${build} build`, () => {
+        for (const [what, spec] of Object.entries(runs)) {
+          for (const seed of [1, 2, 3]) {
+            const data = gl.dataset('moons', { samples: 300, noise: 0.1, testFraction: 0.2, seed });
+            assert.ok(data.trainSize % 32 !== 0 && data.trainSize > 32, 'an epoch ends with a short pass');
+            const make = () => {
+              const net = gl.network({ inputs: 2, layers: spec.layers, seed });
+              net.setOptimizer(spec.optimizer);
+              net.train(data, { steps: 11, batchSize: 32 }); // mid-epoch
+              return net;
+            };
+            const net = make(), twin = make();
+            run(net, data);
+            const where = `${what}, seed ${seed}`;
+            for (let step = 0; step < 40; ++step) { // five epochs of 7 batches and a pass of 16 left over
+              assert.deepEqual(net.train(data, { steps: 1, batchSize: 32 }), twin.train(data, { steps: 1, batchSize: 32 }), `${where}: step ${step}`);
+              for (const split of ['train', 'test']) {
+                assert.deepEqual(net.evaluate(data, split), twin.evaluate(data, split), `${where}: the ${split} loss after step ${step}`);
+              }
+            }
+            assert.ok(bits(parameters(net)).equals(bits(parameters(twin))), `${where}: the final weights`);
+            net.dispose(); twin.dispose(); data.dispose();
+          }
+        }
+      });
+    }
   }
 });
 

@@ -435,6 +435,32 @@ describe('cross-entropy four rows at a time against the row-by-row reference', (
   });
 });
 
+describe('a loss summed over passes of any size is the loss of one pass, bit for bit', () => {
+  // gl_net_evaluate takes its rows in passes as large as the network's activation arena, which grows
+  // with the largest pass the network made (an instrument over all the rows, say): its loss must not
+  // depend on where the passes are cut
+  it('cross-entropy (four rows at a time and the reference), binary cross-entropy and MSE, cut into passes of 1..9 rows', () => {
+    const { softmax, sigmoid, linear } = ACTS; // losses: 0 cross-entropy, 1 binary cross-entropy, 2 MSE
+    const cases = [[0, softmax, 2], [0, softmax, 3], [0, softmax, 10], [1, sigmoid, 1], [1, sigmoid, 3], [2, linear, 2]]; // [loss, activation, K]
+    for (const [loss, act, K] of cases) {
+      for (const B of [1, 7, 30, 61]) {
+        const z = randomFloats(B * K, B * 13 + K + loss, -6, 6), a = randomFloats(B * K, B + K, 0.01, 0.99);
+        const y = Int32Array.from({ length: B }, (_, b) => (b * 5 + 1) % (K === 1 ? 2 : K));
+        for (const fast of [1, 0]) {
+          const pz = k.array(B * K, z), pa = k.array(B * K, a), py = k.array(B);
+          new Int32Array(k.x.memory.buffer, py, B).set(y);
+          const whole = k.x.kt_loss_sum(fast, loss, act, pz, pa, B, K, py, B);
+          assert.ok(Number.isFinite(whole) && whole > 0);
+          for (let piece = 1; piece <= 9; ++piece) {
+            assert.equal(k.x.kt_loss_sum(fast, loss, act, pz, pa, B, K, py, piece), whole, `loss ${loss} K=${K} B=${B} ${fast ? 'fast' : 'reference'}: passes of ${piece}`);
+          }
+          k.freeAll();
+        }
+      }
+    }
+  });
+});
+
 describe('sum of squares (the gradient norm)', () => {
   it('matches a double-precision sum for lengths 0..9, 1023 and 100003', () => {
     for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1023, 100003]) {

@@ -88,6 +88,19 @@ EXPORT float kt_loss(int fast, int loss, int act, const float *z, const float *a
     return (fast ? gl_loss : gl_loss_ref)(loss, act, 0.0f, z, a, B, K, y, 0, dz, correct);
 }
 
+/* the summed loss (gl_loss_sum, or its reference) of B rows with class ids y, taken `piece` rows at a
+ * time into one running total, as gl_net_evaluate takes its passes */
+EXPORT double kt_loss_sum(int fast, int loss, int act, const float *z, const float *a, int B, int K, const int32_t *y,
+                          int piece) {
+    double total = 0.0;
+    for (int r = 0; r < B; r += piece) {
+        int rows = B - r < piece ? B - r : piece;
+        total = (fast ? gl_loss_sum : gl_loss_sum_ref)(loss, act, 0.0f, z + (long)r * K, a + (long)r * K, rows, K,
+                                                       y + r, 0, 0, 0, total);
+    }
+    return total;
+}
+
 EXPORT double kt_sum_squares(const float *x, int n) { return gl_sum_squares(x, n); }
 
 EXPORT int kt_all_finite(const float *x, int n) { return gl_all_finite(x, n); }
