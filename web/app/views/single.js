@@ -138,9 +138,13 @@ export function createSingle(page) {
     }
   };
 
+  // a redraw in two parts, the canvas pictures and then the layer charts (each uPlot chart commits
+  // its drawing in a microtask of the same task): past the frame's deadline the second waits for the
+  // next frame (main.js), so the first redraws after Play are not one long task
+  let nextPart = 0;
   return {
     charts,
-    render() {
+    render(deadline = Infinity) {
       const run = page.session.runs[0];
       if (!run) return;
       const status = runStatus(run, page.state);
@@ -149,24 +153,33 @@ export function createSingle(page) {
       if (!run.built || !run.last) return;
       const s = shownSnapshot(run);   // a recorded step while the scrubber is away from the present
       const labels = layerNames(run.built, s.layers.length);
-      if (run.built.image) drawImages(run, s);
-      else {
-        $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
-          : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
-        document.querySelector('.boundary-panel').hidden = run.built.inputs > 2;   // your own wider rows have no input plane
-        drawBoundary($('boundary'), run.built, s.outputs);
-        if (s.weights.length) diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
+      const parts = [() => {
+        if (run.built.image) drawImages(run, s);
+        else {
+          $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
+            : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
+          document.querySelector('.boundary-panel').hidden = run.built.inputs > 2;   // your own wider rows have no input plane
+          drawBoundary($('boundary'), run.built, s.outputs);
+          if (s.weights.length) diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
+        }
+        drawHistograms($('histograms'), run.scrubbed ? [s.layers.map((l) => l.hist)] : run.histHistory, $('hist-kind').value, labels);
+        drawHealth($('health'), s.layers, labels);
+        stampStep(s.step, ['boundary', 'diagram', 'samples', 'filters', 'maps', 'histograms', 'health']);
+      }, () => {
+        const lc = run.layerCurves;
+        if (!pending('layer-charts')) {   // until then the charts have the layers of the network before
+          charts.gradNorm?.setData([lc.x, ...lc.gradNorm]);
+          charts.ratio?.setData([lc.x, ...lc.ratio]);
+          charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => positive(l.activations.std)), s.layers.map((l) => positive(Math.abs(l.activations.mean ?? 0)))]);
+        }
+        drawBatchNorm(s, labels);
+        stampStep(s.step, ['bn-chart', 'depth-chart']);
+      }];
+      while (nextPart < parts.length) {
+        parts[nextPart++]();
+        if (nextPart < parts.length && performance.now() > deadline) return false;
       }
-      drawHistograms($('histograms'), run.scrubbed ? [s.layers.map((l) => l.hist)] : run.histHistory, $('hist-kind').value, labels);
-      drawHealth($('health'), s.layers, labels);
-      const lc = run.layerCurves;
-      if (!pending('layer-charts')) {   // until then the charts have the layers of the network before
-        charts.gradNorm?.setData([lc.x, ...lc.gradNorm]);
-        charts.ratio?.setData([lc.x, ...lc.ratio]);
-        charts.depth?.setData([labels.map((_, l) => l + 1), s.layers.map((l) => positive(l.activations.std)), s.layers.map((l) => positive(Math.abs(l.activations.mean ?? 0)))]);
-      }
-      drawBatchNorm(s, labels);
-      stampStep(s.step, ['boundary', 'diagram', 'samples', 'filters', 'maps', 'histograms', 'health', 'bn-chart', 'depth-chart']);
+      nextPart = 0;
     },
   };
 }
