@@ -6,18 +6,20 @@
 //
 // Long tasks are measured twice. A Chrome trace gives every main-thread task's CPU time (tdur): no
 // task may do more than 50 ms of work. PerformanceObserver 'longtask' gives wall time, which also
-// counts the time the operating system ran other programs instead: it is asserted when the rest of
+// counts the time the operating system ran other threads instead: it is asserted when the rest of
 // the machine stayed quiet during the window (other processes used under a quarter of a core, as in
-// CI), and reported otherwise. On a machine shared by many jobs (load average 29 on 2 cores when this
-// was written) a busy loop of 80 ms of wall time got 19 ms of CPU, so wall-time long tasks there are
-// the machine's, not the page's.
+// CI), and reported otherwise; even then the page's own workers and compositor share the two cores
+// with its thread, so at most two tasks may last over 50 ms on the clock, and none over 100 ms.
+// On a machine shared by many jobs (load average 29 on 2 cores when this was written) a busy loop
+// of 80 ms of wall time got 19 ms of CPU, so wall-time long tasks there are the machine's, not the
+// page's.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { cpuShare } from '../../web/app/session.js';
 import { launch, serve } from './browser.mjs';
 import { cpuBetween, machineCpu, rendererThreads } from './threads.mjs';
 
-const EMBEDS = 8, CORES = 2, MEASURE_MS = 12000, LONG_MS = 50;
+const EMBEDS = 8, CORES = 2, MEASURE_MS = 12000, LONG_MS = 50, WALL_ALLOWED = 2;
 // one run each: the same network and batch on different data and seeds, each asking for more steps
 // a second than its share of a core gives, so that every worker trains as fast as the rule lets it
 // and their step counts can be compared (none starves)
@@ -54,13 +56,15 @@ describe('eight embeds on a 2-core machine', () => {
 
     // the measured window: starting and building (module loading, first charts) are behind us
     await page.waitForTimeout(1000);
-    const start = await page.evaluate(() => { window.longTasks = []; return { steps: { ...window.steps }, t: performance.now() }; });
+    // the window opens once the trace has started and closes before it is stopped: stopping it
+    // flushes the trace on the page's thread, which is the test's work, not the page's
     await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
+    const start = await page.evaluate(() => { window.longTasks = []; return { steps: { ...window.steps }, t: performance.now() }; });
     const cpu0 = rendererThreads(), machine0 = machineCpu();
     await page.waitForTimeout(MEASURE_MS);
+    const end = await page.evaluate(() => ({ steps: { ...window.steps }, t: performance.now(), longTasks: window.longTasks }));
     const cpu1 = rendererThreads(), machine1 = machineCpu();
     const trace = JSON.parse((await browser.stopTracing()).toString());
-    const end = await page.evaluate(() => ({ steps: { ...window.steps }, t: performance.now(), longTasks: window.longTasks }));
     const seconds = (end.t - start.t) / 1000;
 
     const gained = SETTINGS.map((_, i) => end.steps[`e${i}`] - start.steps[`e${i}`]);
@@ -96,7 +100,16 @@ describe('eight embeds on a 2-core machine', () => {
     if (quiet) assert.deepEqual(untimed, [], 'main-thread tasks over 50 ms on the clock whose thread time the trace lacks (quiet machine)');
     else if (untimed.length) console.log(`# tasks over 50 ms without thread time (shared machine, reported only): ${JSON.stringify(untimed.slice(0, 12))}`);
     assert.deepEqual(heavy, [], 'main-thread tasks with over 50 ms of CPU');
-    if (quiet) assert.deepEqual(wallLong, [], 'main-thread tasks over 50 ms (wall time, quiet machine)');
+    // on the clock: the page's own processes (eight workers, the compositor, the browser) hold the
+    // two cores, and the scheduler can keep the page's thread waiting behind them (two fresh-clone CI
+    // runs each had one task of 54 and 80 ms with at most 10-15 ms of CPU in any task, and two of
+    // five runs on a quiet machine one of 52 and 58 ms, mid-window). On a quiet
+    // machine at most two tasks may last over 50 ms on the clock, none over twice that; a page
+    // whose own work grew would have many such tasks, or longer ones.
+    if (quiet) {
+      assert.ok(wallLong.length <= WALL_ALLOWED, `main-thread tasks over 50 ms (wall time, quiet machine): ${JSON.stringify(wallLong)}`);
+      assert.deepEqual(wallLong.filter((t) => t.ms > 2 * LONG_MS), [], 'main-thread tasks over 100 ms (wall time, quiet machine)');
+    }
     // the CPU rule: the engine workers (each embed's), each within its share, together within cores - 0.5
     assert.ok(workers.length >= EMBEDS, `worker threads found: ${workers.length}`);
     const slack = 1.15;   // the duty is kept per tick by each worker's clock; allow for a tick's rounding
