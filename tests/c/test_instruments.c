@@ -55,7 +55,8 @@ static void instruments(int n, int d, const float *row) {
 int main(void) {
     int d = gl_dataset_make(SPIRAL, 120, 3, 12, 0.1f, 0.2f, 1);
     int n = make(7), twin = make(7);
-    float row[GL_OPT_FLOATS] = {ADAM, 0.01f, 0, 0.99f, 1e-8f, 0.9f, 0.999f}, out[8], out2[8];
+    /* out and out2 are compared byte for byte: zeroed, since train writes only GL_TRAIN_SLOTS of them */
+    float row[GL_OPT_FLOATS] = {ADAM, 0.01f, 0, 0.99f, 1e-8f, 0.9f, 0.999f}, out[8] = {0}, out2[8] = {0};
     CHECK(d > 0 && n > 0 && twin > 0, "%s", gl_error_message());
     CHECK(gl_network_record_trajectory(n, 4, 2) == GL_OK, "%s", gl_error_message());
     CHECK(gl_network_record_trajectory(twin, 4, 2) == GL_OK, "%s", gl_error_message());
@@ -70,7 +71,7 @@ int main(void) {
     float y1[48], y2[48];
     CHECK(gl_network_train(n, d, 9, 16, out) == GL_OK && gl_network_train(twin, d, 9, 16, out2) == GL_OK, "%s", gl_error_message());
     outputs(n, y1); outputs(twin, y2);
-    CHECK(!memcmp(out, out2, sizeof out) && !memcmp(y1, y2, sizeof y1), "trains on like its twin, byte for byte");
+    CHECK(!memcmp(out, out2, GL_TRAIN_SLOTS * sizeof *out) && !memcmp(y1, y2, sizeof y1), "trains on like its twin, byte for byte");
     /* the instruments' passes over all the rows grew n's activation arena past the twin's batch of 16:
      * n evaluates in one pass where the twin takes 16 rows at a time (and 8 at the end of the test
      * split); the losses must still be the twin's, byte for byte, after every step */
