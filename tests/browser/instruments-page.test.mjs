@@ -182,6 +182,32 @@ describe('the Instruments group', () => {
     assert.deepEqual(plain.errors, []);
     await page.close(); await plain.close();
   });
+
+  it('the embed draws nothing between a lesson change and its new views, even from a frame asked for before', async () => {
+    // a change made inside a step event: the element asks for a frame right after the event, with the
+    // new DOM parts in place and their views not built yet (they wait for the new runs)
+    const page = await openPage(browser, `${server.url}embed.html?lesson=edge-of-stability&controls=play&autoplay&moments=off&speed=200`);
+    await page.evaluate(() => {
+      const lessons = ['lr-range-test', 'loss-surface', 'bn-high-rate', 'edge-of-stability'];
+      window.changes = [];
+      window.lastStep = 0;
+      const el = document.querySelector('gradlab-playground');
+      el.addEventListener('gradlab-step', (e) => {
+        window.lastStep = e.detail.step;
+        if (e.detail.step < 5 || window.changes.length >= lessons.length) return;
+        const lesson = lessons[window.changes.length];
+        window.changes.push(lesson);
+        el.set({ lesson });
+      });
+    });
+    await page.waitForFunction(() => window.changes.length === 4, null, { timeout: 60000 });
+    // the last lesson trains on, drawn (its instrument box holds its panel)
+    await page.waitForFunction(() => window.lastStep >= 30, null, { timeout: 60000 });
+    const panels = await page.evaluate(() => [...document.querySelector('gradlab-playground').shadowRoot.querySelectorAll('.instrument-box .instrument')].map((p) => p.dataset.panel));
+    assert.deepEqual(panels, ['sharpness-chart']);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
 });
 
 it('the lessons with instruments are the four this issue asks for', () => {

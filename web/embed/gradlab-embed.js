@@ -42,6 +42,7 @@ export class GradlabPlayground extends HTMLElement {
   #charts = {};
   #lastDraw = 0;
   #restartQueued = false;
+  #viewsBuilt = false;   // #render made new DOM parts, and #buildRunViews / #buildRaceView has not filled them yet
   #resize = null;
   #base = null;
   #links;
@@ -206,6 +207,10 @@ export class GradlabPlayground extends HTMLElement {
     const views = el('div', { class: 'views' }, [d.boards, d.chartBox, instrumentBox(d, lesson)]);
     this.#box.replaceChildren(head, ...about, d.notes, d.bar, views, momentCallout(d, () => this.#session.play()), d.status, d.faultReset, this.#announce);
     this.#charts = {};
+    // the views of the new DOM are built when its runs (or race) exist; until then nothing is drawn,
+    // even by a frame asked for earlier (frames.js may run it a few frames later)
+    this.#viewsBuilt = false;
+    cancelFrame(this);
   }
 
   #syncControls() {
@@ -280,6 +285,7 @@ export class GradlabPlayground extends HTMLElement {
 
   #buildRunViews() {
     this.#charts = { ...buildRunViews(this.#dom, this.#session, this.#size()), ...buildInstrumentViews(this.#dom, this.#session, this.#size(), () => this.#schedule()) };
+    this.#viewsBuilt = true;
     this.#updateButtons();
     this.#schedule();
   }
@@ -291,6 +297,7 @@ export class GradlabPlayground extends HTMLElement {
   }
 
   #draw() {
+    if (!this.#viewsBuilt) return false;
     const now = performance.now();
     if (now - this.#lastDraw < REDRAW_MS) { this.#schedule(); return false; }
     this.#lastDraw = now;
@@ -303,7 +310,9 @@ export class GradlabPlayground extends HTMLElement {
 
   #buildRaceView() {
     this.#charts = buildRaceView(this.#dom, this.#session, this.#size());
+    this.#viewsBuilt = true;
     this.#updateButtons();
+    this.#schedule();
   }
 
   #drawRace(now) {

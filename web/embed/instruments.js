@@ -55,9 +55,7 @@ export function buildInstrumentViews(d, session, size, redraw) {
 
 /** Redraws the panels from the runs' readings. */
 export function drawInstrumentViews(d, session, charts) {
-  // not before buildInstrumentViews: a frame asked for before a rebuild can come between the new
-  // box (instrumentBox) and its panels (frames.js draws a few embeds a frame)
-  if (!d.instrumentPanels?.length || !d.landscapeBoards) return;
+  if (!d.instrumentPanels.length) return;
   const sharp = sharpnessData(session.runs), test = rangeTestData(session.runs[0]);
   if (sharp) charts.sharpness?.setData(sharp);
   if (test) charts.rangeTest?.setData(test);
