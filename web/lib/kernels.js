@@ -63,7 +63,8 @@ function calibrate(x, memory, count, budgetMs) {
   const { M, N, K } = SHAPE;
   const best = new Array(count).fill(Infinity);
   let rounds = 0, reps = 1;
-  return withOperands(x, memory, (A, B, C) => {
+  // without memory for the operands, nothing is timed: every best stays Infinity
+  withOperands(x, memory, (A, B, C) => {
     const start = performance.now();
     // each timing spans at least about 20 steps of the clock (one product is about 0.2 ms)
     reps = Math.max(1, Math.min(8, Math.ceil(20 * clockStep() / 0.2)));
@@ -78,13 +79,14 @@ function calibrate(x, memory, count, budgetMs) {
     for (;;) {
       for (let v = 0; v < count; ++v) {
         const t0 = performance.now();
-        if (t0 - start > budgetMs) return { best, rounds, reps };
+        if (t0 - start > budgetMs) return;
         x.gl_gemm_trial(v, M, N, K, A, B, C, reps);
         best[v] = Math.min(best[v], (performance.now() - t0) / reps);
       }
       ++rounds;
     }
-  }, { best, rounds, reps });
+  });
+  return { best, rounds, reps };
 }
 
 /**
