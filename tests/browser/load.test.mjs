@@ -37,6 +37,12 @@ describe('the page load', () => {
     for (const id of ['loss-chart', 'acc-chart', 'lr-chart', 'gradnorm-chart', 'ratio-chart', 'depth-chart']) assert.equal(await chartsIn(page, id), 1, id);
     assert.equal(await chartsIn(page, 'race-chart'), 0, 'race chart');
     assert.equal(await page.locator('#multiples > *').count(), 0, 'compare cards');
+    // the chart library is asked for once a run's worker is ready (charts.js: the worker has loaded
+    // ICU's number data for the process by then), so after the worker's own script
+    const fetched = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
+      .filter((e) => /uPlot\.esm\.js$|\/worker\.js$/.test(e.name)).map((e) => [e.name.split('/').pop(), { start: e.startTime, end: e.responseEnd }])));
+    assert.ok(fetched['worker.js'] && fetched['uPlot.esm.js'], JSON.stringify(fetched));
+    assert.ok(fetched['uPlot.esm.js'].start > fetched['worker.js'].end, `uPlot asked for at ${fetched['uPlot.esm.js'].start} ms, the worker's script loaded at ${fetched['worker.js'].end} ms`);
     assert.deepEqual(page.errors, []);
     await page.close();
   });

@@ -4,9 +4,10 @@
 // checked over runs that recorded different steps, with gaps (null) and NaN (a diverged run).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chartsLoaded, join } from '../../web/app/charts.js';
+import { chartsLoaded, join, loadCharts } from '../../web/app/charts.js';
 import { alignedTables } from '../../web/app/views/curves.js';
 
+loadCharts();
 await chartsLoaded;
 
 function run(seed, length) {

@@ -7,11 +7,20 @@ export { PALETTE, RGB, SERIES, seriesColor } from './palette.js';
 
 // uPlot is loaded by import(), not by a static import: evaluated in the page's first task (145 kB
 // and the number formatter it makes at load) it took about 20 ms of it, before anything was drawn.
-// Loaded this way it is evaluated in a task of its own while the first frame is drawn; the page
-// builds its charts after that frame anyway (later.js waits for chartsLoaded), the embed through
-// whenCharts.
-let uPlot = null, loadError = null;
-export const chartsLoaded = import('../vendor/uplot/uPlot.esm.js').then((m) => { uPlot = m.default; }, (e) => { loadError = e; });
+// And not at once: most of those 20 ms were that formatter. A renderer process's first
+// Intl.NumberFormat loads ICU's locale data, 20-30 ms of the thread that asks; ICU keeps them for
+// the whole process, and every run's worker makes a formatter as it starts (worker.js). So the
+// library is loaded once a worker is ready (main.js and the embed call loadCharts on the session's
+// first `engine` event), and its formatter then costs the page's thread about 0.2 ms; at the latest
+// CHARTS_LATEST_MS after this module loads, whatever the workers do. The page builds its charts
+// after its first frame anyway (later.js waits for chartsLoaded), the embed through whenCharts.
+export const CHARTS_LATEST_MS = 1500;
+let uPlot = null, loadError = null, load;
+export const chartsLoaded = new Promise((resolve) => { load = resolve; })
+  .then(() => import('../vendor/uplot/uPlot.esm.js')).then((m) => { uPlot = m.default; }, (e) => { loadError = e; });
+/** Loads the chart library now (once; later calls do nothing). */
+export const loadCharts = () => load();
+setTimeout(loadCharts, CHARTS_LATEST_MS).unref?.();   // Node: the timer alone does not keep the process alive
 
 /** Runs fn now if the chart library is loaded, else as soon as it is. */
 export function whenCharts(fn) {

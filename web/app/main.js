@@ -1,6 +1,6 @@
 // main.js: the page. It keeps the state (mirrored in the URL) and composes the views (views/*.js)
 // over one run controller (session.js), which owns the workers; nothing here touches the engine.
-import { chartsLoaded } from './charts.js';
+import { chartsLoaded, loadCharts } from './charts.js';
 import { el } from './dom.js';
 import { nextTaskPromise, waitFor } from './later.js';
 import { Session } from './session.js';
@@ -164,7 +164,7 @@ function restart({ play = false } = {}) {
 }
 
 page.session
-  .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
+  .on('engine', ({ simd, kernel }) => { loadCharts(); showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
 for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'held']) page.session.on(type, page.redraw);

@@ -13,14 +13,14 @@ import { PlayGate } from '../app/visibility.js';
 import { raceStatus } from '../app/race-fate.js';
 import { el } from '../app/dom.js';
 import { createAnnouncer } from '../app/views/announce.js';
-import { whenCharts } from '../app/charts.js';
+import { loadCharts, whenCharts } from '../app/charts.js';
 import { buildBar } from './bar.js';
 import {
   BASE_META, OBSERVED_ATTRIBUTES, Throttle, parseBase, parseControls, parseHeight, parseTheme, patchState, stateFromAttributes,
   stepDetail,
 } from './options.js';
 import {
-  MOMENT_BOXES, buildRaceView, buildRunViews, drawRace, drawRuns, hideMoment, momentCallout, showMoment,
+  MOMENT_BOXES, buildRaceView, buildRunViews, drawRace, drawRuns, fitBoard, hideMoment, momentCallout, showMoment,
 } from './views.js';
 import { INSTRUMENT_PANELS, buildInstrumentViews, drawInstrumentViews, instrumentBox } from './instruments.js';
 import { askFrame, cancelFrame } from './frames.js';
@@ -144,10 +144,11 @@ export class GradlabPlayground extends HTMLElement {
     createAnnouncer({ session, get state() { return session.state; } }, this.#announce);
     session.on('moment', (stop) => this.#showMoment(stop));
     session.on('engine', ({ simd, kernel }) => {
+      loadCharts();   // a worker has made ICU's data ready for the chart library (charts.js)
       this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm';
       this.#dom.build.title = kernelLine(kernel);
     });
-    session.on('built', ({ run }) => { run.view.figure.hidden = run.built.inputs > 2; });   // a boundary exists only over one or two inputs
+    session.on('built', ({ run }) => fitBoard(run));
     session.on('ready', ({ runs }) => {
       const state = session.state;
       this.#emit('gradlab-ready', { lesson: state.lesson, mode: state.mode, runs: runs.length, simd: session.simd });

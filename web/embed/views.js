@@ -38,6 +38,11 @@ function liveLegend(d, rows, valueOf, extra = []) {
   return { setCursor: [(u) => d.showLegend(u)] };
 }
 
+/** A run's board is shown only once there is a boundary to draw: over one or two inputs (hidden over more). */
+export function fitBoard(run) {
+  if (run.view && run.built) run.view.figure.hidden = run.built.inputs > 2;
+}
+
 /** One board per run and the loss chart of all of them; returns the charts. size: { width, height, compact }. */
 export function buildRunViews(d, session, size) {
   const runs = session.runs, compare = session.state.mode === 'compare';
@@ -48,6 +53,7 @@ export function buildRunViews(d, session, size) {
     swatch.style.backgroundColor = color;
     const caption = el('figcaption', {}, compare ? [swatch, el('span', { text: run.label })] : [el('span', { text: 'boundary · dots train, rings test' })]);
     run.view = { canvas, figure: el('figure', { class: 'board' }, [canvas, caption]) };
+    fitBoard(run);   // a run whose network was built before its views (the chart library came later)
     return run.view.figure;
   }));
   const series = runs.flatMap((r) => [
