@@ -32,6 +32,11 @@ void gl_conv_forward_act(float *z, float *a, float *cols, const float *x, const 
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols);
 
+/* the floats of one example's padded input (((oh - 1) stride + k) x ((ow - 1) stride + k) x c) up to
+ * which the 4-lane im2col and col2im copy it into a buffer of that size (conv.c); larger inputs
+ * take their slower path, one kernel row at a time in the image */
+#define GL_CONV_PADDED_FLOATS 16384
+
 /* the plain loops: the reference the 4-lane versions above and below are tested against (and the
  * kernels of builds without SIMD); the same values */
 void gl_im2col_ref(float *cols, const float *x, int rows, const gl_conv_geom *g);
