@@ -330,10 +330,15 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
     }
 }
 
+/* Max pooling keeps each window's winner as its index within the example, a float (exact: an
+ * example has at most GL_LIMIT_INPUTS values). The loops below form it as the index of the
+ * window's first input (one conversion per window, then + 4 per four channels) plus the winner's
+ * offset in the window: 0, c, w c or w c + c. */
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
     if (c % 4) { gl_pool_forward_ref(y, idx, x, rows, h, w, c, mode); return; }
     int oh = h / 2, ow = w / 2;
-    const gl_v4 quarter = v4_splat(0.25f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    const gl_v4 quarter = v4_splat(0.25f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f), four = v4_splat(4.0f);
+    const gl_v4 off1 = v4_splat((float)c), off2 = v4_splat((float)w * c), off3 = v4_splat((float)w * c + c);
     for (int r = 0; r < rows; ++r) {
         const float *img = x + (long)r * h * w * c;
         float *out = y + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
@@ -341,20 +346,18 @@ void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int 
             for (int ox = 0; ox < ow; ++ox) {
                 long at0 = ((long)(2 * oy) * w + 2 * ox) * c, at1 = at0 + c, at2 = at0 + (long)w * c, at3 = at2 + c;
                 long o = ((long)oy * ow + ox) * c;
-                for (int ch = 0; ch < c; ch += 4) {
+                gl_v4 first = v4_add(v4_splat((float)at0), lanes);
+                for (int ch = 0; ch < c; ch += 4, first = v4_add(first, four)) {
                     gl_v4 v0 = v4_load(img + at0 + ch), v1 = v4_load(img + at1 + ch);
                     gl_v4 v2 = v4_load(img + at2 + ch), v3 = v4_load(img + at3 + ch);
                     if (mode == GL_POOL_MAX) {
                         /* as the reference: a later input wins only when strictly larger */
-                        gl_v4 best = v0, where = v4_add(v4_splat((float)(at0 + ch)), lanes), m;
-                        m = v4_gt(v1, best); best = v4_select(m, v1, best);
-                        where = v4_select(m, v4_add(v4_splat((float)(at1 + ch)), lanes), where);
-                        m = v4_gt(v2, best); best = v4_select(m, v2, best);
-                        where = v4_select(m, v4_add(v4_splat((float)(at2 + ch)), lanes), where);
-                        m = v4_gt(v3, best); best = v4_select(m, v3, best);
-                        where = v4_select(m, v4_add(v4_splat((float)(at3 + ch)), lanes), where);
+                        gl_v4 best = v0, m, off;
+                        m = v4_gt(v1, best); best = v4_select(m, v1, best); off = v4_and(m, off1);
+                        m = v4_gt(v2, best); best = v4_select(m, v2, best); off = v4_select(m, off2, off);
+                        m = v4_gt(v3, best); best = v4_select(m, v3, best); off = v4_select(m, off3, off);
                         v4_store(out + o + ch, best);
-                        if (id) v4_store(id + o + ch, where);
+                        if (id) v4_store(id + o + ch, v4_add(first, off));
                     } else {
                         v4_store(out + o + ch, v4_mul(quarter, v4_add(v4_add(v4_add(v0, v1), v2), v3)));
                     }
@@ -368,7 +371,8 @@ void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, in
     int oh = h / 2, ow = w / 2;
     /* every input of a window is written below; only an odd last row or column is in none */
     if (h % 2 || w % 2) memset(dx, 0, sizeof(float) * (size_t)rows * h * w * c);
-    const gl_v4 quarter = v4_splat(0.25f), zero = v4_splat(0.0f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    const gl_v4 quarter = v4_splat(0.25f), zero = v4_splat(0.0f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f), four = v4_splat(4.0f);
+    const gl_v4 offs[4] = {zero, v4_splat((float)c), v4_splat((float)w * c), v4_splat((float)w * c + c)};
     for (int r = 0; r < rows; ++r) {
         float *img = dx + (long)r * h * w * c;
         const float *g = dy + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
@@ -378,15 +382,14 @@ void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, in
                 at[0] = ((long)(2 * oy) * w + 2 * ox) * c; at[1] = at[0] + c;
                 at[2] = at[0] + (long)w * c; at[3] = at[2] + c;
                 long o = ((long)oy * ow + ox) * c;
-                for (int ch = 0; ch < c; ch += 4) {
+                gl_v4 first = v4_add(v4_splat((float)at[0]), lanes);
+                for (int ch = 0; ch < c; ch += 4, first = v4_add(first, four)) {
                     gl_v4 gv = v4_load(g + o + ch);
                     if (mode == GL_POOL_MAX) {
-                        gl_v4 where = v4_load(id + o + ch);
-                        for (int q = 0; q < 4; ++q) {
-                            gl_v4 here = v4_add(v4_splat((float)(at[q] + ch)), lanes);
-                            /* 0 + g, as the reference adds g to a zeroed input */
-                            v4_store(img + at[q] + ch, v4_add(zero, v4_and(gv, v4_eq(where, here))));
-                        }
+                        gl_v4 off = v4_sub(v4_load(id + o + ch), first); /* the winner's offset in the window */
+                        /* 0 + g, as the reference adds g to a zeroed input */
+                        for (int q = 0; q < 4; ++q)
+                            v4_store(img + at[q] + ch, v4_add(zero, v4_and(gv, v4_eq(off, offs[q]))));
                     } else {
                         gl_v4 share = v4_mul(quarter, gv);
                         for (int q = 0; q < 4; ++q) v4_store(img + at[q] + ch, v4_add(zero, share));

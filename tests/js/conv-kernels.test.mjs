@@ -143,6 +143,25 @@ describe('convolution lowering', () => {
     }
   });
 
+  it('the bias gradient is each filter\'s float sum over the positions in order, bit for bit, for 1 to 37 filters', () => {
+    // dense.c's column sums run up to 16 filters down the rows together: each sum must still be
+    // the float32 sum position after position that the scalar build computes
+    const g0 = [9, 7, 3, 0, 3, 1, 1], rows = 5;
+    for (let f = 1; f <= 37; f += f < 18 ? 1 : 4) {
+      const g = g0.slice(); g[3] = f;
+      const { pg, oh, ow } = shape(g);
+      const P = rows * oh * ow, kkc = 9 * g[2];
+      const dz = randomFloats(P * f, f);
+      const pdz = k.array(P * f, dz), pcols = k.array(P * kkc, randomFloats(P * kkc, 2)), pW = k.array(kkc * f, randomFloats(kkc * f, 3));
+      const pdW = k.array(kkc * f), pdb = k.array(f);
+      k.x.kt_conv_backward(0, pdW, pdb, pdz, pcols, pW, rows, pg, 0);
+      const want = new Float32Array(f);
+      for (let p = 0; p < P; ++p) for (let o = 0; o < f; ++o) want[o] = Math.fround(want[o] + dz[p * f + o]);
+      assert.deepEqual(k.read(pdb, f), want, `${f} filters`);
+      k.freeAll();
+    }
+  });
+
   it('without a bias (bias: false) the forward pass is im2col . W alone', () => {
     for (const g of [[9, 9, 3, 5, 3, 1, 1], [12, 12, 8, 16, 3, 1, 1], [13, 6, 1, 8, 5, 2, 0]]) {
       const [h, w, c, f, kern, stride, same] = g, rows = 2;
