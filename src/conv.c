@@ -105,18 +105,20 @@ void gl_pool_forward_ref(float *y, float *idx, const float *x, int rows, int h, 
     }
 }
 
-void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
+void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w,
+                          int c, int mode) {
     int oh = h / 2, ow = w / 2;
     memset(dx, 0, sizeof(float) * (size_t)rows * h * w * c);
     for (int r = 0; r < rows; ++r) {
         float *img = dx + (long)r * h * w * c;
         const float *g = dy + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
+        const float *open = gate ? gate + (long)r * oh * ow * c : 0;
         for (int oy = 0; oy < oh; ++oy)
             for (int ox = 0; ox < ow; ++ox)
                 for (int ch = 0; ch < c; ++ch) {
                     long o = ((long)oy * ow + ox) * c + ch;
                     if (mode == GL_POOL_MAX) {
-                        img[(long)id[o]] += g[o];
+                        img[(long)id[o]] += open && !(open[o] > 0.0f) ? 0.0f : g[o];
                     } else {
                         float share = 0.25f * g[o];
                         img[((long)(2 * oy) * w + 2 * ox) * c + ch] += share;
@@ -366,8 +368,9 @@ void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int 
     }
 }
 
-void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
-    if (c % 4) { gl_pool_backward_ref(dx, dy, idx, rows, h, w, c, mode); return; }
+void gl_pool_backward(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w, int c,
+                      int mode) {
+    if (c % 4) { gl_pool_backward_ref(dx, dy, idx, gate, rows, h, w, c, mode); return; }
     int oh = h / 2, ow = w / 2;
     /* every input of a window is written below; only an odd last row or column is in none */
     if (h % 2 || w % 2) memset(dx, 0, sizeof(float) * (size_t)rows * h * w * c);
@@ -376,6 +379,7 @@ void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, in
     for (int r = 0; r < rows; ++r) {
         float *img = dx + (long)r * h * w * c;
         const float *g = dy + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
+        const float *open = gate ? gate + (long)r * oh * ow * c : 0;
         for (int oy = 0; oy < oh; ++oy)
             for (int ox = 0; ox < ow; ++ox) {
                 long at[4];
@@ -386,6 +390,7 @@ void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, in
                 for (int ch = 0; ch < c; ch += 4, first = v4_add(first, four)) {
                     gl_v4 gv = v4_load(g + o + ch);
                     if (mode == GL_POOL_MAX) {
+                        if (open) gv = v4_and(gv, v4_gt(v4_load(open + o + ch), zero));
                         gl_v4 off = v4_sub(v4_load(id + o + ch), first); /* the winner's offset in the window */
                         /* 0 + g, as the reference adds g to a zeroed input */
                         for (int q = 0; q < 4; ++q)
@@ -406,7 +411,8 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
     gl_pool_forward_ref(y, idx, x, rows, h, w, c, mode);
 }
-void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
-    gl_pool_backward_ref(dx, dy, idx, rows, h, w, c, mode);
+void gl_pool_backward(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w, int c,
+                      int mode) {
+    gl_pool_backward_ref(dx, dy, idx, gate, rows, h, w, c, mode);
 }
 #endif

@@ -201,11 +201,35 @@ describe('2x2 pooling', () => {
           const res = [1, 0].map((fast) => {
             const py = k.array(m, randomFloats(m, 1)), pi = k.array(m, randomFloats(m, 2)), pdx = k.array(n, randomFloats(n, 3));
             k.x.kt_pool_forward(fast, py, mode === 0 ? pi : 0, px, rows, h, w, c, mode);
-            k.x.kt_pool_backward(fast, pdx, dy, mode === 0 ? pi : 0, rows, h, w, c, mode);
+            k.x.kt_pool_backward(fast, pdx, dy, mode === 0 ? pi : 0, 0, rows, h, w, c, mode);
             return { y: k.read(py, m), i: mode === 0 ? k.read(pi, m) : null, dx: k.read(pdx, n) };
           });
           assert.deepEqual(res[0], res[1], `${mode ? 'average' : 'max'} ${h}x${w}x${c}`);
           k.freeAll();
         }
+  });
+
+  it('max pooling gated by its outputs passes the gradient of the ReLU below: the ungated gradient where x > 0, the same in both loops', () => {
+    let seed = 900;
+    for (const [h, w] of [[2, 2], [5, 7], [12, 12], [6, 6], [13, 13]])
+      for (const c of [1, 3, 4, 8, 16]) {
+        const rows = 3, n = rows * h * w * c, m = rows * (h >> 1) * (w >> 1) * c;
+        // a ReLU's output: zeros (a third of the windows are all zero) and positive values
+        const x = randomFloats(n, ++seed).map((v) => Math.max(0, v - 0.3));
+        const px = k.array(n, x), dy = k.array(m, randomFloats(m, ++seed));
+        const py = k.array(m), pi = k.array(m);
+        k.x.kt_pool_forward(0, py, pi, px, rows, h, w, c, 0);
+        const back = (fast, gate) => {
+          const pdx = k.array(n, randomFloats(n, 3));
+          k.x.kt_pool_backward(fast, pdx, dy, pi, gate ? py : 0, rows, h, w, c, 0);
+          return k.read(pdx, n);
+        };
+        const gated = back(1, true), open = back(0, false);
+        assert.deepEqual(gated, back(0, true), `${h}x${w}x${c}: the 4-lane loop against the reference`);
+        const want = open.map((v, i) => (x[i] > 0 ? v : 0));
+        assert.deepEqual(gated, want, `${h}x${w}x${c}: the ReLU's derivative applied after pooling`);
+        assert.ok(want.some((v, i) => open[i] !== 0 && v === 0), 'some gradients are stopped by the gate');
+        k.freeAll();
+      }
   });
 });

@@ -130,8 +130,9 @@ EXPORT int kt_conv_backward(float *dx, float *dW, float *db, const float *dz, co
 EXPORT void kt_pool_forward(int fast, float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
     (fast ? gl_pool_forward : gl_pool_forward_ref)(y, idx, x, rows, h, w, c, mode);
 }
-EXPORT void kt_pool_backward(int fast, float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
-    (fast ? gl_pool_backward : gl_pool_backward_ref)(dx, dy, idx, rows, h, w, c, mode);
+EXPORT void kt_pool_backward(int fast, float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w,
+                             int c, int mode) {
+    (fast ? gl_pool_backward : gl_pool_backward_ref)(dx, dy, idx, gate, rows, h, w, c, mode);
 }
 
 /* batch norm (batchnorm.c): stats[0..4 units) = mean, invstd, running mean, running variance
