@@ -49,7 +49,12 @@ describe('the Instruments group', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
     assert.equal(await page.evaluate(() => document.getElementById('instruments').open), false, 'folded until asked for');
+    // folded, the group's charts are not built (the page's other charts are)
+    await page.waitForFunction(() => document.querySelector('#loss-chart .uplot') && document.querySelector('#gradnorm-chart .uplot'));
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('#sharpness-chart .uplot, #lrfind-chart .uplot').length), 0, 'no instrument chart while folded');
     await page.locator('#instruments > summary').click();
+    await page.waitForFunction(() => document.querySelectorAll('#sharpness-chart .uplot, #lrfind-chart .uplot').length === 2);
     const node = nodeRun();
 
     // a random landscape at step 0: the worker's grid is Node's, its centre the evaluation loss

@@ -85,6 +85,8 @@ function showBuild(simd) {
 const controls = createControls(page);
 const layersEditor = createLayersEditor(page);
 const runsEditor = createRunsEditor(page);
+// the controls above and the views below are about 10 ms of CPU each at load: two tasks, not one
+await nextTaskPromise();
 const curves = createCurves(page);
 const single = createSingle(page);
 const multiples = createMultiples(page);
@@ -199,8 +201,8 @@ function render() {
 
 // ---------- start ----------
 
-// The views above are built in this task, the controls take the state's values in the next, and the
-// runs start in the one after (workers, the first snapshots): 10-15 ms of CPU each, at a time when
+// The views above are built in two tasks (the controls, then the views), the controls take the
+// state's values in the next, and the runs start in the one after (workers, the first snapshots): 10-15 ms of CPU each, at a time when
 // the workers' engines load on the other core, so that none adds to one long task before the first frame.
 await nextTaskPromise();
 showNotes(parsed.notes);

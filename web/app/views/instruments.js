@@ -68,9 +68,16 @@ export function createInstruments(page) {
     $('landscape-hover').textContent = at ? `${page.session.runs.length > 1 ? `${run.label}: ` : ''}α ${fmt(at.alpha, 3)}, β ${fmt(at.beta, 3)}: loss ${fmt(at.loss, 4)}` : '';
   };
 
+  // The two charts are built for the session's runs once the group is open (a lesson about them
+  // opens it), after a frame and in a task of their own (later.js): folded, nothing shows them.
+  let chartsFor = null;   // the runs the charts were built for
   const buildCharts = () => {
     charts.sharpness = sharpnessChart($('sharpness-chart'), page.session.runs);
     charts.rangeTest = rangeTestChart($('lrfind-chart'), () => page.session.runs[0]);
+    chartsFor = page.session.runs;
+  };
+  const wantCharts = () => {
+    if (group.open && chartsFor !== page.session.runs) later('instrument-charts', () => { buildCharts(); dirty = true; page.redraw(); });
   };
 
   /** The apply buttons under the range test: each suggestion as the learning rate, and both as a cyclic schedule's bounds. */
@@ -105,8 +112,7 @@ export function createInstruments(page) {
       $(id).title = l?.instruments ? 'set by the lesson' : '';
     }
     buildBoards();
-    // after the first frame, in a task of its own, like the other charts (later.js)
-    later('instrument-charts', () => { buildCharts(); dirty = true; page.redraw(); });
+    wantCharts();
     $('lrfind-caption').textContent = 'Training from the current weights while the rate grows; the weights are put back afterwards';
     showApply(null);
     dirty = true;
@@ -122,7 +128,7 @@ export function createInstruments(page) {
     page.redraw();
   });
   page.session.on('built', () => { dirty = true; });
-  group.addEventListener('toggle', () => { dirty = true; page.redraw(); });
+  group.addEventListener('toggle', () => { wantCharts(); dirty = true; page.redraw(); });
 
   const drawLandscapes = () => {
     const want = directions();

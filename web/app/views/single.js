@@ -138,9 +138,10 @@ export function createSingle(page) {
     }
   };
 
-  // a redraw in two parts, the canvas pictures and then the layer charts (each uPlot chart commits
-  // its drawing in a microtask of the same task): past the frame's deadline the second waits for the
-  // next frame (main.js), so the first redraws after Play are not one long task
+  // A redraw in parts: each canvas picture, then the layer charts (each uPlot chart commits its
+  // drawing in a microtask of the same task). Past the frame's deadline the rest wait for the next
+  // frame (main.js), so the first redraws after Play, when every picture's code is still cold, are
+  // not one long task. Each part stamps the step it drew on its own elements.
   let nextPart = 0;
   return {
     charts,
@@ -153,18 +154,24 @@ export function createSingle(page) {
       if (!run.built || !run.last) return;
       const s = shownSnapshot(run);   // a recorded step while the scrubber is away from the present
       const labels = layerNames(run.built, s.layers.length);
+      const image = run.built.image;
       const parts = [() => {
-        if (run.built.image) drawImages(run, s);
-        else {
-          $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
-            : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
-          document.querySelector('.boundary-panel').hidden = run.built.inputs > 2;   // your own wider rows have no input plane
-          drawBoundary($('boundary'), run.built, s.outputs);
-          if (s.weights.length) diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
-        }
+        if (image) { drawImages(run, s); stampStep(s.step, ['samples', 'filters', 'maps']); return; }
+        $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
+          : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
+        document.querySelector('.boundary-panel').hidden = run.built.inputs > 2;   // your own wider rows have no input plane
+        drawBoundary($('boundary'), run.built, s.outputs);
+        stampStep(s.step, ['boundary']);
+      }, () => {
+        if (image || !s.weights.length) return;
+        diagramUnits = drawDiagram($('diagram'), run.built.inputs, run.built.layers, s.weights);
+        stampStep(s.step, ['diagram']);
+      }, () => {
         drawHistograms($('histograms'), run.scrubbed ? [s.layers.map((l) => l.hist)] : run.histHistory, $('hist-kind').value, labels);
+        stampStep(s.step, ['histograms']);
+      }, () => {
         drawHealth($('health'), s.layers, labels);
-        stampStep(s.step, ['boundary', 'diagram', 'samples', 'filters', 'maps', 'histograms', 'health']);
+        stampStep(s.step, ['health']);
       }, () => {
         const lc = run.layerCurves;
         if (!pending('layer-charts')) {   // until then the charts have the layers of the network before

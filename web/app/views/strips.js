@@ -115,22 +115,29 @@ export function createStrips(page, shownStep) {
     }).observe(box);
   }
 
+  // the strips of one redraw, one after another: past the frame's deadline the rest wait for the
+  // next frame (main.js keeps this view's turn while render returns false)
+  let next = 0, passKey = '';
   return {
-    render() {
+    render(deadline = Infinity) {
       const run = page.session.runs[0];
       if (!run?.built || page.state.mode !== 'train') return;
       const lc = run.layerCurves, layers = run.built.layers.length, marked = shownStep();
       const key = `${run.generation} ${lc.x.length} ${lc.x.at(-1)} ${marked} ${canvases[0].width}`;
       if (key === drawn) return;   // nothing new to show
-      drawn = key;
+      if (next === 0) passKey = key;
       const names = layerNames(run.built, layers);
-      strips = STRIPS.map((s, k) => {
+      while (next < STRIPS.length) {
+        const k = next++, s = STRIPS[k];
         const rows = Array.from({ length: layers }, (_, l) => lc[s.curve][l] ?? []);
         const strip = stripFromCurves(s.quantity, lc.x, rows);
         drawStrip(canvases[k], strip, { title: s.title, names, marked });
         canvases[k].dataset.rows = String(strip.layers);
-        return strip;
-      });
+        strips[k] = strip;
+        if (next < STRIPS.length && performance.now() > deadline) return false;
+      }
+      next = 0;
+      drawn = passKey;   // a pass that began at older news: the next redraw draws them all again
     },
     /** Per strip: its quantity, rows, columns, lo, hi and the last column's value per layer (null where none). */
     summary: () => strips.map((s) => {
