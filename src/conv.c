@@ -205,8 +205,8 @@ static void col2im_rows(float *dx, const float *dcols, int rows, const gl_conv_g
  * as ceil(kc / 4) whole vectors: the last one reads up to 3 floats past the row (the 4 spare floats
  * at the end keep that inside the buffer) and, in im2col, writes up to 3 floats into the next
  * window row of cols, which is written after it. Only the last position's window rows go float by
- * float, so nothing is written past cols: they hold k*kc >= 4 - kc floats, that is, as many as the
- * last vector overruns, whenever kc > 1 (a 1x1 kernel on one channel takes the slower path). */
+ * float, so nothing is written past cols: they hold k*kc floats, at least the 4 ceil(kc / 4) - kc
+ * that a vector overruns, whenever kc > 1 (a 1x1 kernel on one channel takes the slower path). */
 static float padded[GL_CONV_PADDED_FLOATS + 4] __attribute__((aligned(16)));
 
 typedef struct {
