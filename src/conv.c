@@ -105,18 +105,20 @@ void gl_pool_forward_ref(float *y, float *idx, const float *x, int rows, int h, 
     }
 }
 
-void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
+void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w,
+                          int c, int mode) {
     int oh = h / 2, ow = w / 2;
     memset(dx, 0, sizeof(float) * (size_t)rows * h * w * c);
     for (int r = 0; r < rows; ++r) {
         float *img = dx + (long)r * h * w * c;
         const float *g = dy + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
+        const float *open = gate ? gate + (long)r * oh * ow * c : 0;
         for (int oy = 0; oy < oh; ++oy)
             for (int ox = 0; ox < ow; ++ox)
                 for (int ch = 0; ch < c; ++ch) {
                     long o = ((long)oy * ow + ox) * c + ch;
                     if (mode == GL_POOL_MAX) {
-                        img[(long)id[o]] += g[o];
+                        img[(long)id[o]] += open && !(open[o] > 0.0f) ? 0.0f : g[o];
                     } else {
                         float share = 0.25f * g[o];
                         img[((long)(2 * oy) * w + 2 * ox) * c + ch] += share;
@@ -130,9 +132,11 @@ void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, int rows
 
 #ifdef GL_VEC4
 /* The fast loops: the same values as the references (copies, the same additions in the same
- * order, the same comparisons), four floats at a time. im2col and col2im move one kernel row,
- * k*c floats that are contiguous in the image, at a time where the row lies inside it; pooling
- * runs four channels at a time where c is a multiple of 4. */
+ * order, the same comparisons), four floats at a time. im2col and col2im go through one example
+ * at a time with its zero padding written out around it (see padded below), where every window
+ * row is k*c contiguous floats and needs no test for the border; images too large for that move
+ * one kernel row at a time in the image itself (im2col_rows, col2im_rows). Pooling runs four
+ * channels at a time where c is a multiple of 4. */
 
 GL_INLINE void copy_floats(float *dst, const float *src, int n) {
     int i = 0;
@@ -150,7 +154,7 @@ GL_INLINE void add_floats(float *dst, const float *src, int n) {
     for (; i < n; ++i) dst[i] += src[i];
 }
 
-void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g) {
+static void im2col_rows(float *cols, const float *x, int rows, const gl_conv_geom *g) {
     const int c = g->c, k = g->k, kc = k * c;
     float *out = cols;
     for (int r = 0; r < rows; ++r) {
@@ -173,7 +177,7 @@ void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g) {
     }
 }
 
-void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
+static void col2im_rows(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
     const int c = g->c, k = g->k, kc = k * c;
     const float *in = dcols;
     for (int r = 0; r < rows; ++r) {
@@ -195,10 +199,148 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
     }
 }
 
+/* One example's input inside its zero padding, (ph, pw, c) with ph = (oh - 1) stride + k rows and
+ * pw = (ow - 1) stride + k columns: the part every window covers. A window row is then kc = k*c
+ * contiguous floats at ((oy stride + ky) pw + ox stride) c. When kc is not a multiple of 4, it goes
+ * as ceil(kc / 4) whole vectors: the last one reads up to 3 floats past the row (the 4 spare floats
+ * at the end keep that inside the buffer) and, in im2col, writes up to 3 floats into the next
+ * window row of cols, which is written after it. Only the last position's window rows go float by
+ * float, so nothing is written past cols: they hold k*kc floats, at least the 4 ceil(kc / 4) - kc
+ * that a vector overruns, whenever kc > 1 (a 1x1 kernel on one channel takes the slower path). */
+static float padded[GL_CONV_PADDED_FLOATS + 4] __attribute__((aligned(16)));
+
+typedef struct {
+    int ph, pw;     /* padded rows and columns */
+    int ih, iw;     /* rows and columns of the image inside it, from (pad_t, pad_l) */
+    int nv;         /* vectors per window row: ceil(kc / 4) */
+} padding;
+
+/* the padded shape of geometry g; 0 when it does not fit in `padded` or there is nothing to do */
+static int padded_shape(const gl_conv_geom *g, int rows, padding *p) {
+    if (rows <= 0 || g->oh <= 0 || g->ow <= 0 || g->k * g->c == 1) return 0;
+    p->ph = (g->oh - 1) * g->stride + g->k;
+    p->pw = (g->ow - 1) * g->stride + g->k;
+    if ((long)p->ph * p->pw * g->c > GL_CONV_PADDED_FLOATS) return 0;
+    p->ih = g->h < p->ph - g->pad_t ? g->h : p->ph - g->pad_t;
+    p->iw = g->w < p->pw - g->pad_l ? g->w : p->pw - g->pad_l;
+    p->nv = (g->k * g->c + 3) / 4;
+    return 1;
+}
+
+/* the image's rows into the padded one, and back */
+static void fill_inside(const float *img, const gl_conv_geom *g, const padding *p) {
+    for (int y = 0; y < p->ih; ++y)
+        copy_floats(padded + ((long)(y + g->pad_t) * p->pw + g->pad_l) * g->c, img + (long)y * g->w * g->c, p->iw * g->c);
+}
+static void drain_inside(float *img, const gl_conv_geom *g, const padding *p) {
+    for (int y = 0; y < p->ih; ++y)
+        copy_floats(img + (long)y * g->w * g->c, padded + ((long)(y + g->pad_t) * p->pw + g->pad_l) * g->c, p->iw * g->c);
+}
+
+/* the window rows of one example's first `count` positions into out, NV (or, when 0, nv) vectors
+ * each; returns where the next window row goes */
+GL_INLINE float *im2col_padded_t(const int NV, int nv, float *out, const gl_conv_geom *g, int pw, int count) {
+    const int n = NV ? NV : nv, s = g->stride, kc = g->k * g->c;
+    const long down = (long)pw * g->c;
+    for (int oy = 0; oy < g->oh; ++oy)
+        for (int ox = 0; ox < g->ow; ++ox) {
+            if (count-- <= 0) return out;
+            const float *src = padded + ((long)oy * s * pw + (long)ox * s) * g->c;
+            for (int ky = 0; ky < g->k; ++ky, src += down, out += kc)
+                for (int q = 0; q < n; ++q) v4_store(out + 4 * q, v4_load(src + 4 * q));
+        }
+    return out;
+}
+
+/* the same the other way: each window row of dcols added to the padded gradient, the lanes past
+ * kc (mask) left as they were; returns where the next window row is read */
+GL_INLINE const float *col2im_padded_t(const int NV, int nv, const float *in, const gl_conv_geom *g, int pw,
+                                       int count, gl_v4 mask) {
+    const int n = NV ? NV : nv, s = g->stride, kc = g->k * g->c;
+    const long down = (long)pw * g->c;
+    for (int oy = 0; oy < g->oh; ++oy)
+        for (int ox = 0; ox < g->ow; ++ox) {
+            if (count-- <= 0) return in;
+            float *dst = padded + ((long)oy * s * pw + (long)ox * s) * g->c;
+            for (int ky = 0; ky < g->k; ++ky, dst += down, in += kc) {
+                for (int q = 0; q < n - 1; ++q) v4_store(dst + 4 * q, v4_add(v4_load(dst + 4 * q), v4_load(in + 4 * q)));
+                gl_v4 was = v4_load(dst + 4 * (n - 1));
+                v4_store(dst + 4 * (n - 1), v4_select(mask, v4_add(was, v4_load(in + 4 * (n - 1))), was));
+            }
+        }
+    return in;
+}
+
+/* one instance per short window row (up to 8 vectors), so that its copies unroll */
+#define BY_VECTORS(call_t, nv, ...)                                                                    \
+    switch (nv) {                                                                                      \
+    case 1: return call_t(1, 0, __VA_ARGS__);                                                          \
+    case 2: return call_t(2, 0, __VA_ARGS__);                                                          \
+    case 3: return call_t(3, 0, __VA_ARGS__);                                                          \
+    case 4: return call_t(4, 0, __VA_ARGS__);                                                          \
+    case 5: return call_t(5, 0, __VA_ARGS__);                                                          \
+    case 6: return call_t(6, 0, __VA_ARGS__);                                                          \
+    case 7: return call_t(7, 0, __VA_ARGS__);                                                          \
+    case 8: return call_t(8, 0, __VA_ARGS__);                                                          \
+    default: return call_t(0, nv, __VA_ARGS__);                                                        \
+    }
+static float *im2col_padded(int nv, float *out, const gl_conv_geom *g, int pw, int count) {
+    BY_VECTORS(im2col_padded_t, nv, out, g, pw, count)
+}
+static const float *col2im_padded(int nv, const float *in, const gl_conv_geom *g, int pw, int count, gl_v4 mask) {
+    BY_VECTORS(col2im_padded_t, nv, in, g, pw, count, mask)
+}
+#undef BY_VECTORS
+
+/* the padded image's offset of the last position's first window row */
+static long last_window(const gl_conv_geom *g, int pw) {
+    return ((long)(g->oh - 1) * g->stride * pw + (long)(g->ow - 1) * g->stride) * g->c;
+}
+
+void gl_im2col(float *cols, const float *x, int rows, const gl_conv_geom *g) {
+    padding p;
+    if (!padded_shape(g, rows, &p)) { im2col_rows(cols, x, rows, g); return; }
+    const int c = g->c, kc = g->k * c, positions = g->oh * g->ow;
+    zero_floats(padded, p.ph * p.pw * c); /* the border, once: each example fills the inside */
+    float *out = cols;
+    for (int r = 0; r < rows; ++r) {
+        fill_inside(x + (long)r * g->h * g->w * c, g, &p);
+        int exact = r == rows - 1 && kc % 4; /* the last position's window rows, float by float */
+        out = im2col_padded(p.nv, out, g, p.pw, positions - exact);
+        if (exact)
+            for (int ky = 0; ky < g->k; ++ky, out += kc)
+                copy_floats(out, padded + last_window(g, p.pw) + (long)ky * p.pw * c, kc);
+    }
+}
+
+void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
+    padding p;
+    if (!padded_shape(g, rows, &p)) { col2im_rows(dx, dcols, rows, g); return; }
+    const int c = g->c, kc = g->k * c, positions = g->oh * g->ow, tail = kc % 4;
+    /* the border of padded collects the gradients of the padding, which are dropped */
+    const gl_v4 mask = v4_lt(v4_set(0.0f, 1.0f, 2.0f, 3.0f), v4_splat(tail ? (float)tail : 4.0f));
+    const float *in = dcols;
+    for (int r = 0; r < rows; ++r) {
+        float *img = dx + (long)r * g->h * g->w * c;
+        fill_inside(img, g, &p);
+        int exact = r == rows - 1 && tail; /* the last position's window rows, float by float */
+        in = col2im_padded(p.nv, in, g, p.pw, positions - exact, mask);
+        if (exact)
+            for (int ky = 0; ky < g->k; ++ky, in += kc)
+                add_floats(padded + last_window(g, p.pw) + (long)ky * p.pw * c, in, kc);
+        drain_inside(img, g, &p);
+    }
+}
+
+/* Max pooling keeps each window's winner as its index within the example, a float (exact: an
+ * example has at most GL_LIMIT_INPUTS values). The loops below form it as the index of the
+ * window's first input (one conversion per window, then + 4 per four channels) plus the winner's
+ * offset in the window: 0, c, w c or w c + c. */
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
     if (c % 4) { gl_pool_forward_ref(y, idx, x, rows, h, w, c, mode); return; }
     int oh = h / 2, ow = w / 2;
-    const gl_v4 quarter = v4_splat(0.25f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    const gl_v4 quarter = v4_splat(0.25f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f), four = v4_splat(4.0f);
+    const gl_v4 off1 = v4_splat((float)c), off2 = v4_splat((float)w * c), off3 = v4_splat((float)w * c + c);
     for (int r = 0; r < rows; ++r) {
         const float *img = x + (long)r * h * w * c;
         float *out = y + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
@@ -206,20 +348,18 @@ void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int 
             for (int ox = 0; ox < ow; ++ox) {
                 long at0 = ((long)(2 * oy) * w + 2 * ox) * c, at1 = at0 + c, at2 = at0 + (long)w * c, at3 = at2 + c;
                 long o = ((long)oy * ow + ox) * c;
-                for (int ch = 0; ch < c; ch += 4) {
+                gl_v4 first = v4_add(v4_splat((float)at0), lanes);
+                for (int ch = 0; ch < c; ch += 4, first = v4_add(first, four)) {
                     gl_v4 v0 = v4_load(img + at0 + ch), v1 = v4_load(img + at1 + ch);
                     gl_v4 v2 = v4_load(img + at2 + ch), v3 = v4_load(img + at3 + ch);
                     if (mode == GL_POOL_MAX) {
                         /* as the reference: a later input wins only when strictly larger */
-                        gl_v4 best = v0, where = v4_add(v4_splat((float)(at0 + ch)), lanes), m;
-                        m = v4_gt(v1, best); best = v4_select(m, v1, best);
-                        where = v4_select(m, v4_add(v4_splat((float)(at1 + ch)), lanes), where);
-                        m = v4_gt(v2, best); best = v4_select(m, v2, best);
-                        where = v4_select(m, v4_add(v4_splat((float)(at2 + ch)), lanes), where);
-                        m = v4_gt(v3, best); best = v4_select(m, v3, best);
-                        where = v4_select(m, v4_add(v4_splat((float)(at3 + ch)), lanes), where);
+                        gl_v4 best = v0, m, off;
+                        m = v4_gt(v1, best); best = v4_select(m, v1, best); off = v4_and(m, off1);
+                        m = v4_gt(v2, best); best = v4_select(m, v2, best); off = v4_select(m, off2, off);
+                        m = v4_gt(v3, best); best = v4_select(m, v3, best); off = v4_select(m, off3, off);
                         v4_store(out + o + ch, best);
-                        if (id) v4_store(id + o + ch, where);
+                        if (id) v4_store(id + o + ch, v4_add(first, off));
                     } else {
                         v4_store(out + o + ch, v4_mul(quarter, v4_add(v4_add(v4_add(v0, v1), v2), v3)));
                     }
@@ -228,30 +368,33 @@ void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int 
     }
 }
 
-void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
-    if (c % 4) { gl_pool_backward_ref(dx, dy, idx, rows, h, w, c, mode); return; }
+void gl_pool_backward(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w, int c,
+                      int mode) {
+    if (c % 4) { gl_pool_backward_ref(dx, dy, idx, gate, rows, h, w, c, mode); return; }
     int oh = h / 2, ow = w / 2;
     /* every input of a window is written below; only an odd last row or column is in none */
     if (h % 2 || w % 2) memset(dx, 0, sizeof(float) * (size_t)rows * h * w * c);
-    const gl_v4 quarter = v4_splat(0.25f), zero = v4_splat(0.0f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f);
+    const gl_v4 quarter = v4_splat(0.25f), zero = v4_splat(0.0f), lanes = v4_set(0.0f, 1.0f, 2.0f, 3.0f), four = v4_splat(4.0f);
+    const gl_v4 offs[4] = {zero, v4_splat((float)c), v4_splat((float)w * c), v4_splat((float)w * c + c)};
     for (int r = 0; r < rows; ++r) {
         float *img = dx + (long)r * h * w * c;
         const float *g = dy + (long)r * oh * ow * c, *id = idx ? idx + (long)r * oh * ow * c : 0;
+        const float *open = gate ? gate + (long)r * oh * ow * c : 0;
         for (int oy = 0; oy < oh; ++oy)
             for (int ox = 0; ox < ow; ++ox) {
                 long at[4];
                 at[0] = ((long)(2 * oy) * w + 2 * ox) * c; at[1] = at[0] + c;
                 at[2] = at[0] + (long)w * c; at[3] = at[2] + c;
                 long o = ((long)oy * ow + ox) * c;
-                for (int ch = 0; ch < c; ch += 4) {
+                gl_v4 first = v4_add(v4_splat((float)at[0]), lanes);
+                for (int ch = 0; ch < c; ch += 4, first = v4_add(first, four)) {
                     gl_v4 gv = v4_load(g + o + ch);
                     if (mode == GL_POOL_MAX) {
-                        gl_v4 where = v4_load(id + o + ch);
-                        for (int q = 0; q < 4; ++q) {
-                            gl_v4 here = v4_add(v4_splat((float)(at[q] + ch)), lanes);
-                            /* 0 + g, as the reference adds g to a zeroed input */
-                            v4_store(img + at[q] + ch, v4_add(zero, v4_and(gv, v4_eq(where, here))));
-                        }
+                        if (open) gv = v4_and(gv, v4_gt(v4_load(open + o + ch), zero));
+                        gl_v4 off = v4_sub(v4_load(id + o + ch), first); /* the winner's offset in the window */
+                        /* 0 + g, as the reference adds g to a zeroed input */
+                        for (int q = 0; q < 4; ++q)
+                            v4_store(img + at[q] + ch, v4_add(zero, v4_and(gv, v4_eq(off, offs[q]))));
                     } else {
                         gl_v4 share = v4_mul(quarter, gv);
                         for (int q = 0; q < 4; ++q) v4_store(img + at[q] + ch, v4_add(zero, share));
@@ -268,7 +411,8 @@ void gl_col2im(float *dx, const float *dcols, int rows, const gl_conv_geom *g) {
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
     gl_pool_forward_ref(y, idx, x, rows, h, w, c, mode);
 }
-void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
-    gl_pool_backward_ref(dx, dy, idx, rows, h, w, c, mode);
+void gl_pool_backward(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w, int c,
+                      int mode) {
+    gl_pool_backward_ref(dx, dy, idx, gate, rows, h, w, c, mode);
 }
 #endif

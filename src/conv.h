@@ -32,6 +32,11 @@ void gl_conv_forward_act(float *z, float *a, float *cols, const float *x, const 
 int gl_conv_backward(float *dx, float *dW, float *db, const float *dz, const float *cols, const float *W,
                       int rows, const gl_conv_geom *g, float *dcols);
 
+/* the floats of one example's padded input (((oh - 1) stride + k) x ((ow - 1) stride + k) x c) up to
+ * which the 4-lane im2col and col2im copy it into a buffer of that size (conv.c); larger inputs
+ * take their slower path, one kernel row at a time in the image */
+#define GL_CONV_PADDED_FLOATS 16384
+
 /* the plain loops: the reference the 4-lane versions above and below are tested against (and the
  * kernels of builds without SIMD); the same values */
 void gl_im2col_ref(float *cols, const float *x, int rows, const gl_conv_geom *g);
@@ -41,8 +46,13 @@ void gl_col2im_ref(float *dx, const float *dcols, int rows, const gl_conv_geom *
 /* 2x2 pooling with stride 2 of (rows, h, w, c) into (rows, h/2, w/2, c); max pooling records in
  * idx the index (within the example) of each window's largest input */
 void gl_pool_forward(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);
-/* dx (rows, h*w*c) = the pooled gradient routed back (to the max, or shared evenly) */
-void gl_pool_backward(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode);
+/* dx (rows, h*w*c) = the pooled gradient routed back (to the max, or shared evenly). Unless gate is
+ * NULL (max pooling only), it holds the pooled outputs y and a window passes its gradient only
+ * where y > 0: when x is a ReLU's output that is the ReLU's derivative too (x > 0 at the max
+ * exactly when y > 0), so dx is then the gradient of the ReLU's input. */
+void gl_pool_backward(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w, int c,
+                      int mode);
 void gl_pool_forward_ref(float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode);
-void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode);
+void gl_pool_backward_ref(float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w,
+                          int c, int mode);
 #endif

@@ -12,7 +12,8 @@
  *  - direct (K <= 256 and B small, or M <= 4; or tn with C of at most 2048 floats, N a multiple of 4
  *    and any K, a convolution's filter gradient): gemm.c's 4x8 register tile without packing A. B is read in
  *    place when its rows are contiguous (nn, tn), or transposed once into a buffer (nt); the last
- *    N mod 4 columns go through a zero-padded copy. Tiles of 1-3 rows take 16 columns at a time.
+ *    N mod 4 columns go through a zero-padded copy, in one tile with the 4 columns before them when
+ *    N mod 8 is 5-7. Tiles of 1-2 rows take 16 columns at a time, then 8.
  * The products are rounded in another order than the references (gemm.c's header), within the same
  * bound; tests/js/kernels.test.mjs reaches every kernel and edge here. */
 #include "gemm_tile.h"
@@ -195,8 +196,24 @@ GL_INLINE void direct_tile(int R, int W, int K, const float *A, long a_rs, long 
     }
 }
 
-/* rows i .. i+R-1 of C: tiles of W vectors, then of one, then the last N mod 4 columns from the
- * zero-padded Bedge (ld 4 or ldb) */
+/* acc[r][0] from the 4 columns at Bp, acc[r][1] from the zero-padded last N mod 4 at Bedge */
+GL_INLINE void direct_tile_edge(int R, int K, const float *A, long a_rs, long a_cs, const float *Bp, long ldb,
+                                const float *Bedge, long lde, gl_v4 acc[4][4]) {
+    for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = v4_splat(0.0f);
+    for (int k = 0; k < K; ++k, A += a_cs, Bp += ldb, Bedge += lde) {
+        gl_v4 b0 = v4_load(Bp), b1 = v4_load(Bedge);
+        for (int r = 0; r < R; ++r) {
+            gl_v4 a = v4_splat(A[r * a_rs]);
+            acc[r][0] = v4_add(acc[r][0], v4_mul(a, b0));
+            acc[r][1] = v4_add(acc[r][1], v4_mul(a, b1));
+        }
+    }
+}
+
+/* rows i .. i+R-1 of C: tiles of W vectors, then of two (when W is larger), then of one, then the
+ * last N mod 4 columns from the zero-padded Bedge (ld 4 or ldb), with the 4 columns before them when
+ * those are left too: two accumulators per row wherever the columns allow, so that the additions of
+ * the k loop are never one dependent chain per row (on a long K they would wait on each other) */
 GL_INLINE void direct_rows(int R, int W, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp,
                            long ldb, const float *Bedge, long lde, float *C, int i, const gl_epilogue *e) {
     const float *Ai = A + (long)i * a_rs;
@@ -208,6 +225,23 @@ GL_INLINE void direct_rows(int R, int W, int N, int K, const float *A, long a_rs
         for (int r = 0; r < R; ++r)
             for (int w = 0; w < W; ++w)
                 gl_finish_v4(acc[r][w], C, (long)(i + r) * N + j + 4 * w, bias ? bias + j + 4 * w : 0, 1, 1, e, slope);
+    }
+    if (W > 2)
+        for (; j + 8 <= N; j += 8) {
+            direct_tile(R, 2, K, Ai, a_rs, a_cs, Bp + j, ldb, acc);
+            for (int r = 0; r < R; ++r)
+                for (int w = 0; w < 2; ++w)
+                    gl_finish_v4(acc[r][w], C, (long)(i + r) * N + j + 4 * w, bias ? bias + j + 4 * w : 0, 1, 1, e, slope);
+        }
+    if (N - j > 4 && N % 4) {
+        direct_tile_edge(R, K, Ai, a_rs, a_cs, Bp + j, ldb, Bedge, lde, acc);
+        for (int r = 0; r < R; ++r) {
+            float t[4] __attribute__((aligned(16)));
+            gl_finish_v4(acc[r][0], C, (long)(i + r) * N + j, bias ? bias + j : 0, 1, 1, e, slope);
+            v4_store(t, acc[r][1]);
+            gl_finish_part(t, N - j - 4, C, (long)(i + r) * N + j + 4, bias ? bias + j + 4 : 0, 1, 1, e);
+        }
+        return;
     }
     for (; j + 4 <= N; j += 4) {
         direct_tile(R, 1, K, Ai, a_rs, a_cs, Bp + j, ldb, acc);

@@ -301,10 +301,13 @@ static void backward(gl_net *n, const float *x, int rows) {
         float *dx = l ? gin : 0, *dW = n->grads + L->w_off, *db = gl_layer_biases(L) ? n->grads + L->b_off : 0;
         const float *W = n->params + L->w_off;
         /* when the layer below feeds its activation straight out (no dropout or batch norm after
-         * it), its activation derivative is applied as dx is computed */
+         * it), its activation derivative is applied as dx is computed: by a dense layer's GEMM, or,
+         * for a ReLU, by max pooling (which routes the gradient only where the pooled value is > 0) */
         const gl_layer *P = l ? &n->layer[l - 1] : 0;
-        int fuse = L->type == GL_LAYER_DENSE && P && P->dropout <= 0 && P->a_off == P->h_off && P->h_off != P->p_off;
-        g_is_dp = fuse;
+        int feeds = P && P->dropout <= 0 && P->a_off == P->h_off && P->h_off != P->p_off;
+        int fuse = L->type == GL_LAYER_DENSE && feeds;
+        int gate = L->type == GL_LAYER_POOL && L->pool_mode == GL_POOL_MAX && feeds && P->act == GL_ACT_RELU;
+        g_is_dp = fuse || gate;
         int weights_finite = 1; /* the weight gradient's GEMM checks it as it stores it */
         switch (L->type) {
         case GL_LAYER_DENSE:
@@ -316,8 +319,8 @@ static void backward(gl_net *n, const float *x, int rows) {
             weights_finite = gl_conv_backward(dx, dW, db, g, gl_net_buf(n, L->c_off), W, rows, &L->geom, n->dcols);
             break;
         case GL_LAYER_POOL:
-            if (dx) gl_pool_backward(dx, g, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, rows, L->geom.h,
-                                     L->geom.w, L->geom.c, L->pool_mode);
+            if (dx) gl_pool_backward(dx, g, L->i_off >= 0 ? gl_net_buf(n, L->i_off) : 0, gate ? gl_net_buf(n, L->z_off) : 0,
+                                     rows, L->geom.h, L->geom.w, L->geom.c, L->pool_mode);
             break;
         case GL_LAYER_FLATTEN: if (dx) memcpy(dx, g, sizeof(float) * (size_t)rows * L->out); break;
         }

@@ -167,7 +167,7 @@ int main(void) {
         for (int i = 0; i < N; ++i) x[i] = 0.05f * (float)order[i];
         for (int i = 0; i < M; ++i) dy[i] = gl_rng_normal(&r);
         gl_pool_forward(y, idx, x, R, H, W, C, GL_POOL_MAX);
-        gl_pool_backward(dx, dy, idx, R, H, W, C, GL_POOL_MAX);
+        gl_pool_backward(dx, dy, idx, 0, R, H, W, C, GL_POOL_MAX);
         double worst = 0;
         for (int i = 0; i < N; ++i) {
             double f[2];

@@ -3,8 +3,8 @@
 // tile and blocking size (MR = 4 rows, NR = 8 columns, KC = 256, NC = 512) and odd sizes, and for the
 // shapes that take gemm_small.c's paths: N <= 4 (dot products for nn and nt, vectors along M for tn,
 // with their row blocks of 2-16 rows and leftover rows and k), and K <= 256 with a small B (direct
-// tiles of 1-4 rows, B in place or transposed, the last N mod 4 columns padded), and tn with a small C
-// and any K.
+// tiles of 1-4 rows and 1, 2 or 4 vectors, B in place or transposed, the last N mod 4 columns padded),
+// and tn with a small C and any K.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ACTS, FORMS, loadKernels, randomFloats } from '../wasm/kernels.mjs';
@@ -57,7 +57,10 @@ SHAPES.push([5, 9, 0], [4, 8, 255], [4, 8, 256], [7, 9, 257], [3, 13, 513], [129
   [37, 1, 9], [19, 2, 5], [23, 3, 6], [10, 4, 7], [6, 3, 0], [3, 2, 0], [1, 4, 300], [3, 4, 5000],
   [7, 21, 10], [6, 21, 3], [5, 22, 1], [21, 70, 40], [40, 64, 64], [50, 10, 11], [9, 300, 13], [2, 201, 100], [3, 130, 70],
   // tn with a small C and a long K (a convolution's filter gradient: gemm_small.c's direct path over all of K)
-  [9, 8, 4608], [72, 16, 1152], [13, 4, 600], [33, 60, 300], [5, 12, 257]);
+  [9, 8, 4608], [72, 16, 1152], [13, 4, 600], [33, 60, 300], [5, 12, 257],
+  // direct tiles of two vectors: after four-vector tiles of 1-2 rows, and with the padded last N mod 4
+  // columns (N mod 8 of 5-7; a LeNet's 6 filters)
+  [1, 8, 300], [2, 24, 200], [1, 8, 4608], [2, 8, 1000], [25, 6, 25], [8, 6, 150], [3, 14, 20], [2, 22, 9], [1, 13, 40], [4, 7, 3]);
 
 function gemmCase(form, M, N, K, seed) {
   const A = randomFloats(M * K, seed), B = randomFloats(K * N, seed + 1), C0 = randomFloats(M * N, seed + 2);
@@ -251,7 +254,7 @@ const ACT_NAMES = Object.keys(ACTS);
 const FUSED_SHAPES = [[1, 1, 1], [3, 5, 7], [4, 8, 13], [5, 9, 33], [7, 13, 1], [13, 33, 5], [33, 17, 257],
   [128, 10, 64], [6, 515, 3], [64, 32, 2], [64, 2, 32], [128, 3, 64], [37, 1, 9], [19, 2, 5], [23, 3, 6],
   [10, 4, 7], [7, 21, 10], [6, 21, 3], [21, 70, 40], [6, 3, 0], [5, 9, 0], [64, 32, 32], [8, 16, 64], [4, 8, 0],
-  [32, 8, 2], [12, 24, 3]];
+  [32, 8, 2], [12, 24, 3], [25, 6, 25], [2, 14, 9], [1, 22, 5], [3, 8, 4]];
 
 describe('fused bias + activation forward and activation-derivative backward', () => {
   for (const act of ACT_NAMES) {

@@ -108,6 +108,11 @@ const TRAIN = [
   { name: 'strided same conv with uneven padding + batch norm after the activation', data: ['digits', { samples: 60, size: 8, seed: 3 }],
     net: { inputs: [8, 8, 1], layers: [{ type: 'conv', filters: 4, kernel: 3, stride: 2, activation: 'relu', batchNorm: { after: true } }, { type: 'flatten' }, { units: 10, activation: 'softmax' }], seed: 6 },
     optimizer: { name: 'sgd', learningRate: 0.1 } },
+  { name: 'the digits convnet\'s layers: ReLU convs each under a max pool (which applies their derivative), 8 and 12 filters, minibatches',
+    data: ['digits', { samples: 60, size: 12, seed: 3 }],
+    net: { inputs: [12, 12, 1], layers: [{ type: 'conv', filters: 8, kernel: 3, activation: 'relu' }, { type: 'pool', mode: 'max' },
+      { type: 'conv', filters: 12, kernel: 3, activation: 'relu' }, { type: 'pool', mode: 'max' }, { type: 'flatten' }, { units: 10, activation: 'softmax' }], seed: 6 },
+    optimizer: { name: 'adam', learningRate: 0.01 }, batchSize: 16 },
 ];
 
 // The measured drift: the same run with biases kept before batch norm. Batch norm cancels them, so

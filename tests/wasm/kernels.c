@@ -109,6 +109,7 @@ EXPORT int kt_all_finite(const float *x, int n) { return gl_all_finite(x, n); }
 static gl_conv_geom geom(const int *g) { return gl_conv_geometry(g[0], g[1], g[2], g[3], g[4], g[5], g[6]); }
 /* out[0..1] = oh, ow of the geometry */
 EXPORT void kt_conv_shape(const int *g, int *out) { gl_conv_geom q = geom(g); out[0] = q.oh; out[1] = q.ow; }
+EXPORT int kt_conv_padded_floats(void) { return GL_CONV_PADDED_FLOATS; }
 EXPORT void kt_im2col(int fast, float *cols, const float *x, int rows, const int *g) {
     gl_conv_geom q = geom(g);
     (fast ? gl_im2col : gl_im2col_ref)(cols, x, rows, &q);
@@ -129,8 +130,9 @@ EXPORT int kt_conv_backward(float *dx, float *dW, float *db, const float *dz, co
 EXPORT void kt_pool_forward(int fast, float *y, float *idx, const float *x, int rows, int h, int w, int c, int mode) {
     (fast ? gl_pool_forward : gl_pool_forward_ref)(y, idx, x, rows, h, w, c, mode);
 }
-EXPORT void kt_pool_backward(int fast, float *dx, const float *dy, const float *idx, int rows, int h, int w, int c, int mode) {
-    (fast ? gl_pool_backward : gl_pool_backward_ref)(dx, dy, idx, rows, h, w, c, mode);
+EXPORT void kt_pool_backward(int fast, float *dx, const float *dy, const float *idx, const float *gate, int rows, int h, int w,
+                             int c, int mode) {
+    (fast ? gl_pool_backward : gl_pool_backward_ref)(dx, dy, idx, gate, rows, h, w, c, mode);
 }
 
 /* batch norm (batchnorm.c): stats[0..4 units) = mean, invstd, running mean, running variance
