@@ -37,7 +37,7 @@ describe('the page load', () => {
     for (const id of ['loss-chart', 'acc-chart', 'lr-chart', 'gradnorm-chart', 'ratio-chart', 'depth-chart']) assert.equal(await chartsIn(page, id), 1, id);
     assert.equal(await chartsIn(page, 'race-chart'), 0, 'race chart');
     assert.equal(await page.locator('#multiples > *').count(), 0, 'compare cards');
-    // the chart library is asked for once a run's worker is ready (charts.js: the worker has loaded
+    // the chart library is asked for once a run's worker has started (charts.js: the worker has loaded
     // ICU's number data for the process by then), so after the worker's own script
     const fetched = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('resource')
       .filter((e) => /uPlot\.esm\.js$|\/worker\.js$/.test(e.name)).map((e) => [e.name.split('/').pop(), { start: e.startTime, end: e.responseEnd }])));

@@ -1,5 +1,5 @@
 // charts.js loads the chart library only when asked (loadCharts: the page and the embed ask once a
-// run's worker is ready, so that the worker has loaded ICU's number data, which the library's
+// run's worker has started, so that the worker has loaded ICU's number data, which the library's
 // formatter needs, for the whole process), or at the latest CHARTS_LATEST_MS after it loaded.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -75,6 +75,19 @@ describe('session with a fake worker', () => {
     assert.ok(FakeWorker.all.slice(-3).every((w) => w.terminated && w.options.type === 'module'));
   });
 
+  it('tells its views when a worker has started (its first event, before any build: charts.js waits for it)', () => {
+    const s = new Session();
+    s.start(parseState('?lesson=zero-init').state);
+    let started = 0;
+    s.on('started', () => started++);
+    assert.equal(protocol.checkEvent(protocol.started()), '');
+    s.runs[0].worker.answer(protocol.started());
+    s.runs[1].worker.answer(protocol.started());
+    assert.equal(started, 2);
+    assert.ok(s.runs.every((r) => r.status === 'ok'), 'not a failure');
+    s.dispose();
+  });
+
   it('drops messages of an older generation and counts ready once all runs have a snapshot', () => {
     const s = new Session();
     const seen = events(s, ['ready', 'step', 'runs']);

@@ -164,7 +164,8 @@ function restart({ play = false } = {}) {
 }
 
 page.session
-  .on('engine', ({ simd, kernel }) => { loadCharts(); showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
+  .on('started', loadCharts)   // a worker has made ICU's number data ready for the chart library (charts.js)
+  .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
 for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'held']) page.session.on(type, page.redraw);

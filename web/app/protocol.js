@@ -35,6 +35,8 @@
 //             each of `directions` at every multiple of landscapeEvery past 0, the range test once a network is
 //             built (lrFind); 0 and false: never. Kept until the next watch or build (web/app/worker-instruments.js)
 // Events (worker → view); those about a run carry the `generation` of the build they belong to
+//   started  {}                        worker.js has loaded, before any command: the first event of every worker
+//            (it has made the process's first Intl number formatter by then: charts.js)
 //   ready    { simd, kernel }          the engine is loaded (or its micro-kernel changed): which build, and which
 //            GEMM micro-kernel it runs, kernel = { variant, forced, adopted, settled, calibrationMs, count }
 //            (lab.kernelInfo(), count: how many variants the build has)
@@ -112,6 +114,7 @@ const KERNEL = (v) => isObject(v) && isString(v.variant) && isBool(v.forced) && 
 const MOMENTS = (v) => isObject(v) && isNumberOrNull(v.loss) && isNumberOrNull(v.accuracy);
 
 const EVENTS = {
+  started: {},
   ready: { simd: isBool, kernel: KERNEL },
   built: {
     generation: isNumber, inputs: isNumber, classes: isNumber, extent: isNumber, gridSize: isNumber, layers: isArray,
@@ -207,6 +210,7 @@ export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit
 export const recorded = (generation, at, snapshotEvent, steps, usage) => ({ type: 'recorded', generation, step: at, snapshot: snapshotEvent, steps, usage });
 export const raceResult = (id, surface, paths) => ({ type: 'race', id, surface, paths });
 export const error = (generation, message, command) => ({ type: 'error', generation, message, command });
+export const started = () => ({ type: 'started' });
 export const pong = (id) => ({ type: 'pong', id });
 export const fileMade = (what, name, mime, bytes) => ({ type: 'file', what, name, mime, bytes });
 export const opened = (id, settings, at, rows) => ({ type: 'opened', id, settings, step: at, rows });

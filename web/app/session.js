@@ -22,6 +22,7 @@
 // State: session.state, session.runs (see newRun below), session.race (see #startRace), session.playing,
 // session.running (playing, or the race clock running), session.simd.
 // Events (EventTarget; `on(type, fn)` passes the detail):
+//   started {}          a worker has loaded (every worker's first event: charts.js)
 //   engine { simd }     a worker loaded the engine          built { run }       a run's network exists
 //   step { run }        a snapshot arrived                  ready { runs }      every run has its first snapshot (or failed)
 //   diverged { run, step, learningRate }                     error { run, message } (run null for the race;
@@ -631,7 +632,9 @@ export class Session extends EventTarget {
     if (!this.runs.includes(run) || (msg?.generation !== undefined && msg.generation !== run.generation)) return;
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#runFailed(run, `the worker sent what the page cannot read: ${problem}`); return; }
-    if (msg.type === 'ready') {
+    if (msg.type === 'started') {
+      this.#emit('started', {});
+    } else if (msg.type === 'ready') {
       this.simd = msg.simd;
       this.kernel = kernelReady(run.worker, msg.kernel);   // pending while the document's timing is to come
       this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
@@ -771,6 +774,7 @@ export class Session extends EventTarget {
   #onRaceMessage(msg) {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
+    if (msg.type === 'started') { this.#emit('started', {}); return; }
     if (msg.type === 'ready') {
       this.simd = msg.simd;
       this.kernel = kernelReady(this.#raceWorker, msg.kernel);

@@ -143,8 +143,8 @@ export class GradlabPlayground extends HTMLElement {
     }));
     createAnnouncer({ session, get state() { return session.state; } }, this.#announce);
     session.on('moment', (stop) => this.#showMoment(stop));
+    session.on('started', loadCharts);   // a worker has made ICU's number data ready for the chart library (charts.js)
     session.on('engine', ({ simd, kernel }) => {
-      loadCharts();   // a worker has made ICU's data ready for the chart library (charts.js)
       this.#dom.build.textContent = simd ? 'wasm SIMD' : 'scalar wasm';
       this.#dom.build.title = kernelLine(kernel);
     });
