@@ -3,6 +3,7 @@
 // and the GEMM micro-kernel the About box names against the worker's own engine.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { STARTING_MS, cpuShare } from '../../web/app/session.js';
 import { launch, openPage, serve } from './browser.mjs';
 
 let browser, server;
@@ -92,6 +93,24 @@ describe('the page load', () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await page.waitForFunction(() => document.querySelectorAll('#gradnorm-chart .uplot').length === 1, null, { timeout: 20000 });
     assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
+
+describe('the CPU share while the page starts', () => {
+  it('its workers leave the page a core and a half for the first STARTING_MS after navigation, then take their full share', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.url + FOUR);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.duty != null));
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency || 2);
+    const early = await page.evaluate(() => ({ t: performance.now(), duties: window.gradlabPage.summary().runs.map((r) => r.duty) }));
+    assert.ok(early.t < STARTING_MS, `the page took ${early.t} ms to build its runs`);
+    assert.deepEqual(early.duties, early.duties.map(() => cpuShare(4, cores, true)), `at ${early.t} ms`);
+    await page.waitForFunction((ms) => performance.now() > ms + 300, STARTING_MS, { timeout: 10000 });
+    await page.click('#play');   // the share counts the workers that train
+    await page.waitForFunction(() => window.gradlabPage.summary().playing);
+    const late = await page.evaluate(() => window.gradlabPage.summary().runs.map((r) => r.duty));
+    assert.deepEqual(late, late.map(() => cpuShare(4, cores, false)));
     await page.close();
   });
 });

@@ -10,7 +10,7 @@ import { SNAPSHOT_DEFAULTS, layerReports, loadGradlab, takeSnapshot } from '../.
 import * as protocol from '../../web/app/protocol.js';
 import { raceChart, racerFate } from '../../web/app/race-fate.js';
 import {
-  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, racerLabel, shownSnapshot, trainingWorkers, workersAlive,
+  CURVE_POINTS, LAYER_CURVES, RACE_MS, Session, appendCapped, cpuShare, newWorker, pageStarting, racerLabel, shownSnapshot, trainingWorkers, workersAlive,
 } from '../../web/app/session.js';
 import { baseState, parseState } from '../../web/app/state.js';
 import { lessonNamed } from '../../web/app/lessons.js';
@@ -70,6 +70,14 @@ describe('session with a fake worker', () => {
     assert.equal(cpuShare(1, 2), 1);
     assert.equal(cpuShare(3, 2), 0.5);
     assert.equal(cpuShare(100, 2), 0.15);
+    // while the page starts, the workers leave it a core and a half: one worker on two cores half a
+    // core, four the least share each; on eight cores one worker keeps its whole core
+    assert.equal(cpuShare(1, 2, true), 0.5);
+    assert.equal(cpuShare(2, 2, true), 0.25);
+    assert.equal(cpuShare(4, 2, true), 0.15);
+    assert.equal(cpuShare(1, 8, true), 1);
+    assert.equal(cpuShare(1, 2, false), 1);
+    assert.equal(pageStarting(0), false, 'Node has no page to start');
     a.dispose(); b.dispose();
     assert.equal(workersAlive(), before);
     assert.ok(FakeWorker.all.slice(-3).every((w) => w.terminated && w.options.type === 'module'));

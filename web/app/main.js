@@ -233,7 +233,7 @@ window.gradlabPage = {
       mode: state.mode, playing: session.playing, running: session.running, workers: session.runs.length, url: location.search,
       speed: state.speed, moment: moments.box.hidden ? null : { step: Number(moments.box.dataset.step), panel: moments.box.dataset.panel },
       runs: session.runs.map((r) => ({
-        label: r.label, status: r.status, error: r.error, step: r.last?.step ?? 0, firstLoss: r.firstLoss, minTestLoss: r.minTest,
+        label: r.label, status: r.status, error: r.error, step: r.last?.step ?? 0, firstLoss: r.firstLoss, minTestLoss: r.minTest, duty: r.duty,
         trainLoss: r.last?.train.loss ?? null, testLoss: r.last?.test.loss ?? null, trainAccuracy: r.last?.train.accuracy ?? null,
         testAccuracy: r.last?.test.accuracy ?? null, image: r.built?.image ?? null, example: r.last?.conv?.example ?? null,
         layerTypes: r.built?.layers.map((l) => l.type ?? 'dense') ?? [], layers: r.last?.layers.map(lessonLayer) ?? [],

@@ -127,12 +127,26 @@ function rebalance() {
   });
 }
 
+/** The cores the workers leave the page: half a core, and a core and a half while the page starts. */
+export const PAGE_RESERVE = 0.5, STARTING_RESERVE = 1.5;
+/**
+ * The page starts in the first STARTING_MS after navigation: it builds its views, lays them out and
+ * draws them for the first time, and the engine compiles its optimised code on the renderer's own
+ * threads. Workers training at their full share then left the page's thread a third of a core on
+ * two cores, and its tasks of 15-20 ms of work took over 50 ms. Only in a document: Node has no page.
+ */
+export const STARTING_MS = 2500;
+export const pageStarting = (now = globalThis.performance?.now() ?? Infinity) => typeof document === 'object' && now < STARTING_MS;
+if (pageStarting()) setTimeout(rebalance, STARTING_MS - performance.now() + 1);   // the workers' full share from then on
+
 /**
  * The share of a core one worker may take. One rule for every session in the document: together
- * the workers that train leave half a core for the page's own thread, and none gets less than 0.15.
+ * the workers that train leave PAGE_RESERVE of the cores for the page's own thread (STARTING_RESERVE
+ * while the page starts), and none gets less than 0.15.
  */
-export function cpuShare(training = trainingWorkers(), cores = globalThis.navigator?.hardwareConcurrency || 2) {
-  return Math.min(1, Math.max(0.15, (cores - 0.5) / Math.max(1, training)));
+export function cpuShare(training = trainingWorkers(), cores = globalThis.navigator?.hardwareConcurrency || 2, starting = pageStarting()) {
+  const reserve = starting ? STARTING_RESERVE : PAGE_RESERVE;
+  return Math.min(1, Math.max(0.15, (cores - reserve) / Math.max(1, training)));
 }
 
 export const workersAlive = () => liveWorkers;
