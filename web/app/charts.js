@@ -11,9 +11,9 @@ export { PALETTE, RGB, SERIES, seriesColor } from './palette.js';
 // Intl.NumberFormat loads ICU's locale data, 20-30 ms of the thread that asks; ICU keeps them for
 // the whole process, and every run's worker makes a formatter as it starts (worker.js). So the
 // library is loaded once a worker has started (main.js and the embed call loadCharts on the
-// session's `started` event), and its formatter then costs the page's thread about 0.2 ms; at the latest
-// CHARTS_LATEST_MS after this module loads, whatever the workers do. The page builds its charts
-// after its first frame anyway (later.js waits for chartsLoaded), the embed through whenCharts.
+// session's `started` event), and its formatter then costs the page's thread about 0.2 ms; at the
+// latest CHARTS_LATEST_MS after this module loads, whatever the workers do. The page builds its
+// charts after its first frame anyway (later.js waits for chartsLoaded), the embed through whenCharts.
 export const CHARTS_LATEST_MS = 1500;
 let uPlot = null, loadError = null, load;
 export const chartsLoaded = new Promise((resolve) => { load = resolve; })

@@ -203,8 +203,9 @@ function render() {
 // ---------- start ----------
 
 // The views above are built in two tasks (the controls, then the views), the controls take the
-// state's values in the next, and the runs start in the one after (workers, the first snapshots): 10-15 ms of CPU each, at a time when
-// the workers' engines load on the other core, so that none adds to one long task before the first frame.
+// state's values in the next, and the runs start in the one after (workers, the first snapshots):
+// 10-15 ms of CPU each, at a time when the workers' engines load on the other core, so that none
+// adds to one long task before the first frame.
 await nextTaskPromise();
 showNotes(parsed.notes);
 new PlayGate().attach(page.session);   // no training in a hidden tab
