@@ -97,6 +97,9 @@ export async function soak({ minutes = 30, every = 30, log = () => {} } = {}) {
     }
     const { page } = tabs.page;
     await page.waitForFunction(() => window.gradlabPage?.summary().runs.every((r) => r.firstLoss != null), null, { timeout: 60000 });
+    // the data-set pictures' one-off worker ends once it has made them (views/datasets.js): the
+    // worker count is read from then on, so that its end does not read as a worker lost
+    await page.waitForFunction(() => document.getElementById('datasets').dataset.pictures, null, { timeout: 60000 });
     await page.getByRole('button', { name: /Play/ }).click();
     // the two training lessons play (the third, an optimiser race, replays its paths; `playing` is for training)
     await tabs.course.page.waitForFunction(() => [...document.querySelectorAll('gradlab-playground')].filter((e) => e.playing).length === 2, null, { timeout: 60000 });

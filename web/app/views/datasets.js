@@ -31,13 +31,14 @@ export function createDatasets(page) {
     if (started) return;
     started = true;
     const worker = moduleWorker(new URL('../datasets-worker.js', import.meta.url).href);
-    const end = () => worker.terminate();
+    // #datasets says when the helper has ended (data-pictures: done, or failed), for tests that count workers
+    const end = (how) => { worker.terminate(); $('datasets').dataset.pictures = how; };
     worker.onmessage = ({ data }) => {
-      if (data.done) { end(); return; }
+      if (data.done) { end('done'); return; }
       const entry = buttons.get(data.name);
       if (entry) drawDataPicture(entry.canvas, data);
     };
-    worker.onerror = end;   // the pictures stay blank; the menu still works
+    worker.onerror = () => end('failed');   // the pictures stay blank; the menu still works
   };
   page.session.on('ready', () => setTimeout(start, AFTER_READY_MS));
   setTimeout(start, START_LATEST_MS);
