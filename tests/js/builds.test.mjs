@@ -5,6 +5,7 @@
 // does, so it runs on its own in a fresh tree; after `npm test`'s build that is a quick check.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, it } from 'node:test';
 import { buildNative, buildWasm } from '../../scripts/build.mjs';
@@ -66,4 +67,22 @@ it('the SIMD build has f32x4 instructions in its dense-layer GEMM kernel; the sc
   assert.ok(variants.length >= 4, variants.join());
   for (const f of variants) assert.ok(simd[f] > 16, `${f}: ${simd[f]}`);
   assert.equal(Object.keys(scalar).length, 0);
+});
+
+// A browser compiles the kernels a training step runs with its optimising compiler while the page
+// draws its first frames (about a quarter second of CPU for the whole module on 2 cores), so the
+// kernels' code size is a cost of the page's load. gemm_tile.h keeps the epilogue's rarer
+// activations out of line; inlined at every tile edge they made the module 505 KB, its largest
+// function (gemm_small.c direct) 81 KB.
+it('the SIMD build stays small: under 400 KB, no function over 40 KB', () => {
+  const file = 'web/wasm/gradlab-simd.wasm';
+  const size = readFileSync(file).length;
+  assert.ok(size < 400 * 1024, `${file}: ${size} bytes`);
+  const text = execFileSync('wasm-objdump', ['-d', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const starts = [...text.matchAll(/^([0-9a-f]+) func\[\d+\] <([^>]+)>:/gm)].map((m) => [parseInt(m[1], 16), m[2]]);
+  const code = execFileSync('wasm-objdump', ['-h', file], { encoding: 'utf8' }).match(/Code start=0x[0-9a-f]+ end=0x([0-9a-f]+)/);
+  starts.push([parseInt(code[1], 16), null]);
+  const largest = starts.slice(0, -1).map(([at, name], i) => [starts[i + 1][0] - at, name]).sort((a, b) => b[0] - a[0])[0];
+  console.log(`  gradlab-simd.wasm: ${size} bytes; largest function ${largest[1]}, ${largest[0]} bytes`);
+  assert.ok(largest[0] < 40 * 1024, `${largest[1]}: ${largest[0]} bytes`);
 });
