@@ -3,7 +3,7 @@
 import { chartsLoaded, loadCharts } from './charts.js';
 import { el } from './dom.js';
 import { nextTaskPromise, waitFor } from './later.js';
-import { Session } from './session.js';
+import { pageStarting, Session } from './session.js';
 import { PlayGate } from './visibility.js';
 import { kernelLine } from './labels.js';
 import { lessonLayer } from './lessons.js';
@@ -179,6 +179,10 @@ for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'hel
 // at 1440 px cost that commit 8-9 ms of CPU, and each frame's task about 17 ms; one large view a
 // frame halves that, and the three frames of a redraw still fit within REDRAW_MS at 60 frames a second.
 const FRAME_BUDGET_MS = 8;
+// While the page starts (session.js pageStarting: its first views, the workers' engines loading and
+// the engine compiling their kernels on the same cores), half that: each frame's task then holds
+// fewer views and fewer repainted canvases, and the first full redraw spreads over a few more frames.
+const STARTING_FRAME_BUDGET_MS = 4;
 const ENDS_FRAME = new Set([curves, single, multiples]);
 let lastRender = 0, owed = [];
 function render() {
@@ -193,9 +197,10 @@ function render() {
     owed = page.state.mode === 'compare' ? [curves, multiples, overlay, scrubber, instruments] : [curves, single, strips, scrubber, instruments];
   }
   // a view may draw part of itself by the deadline and return false: it keeps its turn
-  while (owed.length && performance.now() - now < FRAME_BUDGET_MS) {
+  const budget = pageStarting(now) ? STARTING_FRAME_BUDGET_MS : FRAME_BUDGET_MS;
+  while (owed.length && performance.now() - now < budget) {
     const view = owed[0];
-    if (view.render(now + FRAME_BUDGET_MS) !== false) owed.shift();
+    if (view.render(now + budget) !== false) owed.shift();
     if (ENDS_FRAME.has(view)) break;
   }
 }
