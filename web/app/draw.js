@@ -6,6 +6,7 @@ import { PALETTE, RGB, crossAt, seriesColor } from './charts.js';
 import { visiblePath } from './race-fate.js';
 import { formatTicks } from './format.js';
 import { drawPixels } from './pixels.js';
+import { hasInputPlane } from './protocol.js';
 
 const NEG = [0, 114, 178], POS = [230, 159, 0];   // blue for negative, orange for positive
 
@@ -130,7 +131,7 @@ export function drawBoundary(canvas, built, outputs) {
   const box = plotBox(canvas), { left, top, width, height } = box;
   const toX = (x) => left + ((x + extent) / (2 * extent)) * width, toY = (y) => top + ((extent - y) / (2 * extent)) * height;
   ctx.clearRect(0, 0, W, H);
-  if (inputs > 2) return;   // your own rows of more than two inputs: no input plane to draw
+  if (!hasInputPlane(inputs)) return;
   if (inputs === 1) {
     drawCurve(ctx, box, built, outputs, toX);
     drawAxes(ctx, box, [-extent, extent], [CURVE_LO, CURVE_HI], 'x', 'y');

@@ -204,6 +204,9 @@ export const ready = (simd, { variant, forced, adopted, settled, calibrationMs, 
   type: 'ready', simd, kernel: { variant, forced, adopted, settled, calibrationMs, count: variants.length },
 });
 export const built = (fields) => ({ type: 'built', ...fields });
+/** Whether a network's inputs have a plane to show (the boundary view, and the worker's grid of
+ * outputs over it): one or two inputs; wider rows of your own have none. */
+export const hasInputPlane = (inputs) => inputs <= 2;
 export const snapshot = (fields) => ({ type: 'snapshot', ...fields });
 export const conv = (generation, views) => ({ type: 'conv', generation, conv: views });
 export const unitOutput = (layer, index, values) => ({ type: 'unit', layer, unit: index, values });

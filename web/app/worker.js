@@ -36,7 +36,7 @@ const ticks = [];                    // the last TICKS_KEPT ticks: { n, steps, t
 let tickCount = 0;
 
 const gridInputs = (inputs, extent = EXTENT) => {
-  if (inputs > 2) return new Float32Array(0);   // your own wider data: no input plane to draw
+  if (!protocol.hasInputPlane(inputs)) return new Float32Array(0);
   if (inputs === 1) {
     const g = new Float32Array(GRID * 4);
     for (let j = 0; j < g.length; ++j) g[j] = -extent + (2 * extent * (j + 0.5)) / g.length;

@@ -3,6 +3,7 @@
 // functions over the element's DOM parts (`d`) and its session; the element decides when to call them.
 import { join, lineChart, seriesColor } from '../app/charts.js';
 import { drawBoundary, drawContour } from '../app/draw.js';
+import { hasInputPlane } from '../app/protocol.js';
 import { fmt } from '../app/format.js';
 import { runMarks } from '../app/marks.js';
 import { runStatus } from '../app/labels.js';
@@ -40,7 +41,7 @@ function liveLegend(d, rows, valueOf, extra = []) {
 
 /** A run's board is shown only once there is a boundary to draw: over one or two inputs (hidden over more). */
 export function fitBoard(run) {
-  if (run.view && run.built) run.view.figure.hidden = run.built.inputs > 2;
+  if (run.view && run.built) run.view.figure.hidden = !hasInputPlane(run.built.inputs);
 }
 
 /** One board per run and the loss chart of all of them; returns the charts. size: { width, height, compact }. */

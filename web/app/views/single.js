@@ -11,6 +11,7 @@ import {
 import { fmt } from '../format.js';
 import { later, pending } from '../later.js';
 import { runStatus } from '../labels.js';
+import { hasInputPlane } from '../protocol.js';
 import { shownSnapshot } from '../session.js';
 import { runState } from '../state.js';
 
@@ -69,6 +70,8 @@ export function createSingle(page) {
   page.session.on('built', ({ run }) => {
     if (run.index !== 0) return;
     const msg = run.built;
+    // your own wider rows have no input plane: hidden as the network is built, not at its first redraw
+    document.querySelector('.boundary-panel').hidden = !hasInputPlane(msg.inputs);
     // after the next frame (later.js), and only where they are shown (compare mode hides them)
     if (page.state.mode === 'train') later('layer-charts', () => { if (run.built) { buildLayerCharts(run.built); page.redraw(); } });
     drawSchedule($('schedule-preview'), msg.scheduleCurve);
@@ -159,7 +162,6 @@ export function createSingle(page) {
         if (image) { drawImages(run, s); stampStep(s.step, ['samples', 'filters', 'maps']); return; }
         $('boundary-caption').textContent = run.built.classes > 0 ? 'Decision boundary · filled dots train, rings test'
           : run.built.inputs === 1 ? 'Fitted curve (blue) · filled dots train, rings test' : 'Fitted function (blue −, orange +) · dots train, rings test';
-        document.querySelector('.boundary-panel').hidden = run.built.inputs > 2;   // your own wider rows have no input plane
         drawBoundary($('boundary'), run.built, s.outputs);
         stampStep(s.step, ['boundary']);
       }, () => {
