@@ -16,11 +16,11 @@ typedef struct {
     const float *z, *a;     /* kind 2: (M,N) */
 } gl_epilogue;
 
-/* f(z) on one vector, as a call: gl_finish_v4 is inlined at every tile edge of every kernel, and
- * tanh's and sigmoid's exp inline at each would make the kernels several times larger (in a
- * browser the engine compiles them while the page draws its first frames) for no speed: the
- * activation is a small part of a tile's work and the whole tiles of ReLU networks have loops of
- * their own (gemm_small.c direct_whole) */
+/* f(z) on one vector, as a call, for the rarer activations (sigmoid, leaky ReLU): gl_finish_v4 is
+ * inlined at every tile edge of every kernel, and with all of gl_act_forward_v4 inline at each the
+ * SIMD module was 505 KB instead of 340 (in a browser the engine compiles the kernels while the
+ * page draws its first frames). ReLU and tanh, the common ones, stay inline: as calls they made
+ * tanh networks about 12% slower. */
 __attribute__((noinline)) static gl_v4 gl_act_forward_call(gl_v4 z, int act, gl_v4 slope) {
     return gl_act_forward_v4(z, act, slope);
 }
@@ -36,9 +36,9 @@ GL_INLINE void gl_finish_v4(gl_v4 v, float *c, long off, const float *bias, int 
     }
     if (last && e->kind == 2) v = gl_act_backward_v4(v, v4_load(e->z + off), v4_load(e->a + off), e->act, slope);
     v4_store(c + off, v);
-    if (last && e->kind == 1)   /* ReLU and tanh inline (the common ones), the rest by a call */
-        v4_store(e->out + off, e->act == GL_ACT_RELU ? v4_and(v, v4_gt(v, v4_splat(0.0f)))
-                               : e->act == GL_ACT_TANH ? gl_tanh_v4(v) : gl_act_forward_call(v, e->act, slope));
+    if (last && e->kind == 1)
+        v4_store(e->out + off, e->act == GL_ACT_RELU || e->act == GL_ACT_TANH ? gl_act_forward_v4(v, e->act, slope)
+                                                                              : gl_act_forward_call(v, e->act, slope));
 }
 
 /* n (0..4) products p[0..n) for C[off .. off+n): through zero-padded copies, so the arithmetic is

@@ -47,9 +47,16 @@ it(`native, scalar-wasm and SIMD-wasm losses agree within ${TOLERANCE} (relative
   assert.ok(worst < TOLERANCE, `builds differ by ${worst}`);
 });
 
+// a module's disassembly, made once for both tests below
+const disassembled = new Map();
+const disassembly = (file) => {
+  if (!disassembled.has(file)) disassembled.set(file, execFileSync('wasm-objdump', ['-d', file], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  return disassembled.get(file);
+};
+
 it('the SIMD build has f32x4 instructions in its dense-layer GEMM kernel; the scalar build has none', () => {
   const count = (file) => {
-    const text = execFileSync('wasm-objdump', ['-d', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const text = disassembly(file);
     const perFunction = {};
     let current = '';
     for (const line of text.split('\n')) {
@@ -78,8 +85,7 @@ it('the SIMD build stays small: under 400 KB, no function over 40 KB', () => {
   const file = 'web/wasm/gradlab-simd.wasm';
   const size = readFileSync(file).length;
   assert.ok(size < 400 * 1024, `${file}: ${size} bytes`);
-  const text = execFileSync('wasm-objdump', ['-d', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const starts = [...text.matchAll(/^([0-9a-f]+) func\[\d+\] <([^>]+)>:/gm)].map((m) => [parseInt(m[1], 16), m[2]]);
+  const starts = [...disassembly(file).matchAll(/^([0-9a-f]+) func\[\d+\] <([^>]+)>:/gm)].map((m) => [parseInt(m[1], 16), m[2]]);
   const code = execFileSync('wasm-objdump', ['-h', file], { encoding: 'utf8' }).match(/Code start=0x[0-9a-f]+ end=0x([0-9a-f]+)/);
   starts.push([parseInt(code[1], 16), null]);
   const largest = starts.slice(0, -1).map(([at, name], i) => [starts[i + 1][0] - at, name]).sort((a, b) => b[0] - a[0])[0];
