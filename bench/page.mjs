@@ -9,7 +9,12 @@
 //   - the time from navigation to the first paint, to the first drawn loss, and to the first
 //     trained frame (the first frame whose step readout is past 0; the bench presses Play in the
 //     first frame the page can take it, as a quick reader would);
-//   - frames drawn per second and steps per second per run over the training.
+//   - frames drawn per second and steps per second per run over the training;
+//   - the main thread's CPU time per second of training (its tasks' CPU over the trained time: what the
+//     page's own drawing costs, far steadier between runs than the longest task), and the share of the
+//     machine's CPU time the hypervisor took from this virtual machine during the case (steal, from
+//     /proc/stat; Linux only): on a shared cloud machine a burst of it lengthens a task's wall time
+//     while its CPU time stays the same.
 //
 //   node bench/page.mjs [--seconds 60] [--repeat 1] [--against DIR] [--cases 1,2,3,4] [--trace FILE]
 //
@@ -18,7 +23,7 @@
 // --trace FILE writes the first case's trace (with the timeline's and V8's sampling profiler's
 // events) for Perfetto or Chromium's performance panel; the extra tracing slows the page a little.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,7 +117,7 @@ async function runCase(browser, url, query, { trace = null } = {}) {
     if (exceptionDetails) throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
     return result.value;
   };
-  const t0 = Date.now();
+  const t0 = Date.now(), steal0 = stealTicks();
   await page.goto(url + query);
   while (!(await read(() => window.gradlabBench?.firstTrained != null))) {
     if (Date.now() - t0 > 60000) throw new Error(`no trained frame within 60 s (${query || 'no query'})`);
@@ -126,6 +131,7 @@ async function runCase(browser, url, query, { trace = null } = {}) {
   const start = await read(progress);
   await new Promise((done) => setTimeout(done, Math.max(0, seconds * 1000 - (Date.now() - t0 - start.t))));
   const end = await read(progress);
+  const steal1 = stealTicks();
   await cdp.detach();
   const buffer = await browser.stopTracing();
   if (trace) writeFileSync(trace, buffer);
@@ -134,13 +140,24 @@ async function runCase(browser, url, query, { trace = null } = {}) {
   // the load: the tasks that began before the first trained frame
   const loadTasks = tasks.filter((t) => t.ts < mark);
   const dt = (end.t - start.t) / 1000;
+  const trained = tasks.filter((t) => t.ts >= mark);
+  const cpuPerSecond = trained.reduce((sum, t) => sum + t.cpu, 0) / ((trained.at(-1).ts + trained.at(-1).dur * 1000 - mark) / 1e6);
   return {
     longest: Math.max(0, ...tasks.map((t) => t.dur)), over: tasks.filter((t) => t.dur > LONG_MS).length,
     longestCpu: Math.max(0, ...tasks.map((t) => t.cpu)), overCpu: tasks.filter((t) => t.cpu > LONG_MS).length,
     longestLoad: Math.max(0, ...loadTasks.map((t) => t.dur)), longestLoadCpu: Math.max(0, ...loadTasks.map((t) => t.cpu)),
     ...load, fps: (end.frames - start.frames) / dt, rates: end.steps.map((s, i) => Math.round((s - start.steps[i]) / dt)),
-    trainedSeconds: end.t / 1000,
+    trainedSeconds: end.t / 1000, cpuPerSecond,
+    steal: steal0 && steal1 ? (steal1.steal - steal0.steal) / (steal1.total - steal0.total) : null,
   };
+}
+
+/** The machine's CPU time stolen by the hypervisor and in all, in ticks (/proc/stat's first line), or null off Linux. */
+function stealTicks() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { steal: f[7], total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch { return null; }
 }
 
 const cpu = execFileSync('lscpu').toString().match(/Model name:\s*(.+)/)?.[1] ?? 'unknown CPU';
@@ -150,8 +167,8 @@ const browser = await launch();
 console.log(`headless Chromium ${browser.version()} on ${cpu}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`navigation through ${seconds} s, viewport 1440x900, the page's default network; ${repeat} repetition(s)${against ? `; 'against' = ${against}` : ''}`);
 const ms = (v) => (v == null ? '-' : v.toFixed(0));
-console.log('| case | checkout | longest task ms | tasks > 50 ms | longest CPU ms | CPU > 50 ms | longest in load ms | its CPU ms | first paint ms | first loss ms | first trained frame ms | frames/s | steps/s per run |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| case | checkout | longest task ms | tasks > 50 ms | longest CPU ms | CPU > 50 ms | longest in load ms | its CPU ms | first paint ms | first loss ms | first trained frame ms | frames/s | steps/s per run | main CPU ms/s | steal |');
+console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
 let tracePending = traceFile;
 for (let r = 0; r < repeat; ++r) {
   for (const [name, query] of CASES) {
@@ -159,7 +176,7 @@ for (let r = 0; r < repeat; ++r) {
       const res = await runCase(browser, server.url, query, { trace: tracePending });
       tracePending = null;
       console.log(`| ${name} | ${server.name} | ${ms(res.longest)} | ${res.over} | ${ms(res.longestCpu)} | ${res.overCpu} | ${ms(res.longestLoad)} | ${ms(res.longestLoadCpu)} | ${ms(res.firstPaint)} | ${ms(res.firstLoss)} | ` +
-        `${ms(res.firstTrained)} | ${res.fps.toFixed(0)} | ${res.rates.join(', ')} |`);
+        `${ms(res.firstTrained)} | ${res.fps.toFixed(0)} | ${res.rates.join(', ')} | ${ms(res.cpuPerSecond)} | ${res.steal === null ? '-' : `${(100 * res.steal).toFixed(1)}%`} |`);
     }
   }
 }

@@ -149,9 +149,24 @@ export function drawBoundary(canvas, built, outputs) {
   } else {
     paintImage(ctx, width, height, G, G, (i, j, out) => diverging(outputs[i * G + j] || 0, out), left, top);
   }
-  const r = width < 200 ? 2.4 : 3;
+  ctx.drawImage(pointsLayer(canvas, built, toX, toY), 0, 0);
+  drawAxes(ctx, box, [-extent, extent], [-extent, extent], 'x₁', 'x₂');
+}
+
+/**
+ * The data set's points over a boundary, painted once per network built and canvas size on a
+ * transparent layer of the canvas's size (kept per canvas), which each redraw lays over the new
+ * picture: the points never move while the boundary repaints every frame, and a few hundred circles
+ * drawn one by one were most of a redraw's time.
+ */
+const pointLayers = new WeakMap();   // canvas -> { built, width, height, layer }
+function pointsLayer(canvas, built, toX, toY) {
+  const kept = pointLayers.get(canvas);
+  if (kept?.built === built && kept.width === canvas.width && kept.height === canvas.height) return kept.layer;
+  const layer = new OffscreenCanvas(canvas.width, canvas.height), ctx = layer.getContext('2d');
+  const r = plotBox(canvas).width < 200 ? 2.4 : 3;
   for (const [split, ring] of [['train', false], ['test', true]]) {
-    const { x, y } = built[split], css = colours(built[split], classes);
+    const { x, y } = built[split], css = colours(built[split], built.classes);
     for (let k = 0; k < y.length; ++k) {
       ctx.beginPath();
       ctx.arc(toX(x[2 * k]), toY(x[2 * k + 1]), ring ? r + 0.2 : r, 0, 2 * Math.PI);
@@ -160,7 +175,8 @@ export function drawBoundary(canvas, built, outputs) {
       }
     }
   }
-  drawAxes(ctx, box, [-extent, extent], [-extent, extent], 'x₁', 'x₂');
+  pointLayers.set(canvas, { built, width: canvas.width, height: canvas.height, layer });
+  return layer;
 }
 
 const CURVE_LO = -1.6, CURVE_HI = 1.6;   // the y range a fitted curve is shown over
@@ -302,6 +318,13 @@ export function drawHealth(canvas, layers, labels) {
   ctx.textAlign = 'left'; ctx.font = '11px system-ui';
 }
 
+/** A link's |weight| / the layer's largest, in bands: its opacity and width are the band's middle's. */
+const LINK_LEVELS = 16;
+const LINK_STYLES = Array.from({ length: 2 * LINK_LEVELS }, (_, i) => {
+  const t = (Math.floor(i / 2) + 0.5) / LINK_LEVELS, col = i % 2 ? NEG : POS;
+  return [`rgba(${col},${(0.05 + 0.85 * t).toFixed(3)})`, 0.5 + 1.5 * t];
+});
+
 /**
  * The network: inputs, units per layer (at most 24 drawn per layer), links coloured by the sign
  * of the weight and as opaque as its size. Returns the units' positions for hover tests.
@@ -314,6 +337,9 @@ export function drawDiagram(canvas, inputs, layers, weights) {
   const xs = columns.map((_, c) => 16 + (c * (W - 32)) / Math.max(1, columns.length - 1));
   const ys = shown.map((n) => Array.from({ length: n }, (_, k) => ((H - 12) * (k + 0.5)) / n));
   const positions = [];
+  // the links in LINK_LEVELS bands of |weight| per sign, each band one path stroked once (a stroke
+  // per link, with its own colour to parse, was most of a redraw), the faintest first
+  const bands = Array.from({ length: 2 * LINK_LEVELS }, () => new Path2D());
   for (let l = 0; l < layers.length; ++l) {
     const w = weights[l];
     if (!w || !w.length) continue;
@@ -323,12 +349,14 @@ export function drawDiagram(canvas, inputs, layers, weights) {
     for (let a = 0; a < shown[l]; ++a) for (let b = 0; b < shown[l + 1]; ++b) {
       const v = w[a * out + b];
       const t = Number.isFinite(v) ? v / m : 0;
-      const col = t < 0 ? NEG : POS;
-      ctx.strokeStyle = `rgba(${col},${(0.05 + 0.85 * Math.abs(t)).toFixed(3)})`;
-      ctx.lineWidth = 0.5 + 1.5 * Math.abs(t);
-      ctx.beginPath(); ctx.moveTo(xs[l], ys[l][a]); ctx.lineTo(xs[l + 1], ys[l + 1][b]); ctx.stroke();
+      const band = bands[2 * Math.min(LINK_LEVELS - 1, Math.floor(Math.abs(t) * LINK_LEVELS)) + (t < 0 ? 1 : 0)];
+      band.moveTo(xs[l], ys[l][a]); band.lineTo(xs[l + 1], ys[l + 1][b]);
     }
   }
+  bands.forEach((band, i) => {
+    const [colour, width] = LINK_STYLES[i];
+    ctx.strokeStyle = colour; ctx.lineWidth = width; ctx.stroke(band);
+  });
   ctx.lineWidth = 1;
   const r = Math.max(2.5, Math.min(6, H / (2.6 * Math.max(...shown))));
   columns.forEach((n, c) => {

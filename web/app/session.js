@@ -641,18 +641,27 @@ export class Session extends EventTarget {
     this.#checkReady();
   }
 
+  /** A worker's engine events, the same from a run's worker and the race's: true if msg was one. */
+  #onEngineEvent(worker, msg) {
+    if (msg.type === 'started') {
+      this.#emit('started', {});
+    } else if (msg.type === 'ready') {
+      this.simd = msg.simd;
+      this.kernel = kernelReady(worker, msg.kernel);   // pending while the document's timing is to come
+      this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   #onRunMessage(run, msg) {
     // a message from before the last rebuild describes a network that no longer exists
     if (!this.runs.includes(run) || (msg?.generation !== undefined && msg.generation !== run.generation)) return;
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#runFailed(run, `the worker sent what the page cannot read: ${problem}`); return; }
-    if (msg.type === 'started') {
-      this.#emit('started', {});
-    } else if (msg.type === 'ready') {
-      this.simd = msg.simd;
-      this.kernel = kernelReady(run.worker, msg.kernel);   // pending while the document's timing is to come
-      this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
-    } else if (msg.type === 'built') {
+    if (this.#onEngineEvent(run.worker, msg)) return;
+    if (msg.type === 'built') {
       run.built = msg;
       if (this.playing) run.worker.postMessage(protocol.play(this.#until));
       this.#emit('built', { run });
@@ -788,13 +797,7 @@ export class Session extends EventTarget {
   #onRaceMessage(msg) {
     const problem = protocol.checkEvent(msg);
     if (problem) { this.#emit('error', { run: null, message: `the worker sent what the page cannot read: ${problem}` }); return; }
-    if (msg.type === 'started') { this.#emit('started', {}); return; }
-    if (msg.type === 'ready') {
-      this.simd = msg.simd;
-      this.kernel = kernelReady(this.#raceWorker, msg.kernel);
-      this.#emit('engine', { simd: msg.simd, kernel: this.kernel });
-      return;
-    }
+    if (this.#onEngineEvent(this.#raceWorker, msg)) return;
     if (msg.type === 'error') {
       if (isMemoryError(msg.message)) this.#raceFaulted(this.#raceWorker, 'memory', msg.message); else this.#emit('error', { run: null, message: msg.message });
       return;

@@ -22,7 +22,9 @@ export const STRIPS = [
   { quantity: 'activationStd', curve: 'activationStd', title: 'Activation std' },
 ];
 
-const MISSING = [228, 228, 234];
+const MISSING = [228, 228, 234, 255];
+// the ramp's colours at 256 positions, as RGBA, made once: a strip repaints every pixel each frame
+const RAMP = Array.from({ length: 256 }, (_, i) => [...rampColor(i / 255), 255]);
 const MARGIN = { left: 46, right: 58, top: 16, bottom: 22 };
 const INK = '#1d1d1f', MUTED = '#5b5b66', FONT = '11px system-ui';
 
@@ -62,7 +64,7 @@ export function drawStrip(canvas, strip, { title, names, marked = null }) {
       while (c + 1 < cols && steps[c + 1] <= at) c++;
       for (let r = 0; r < strip.layers; ++r) {
         const t = stripPosition(strip, strip.values[r * cols + c]);
-        const colour = t === null ? MISSING : rampColor(t), p = 4 * (r * px + x);
+        const colour = t === null ? MISSING : RAMP[Math.round(t * (RAMP.length - 1))], p = 4 * (r * px + x);
         data[p] = colour[0]; data[p + 1] = colour[1]; data[p + 2] = colour[2]; data[p + 3] = 255;
       }
     }
@@ -86,10 +88,9 @@ export function drawStrip(canvas, strip, { title, names, marked = null }) {
   // the legend: the ramp from lo (bottom) to hi (top), labelled at powers of ten
   const lx = left + px + 8, lh = Math.max(ph, 24), ly = top + (ph - lh) / 2;
   if (strip.lo === null) { ctx.fillStyle = MUTED; ctx.textBaseline = 'middle'; ctx.fillText('none', lx, top + ph / 2); return; }
-  for (let i = 0; i < lh; ++i) {
-    ctx.fillStyle = `rgb(${rampColor(1 - (i + 0.5) / lh).join(',')})`;
-    ctx.fillRect(lx, ly + i, 8, 1);
-  }
+  drawPixels(ctx, 1, lh, (data) => {
+    for (let i = 0; i < lh; ++i) data.set(RAMP[Math.round((1 - (i + 0.5) / lh) * (RAMP.length - 1))], 4 * i);
+  }, { left: lx, top: ly, width: 8, height: lh, smooth: false });
   ctx.fillStyle = MUTED; ctx.textBaseline = 'middle';
   const labels = stripTicks(strip);
   const every = Math.max(1, Math.ceil((labels.length * 12) / lh));   // no two labels on top of each other
