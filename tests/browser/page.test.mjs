@@ -294,4 +294,26 @@ describe('the page', () => {
     await page.screenshot({ path: 'build/screenshot-narrow.png' });
     await page.close();
   });
+
+  it('shows the layer settings of the default network whole, on a tablet, a laptop and a wide screen', async () => {
+    for (const width of [768, 1024, 1440, 1920]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.querySelectorAll('#layers-editor select').length >= 8);
+      // each select's chosen text, in the select's own font, beside the room the select gives it
+      // (its width less its padding and the arrow's 20 px)
+      const clipped = await page.evaluate(() => {
+        const ctx = document.createElement('canvas').getContext('2d');
+        return [...document.querySelectorAll('#layers-editor select')].flatMap((sel) => {
+          const st = getComputedStyle(sel);
+          ctx.font = `${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+          const text = sel.selectedOptions[0].textContent, need = ctx.measureText(text).width;
+          const room = sel.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) - 20;
+          return need > room ? [`${sel.getAttribute('aria-label')}: "${text}" needs ${need.toFixed(0)} px, has ${room.toFixed(0)}`] : [];
+        });
+      });
+      assert.deepEqual(clipped, [], `at ${width} px`);
+      await page.close();
+    }
+  });
 });
