@@ -16,8 +16,12 @@ export function createMultiples(page) {
   const cards = new Map();   // run → its card's elements
   $('cards-hist-kind').addEventListener('change', () => { for (const r of page.session.runs) r.fresh = true; page.redraw(); });
 
-  const drawCard = (r, card) => {
-    const s = shownSnapshot(r);   // a recorded step while the scrubber is away from the present
+  // A card is drawn in two parts, its picture and then its histograms, each from the snapshot shown
+  // at the time (a recorded step while the scrubber is away from the present) and stamped with its
+  // step: past the frame's deadline the second waits for the next frame, so that the first redraws
+  // after Play, when this code is still cold, hold fewer pictures per frame.
+  const cardParts = [(r, card) => {
+    const s = shownSnapshot(r);
     if (r.built.image) {
       drawSamples(card.boundary, r.built, s.outputs, classSymbols(runState(page.state, r.overrides).data));
       const h = filtersHeight(200, s.conv?.filters.count ?? 8, false);
@@ -25,12 +29,15 @@ export function createMultiples(page) {
       card.filters.hidden = !s.conv;
       drawFilters(card.filters, s.conv, false);
     } else drawBoundary(card.boundary, r.built, s.outputs);
+    for (const c of [card.boundary, card.filters]) c.dataset.step = String(s.step);
+  }, (r, card) => {
+    const s = shownSnapshot(r);
     const names = layerNames(r.built, s.layers.length);
     drawHistograms(card.hist, r.scrubbed ? [s.layers.map((l) => l.hist)] : r.histHistory, $('cards-hist-kind').value, names);
     const weighted = s.layers.map((l, i) => [l, i]).filter(([, i]) => ['conv', 'dense'].includes(r.built.layers[i].type ?? 'dense'));
     card.sparse.textContent = `weights |w| < 0.001: ${weighted.map(([l, i]) => `${names[i]} ${Math.round(100 * l.nearZero)}%`).join(', ')}`;
-    for (const c of [card.boundary, card.filters, card.hist]) c.dataset.step = String(s.step);
-  };
+    card.hist.dataset.step = String(s.step);
+  }];
 
   return {
     build() {
@@ -47,6 +54,7 @@ export function createMultiples(page) {
           filters: el('canvas', { width: '200', height: '40', 'aria-label': `First-layer filters of ${r.label}` }),
           hist: el('canvas', { width: '200', height: '100', 'aria-label': `Histograms of ${r.label}` }),
           sparse: el('div', { class: 'run-status' }),
+          part: 0,   // the next of cardParts to draw
         };
         card.filters.hidden = !image;
         cards.set(r, card);
@@ -70,10 +78,14 @@ export function createMultiples(page) {
         if (!card) return;
         card.status.textContent = r.scrubbed?.snapshot ? `showing step ${r.scrubbed.snapshot.step} · now ${lines[i].text}` : lines[i].text;
         card.status.classList.toggle('diverged', lines[i].bad);
-        if (!r.built || !r.last || !r.fresh) return;
-        if (performance.now() > deadline) { done = false; return; }   // still fresh: drawn by the next call
-        r.fresh = false;
-        drawCard(r, card);
+        if (!r.built || !r.last || (!r.fresh && !card.part)) return;
+        // news that comes while a card is half drawn makes it fresh again: drawn whole once more
+        if (!card.part) r.fresh = false;
+        while (card.part < cardParts.length) {
+          if (performance.now() > deadline) { done = false; return; }   // drawn on by the next call
+          cardParts[card.part++](r, card);
+        }
+        card.part = 0;
       });
       return done;
     },
