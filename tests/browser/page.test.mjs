@@ -135,7 +135,7 @@ describe('the page', () => {
     await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
     await page.keyboard.press('Space');
     await page.waitForFunction(() => window.gradlabPage.summary().runs[0].status === 'diverged');
-    // the status line is drawn at the next redraw (main.js REDRAW_MS), not when the snapshot arrives
+    // the status line is drawn at the next redraw (main.js TRAINING_REDRAW_MS), not when the snapshot arrives
     await page.waitForFunction(() => /Diverged/.test(document.getElementById('status').textContent));
     const text = await statusText(page);
     assert.match(text, /Diverged at step \d+/);

@@ -34,7 +34,12 @@ waitFor(chartsLoaded);   // the charts are built after the first frame, once the
 // that layout and the modules' own evaluation were one task of about 25 ms of CPU: this module's own
 // work, building the views, waits for the next task.
 await nextTaskPromise();
-const REDRAW_MS = 40;
+// Training's snapshots redraw the views at most every TRAINING_REDRAW_MS (about 15 a second: a curve
+// or a boundary moving at that rate reads as smooth, and each redraw costs the main thread its views'
+// drawing and, where the browser composites in software, a copy of every repainted canvas); side by
+// side with 40 ms, the main thread's CPU per trained second fell 10-20 % (docs/benchmarks.md). What the
+// reader does (scrubbing, a picked option, a resized window) redraws at the next frame.
+const TRAINING_REDRAW_MS = 66;
 
 const runLink = takeRunParam(location.search);   // ?run=<url>: a saved run to open (views/import.js)
 // a lesson link plays as a guided demo, as the menu does, unless the address says autoplay=0
@@ -46,7 +51,9 @@ const page = {
   state: parsed.state,
   session: new Session({ autoplayRace: opening.autoplay !== 0, raceResolution: 240 }),
   dirty: true,
-  redraw: () => { page.dirty = true; },
+  urgent: true,   // the reader asked for this redraw: it does not wait for TRAINING_REDRAW_MS
+  redraw: () => { page.dirty = true; page.urgent = true; },
+  trained: () => { page.dirty = true; },
   change,
   // choosing a lesson starts it: it plays at its pace up to its first moment
   startLesson: (name) => { page.session.autoplayRace = true; page.state = baseState(name); showNotes([]); restart({ play: Boolean(name) }); },
@@ -168,7 +175,8 @@ page.session
   .on('engine', ({ simd, kernel }) => { showBuild(simd); $('kernel').textContent = kernelLine(kernel); })
   .on('runs', () => { curves.build(); multiples.build(); page.redraw(); })
   .on('playing', () => controls.updatePlay());
-for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'held']) page.session.on(type, page.redraw);
+for (const type of ['step', 'conv']) page.session.on(type, page.trained);
+for (const type of ['built', 'error', 'ready', 'recovered', 'held']) page.session.on(type, page.redraw);
 
 // A redraw draws the views in turn; once a frame has spent FRAME_BUDGET_MS on them, the rest wait for
 // the next frame, and the compare cards likewise one by one (the first redraws after Play, when
@@ -177,7 +185,7 @@ for (const type of ['step', 'built', 'conv', 'error', 'ready', 'recovered', 'hel
 // in software (headless Chromium, machines without a usable GPU), every repainted canvas is copied
 // when the frame is committed, on this thread, after the drawing. All of the compare view's canvases
 // at 1440 px cost that commit 8-9 ms of CPU, and each frame's task about 17 ms; one large view a
-// frame halves that, and the three frames of a redraw still fit within REDRAW_MS at 60 frames a second.
+// frame halves that, and the three frames of a redraw still fit within TRAINING_REDRAW_MS at 60 frames a second.
 const FRAME_BUDGET_MS = 8;
 // While the page starts (session.js pageStarting: its first views, the workers' engines loading and
 // the engine compiling their kernels on the same cores), half that: each frame's task then holds
@@ -188,12 +196,13 @@ let lastRender = 0, owed = [];
 function render() {
   requestAnimationFrame(render);
   if (page.state.mode === 'race') { race.render(); return; }
-  // Redraw at most every REDRAW_MS: snapshots arrive from several workers at once, and one redraw covers them all.
+  // Training redraws at most every TRAINING_REDRAW_MS: snapshots arrive from several workers at once,
+  // and one redraw covers them all.
   const now = performance.now();
   if (!owed.length) {
-    if (!page.dirty || now - lastRender < REDRAW_MS) return;
+    if (!page.dirty || (!page.urgent && now - lastRender < TRAINING_REDRAW_MS)) return;
     lastRender = now;
-    page.dirty = false;
+    page.dirty = page.urgent = false;
     owed = page.state.mode === 'compare' ? [curves, multiples, overlay, scrubber, instruments] : [curves, single, strips, scrubber, instruments];
   }
   // a view may draw part of itself by the deadline and return false: it keeps its turn
