@@ -37,8 +37,9 @@ await nextTaskPromise();
 // Training's snapshots redraw the views at most every TRAINING_REDRAW_MS (about 15 a second: a curve
 // or a boundary moving at that rate reads as smooth, and each redraw costs the main thread its views'
 // drawing and, where the browser composites in software, a copy of every repainted canvas); side by
-// side with 40 ms, the main thread's CPU per trained second fell 10-20 % (docs/benchmarks.md). What the
-// reader does (scrubbing, a picked option, a resized window) redraws at the next frame.
+// side with 40 ms, the main thread's CPU per trained second fell 15-26 % in three of bench/page.mjs's
+// four settings (docs/benchmarks.md). What the reader does (scrubbing, a picked option, a resized
+// window) redraws at the next frame.
 const TRAINING_REDRAW_MS = 66;
 
 const runLink = takeRunParam(location.search);   // ?run=<url>: a saved run to open (views/import.js)
