@@ -121,7 +121,7 @@ describe('session with a fake worker', () => {
     s.dispose();
   });
 
-  it('plays, pauses, steps, sends speed alone, and stops when every run diverged', () => {
+  it('plays, pauses, steps, sends speed alone, and stops when every run diverged', async () => {
     const s = new Session();
     const seen = events(s, ['diverged', 'playing']);
     s.start(baseState(''));
@@ -132,6 +132,7 @@ describe('session with a fake worker', () => {
     assert.equal(w.types().at(-1), 'play', 'play is sent once built');
     s.pause();
     s.step();
+    await null;   // a press is sent at the end of its task
     assert.deepEqual(w.types().slice(-2), ['pause', 'step']);
     assert.equal(s.playing, false);
     assert.equal(s.update({ ...s.state, speed: 40 }), 'speed');
@@ -144,6 +145,45 @@ describe('session with a fake worker', () => {
     assert.equal(d.learningRate, s.state.lr);
     assert.equal(s.playing, false);
     assert.equal(seen.at(-1).type, 'playing');
+    s.dispose();
+  });
+
+  it('takes presses of Step together: one message per task and per snapshot awaited, never past a stop where the runs meet', async () => {
+    const s = new Session();
+    s.start(parseState('?lesson=zero-init').state);   // compare: two runs, stops at the lesson's moments
+    const stop = s.nextStop, [a, b] = s.runs.map((r) => r.worker);
+    assert.ok(stop > 5, `the lesson's first stop (${stop}) leaves room to step`);
+    for (const w of [a, b]) { const g = build(w).config.generation; w.answer(builtFor(g)); w.answer(snapshotAt(g, 0)); }
+    const steps = (w) => w.sent.filter((m) => m.type === 'step').map((m) => m.count);
+    s.step(); s.step(); s.step();
+    assert.deepEqual(steps(a), [], 'sent at the end of the task');
+    await null;
+    assert.deepEqual([steps(a), steps(b)], [[3], [3]], 'three presses in one task: one message of three steps');
+    s.step(); s.step();
+    await null;
+    assert.deepEqual(steps(a), [3], 'nothing more while the step\'s snapshot is on its way');
+    a.answer(snapshotAt(build(a).config.generation, 3));
+    assert.deepEqual(steps(a), [3, 2], 'the snapshot came: the two presses go together');
+    // up to the stop and no further: a run at the stop waits there for the other
+    for (let i = 0; i < stop; ++i) s.step();
+    await null;
+    b.answer(snapshotAt(build(b).config.generation, 3));
+    assert.deepEqual(steps(b), [3, stop - 3], 'run b: to the stop, not past it');
+    a.answer(snapshotAt(build(a).config.generation, 5));
+    assert.deepEqual(steps(a), [3, 2, stop - 5], 'run a: to the stop');
+    a.answer(snapshotAt(build(a).config.generation, stop));
+    assert.deepEqual(steps(a), [3, 2, stop - 5], 'run a waits at the stop while run b is short of it');
+    b.answer(snapshotAt(build(b).config.generation, stop));
+    assert.equal(s.nextStop > stop, true, 'both at the stop: it is reached');
+    const owed = 3 + 2 + stop - stop;   // presses so far less the steps to the stop
+    assert.ok(s.nextStop - stop > owed, 'the next stop is further on');
+    assert.deepEqual([steps(a).at(-1), steps(b).at(-1)], [owed, owed], 'the rest go on past it, both runs alike');
+    s.step();
+    s.play();   // playing takes over: the press not yet sent is dropped
+    s.pause();
+    await null;
+    a.answer(snapshotAt(build(a).config.generation, stop + owed));
+    assert.equal(steps(a).length, 4, 'the press before play is not sent after it');
     s.dispose();
   });
 
@@ -628,6 +668,30 @@ describe('live changes of the optimiser (update → tune)', () => {
     assert.equal(again.status, 'ok', 'at 0.05 it trains past step 11');
     assert.ok(again.curves.lr.every((v) => v === Math.fround(0.05) || v === 0.05), `rates ${again.curves.lr}`);
     assert.ok(again.curves.trainLoss.every(Number.isFinite));
+  }));
+
+  it('with the real worker: presses in one task are one snapshot, the same network as single steps, with every measurement due on the way', () => inThread(async (s) => {
+    const state = parseState('?data=circle&layers=8_tanh&samples=100&opt=momentum&lr=0.2&batch=16').state;
+    const stepped = async (k) => {
+      const ready = until(s, 'ready');
+      s.start(state);
+      s.watchInstruments({ sharpnessEvery: 2 });   // sent while the build waits for the engine: the build takes it
+      await ready;
+      const steps = [], sharpness = [];
+      s.on('step', ({ run }) => steps.push(run.last.step));
+      s.on('instrument', ({ reading }) => { if (reading.type === 'sharpness') sharpness.push(reading.step); });
+      const done = until(s, 'step', ({ run }) => run.last.step === 7);
+      if (k === 7) for (let i = 0; i < 7; ++i) s.step();   // seven presses in one task
+      else for (let i = 0; i < 7; ++i) { const one = until(s, 'step', ({ run }) => run.last.step === i + 1); s.step(); await one; }
+      const { run } = await done;
+      return { steps: [...steps], sharpness: [...sharpness], loss: run.last.train.loss };   // copies: the listeners stay
+    };
+    const together = await stepped(7), apart = await stepped(1);
+    assert.deepEqual(together.steps, [7], 'one snapshot');
+    assert.deepEqual(apart.steps, [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(together.loss, apart.loss, 'the same training');
+    assert.deepEqual(together.sharpness, [2, 4, 6], 'sharpness at each multiple of 2 on the way');
+    assert.deepEqual(apart.sharpness, [2, 4, 6]);
   }));
 
   it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', () => inThread(async (s, errors) => {

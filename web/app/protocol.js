@@ -9,7 +9,8 @@
 //   kernel  { kernel }                 run the GEMM micro-kernel another worker's engine chose (a ready event's kernel),
 //                                      or 'auto': time them now (lab.useKernel); a ready event follows
 //   play    { until }                  train on; with a step number, pause exactly there and send its snapshot
-//   pause | step                       stop, one step
+//   pause                              stop
+//   step    { count }                  stop, then `count` steps (presses the view took together), one snapshot
 //   speed   { speed }                  steps per second
 //   example { example }                which test image's feature maps the snapshots carry
 //   unit    { layer, unit }            one hidden unit's output over the input plane
@@ -84,7 +85,7 @@ const COMMANDS = {
   build: { config: isObject },
   play: { until: isOptional(isNumberOrNull) },
   pause: {},
-  step: {},
+  step: { count: (v) => Number.isInteger(v) && v >= 1 },
   speed: { speed: isNumber },
   example: { example: isNumber },
   unit: { layer: isNumber, unit: isNumber },
@@ -177,7 +178,8 @@ export const build = (config) => ({ type: 'build', config });
 /** Train until step `until` (null: on and on), then pause and send a snapshot of that step. */
 export const play = (until = null) => ({ type: 'play', until });
 export const pause = () => ({ type: 'pause' });
-export const step = () => ({ type: 'step' });
+/** Stop, then train `count` steps and send one snapshot of where they end. */
+export const step = (count = 1) => ({ type: 'step', count });
 export const speed = (value) => ({ type: 'speed', speed: value });
 export const example = (index) => ({ type: 'example', example: index });
 export const unit = (layer, index) => ({ type: 'unit', layer, unit: index });

@@ -218,6 +218,7 @@ function newRun(worker, index, overrides, label) {
     layerCurves: { x: [], ...Object.fromEntries(Object.keys(LAYER_CURVES).map((n) => [n, []])) },
     scrubbed: null,   // the worker's 'recorded' answer while the session scrubs (time travel), else null
     histHistory: [], lastHistoryAt: 0, firstLoss: null, minTest: Infinity,
+    stepsOwed: 0, stepping: false,   // presses of Step not yet sent, and whether a step's snapshot is on its way
     markers: [], tuning: new Map(),   // live changes applied ({ step, text }), and those sent but not yet answered
     divergedWith: null,   // its runState when it diverged (null: it has not)
   };
@@ -238,6 +239,7 @@ export class Session extends EventTarget {
   #raceId = 0;
   #readyFired = false;
   #pausedByUser = false;   // pause() was called and play() not since (#training)
+  #stepQueued = false;     // step() has asked for #sendOwedSteps at the end of this task
   #wantPlay = false;
   #stops = [];       // a lesson's stops: [{ step, moment }] by step; #stop is the next one not yet reached
   #stop = 0;
@@ -370,6 +372,7 @@ export class Session extends EventTarget {
     if (this.#stopHere(this.#runsStep())) { this.#emit('playing', { playing: false }); return; }
     this.playing = true;
     this.#pausedByUser = false;
+    for (const r of this.runs) r.stepsOwed = 0;   // playing takes over from the presses not yet sent
     this.#until = this.nextStop;
     shareNow();   // these runs count now: every worker has its new share before they train
     for (const r of this.runs) if (r.built) r.worker.postMessage(protocol.play(this.#until));
@@ -389,13 +392,36 @@ export class Session extends EventTarget {
     if (this.running) this.pause(); else this.play();
   }
 
-  /** One training step of every run (a race: nothing). */
+  /**
+   * One training step of every run (a race: nothing). Presses that come while a run's step is on its
+   * way are sent together when its snapshot arrives (#sendOwedSteps): held down, the key costs one
+   * snapshot per round trip, not one per press.
+   */
   step() {
     if (!this.state || this.state.mode === 'race') return;
     this.live();
     this.playing = false;
-    for (const r of this.runs) r.worker.postMessage(protocol.step());
+    for (const r of this.runs) r.stepsOwed++;
+    // at the end of this task: presses in one task (a script's, or a test's) go as one message
+    if (!this.#stepQueued) { this.#stepQueued = true; queueMicrotask(() => { this.#stepQueued = false; this.#sendOwedSteps(); }); }
     this.#emit('playing', { playing: false });
+  }
+
+  /** The steps owed to each run whose last step has answered, never past the next stop, where every run meets. */
+  #sendOwedSteps() {
+    if (this.playing) return;
+    const stop = this.nextStop, live = this.runs.filter((r) => r.status === 'ok');
+    const waiting = stop != null && live.some((r) => (r.last?.step ?? 0) < stop);   // some run has not reached the stop yet
+    for (const r of this.runs) {
+      if (r.status !== 'ok') r.stepsOwed = 0;   // a diverged or failed run takes no more steps
+      if (r.stepping || r.stepsOwed === 0) continue;
+      const at = r.last?.step ?? 0;
+      const count = stop == null || (at >= stop && !waiting) ? r.stepsOwed : Math.max(0, Math.min(r.stepsOwed, stop - at));
+      if (count === 0) continue;   // at the stop: the others catch up first
+      r.stepsOwed -= count;
+      r.stepping = true;
+      r.worker.postMessage(protocol.step(count));
+    }
   }
 
   /** The same settings from the start (the same seed gives the same run). */
@@ -663,6 +689,7 @@ export class Session extends EventTarget {
     if (this.#onEngineEvent(run.worker, msg)) return;
     if (msg.type === 'built') {
       run.built = msg;
+      run.stepsOwed = 0; run.stepping = false;   // presses before the network existed went nowhere
       if (this.playing) run.worker.postMessage(protocol.play(this.#until));
       this.#emit('built', { run });
     } else if (msg.type === 'snapshot') {
@@ -732,6 +759,7 @@ export class Session extends EventTarget {
 
   #onSnapshot(run, s) {
     const wasOk = run.status === 'ok';
+    run.stepping = false;
     run.last = s;
     run.status = s.status;
     run.fresh = true;
@@ -752,6 +780,7 @@ export class Session extends EventTarget {
         this.#emit('playing', { playing: false });
       }
     }
+    this.#sendOwedSteps();
   }
 
   #checkReady() {

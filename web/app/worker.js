@@ -95,6 +95,7 @@ globalThis.gradlabMemory = () => (lab ? lab.memoryStats() : null);
 globalThis.gradlabTicks = () => ticks.map((t) => ({ ...t }));
 
 let newestBuild = -1;   // the generation of the last build command: an older one still loading the engine is dropped
+let watchSince = null;   // a watch command that came after the newest build: it wins over the one the build carries
 
 function build(c) {
   config = c;
@@ -124,7 +125,7 @@ function build(c) {
     scheduleCurve: schedulePreview(c.optimizer), image,
   }));
   record = new RunRecord();
-  instruments.attach(net, data, c.generation, c.batchSize, c.watch);
+  instruments.attach(net, data, c.generation, c.batchSize, watchSince ?? c.watch);
   snapshot(true);
 }
 
@@ -307,6 +308,7 @@ onmessage = async ({ data: msg }) => {
     if (problem) throw new Error(problem);
     switch (msg.type) {
       case 'build': {
+        watchSince = null;
         const generation = newestBuild = msg.config.generation;
         await ensureLab(msg.config.scalar, msg.config.kernel);
         // a build that waited for the engine while a newer one arrived must not replace it (nor pause it)
@@ -323,11 +325,16 @@ onmessage = async ({ data: msg }) => {
         pause();
         snapshot(true);
         break;
-      case 'step': {
+      case 'step': {   // by hand: `count` steps, stopping at each step an instrument measures, then one snapshot
         if (!net || status === 'diverged') break;
         pause();
-        lastResult = net.train(data, { steps: 1, batchSize: config.batchSize });
-        if (lastResult.status === 'diverged') status = 'diverged'; else instruments.afterTraining();
+        for (let left = msg.count; left > 0 && status !== 'diverged';) {
+          const before = net.step;
+          lastResult = net.train(data, { steps: Math.min(left, instruments.stepLimit(net.step)), batchSize: config.batchSize });
+          if (lastResult.status === 'diverged') status = 'diverged'; else instruments.afterTraining();
+          if (net.step === before) break;
+          left -= net.step - before;
+        }
         snapshot(true);
         break;
       }
@@ -389,6 +396,7 @@ onmessage = async ({ data: msg }) => {
         postMessage(await openRun(lab, msg.id, msg.bytes));
         break;
       default:
+        if (msg.type === 'watch') watchSince = msg;
         if (instruments.INSTRUMENT_COMMANDS.includes(msg.type)) instruments.handle(msg);
     }
   } catch (error) {
