@@ -121,7 +121,7 @@ describe('session with a fake worker', () => {
     s.dispose();
   });
 
-  it('plays, pauses, steps, sends speed alone, and stops when every run diverged', async () => {
+  it('plays, pauses, steps, sends speed alone, and stops when every run diverged', () => {
     const s = new Session();
     const seen = events(s, ['diverged', 'playing']);
     s.start(baseState(''));
@@ -132,7 +132,6 @@ describe('session with a fake worker', () => {
     assert.equal(w.types().at(-1), 'play', 'play is sent once built');
     s.pause();
     s.step();
-    await null;   // a press is sent at the end of its task
     assert.deepEqual(w.types().slice(-2), ['pause', 'step']);
     assert.equal(s.playing, false);
     assert.equal(s.update({ ...s.state, speed: 40 }), 'speed');
@@ -148,8 +147,8 @@ describe('session with a fake worker', () => {
     s.dispose();
   });
 
-  it('takes presses of Step together: one message per task and per snapshot awaited, never past a stop where the runs meet', async () => {
-    const s = new Session();
+  it('stepsTogether takes presses of Step together: one message per task and per snapshot awaited, never past a stop where the runs meet', async () => {
+    const s = new Session({ stepsTogether: true });
     s.start(parseState('?lesson=zero-init').state);   // compare: two runs, stops at the lesson's moments
     const stop = s.nextStop, [a, b] = s.runs.map((r) => r.worker);
     assert.ok(stop > 5, `the lesson's first stop (${stop}) leaves room to step`);
@@ -185,6 +184,14 @@ describe('session with a fake worker', () => {
     a.answer(snapshotAt(build(a).config.generation, stop + owed));
     assert.equal(steps(a).length, 4, 'the press before play is not sent after it');
     s.dispose();
+    // without it (the embed's step(), each of which is reported): every call is one step, sent at once
+    const plain = new Session();
+    plain.start(parseState('?lesson=zero-init').state);
+    const p = plain.runs[0].worker;
+    p.answer(builtFor(build(p).config.generation));
+    plain.step(); plain.step();
+    assert.deepEqual(steps(p), [1, 1]);
+    plain.dispose();
   });
 
   it('with autoplay, plays when ready; reset keeps playing; a bad setting or a worker error is reported', () => {
@@ -407,9 +414,9 @@ class InThreadWorker {
 const until = (session, type, test = () => true) => new Promise((resolve) => session.on(type, (d) => { if (test(d)) resolve(d); }));
 
 /** fn(session, errors) on a session whose workers are the real worker.js in this thread; no error may come. */
-function inThread(fn) {
+function inThread(fn, options = {}) {
   return withWorkerClass(InThreadWorker, async () => {
-    const s = new Session();
+    const s = new Session(options);
     const errors = [];
     s.on('error', (e) => errors.push(e.message));
     await fn(s, errors);
@@ -670,7 +677,7 @@ describe('live changes of the optimiser (update → tune)', () => {
     assert.ok(again.curves.trainLoss.every(Number.isFinite));
   }));
 
-  it('with the real worker: presses in one task are one snapshot, the same network as single steps, with every measurement due on the way', () => inThread(async (s) => {
+  it('with the real worker and stepsTogether: presses in one task are one snapshot, the same network as single steps, with every measurement due on the way', () => inThread(async (s) => {
     const state = parseState('?data=circle&layers=8_tanh&samples=100&opt=momentum&lr=0.2&batch=16').state;
     const stepped = async (k) => {
       const ready = until(s, 'ready');
@@ -686,13 +693,14 @@ describe('live changes of the optimiser (update → tune)', () => {
       const { run } = await done;
       return { steps: [...steps], sharpness: [...sharpness], loss: run.last.train.loss };   // copies: the listeners stay
     };
+    // (without stepsTogether, each of the seven presses would be its own step and snapshot)
     const together = await stepped(7), apart = await stepped(1);
     assert.deepEqual(together.steps, [7], 'one snapshot');
     assert.deepEqual(apart.steps, [1, 2, 3, 4, 5, 6, 7]);
     assert.equal(together.loss, apart.loss, 'the same training');
     assert.deepEqual(together.sharpness, [2, 4, 6], 'sharpness at each multiple of 2 on the way');
     assert.deepEqual(apart.sharpness, [2, 4, 6]);
-  }));
+  }, { stepsTogether: true }));
 
   it('with the real worker: the marker names the step it applied at, and the run goes on from its weights', () => inThread(async (s, errors) => {
     const ready = until(s, 'ready');

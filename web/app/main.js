@@ -50,7 +50,7 @@ if (opening.note) parsed.notes.push(opening.note);
 /** What every view reads and writes through: the state, the run controller, a change and a redraw. */
 const page = {
   state: parsed.state,
-  session: new Session({ autoplayRace: opening.autoplay !== 0, raceResolution: 240 }),
+  session: new Session({ autoplayRace: opening.autoplay !== 0, raceResolution: 240, stepsTogether: true }),
   dirty: true,
   urgent: true,   // the reader asked for this redraw: it does not wait for TRAINING_REDRAW_MS
   redraw: () => { page.dirty = true; page.urgent = true; },

@@ -3,7 +3,7 @@
 // run's curves and status, plays and steps, applies live setting changes, and keeps the race clock.
 // Views listen to it and draw; they never talk to a worker themselves.
 //
-//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock, lessonStops, stopsAt });
+//   const session = new Session({ autoplay: false, autoplayRace: true, raceResolution: 240, base, clock, lessonStops, stopsAt, stepsTogether });
 //   session.on('step', ({ run }) => ...);        // every event is listed below
 //   session.start(state);                        // stop what runs, then build the runs (or the race) of a state
 //   session.update(nextState, { keepPlaying });  // live change: 'none' | 'speed' | 'tune' | 'held' | 'race' | 'runs' | 'restart'
@@ -255,13 +255,16 @@ export class Session extends EventTarget {
    * autoplay: play as soon as the runs (or the race) are ready; autoplayRace: the same for races
    * only; raceResolution: contour grid of the race surface; base: the folder of gradlab's files when they
    * are not beside this script (null: beside it); clock:
-   * milliseconds now (the race clock and the histogram history read it).
+   * milliseconds now (the race clock and the histogram history read it); stepsTogether: step() takes
+   * presses together (the page's → key and Step button), where without it every step() is one step and
+   * one snapshot (the embed's step(), whose every step is reported).
    */
   constructor({
     autoplay = false, autoplayRace = false, raceResolution = 200, base = null, clock = () => performance.now(), lessonStops = true, stopsAt = () => true,
+    stepsTogether = false,
   } = {}) {
     super();
-    Object.assign(this, { autoplay, autoplayRace, raceResolution, base, clock, lessonStops, stopsAt });
+    Object.assign(this, { autoplay, autoplayRace, raceResolution, base, clock, lessonStops, stopsAt, stepsTogether });
   }
 
   // ---------- a lesson's stops (its moments and its end step) ----------
@@ -393,14 +396,19 @@ export class Session extends EventTarget {
   }
 
   /**
-   * One training step of every run (a race: nothing). Presses that come while a run's step is on its
-   * way are sent together when its snapshot arrives (#sendOwedSteps): held down, the key costs one
-   * snapshot per round trip, not one per press.
+   * One training step of every run (a race: nothing). With stepsTogether, presses in one task and those
+   * that come while a run's step is on its way are sent together (#sendOwedSteps): held down, the key
+   * costs one snapshot per round trip, not one per press.
    */
   step() {
     if (!this.state || this.state.mode === 'race') return;
     this.live();
     this.playing = false;
+    if (!this.stepsTogether) {
+      for (const r of this.runs) r.worker.postMessage(protocol.step());
+      this.#emit('playing', { playing: false });
+      return;
+    }
     for (const r of this.runs) r.stepsOwed++;
     // at the end of this task: presses in one task (a script's, or a test's) go as one message
     if (!this.#stepQueued) { this.#stepQueued = true; queueMicrotask(() => { this.#stepQueued = false; this.#sendOwedSteps(); }); }
