@@ -1,5 +1,6 @@
 // Every lesson in headless Chromium, opened by its URL and stepped through its whole run from the
-// keyboard (→, one step of every run at a time, so compare runs stay at the same step), read through
+// keyboard (→ steps every run, so compare runs stay at the same step; the page sends the presses of
+// one task as one step command, never past a moment), read through
 // the page's test hook window.gradlabPage.summary() every 10 steps and at each moment, and held
 // against the claims and moments the lesson writes beside its text (web/app/lessons.js, the same ones
 // tests/js/cli-lesson.test.mjs checks with the CLI runner for five seeds). The page uses fewer seeds
