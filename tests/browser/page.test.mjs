@@ -42,6 +42,29 @@ describe('the page', () => {
     await page.close();
   });
 
+  it('while training, the big step readout and the status line always show the same step', async () => {
+    const page = await openPage(browser, `${server.url}?speed=${SPEED_MAX}`);
+    await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
+    await page.getByRole('button', { name: /Play/ }).click();
+    await waitSteps(page, 50);
+    // read in every frame for 3 s: the two numbers are drawn in one task of a redraw, from the same snapshot
+    const seen = await page.evaluate(() => new Promise((done) => {
+      const pairs = [], until = performance.now() + 3000;
+      const look = () => {
+        const readout = Number(document.getElementById('readout-step').textContent);
+        const status = Number(/^step (\d+)/.exec(document.getElementById('status').textContent)?.[1]);
+        pairs.push([readout, status]);
+        if (performance.now() < until) requestAnimationFrame(look); else done(pairs);
+      };
+      requestAnimationFrame(look);
+    }));
+    const differ = seen.filter(([a, b]) => a !== b);
+    assert.ok(seen.length > 20 && new Set(seen.map(([a]) => a)).size > 5, `frames read while training: ${seen.length}`);
+    assert.deepEqual(differ.slice(0, 5), [], `${differ.length} of ${seen.length} frames showed two steps`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   it('keyboard: the right arrow takes one step, space plays and pauses', async () => {
     const page = await openPage(browser, server.url);
     await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);

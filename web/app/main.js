@@ -205,6 +205,9 @@ function render() {
     lastRender = now;
     page.dirty = page.urgent = false;
     owed = page.state.mode === 'compare' ? [curves, multiples, overlay, scrubber, instruments] : [curves, single, strips, scrubber, instruments];
+    // the numbers a reader compares (the big step readout, the status line) from the same snapshots
+    curves.readout();
+    if (page.state.mode !== 'compare') single.status();
   }
   // a view may draw part of itself by the deadline and return false: it keeps its turn
   const budget = pageStarting(now) ? STARTING_FRAME_BUDGET_MS : FRAME_BUDGET_MS;

@@ -21,7 +21,7 @@ export function alignedTables(runs) {
   return { loss: columns(0, 1), acc: columns(2, 3), lr: columns(4) };
 }
 
-/** The charts over `page` ({ state, session }); returns { charts, build(), render() }. */
+/** The charts over `page` ({ state, session }); returns { charts, build(), render(), readout() }. */
 export function createCurves(page) {
   const charts = {};
   let lossSeries = [], nextChart = 0;   // the chart a redraw cut short by its frame's deadline goes on from
@@ -96,8 +96,9 @@ export function createCurves(page) {
         markList.replaceChildren(...lines.map((text) => el('li', { text: `Changed at ${text}` })));
         markList.hidden = lines.length === 0;
       }
-      showReadout(runs, page.state.mode === 'compare');
     },
+    // the big step and loss: main.js draws them as a redraw begins, with the status line (single.js)
+    readout() { showReadout(page.session.runs, page.state.mode === 'compare'); },
   };
 }
 

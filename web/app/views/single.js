@@ -148,13 +148,18 @@ export function createSingle(page) {
   let nextPart = 0;
   return {
     charts,
-    render(deadline = Infinity) {
+    // the status line: main.js draws it as a redraw begins, with the big step readout (curves.js), so
+    // that the two show one step (the views' parts may draw a frame or two later, each stamped)
+    status() {
       const run = page.session.runs[0];
       if (!run) return;
       const status = runStatus(run, page.state);
       $('status').textContent = status.accuracy ? `${status.text}\n${status.accuracy}` : status.text;
       $('status').classList.toggle('diverged', status.bad);
-      if (!run.built || !run.last) return;
+    },
+    render(deadline = Infinity) {
+      const run = page.session.runs[0];
+      if (!run || !run.built || !run.last) return;
       const s = shownSnapshot(run);   // a recorded step while the scrubber is away from the present
       const labels = layerNames(run.built, s.layers.length);
       const image = run.built.image;
