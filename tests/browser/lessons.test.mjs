@@ -35,12 +35,11 @@ function stepThrough(page, stops) {
     for (const stop of list) {
       for (; pressed < stop; ++pressed) press();
       const deadline = performance.now() + 60000;
-      let s = hook.summary();
-      while (!s.runs.every((r) => r.step === stop)) {
-        if (performance.now() > deadline) throw new Error(`runs at steps ${s.runs.map((r) => r.step)}, not at stop ${stop}, after 60 s`);
+      while (!hook.steps().every((step) => step === stop)) {
+        if (performance.now() > deadline) throw new Error(`runs at steps ${hook.steps()}, not at stop ${stop}, after 60 s`);
         await new Promise((resolve) => setTimeout(resolve, 2));
-        s = hook.summary();
       }
+      const s = hook.summary();
       kept.push({ ...s, runs: s.runs.map(({ curve, learningRates, ...r }) => ({ ...r, learningRate: learningRates.at(-1) })) });
     }
     return kept;

@@ -42,7 +42,7 @@ describe('the page', () => {
     await page.close();
   });
 
-  it('while training, the big step readout and the status line always show the same step', async () => {
+  it('while training, the big step readout, the status line and the scrubber always show the same step', async () => {
     const page = await openPage(browser, `${server.url}?speed=${SPEED_MAX}`);
     await page.waitForFunction(() => window.gradlabPage?.summary().runs[0]?.firstLoss != null);
     await page.getByRole('button', { name: /Play/ }).click();
@@ -53,12 +53,13 @@ describe('the page', () => {
       const look = () => {
         const readout = Number(document.getElementById('readout-step').textContent);
         const status = Number(/^step (\d+)/.exec(document.getElementById('status').textContent)?.[1]);
-        pairs.push([readout, status]);
+        const scrubber = Number(/^live · step (\d+)$/.exec(document.getElementById('scrub-readout').textContent)?.[1]);
+        pairs.push([readout, status, scrubber]);
         if (performance.now() < until) requestAnimationFrame(look); else done(pairs);
       };
       requestAnimationFrame(look);
     }));
-    const differ = seen.filter(([a, b]) => a !== b);
+    const differ = seen.filter(([a, b, c]) => a !== b || a !== c);
     assert.ok(seen.length > 20 && new Set(seen.map(([a]) => a)).size > 5, `frames read while training: ${seen.length}`);
     assert.deepEqual(differ.slice(0, 5), [], `${differ.length} of ${seen.length} frames showed two steps`);
     assert.deepEqual(page.errors, []);

@@ -204,7 +204,8 @@ function render() {
     if (!page.dirty || (!page.urgent && now - lastRender < TRAINING_REDRAW_MS)) return;
     lastRender = now;
     page.dirty = page.urgent = false;
-    owed = page.state.mode === 'compare' ? [curves, multiples, overlay, scrubber, instruments] : [curves, single, strips, scrubber, instruments];
+    // the scrubber first (text and a range, no canvas): its 'live · step' is the readout's step
+    owed = page.state.mode === 'compare' ? [scrubber, curves, multiples, overlay, instruments] : [scrubber, curves, single, strips, instruments];
     // the numbers a reader compares (the big step readout, the status line) from the same snapshots
     curves.readout();
     if (page.state.mode !== 'compare') single.status();
@@ -245,6 +246,8 @@ function predictedClasses(outputs, K) {
 }
 
 window.gradlabPage = {
+  /** Each run's latest step: what a test polls while it waits (summary() copies every curve). */
+  steps: () => page.session.runs.map((r) => r.last?.step ?? 0),
   summary: () => {
     const { session, state } = page, r0 = session.race;
     const charts = [curves.charts, single.charts, race.charts, instruments.charts].flatMap((c) => Object.values(c));
