@@ -404,14 +404,13 @@ export class Session extends EventTarget {
     if (!this.state || this.state.mode === 'race') return;
     this.live();
     this.playing = false;
-    if (!this.stepsTogether) {
+    if (this.stepsTogether) {
+      for (const r of this.runs) r.stepsOwed++;
+      // at the end of this task: presses in one task (a script's, or a test's) go as one message
+      if (!this.#stepQueued) { this.#stepQueued = true; queueMicrotask(() => { this.#stepQueued = false; this.#sendOwedSteps(); }); }
+    } else {
       for (const r of this.runs) r.worker.postMessage(protocol.step());
-      this.#emit('playing', { playing: false });
-      return;
     }
-    for (const r of this.runs) r.stepsOwed++;
-    // at the end of this task: presses in one task (a script's, or a test's) go as one message
-    if (!this.#stepQueued) { this.#stepQueued = true; queueMicrotask(() => { this.#stepQueued = false; this.#sendOwedSteps(); }); }
     this.#emit('playing', { playing: false });
   }
 
