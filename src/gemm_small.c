@@ -99,13 +99,19 @@ GL_INLINE void dot_n(int NN, int R, int M, int K, const float *A, long lda, cons
     for (; i < M; ++i) dot_row(NN, K, A + (long)i * lda, Bt, ldbt, C, (long)i * NN, e);
 }
 
+/* One function per width (KEPT_APART, gemm_tile.h): a network's step runs a few of them. */
+#define DOT_N(NN, R) \
+    KEPT_APART void dot_##NN(int M, int K, const float *A, long lda, const float *Bt, long ldbt, float *C, \
+                             const gl_epilogue *e) { dot_n(NN, R, M, K, A, lda, Bt, ldbt, C, e); }
+DOT_N(1, 8) DOT_N(2, 4) DOT_N(3, 4) DOT_N(4, 2)
+
 static void dot(int M, int N, int K, const float *A, long lda, const float *Bt, long ldbt, float *C,
                 const gl_epilogue *e) {
     switch (N) {
-    case 1: dot_n(1, 8, M, K, A, lda, Bt, ldbt, C, e); break;
-    case 2: dot_n(2, 4, M, K, A, lda, Bt, ldbt, C, e); break;
-    case 3: dot_n(3, 4, M, K, A, lda, Bt, ldbt, C, e); break;
-    default: dot_n(4, 2, M, K, A, lda, Bt, ldbt, C, e); break;
+    case 1: dot_1(M, K, A, lda, Bt, ldbt, C, e); break;
+    case 2: dot_2(M, K, A, lda, Bt, ldbt, C, e); break;
+    case 3: dot_3(M, K, A, lda, Bt, ldbt, C, e); break;
+    default: dot_4(M, K, A, lda, Bt, ldbt, C, e); break;
     }
 }
 
@@ -169,13 +175,18 @@ GL_INLINE void mvec_n(int NN, int V, int M, int K, const float *A, long a_cs, co
     }
 }
 
+#define MVEC_N(NN, V) \
+    KEPT_APART void mvec_##NN(int M, int K, const float *A, long a_cs, const float *B, long b_rs, float *C, \
+                              const gl_epilogue *e) { mvec_n(NN, V, M, K, A, a_cs, B, b_rs, C, e); }
+MVEC_N(1, 4) MVEC_N(2, 4) MVEC_N(3, 2) MVEC_N(4, 2)
+
 static void mvec(int M, int N, int K, const float *A, long a_cs, const float *B, long b_rs, float *C,
                  const gl_epilogue *e) {
     switch (N) {
-    case 1: mvec_n(1, 4, M, K, A, a_cs, B, b_rs, C, e); break;
-    case 2: mvec_n(2, 4, M, K, A, a_cs, B, b_rs, C, e); break;
-    case 3: mvec_n(3, 2, M, K, A, a_cs, B, b_rs, C, e); break;
-    default: mvec_n(4, 2, M, K, A, a_cs, B, b_rs, C, e); break;
+    case 1: mvec_1(M, K, A, a_cs, B, b_rs, C, e); break;
+    case 2: mvec_2(M, K, A, a_cs, B, b_rs, C, e); break;
+    case 3: mvec_3(M, K, A, a_cs, B, b_rs, C, e); break;
+    default: mvec_4(M, K, A, a_cs, B, b_rs, C, e); break;
     }
 }
 
@@ -265,8 +276,8 @@ GL_INLINE void direct_rows(int R, int W, int N, int K, const float *A, long a_rs
  * 3: C = acc * (1 - a^2) (tanh's derivative). fz is what a derivative reads: z in mode 2, a in
  * mode 3. The same operations as gl_finish_v4. (tanh forward,
  * whose exp inline here made the whole function slower in Node, stays on the generic path.) */
-static void direct_whole(int mode, int M, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp,
-                         long ldb, float *C, const float *bias, float *out, const float *fz) {
+GL_INLINE void direct_whole(int mode, int M, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp,
+                            long ldb, float *C, const float *bias, float *out, const float *fz) {
     const gl_v4 zero = v4_splat(0.0f);
     for (int i = 0; i < M; i += 4) {
         const float *Ai = A + (long)i * a_rs;
@@ -297,20 +308,32 @@ static void direct_whole(int mode, int M, int N, int K, const float *A, long a_r
     }
 }
 
+#define DIRECT_WHOLE(MODE) \
+    KEPT_APART void direct_whole_##MODE(int M, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp, \
+                                        long ldb, float *C, const float *bias, float *out, const float *fz) { \
+        direct_whole(MODE, M, N, K, A, a_rs, a_cs, Bp, ldb, C, bias, out, fz); }
+DIRECT_WHOLE(0) DIRECT_WHOLE(1) DIRECT_WHOLE(2) DIRECT_WHOLE(3)
+
+/* all M rows from row `from` on in blocks of R (the last block may be the only one) */
+#define DIRECT_ROWS(R, W) \
+    KEPT_APART void direct_rows_##R(int M, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp, long ldb, \
+                                    const float *Bedge, long lde, float *C, int from, const gl_epilogue *e) { \
+        for (int i = from; i + R <= M; i += R) direct_rows(R, W, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e); }
+DIRECT_ROWS(4, 2) DIRECT_ROWS(3, 2) DIRECT_ROWS(2, 4) DIRECT_ROWS(1, 4)
+
 static void direct(int M, int N, int K, const float *A, long a_rs, long a_cs, const float *Bp, long ldb,
                    const float *Bedge, long lde, float *C, const gl_epilogue *e) {
     if (M % 4 == 0 && N % 8 == 0 && e->overwrite) {
-        if (e->kind == 0 && !e->bias) { direct_whole(0, M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, 0); return; }
-        if (e->kind == 1 && e->act == GL_ACT_RELU) { direct_whole(1, M, N, K, A, a_rs, a_cs, Bp, ldb, C, e->bias, e->out, 0); return; }
-        if (e->kind == 2 && e->act == GL_ACT_RELU && !e->bias) { direct_whole(2, M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, e->z); return; }
-        if (e->kind == 2 && e->act == GL_ACT_TANH && !e->bias) { direct_whole(3, M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, e->a); return; }
+        if (e->kind == 0 && !e->bias) { direct_whole_0(M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, 0); return; }
+        if (e->kind == 1 && e->act == GL_ACT_RELU) { direct_whole_1(M, N, K, A, a_rs, a_cs, Bp, ldb, C, e->bias, e->out, 0); return; }
+        if (e->kind == 2 && e->act == GL_ACT_RELU && !e->bias) { direct_whole_2(M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, e->z); return; }
+        if (e->kind == 2 && e->act == GL_ACT_TANH && !e->bias) { direct_whole_3(M, N, K, A, a_rs, a_cs, Bp, ldb, C, 0, 0, e->a); return; }
     }
-    int i = 0;
-    for (; i + 4 <= M; i += 4) direct_rows(4, 2, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e);
-    switch (M - i) {
-    case 3: direct_rows(3, 2, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e); break;
-    case 2: direct_rows(2, 4, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e); break;
-    case 1: direct_rows(1, 4, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, i, e); break;
+    if (M >= 4) direct_rows_4(M, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, 0, e);
+    switch (M % 4) {
+    case 3: direct_rows_3(M, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, M - 3, e); break;
+    case 2: direct_rows_2(M, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, M - 2, e); break;
+    case 1: direct_rows_1(M, N, K, A, a_rs, a_cs, Bp, ldb, Bedge, lde, C, M - 1, e); break;
     default: break;
     }
 }

@@ -21,6 +21,14 @@ typedef struct {
  * SIMD module was 505 KB instead of 340 (in a browser the engine compiles the kernels while the
  * page draws its first frames). ReLU and tanh, the common ones, stay inline: as calls they made
  * tanh networks about 12% slower. */
+/* A specialisation of a kernel (one tile shape, width or epilogue) kept as a function of its own, not
+ * inlined into its dispatcher: in a browser the engine compiles its optimised code function by
+ * function, for the functions that run hot, on the threads the page draws with. As one function the
+ * dispatcher held every specialisation and took 30-55 ms of the optimising compiler at once; apart,
+ * a network's step makes only the few it calls hot, in smaller pieces. One call per product. (The
+ * wasm link keeps wasm-opt from inlining them again: CMakeLists.txt.) */
+#define KEPT_APART static __attribute__((noinline))
+
 __attribute__((noinline)) static gl_v4 gl_act_forward_call(gl_v4 z, int act, gl_v4 slope) {
     return gl_act_forward_v4(z, act, slope);
 }
