@@ -6,11 +6,16 @@
 import { loadGradlab } from '../lib/gradlab.js';
 import { RunRecord } from '../lib/record.js';
 import * as protocol from './protocol.js';
-import { racePaths } from './race-plan.js';
 import { layerReports, probeForward } from '../lib/snapshot.js';
 import { SAMPLES } from './stats.js';
-import { makeFile, openRun, takeOpened } from './worker-files.js';
 import * as instruments from './worker-instruments.js';
+
+// Loaded when first needed: a worker of train or compare mode never races, and most never save or
+// open a file. Every worker of a page asks the server for each module it imports (four runs: four
+// times), and the race planner brings the page's whole state and lesson tables with it.
+let files = null;   // worker-files.js, once a file command has come
+const loadFiles = async () => (files ??= await import('./worker-files.js'));
+const loadRacePlan = () => import('./race-plan.js');
 
 // The renderer process's first Intl number formatter loads ICU's locale data for the whole process:
 // 20-30 ms of the thread that makes it. Made here, off the page's thread, the chart library's own
@@ -104,7 +109,10 @@ function build(c) {
   stepCost = null;
   status = 'ok';
   lastResult = null;
-  if (c.restore != null) ({ net, data } = takeOpened(c.restore));   // a saved run the page opened
+  if (c.restore != null) {   // a saved run the page opened (an 'open' command loaded worker-files.js)
+    if (!files) throw new Error(`restore: no run was opened in this worker (id ${c.restore})`);
+    ({ net, data } = files.takeOpened(c.restore));
+  }
   else {
     data = c.dataset.name === 'custom' ? lab.dataset(c.dataset.options) : lab.dataset(c.dataset.name, c.dataset.options);
     net = lab.network(c.network);
@@ -295,7 +303,7 @@ function unitOutput(layer, unit) {
   return out;
 }
 
-function race(msg) {
+function race(msg, racePaths) {
   const surface = lab.surface(msg.surface, { x: msg.x, y: msg.y, resolution: msg.resolution });
   const paths = racePaths(lab, msg).map(({ name, learningRate, path, loss, fate }) => ({ name, learningRate, path, loss, fate }));
   const transfer = [surface.values.buffer, ...paths.flatMap((p) => [p.path.buffer, p.loss.buffer])];
@@ -379,12 +387,12 @@ onmessage = async ({ data: msg }) => {
       }
       case 'race':
         await ensureLab(msg.scalar, msg.kernel);
-        race(msg);
+        race(msg, (await loadRacePlan()).racePaths);
         break;
       case 'file': {   // a download (worker-files.js)
         if (!net) break;
         try {
-          const made = await makeFile(lab, { net, data, config, probe }, msg);
+          const made = await (await loadFiles()).makeFile(lab, { net, data, config, probe }, msg);
           postMessage(made, [made.bytes.buffer]);
         } catch (error) {
           postMessage(protocol.refused(msg.what, String(error?.message ?? error)));
@@ -393,7 +401,7 @@ onmessage = async ({ data: msg }) => {
       }
       case 'open':
         await ensureLab(config?.scalar ?? false);
-        postMessage(await openRun(lab, msg.id, msg.bytes));
+        postMessage(await (await loadFiles()).openRun(lab, msg.id, msg.bytes));
         break;
       default:
         if (msg.type === 'watch') watchSince = msg;
