@@ -16,11 +16,6 @@ typedef struct {
     const float *z, *a;     /* kind 2: (M,N) */
 } gl_epilogue;
 
-/* f(z) on one vector, as a call, for the rarer activations (sigmoid, leaky ReLU): gl_finish_v4 is
- * inlined at every tile edge of every kernel, and with all of gl_act_forward_v4 inline at each the
- * SIMD module was 505 KB instead of 340 (in a browser the engine compiles the kernels while the
- * page draws its first frames). ReLU and tanh, the common ones, stay inline: as calls they made
- * tanh networks about 12% slower. */
 /* A specialisation of a kernel (one tile shape, width or epilogue) kept as a function of its own, not
  * inlined into its dispatcher: in a browser the engine compiles its optimised code function by
  * function, for the functions that run hot, on the threads the page draws with. As one function the
@@ -29,7 +24,12 @@ typedef struct {
  * wasm link keeps wasm-opt from inlining them again: CMakeLists.txt.) */
 #define KEPT_APART static __attribute__((noinline))
 
-__attribute__((noinline)) static gl_v4 gl_act_forward_call(gl_v4 z, int act, gl_v4 slope) {
+/* f(z) on one vector, as a call, for the rarer activations (sigmoid, leaky ReLU): gl_finish_v4 is
+ * inlined at every tile edge of every kernel, and with all of gl_act_forward_v4 inline at each the
+ * SIMD module was 505 KB instead of 340 (in a browser the engine compiles the kernels while the
+ * page draws its first frames). ReLU and tanh, the common ones, stay inline: as calls they made
+ * tanh networks about 12% slower. */
+KEPT_APART gl_v4 gl_act_forward_call(gl_v4 z, int act, gl_v4 slope) {
     return gl_act_forward_v4(z, act, slope);
 }
 
