@@ -146,13 +146,14 @@ async function runCase(browser, url, query, { trace = null } = {}) {
   const dt = (end.t - start.t) / 1000;
   const trained = tasks.filter((t) => t.ts >= mark);
   const cpuPerSecond = trained.reduce((sum, t) => sum + t.cpu, 0) / ((trained.at(-1).ts + trained.at(-1).dur * 1000 - mark) / 1e6);
+  const long = tasks.filter((t) => t.dur > LONG_MS);
   return {
-    longest: Math.max(0, ...tasks.map((t) => t.dur)), over: tasks.filter((t) => t.dur > LONG_MS).length,
+    longest: Math.max(0, ...tasks.map((t) => t.dur)), over: long.length,
     longestCpu: Math.max(0, ...tasks.map((t) => t.cpu)), overCpu: tasks.filter((t) => t.cpu > LONG_MS).length,
     longestLoad: Math.max(0, ...loadTasks.map((t) => t.dur)), longestLoadCpu: Math.max(0, ...loadTasks.map((t) => t.cpu)),
     ...load, fps: (end.frames - start.frames) / dt, rates: end.steps.map((s, i) => Math.round((s - start.steps[i]) / dt)),
     trainedSeconds: end.t / 1000, cpuPerSecond,
-    longTasks: tasks.filter((t) => t.dur > LONG_MS).map((t) => `${((t.ts - nav) / 1000).toFixed(0)} ms: ${t.dur.toFixed(0)}/${t.cpu.toFixed(0)}`),
+    longTasks: long.map((t) => `${((t.ts - nav) / 1000).toFixed(0)} ms: ${t.dur.toFixed(0)}/${t.cpu.toFixed(0)}`),
     steal: steal0 && steal1 ? (steal1.steal - steal0.steal) / (steal1.total - steal0.total) : null,
   };
 }
